@@ -1,0 +1,20 @@
+using Loupe.Domain.Organizations;
+
+namespace Loupe.Application.Common.Security;
+
+/// <summary>
+/// The one place that knows who is calling and for which organization. The API fills it from the
+/// access token; background jobs set it explicitly for the organization they work for.
+/// </summary>
+public interface ICurrentUser
+{
+    bool IsAuthenticated { get; }
+
+    Guid? UserId { get; }
+
+    Guid? OrganizationId { get; }
+
+    Role? Role { get; }
+
+    bool IsInstanceAdmin { get; }
+}

@@ -1,0 +1,50 @@
+using System.Reflection;
+using FluentValidation;
+using Loupe.Application.Common.Behaviors;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Loupe.Application;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// Registers the mediator, every handler and validator of the application (and of any extra
+    /// assemblies, which tests use), and the pipeline behaviors. The behaviors run in the order they
+    /// are registered here, outermost first: this is the one place that order is decided.
+    /// </summary>
+    public static IServiceCollection AddApplication(this IServiceCollection services, params Assembly[] extraAssemblies)
+    {
+        services.AddScoped<ServiceFactory>(provider => provider.GetService!);
+        services.AddScoped<IMediator, Mediator>();
+
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(LoggingBehavior<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(AuthorizationBehavior<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(PerformanceBehavior<,>));
+
+        foreach (var assembly in extraAssemblies.Prepend(typeof(DependencyInjection).Assembly).Distinct())
+        {
+            AddHandlers(services, assembly);
+            foreach (var validator in AssemblyScanner.FindValidatorsInAssembly(assembly, includeInternalTypes: true))
+            {
+                services.AddScoped(validator.InterfaceType, validator.ValidatorType);
+            }
+        }
+
+        return services;
+    }
+
+    private static void AddHandlers(IServiceCollection services, Assembly assembly)
+    {
+        var handlerInterfaces = new[] { typeof(IRequestHandler<,>), typeof(INotificationHandler<>) };
+        foreach (var type in assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false }))
+        {
+            foreach (var contract in type.GetInterfaces()
+                         .Where(i => i.IsGenericType && handlerInterfaces.Contains(i.GetGenericTypeDefinition())))
+            {
+                services.AddScoped(contract, type);
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace Loupe.Domain.Common;
+
+/// <summary>What kind of rule an error breaks; the API maps each kind to one HTTP status.</summary>
+public enum DomainErrorKind
+{
+    Validation,
+    NotFound,
+    Conflict,
+    Forbidden,
+}
+
+/// <summary>
+/// A named, reusable error. Aggregates declare theirs as static values
+/// (<c>OrganizationErrors.NameRequired</c>) so tests and callers compare by code, not by text.
+/// </summary>
+public sealed record DomainError(string Code, string Message, DomainErrorKind Kind, string? Field = null)
+{
+    public static DomainError Validation(string code, string field, string message) =>
+        new(code, message, DomainErrorKind.Validation, field);
+
+    public static DomainError Conflict(string code, string message) =>
+        new(code, message, DomainErrorKind.Conflict);
+
+    public static DomainError NotFound(string code, string message) =>
+        new(code, message, DomainErrorKind.NotFound);
+}
