@@ -1,6 +1,39 @@
-var builder = WebApplication.CreateBuilder(args);
+using Loupe.Api;
+using Loupe.Application;
+using Loupe.Infrastructure;
+using Loupe.Infrastructure.Logging;
+using Loupe.Infrastructure.Persistence.Migrations;
+using Serilog;
+
+var builder = WebApplication.CreateBuilder(args is ["migrate", ..] ? [] : args);
+
+var logger = LoupeLogging.CreateLogger(builder.Configuration, builder.Environment.IsDevelopment());
+builder.Logging.ClearProviders().AddSerilog(logger, dispose: true);
+
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.AddServerHeader = false;
+    kestrel.Limits.MaxRequestBodySize =
+        builder.Configuration.GetValue("Api:MaxRequestBodyBytes", ApiServices.DefaultMaxRequestBodyBytes);
+});
+
+builder.Services
+    .AddApplication()
+    .AddInfrastructure(builder.Configuration)
+    .AddApi();
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+if (args is ["migrate", .. var migrateArgs])
+{
+    // The host is built but never started: no web server, no start-up migration, only the command.
+    return await MigrationCli.RunAsync(migrateArgs, app.Services.GetRequiredService<MigrationRunner>(), Console.Out, CancellationToken.None);
+}
 
-app.Run();
+app.UseLoupePipeline();
+app.MapLoupeEndpoints();
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

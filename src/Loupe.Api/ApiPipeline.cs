@@ -1,0 +1,36 @@
+using Loupe.Api.Health;
+using Loupe.Api.Http;
+
+namespace Loupe.Api;
+
+/// <summary>The order of the HTTP pipeline, decided in one place.</summary>
+internal static class ApiPipeline
+{
+    public static WebApplication UseLoupePipeline(this WebApplication app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    public static WebApplication MapLoupeEndpoints(this WebApplication app)
+    {
+        app.MapHealthEndpoints();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseSwaggerUI(options =>
+            {
+                options.RoutePrefix = "docs";
+                options.SwaggerEndpoint("/openapi/v1.json", "Loupe API v1");
+                options.DocumentTitle = "Loupe API";
+            });
+        }
+
+        app.MapGroup("/api/v1").WithTags("Loupe");
+        return app;
+    }
+}

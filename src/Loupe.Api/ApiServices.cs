@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Loupe.Api.Problems;
+using Loupe.Api.Security;
+using Loupe.Application.Common.Security;
+
+namespace Loupe.Api;
+
+/// <summary>The HTTP host's own services: wire format, problems, OpenAPI, the current user.</summary>
+internal static class ApiServices
+{
+    /// <summary>Default limit on request bodies (spec §3: 1 MiB); configurable as <c>Api:MaxRequestBodyBytes</c>.</summary>
+    public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
+
+    public static IServiceCollection AddApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddLoupeProblemDetails();
+        services.AddHttpContextAccessor();
+        services.AddScoped<ICurrentUser, HttpCurrentUser>();
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Loupe API";
+            document.Info.Description = "Self-hosted BI and SQL analytics. JSON in and out is snake_case; errors are RFC 7807 problem+json.";
+
+            // The server address depends on who asked; the checked-in document must not.
+            document.Servers = [];
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    /// <summary>The wire format of spec §3: snake_case names, enums as snake_case strings, unknown fields refused.</summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = null;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using Loupe.Application.Common.Exceptions;
+using Loupe.Domain.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Loupe.Api.Problems;
+
+/// <summary>The one mapping from failures to HTTP problems (RFC 7807).</summary>
+internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProblemHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: nobody is left to read an answer.
+            httpContext.Response.StatusCode = 499;
+            return true;
+        }
+
+        var problem = ToProblem(exception);
+        if (problem.Status >= StatusCodes.Status500InternalServerError)
+        {
+            LogUnhandled(exception, httpContext.TraceIdentifier);
+        }
+        else
+        {
+            var exceptionType = exception.GetType().Name;
+            var status = problem.Status ?? 0;
+            LogRefused(exceptionType, status, httpContext.TraceIdentifier);
+        }
+
+        await httpContext.WriteProblemAsync(problem).ConfigureAwait(false);
+        return true;
+    }
+
+    internal static ProblemDetails ToProblem(Exception exception) => exception switch
+    {
+        ValidationFailedException validation => Validation(validation.Errors),
+        DomainException { Error.Kind: DomainErrorKind.Validation } domain =>
+            Validation(new Dictionary<string, string[]> { [domain.Error.Field ?? "body"] = [domain.Error.Message] }),
+        DomainException { Error.Kind: DomainErrorKind.NotFound } domain => Problem(StatusCodes.Status404NotFound, "Not found", domain.Error.Message),
+        DomainException { Error.Kind: DomainErrorKind.Conflict } domain => Problem(StatusCodes.Status409Conflict, "Conflict", domain.Error.Message),
+        DomainException { Error.Kind: DomainErrorKind.Forbidden } domain => Problem(StatusCodes.Status403Forbidden, "Forbidden", domain.Error.Message),
+        NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
+        ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
+        UnauthenticatedException unauthenticated => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", unauthenticated.Message),
+        ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", forbidden.Message),
+        BadHttpRequestException { InnerException: JsonException json } =>
+            Validation(new Dictionary<string, string[]> { [JsonField(json.Path)] = [JsonMessage(json)] }),
+        BadHttpRequestException badRequest => Problem(badRequest.StatusCode, ReasonPhrase(badRequest.StatusCode), SafeDetail(badRequest)),
+        _ => Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred", null),
+    };
+
+    private static HttpValidationProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors) =>
+        new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "Validation failed",
+            Detail = "One or more fields are invalid; see errors.",
+            Type = TypeFor(StatusCodes.Status400BadRequest),
+        };
+
+    private static ProblemDetails Problem(int status, string title, string? detail) =>
+        new() { Status = status, Title = title, Detail = detail, Type = TypeFor(status) };
+
+    /// <summary>The RFC 9110 section that defines the status, as ASP.NET Core's own defaults do.</summary>
+    private static string TypeFor(int status) => status switch
+    {
+        400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+        403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+        404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+        409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+        _ => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+    };
+
+    private static string ReasonPhrase(int status) =>
+        Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Bad request";
+
+    /// <summary>Kestrel's and the binder's messages name parameters, never values; anything else gets a generic text.</summary>
+    private static string SafeDetail(BadHttpRequestException exception) => exception.StatusCode switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "The request body is larger than this endpoint accepts.",
+        StatusCodes.Status415UnsupportedMediaType => "Send the request body as application/json.",
+        _ when exception.Message.StartsWith("Failed to read parameter", StringComparison.Ordinal)
+            || exception.Message.StartsWith("Required parameter", StringComparison.Ordinal)
+            || exception.Message.StartsWith("Implicit body inferred", StringComparison.Ordinal) => exception.Message,
+        _ => "The request could not be understood.",
+    };
+
+    private static string JsonField(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "body";
+        }
+
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    private static string JsonMessage(JsonException json) =>
+        json.Path is null or "$"
+            ? "The body is not valid JSON."
+            : "This value has the wrong type or is not allowed here.";
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception; error id {ErrorId}")]
+    private partial void LogUnhandled(Exception exception, string errorId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request refused by {ExceptionType} with status {StatusCode}; error id {ErrorId}")]
+    private partial void LogRefused(string exceptionType, int statusCode, string errorId);
+}

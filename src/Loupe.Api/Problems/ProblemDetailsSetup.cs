@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace Loupe.Api.Problems;
+
+/// <summary>
+/// Every problem document Loupe writes — from the exception handler, from status-code pages (404,
+/// 405, 415, 413) or from a health probe — passes through here and gets the same fields:
+/// <c>type</c>, <c>title</c>, <c>status</c>, <c>instance</c> and an <c>error_id</c>, which is the
+/// request id and appears in the log line of the request.
+/// </summary>
+internal static class ProblemDetailsSetup
+{
+    public const string ErrorIdKey = "error_id";
+
+    public static IServiceCollection AddLoupeProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            var http = context.HttpContext;
+            problem.Instance ??= http.Request.Path.Value;
+            problem.Extensions[ErrorIdKey] = http.TraceIdentifier;
+            if (problem.Status >= StatusCodes.Status500InternalServerError && problem.Status != StatusCodes.Status503ServiceUnavailable)
+            {
+                // Whatever produced it, a server error says nothing about why: the log has the rest.
+                problem.Title = "An unexpected error occurred";
+                problem.Detail = $"An unexpected error occurred. Quote error id {http.TraceIdentifier} when reporting it.";
+            }
+
+            problem.Detail ??= DefaultDetail(problem.Status);
+        });
+        services.AddExceptionHandler<ExceptionToProblemHandler>();
+        return services;
+    }
+
+    private static string? DefaultDetail(int? status) => status switch
+    {
+        StatusCodes.Status404NotFound => "No resource exists at this address.",
+        StatusCodes.Status405MethodNotAllowed => "This address does not accept that HTTP method.",
+        StatusCodes.Status413PayloadTooLarge => "The request body is larger than this endpoint accepts.",
+        StatusCodes.Status415UnsupportedMediaType => "Send the request body as application/json.",
+        _ => null,
+    };
+
+    /// <summary>Writes a problem for a status code through the one problem details service.</summary>
+    public static ValueTask WriteProblemAsync(this HttpContext context, ProblemDetails problem)
+    {
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        var writer = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        return writer.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+    }
+}

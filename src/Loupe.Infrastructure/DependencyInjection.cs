@@ -1,0 +1,74 @@
+using Loupe.Application.Common.Persistence;
+using Loupe.Infrastructure.Health;
+using Loupe.Infrastructure.Persistence;
+using Loupe.Infrastructure.Persistence.Migrations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Loupe.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>Tag of the health checks that decide readiness.</summary>
+    public const string ReadinessTag = "ready";
+
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddTimeProvider();
+
+        services.AddOptions<DatabaseOptions>()
+            .Configure(options =>
+            {
+                configuration.GetSection(DatabaseOptions.Section).Bind(options);
+                options.ConnectionString = configuration.GetConnectionString("Loupe") ?? string.Empty;
+                options.OwnerConnectionString = configuration.GetConnectionString("LoupeOwner");
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            builder.ConnectionStringBuilder.MaxPoolSize = options.MaxPoolSize;
+            return builder.Build();
+        });
+        services.AddDbContext<LoupeDbContext>((provider, options) =>
+            options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()).QuietCommandErrors());
+        services.AddScoped<IQueryExecutor, QueryExecutor>();
+
+        services.AddSingleton<MigrationRunner>();
+        if (configuration.GetValue(DatabaseOptions.Section + ":" + nameof(DatabaseOptions.MigrateOnStartup), defaultValue: true))
+        {
+            services.AddHostedService<MigrateOnStartup>();
+        }
+
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, [ReadinessTag])
+            .AddCheck<MigrationsHealthCheck>("migrations", HealthStatus.Unhealthy, [ReadinessTag]);
+
+        return services;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    /// <summary>Names every broken key at once, so one failed start tells the operator everything.</summary>
+    private sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
+        {
+            var problems = options.Problems().ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}

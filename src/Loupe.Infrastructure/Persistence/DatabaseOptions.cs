@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+
+namespace Loupe.Infrastructure.Persistence;
+
+/// <summary>How Loupe reaches its own PostgreSQL database. Bound from configuration and checked at start-up.</summary>
+public sealed partial class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>The application's connection (<c>ConnectionStrings:Loupe</c>): a role that owns no table.</summary>
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The owner's connection (<c>ConnectionStrings:LoupeOwner</c>), used only to migrate. When absent,
+    /// migrations run over <see cref="ConnectionString"/> (a single-role deployment).
+    /// </summary>
+    public string? OwnerConnectionString { get; set; }
+
+    /// <summary>Apply pending migrations when the host starts (<c>Database:MigrateOnStartup</c>).</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>The role the migrator grants data access to after migrating (<c>Database:ApplicationRole</c>).</summary>
+    public string ApplicationRole { get; set; } = "loupe_app";
+
+    /// <summary>Connections the application's pool may open (<c>Database:MaxPoolSize</c>).</summary>
+    public int MaxPoolSize { get; set; } = 50;
+
+    public string MigrationConnectionString =>
+        string.IsNullOrWhiteSpace(OwnerConnectionString) ? ConnectionString : OwnerConnectionString;
+
+    internal IEnumerable<string> Problems()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return "ConnectionStrings:Loupe is required: the PostgreSQL connection string of the application role.";
+        }
+
+        if (!RoleName().IsMatch(ApplicationRole))
+        {
+            yield return "Database:ApplicationRole must be a plain PostgreSQL role name (lower-case letters, digits, underscores).";
+        }
+
+        if (MaxPoolSize is < 1 or > 1000)
+        {
+            yield return "Database:MaxPoolSize must be between 1 and 1000.";
+        }
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex RoleName();
+}
