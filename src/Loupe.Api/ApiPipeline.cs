@@ -30,7 +30,12 @@ internal static class ApiPipeline
             });
         }
 
-        app.MapGroup("/api/v1").WithTags("Loupe");
+        var api = app.MapGroup("/api/v1");
+        foreach (var module in app.Services.GetServices<IEndpointModule>())
+        {
+            module.MapEndpoints(api);
+        }
+
         return app;
     }
 }

@@ -19,6 +19,12 @@ internal static class ApiServices
         services.AddLoupeProblemDetails();
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
+        foreach (var module in typeof(ApiServices).Assembly.GetTypes()
+                     .Where(t => t is { IsClass: true, IsAbstract: false } && t.IsAssignableTo(typeof(IEndpointModule))))
+        {
+            services.AddSingleton(typeof(IEndpointModule), module);
+        }
+
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Loupe API";

@@ -9,11 +9,11 @@ namespace Loupe.Application;
 public static class DependencyInjection
 {
     /// <summary>
-    /// Registers the mediator, every handler and validator of the application (and of any extra
-    /// assemblies, which tests use), and the pipeline behaviors. The behaviors run in the order they
+    /// Registers the mediator, every handler and validator of the application, and the pipeline
+    /// behaviors. The behaviors run in the order they
     /// are registered here, outermost first: this is the one place that order is decided.
     /// </summary>
-    public static IServiceCollection AddApplication(this IServiceCollection services, params Assembly[] extraAssemblies)
+    public static IServiceCollection AddApplication(this IServiceCollection services)
     {
         services.AddScoped<ServiceFactory>(provider => provider.GetService!);
         services.AddScoped<IMediator, Mediator>();
@@ -23,20 +23,17 @@ public static class DependencyInjection
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(PerformanceBehavior<,>));
 
-        foreach (var assembly in extraAssemblies.Prepend(typeof(DependencyInjection).Assembly).Distinct())
-        {
-            AddHandlers(services, assembly);
-            foreach (var validator in AssemblyScanner.FindValidatorsInAssembly(assembly, includeInternalTypes: true))
-            {
-                services.AddScoped(validator.InterfaceType, validator.ValidatorType);
-            }
-        }
-
-        return services;
+        return services.AddRequestHandlersFrom(typeof(DependencyInjection).Assembly);
     }
 
-    private static void AddHandlers(IServiceCollection services, Assembly assembly)
+    /// <summary>Registers the handlers and validators of one assembly (the application's own, or a test's).</summary>
+    public static IServiceCollection AddRequestHandlersFrom(this IServiceCollection services, Assembly assembly)
     {
+        foreach (var validator in AssemblyScanner.FindValidatorsInAssembly(assembly, includeInternalTypes: true))
+        {
+            services.AddScoped(validator.InterfaceType, validator.ValidatorType);
+        }
+
         var handlerInterfaces = new[] { typeof(IRequestHandler<,>), typeof(INotificationHandler<>) };
         foreach (var type in assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false }))
         {
@@ -46,5 +43,7 @@ public static class DependencyInjection
                 services.AddScoped(contract, type);
             }
         }
+
+        return services;
     }
 }

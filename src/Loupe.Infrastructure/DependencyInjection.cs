@@ -42,10 +42,7 @@ public static class DependencyInjection
         services.AddScoped<IQueryExecutor, QueryExecutor>();
 
         services.AddSingleton<MigrationRunner>();
-        if (configuration.GetValue(DatabaseOptions.Section + ":" + nameof(DatabaseOptions.MigrateOnStartup), defaultValue: true))
-        {
-            services.AddHostedService<MigrateOnStartup>();
-        }
+        services.AddHostedService<MigrateOnStartup>();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, [ReadinessTag])

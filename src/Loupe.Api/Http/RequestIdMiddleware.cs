@@ -18,7 +18,16 @@ internal sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestI
             ? context.Request.Headers[HeaderName].ToString()
             : Guid.CreateVersion7().ToString("N");
         context.TraceIdentifier = requestId;
-        context.Response.Headers[HeaderName] = requestId;
+
+        // Set when the response starts: the exception handler clears headers set before it.
+        context.Response.OnStarting(
+            static state =>
+            {
+                var http = (HttpContext)state;
+                http.Response.Headers[HeaderName] = http.TraceIdentifier;
+                return Task.CompletedTask;
+            },
+            context);
 
         var scope = new Dictionary<string, object?>(2, StringComparer.Ordinal) { ["RequestId"] = requestId };
         if (Activity.Current is { } activity)

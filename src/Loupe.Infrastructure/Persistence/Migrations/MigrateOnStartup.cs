@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Loupe.Infrastructure.Persistence.Migrations;
 
@@ -6,9 +7,10 @@ namespace Loupe.Infrastructure.Persistence.Migrations;
 /// Applies pending migrations before the host serves anything (hosted services start before the
 /// web server), unless <c>Database:MigrateOnStartup</c> is false.
 /// </summary>
-internal sealed class MigrateOnStartup(MigrationRunner runner) : IHostedService
+internal sealed class MigrateOnStartup(MigrationRunner runner, IOptions<DatabaseOptions> options) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => runner.UpAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        options.Value.MigrateOnStartup ? runner.UpAsync(cancellationToken) : Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,0 +1,72 @@
+using FluentValidation;
+using Loupe.Api;
+using Loupe.Application.Common.Security;
+using Loupe.Domain.Common;
+using Loupe.Domain.Organizations;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Loupe.Integration.Tests.Pipeline;
+
+/// <summary>
+/// Endpoints that exist only in the pipeline tests: they drive requests through the real host,
+/// the real mediator and its behaviors, and fail in each way the error mapping must handle.
+/// </summary>
+internal sealed class ProbeEndpoints : IEndpointModule
+{
+    public const string LeakyMessage = "Password=hunter2 failed at /srv/secret/path";
+
+    public void MapEndpoints(IEndpointRouteBuilder api)
+    {
+        var probe = api.MapGroup("/_probe");
+        probe.MapPost("/echo", async (EchoProbeCommand command, IMediator mediator, CancellationToken ct) =>
+            Results.Ok(await mediator.Send(command, ct)));
+        probe.MapGet("/guarded", async (IMediator mediator, CancellationToken ct) =>
+            Results.Ok(await mediator.Send(new GuardedProbeQuery(), ct)));
+        probe.MapGet("/boom", string () => throw new InvalidOperationException(LeakyMessage));
+        probe.MapGet("/conflict", string () => throw new DomainException(DomainError.Conflict("probe.taken", "That name is taken.")));
+        probe.MapGet("/log", (ILogger<ProbeEndpoints> logger) =>
+        {
+            logger.LogInformation("probe line");
+            return Results.NoContent();
+        });
+    }
+}
+
+public enum ProbeKind
+{
+    PlainText,
+    BarChart,
+}
+
+[AllowAnonymous]
+public sealed record EchoProbeCommand(string? Name, int Count, ProbeKind Kind) : IRequest<EchoProbeResult>;
+
+public sealed record EchoProbeResult(Guid Id, string EchoedName, int Count, ProbeKind Kind, DateTimeOffset EchoedAt);
+
+internal sealed class EchoProbeCommandHandler(TimeProvider clock) : IRequestHandler<EchoProbeCommand, EchoProbeResult>
+{
+    public Task<EchoProbeResult> Handle(EchoProbeCommand request, CancellationToken cancellationToken) =>
+        Task.FromResult(new EchoProbeResult(Guid.CreateVersion7(), request.Name!, request.Count, request.Kind, clock.GetUtcNow()));
+}
+
+internal sealed class EchoProbeNameValidator : AbstractValidator<EchoProbeCommand>
+{
+    public EchoProbeNameValidator() => RuleFor(c => c.Name).NotEmpty().WithMessage("A name is required.");
+}
+
+internal sealed class EchoProbeCountValidator : AbstractValidator<EchoProbeCommand>
+{
+    public EchoProbeCountValidator() => RuleFor(c => c.Count).InclusiveBetween(1, 10).WithMessage("Count must be between 1 and 10.");
+}
+
+[Authorize(MinimumRole = Role.Editor)]
+public sealed record GuardedProbeQuery : IRequest<string>;
+
+internal sealed class GuardedProbeQueryHandler : IRequestHandler<GuardedProbeQuery, string>
+{
+    public Task<string> Handle(GuardedProbeQuery request, CancellationToken cancellationToken) => Task.FromResult("secret");
+}

@@ -1,0 +1,64 @@
+using Loupe.Api;
+using Loupe.Application;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Loupe.Integration.Tests.Support;
+
+/// <summary>
+/// The real Loupe.Api host on a real Kestrel socket (so body limits and headers behave as in
+/// production) against a database of the test class's own. Logs are captured for assertions;
+/// probe endpoints can be added for pipeline tests.
+/// </summary>
+public sealed class LoupeApiFactory : WebApplicationFactory<Program>
+{
+    private readonly string _appConnection;
+    private readonly string _ownerConnection;
+    private readonly string _environment;
+    private readonly bool _withProbes;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public LoupeApiFactory(
+        string appConnection,
+        string ownerConnection,
+        string environment = "Testing",
+        bool withProbes = false,
+        IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        _appConnection = appConnection;
+        _ownerConnection = ownerConnection;
+        _environment = environment;
+        _withProbes = withProbes;
+        _settings = settings ?? new Dictionary<string, string?>();
+        UseKestrel(0);
+    }
+
+    public CapturedLogs Logs { get; } = new();
+
+    public static LoupeApiFactory For(DatabaseFixture database, bool withProbes = false, string environment = "Testing") =>
+        new(database.AppConnection, database.OwnerConnection, environment, withProbes);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(_environment);
+        builder.UseSetting("ConnectionStrings:Loupe", _appConnection);
+        builder.UseSetting("ConnectionStrings:LoupeOwner", _ownerConnection);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+        builder.ConfigureTestServices(services =>
+        {
+            if (_withProbes)
+            {
+                services.AddRequestHandlersFrom(typeof(LoupeApiFactory).Assembly);
+                services.AddSingleton<IEndpointModule, Pipeline.ProbeEndpoints>();
+            }
+        });
+    }
+}
