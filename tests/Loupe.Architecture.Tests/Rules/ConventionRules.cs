@@ -84,7 +84,7 @@ internal static class ConventionRules
             {
                 if (property.SetMethod is { IsPrivate: false } setter && !IsInitOnly(setter))
                 {
-                    violations.Add($"domain event {type.FullName} has a {Accessibility(setter)} setter on {property.Name}");
+                    violations.Add($"domain event {type.FullName} has a setter on {property.Name} that is {Accessibility(setter)}, not init or private");
                 }
             }
 
