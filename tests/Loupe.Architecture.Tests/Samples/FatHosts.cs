@@ -6,7 +6,7 @@ namespace Loupe.Architecture.Tests.Samples.Hosts;
 /// <summary>Broken: an "endpoint" that builds a DbContext itself, inside a lambda.</summary>
 internal static class ReportsEndpoint
 {
-    public static Func<DbContext> ContextFactory() => () => new DbContext(new DbContextOptionsBuilder().Options);
+    public static Func<object> ContextFactory() => () => new DbContext(new DbContextOptionsBuilder().Options);
 }
 
 /// <summary>Broken: a host type that talks in ADO.NET terms.</summary>
