@@ -17,7 +17,7 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         builder.Property(o => o.UpdatedAt).IsRequired();
 
         // PostgreSQL's xmin system column changes on every write: a free optimistic-concurrency token.
-        builder.Property<uint>("Version").IsRowVersion();
+        builder.Property<uint>("Version").HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
 
         builder.Ignore(o => o.DomainEvents);
     }
