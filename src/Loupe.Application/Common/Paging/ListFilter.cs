@@ -1,0 +1,171 @@
+namespace Loupe.Application.Common.Paging;
+
+/// <summary>
+/// The common list filters of spec §3, validated. Each is null (or empty) when the client did not
+/// send it; resources apply the ones that make sense for them with <see cref="ListFilterQueryableExtensions"/>.
+/// </summary>
+public sealed class ListFilter
+{
+    public const int MaxTextLength = 200;
+    public const int MaxTags = 20;
+    public const int MaxTagLength = 50;
+    public const int MaxStatusLength = 50;
+
+    public static ListFilter None { get; } = new();
+
+    /// <summary><c>q</c>: a case-insensitive substring of the name or description.</summary>
+    public string? Text { get; init; }
+
+    /// <summary><c>tags</c>: a row must carry every one of them.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Inclusive lower bound of the creation time, in UTC.</summary>
+    public DateTimeOffset? CreatedAfter { get; init; }
+
+    /// <summary>Inclusive upper bound of the creation time, in UTC.</summary>
+    public DateTimeOffset? CreatedBefore { get; init; }
+
+    public DateTimeOffset? UpdatedAfter { get; init; }
+
+    public DateTimeOffset? UpdatedBefore { get; init; }
+
+    public Guid? OwnerId { get; init; }
+
+    public string? Status { get; init; }
+
+    /// <summary>Reads the filters from the raw query string; unrelated parameters are ignored.</summary>
+    /// <param name="query">The raw query string, one value per name.</param>
+    /// <param name="allowedStatuses">The resource's statuses; when given, any other <c>status</c> is refused.</param>
+    /// <exception cref="Exceptions.ValidationFailedException">Every invalid filter, keyed by its parameter name.</exception>
+    public static ListFilter Parse(IReadOnlyDictionary<string, string?> query, IReadOnlyCollection<string>? allowedStatuses = null)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var errors = new QueryParameterErrors();
+        var filter = Parse(query, allowedStatuses, errors);
+        errors.ThrowIfAny();
+        return filter;
+    }
+
+    internal static ListFilter Parse(
+        IReadOnlyDictionary<string, string?> query, IReadOnlyCollection<string>? allowedStatuses, QueryParameterErrors errors)
+    {
+        var text = QueryParameterErrors.ValueOf(query, ListQueryParameters.Text);
+        if (text is { Length: > MaxTextLength })
+        {
+            errors.Add(ListQueryParameters.Text, $"q must be at most {MaxTextLength} characters.");
+        }
+
+        var createdAfter = ParseTimestamp(query, ListQueryParameters.CreatedAfter, errors);
+        var createdBefore = ParseTimestamp(query, ListQueryParameters.CreatedBefore, errors);
+        var updatedAfter = ParseTimestamp(query, ListQueryParameters.UpdatedAfter, errors);
+        var updatedBefore = ParseTimestamp(query, ListQueryParameters.UpdatedBefore, errors);
+        CheckRange(createdAfter, createdBefore, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, errors);
+        CheckRange(updatedAfter, updatedBefore, ListQueryParameters.UpdatedAfter, ListQueryParameters.UpdatedBefore, errors);
+
+        return new ListFilter
+        {
+            Text = text,
+            Tags = ParseTags(query, errors),
+            CreatedAfter = createdAfter,
+            CreatedBefore = createdBefore,
+            UpdatedAfter = updatedAfter,
+            UpdatedBefore = updatedBefore,
+            OwnerId = ParseOwner(query, errors),
+            Status = ParseStatus(query, allowedStatuses, errors),
+        };
+    }
+
+    private static List<string> ParseTags(IReadOnlyDictionary<string, string?> query, QueryParameterErrors errors)
+    {
+        const string Name = ListQueryParameters.Tags;
+        var raw = QueryParameterErrors.ValueOf(query, Name);
+        if (raw is null)
+        {
+            return [];
+        }
+
+        var tags = raw.Split(',').Select(t => t.Trim()).ToList();
+        if (tags.Exists(t => t.Length == 0))
+        {
+            errors.Add(Name, "tags must not contain empty items.");
+        }
+
+        if (tags.Count > MaxTags)
+        {
+            errors.Add(Name, $"tags may list at most {MaxTags} tags.");
+        }
+
+        if (tags.Exists(t => t.Length > MaxTagLength))
+        {
+            errors.Add(Name, $"Each tag must be at most {MaxTagLength} characters.");
+        }
+
+        return errors.Has(Name) ? [] : tags.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static DateTimeOffset? ParseTimestamp(IReadOnlyDictionary<string, string?> query, string name, QueryParameterErrors errors)
+    {
+        var raw = QueryParameterErrors.ValueOf(query, name);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (Rfc3339.TryParse(raw, out var value))
+        {
+            return value;
+        }
+
+        errors.Add(name, $"{name} must be an RFC 3339 timestamp with an offset, e.g. 2025-05-01T12:00:00Z.");
+        return null;
+    }
+
+    private static void CheckRange(DateTimeOffset? after, DateTimeOffset? before, string afterName, string beforeName, QueryParameterErrors errors)
+    {
+        if (after > before)
+        {
+            errors.Add(afterName, $"{afterName} must not be later than {beforeName}.");
+        }
+    }
+
+    private static Guid? ParseOwner(IReadOnlyDictionary<string, string?> query, QueryParameterErrors errors)
+    {
+        var raw = QueryParameterErrors.ValueOf(query, ListQueryParameters.OwnerId);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (Guid.TryParseExact(raw, "D", out var id))
+        {
+            return id;
+        }
+
+        errors.Add(ListQueryParameters.OwnerId, "owner_id must be a UUID, e.g. 0190f5c2-7b1e-7cc0-9a4e-5f1f0f6f2d3a.");
+        return null;
+    }
+
+    private static string? ParseStatus(
+        IReadOnlyDictionary<string, string?> query, IReadOnlyCollection<string>? allowedStatuses, QueryParameterErrors errors)
+    {
+        var raw = QueryParameterErrors.ValueOf(query, ListQueryParameters.Status);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (allowedStatuses is not null && !allowedStatuses.Contains(raw, StringComparer.Ordinal))
+        {
+            errors.Add(ListQueryParameters.Status, $"Unknown status. Allowed values: {string.Join(", ", allowedStatuses)}.");
+            return null;
+        }
+
+        if (raw.Length > MaxStatusLength)
+        {
+            errors.Add(ListQueryParameters.Status, $"status must be at most {MaxStatusLength} characters.");
+            return null;
+        }
+
+        return raw;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Linq.Expressions;
+using Loupe.Application.Common.Persistence;
+
+namespace Loupe.Application.Common.Paging;
+
+/// <summary>The one way a list query becomes a page: count, sort with the tie-breaker, skip, take.</summary>
+public static class PagingQueryableExtensions
+{
+    /// <summary>Pages <paramref name="query"/> (already filtered) and returns its rows as they are.</summary>
+    public static Task<PagedResult<T>> ToPageAsync<T>(
+        this IQueryable<T> query, PageRequest page, SortSpec<T> sort, IQueryExecutor executor, CancellationToken cancellationToken) =>
+        PageAsync(query, page, sort, paged => paged, executor, cancellationToken);
+
+    /// <summary>
+    /// Pages <paramref name="query"/>, sorting on the entity and projecting each row to a DTO after
+    /// ordering and paging, so sort keys need not appear in the DTO.
+    /// </summary>
+    public static Task<PagedResult<TResult>> ToPageAsync<T, TResult>(
+        this IQueryable<T> query,
+        PageRequest page,
+        SortSpec<T> sort,
+        Expression<Func<T, TResult>> projection,
+        IQueryExecutor executor,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        return PageAsync(query, page, sort, paged => paged.Select(projection), executor, cancellationToken);
+    }
+
+    /// <summary>Pages with the page and sort of parsed <see cref="ListParameters{T}"/>; apply its filter first.</summary>
+    public static Task<PagedResult<T>> ToPageAsync<T>(
+        this IQueryable<T> query, ListParameters<T> parameters, IQueryExecutor executor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return query.ToPageAsync(parameters.Page, parameters.Sort, executor, cancellationToken);
+    }
+
+    /// <summary>Pages with the page and sort of parsed <see cref="ListParameters{T}"/>, projecting after paging.</summary>
+    public static Task<PagedResult<TResult>> ToPageAsync<T, TResult>(
+        this IQueryable<T> query,
+        ListParameters<T> parameters,
+        Expression<Func<T, TResult>> projection,
+        IQueryExecutor executor,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return query.ToPageAsync(parameters.Page, parameters.Sort, projection, executor, cancellationToken);
+    }
+
+    private static async Task<PagedResult<TResult>> PageAsync<T, TResult>(
+        IQueryable<T> query,
+        PageRequest page,
+        SortSpec<T> sort,
+        Func<IQueryable<T>, IQueryable<TResult>> project,
+        IQueryExecutor executor,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(sort);
+        ArgumentNullException.ThrowIfNull(executor);
+
+        var total = await executor.CountAsync(query, cancellationToken).ConfigureAwait(false);
+        var pagination = Pagination.Create(page, total);
+
+        // Past the last row there is nothing to fetch: spare the database the second query.
+        if (page.Skip >= total)
+        {
+            return new PagedResult<TResult>([], pagination);
+        }
+
+        var rows = project(sort.Apply(query).Skip(page.Skip).Take(page.PerPage));
+        var data = await executor.ToListAsync(rows, cancellationToken).ConfigureAwait(false);
+        return new PagedResult<TResult>(data, pagination);
+    }
+}
