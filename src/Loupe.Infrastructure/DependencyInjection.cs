@@ -18,8 +18,6 @@ public static class DependencyInjection
 
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddTimeProvider();
-
         services.AddOptions<DatabaseOptions>()
             .Configure(options =>
             {
@@ -49,14 +47,6 @@ public static class DependencyInjection
             .AddCheck<MigrationsHealthCheck>("migrations", HealthStatus.Unhealthy, [ReadinessTag]);
 
         return services;
-    }
-
-    private static void TryAddTimeProvider(this IServiceCollection services)
-    {
-        if (services.All(d => d.ServiceType != typeof(TimeProvider)))
-        {
-            services.AddSingleton(TimeProvider.System);
-        }
     }
 
     /// <summary>Names every broken key at once, so one failed start tells the operator everything.</summary>

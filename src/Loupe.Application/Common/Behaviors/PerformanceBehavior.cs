@@ -1,11 +1,12 @@
-using System.Diagnostics;
 using MediatR;
 using Microsoft.Extensions.Logging;
 
 namespace Loupe.Application.Common.Behaviors;
 
 /// <summary>Innermost step: warns when a handler itself takes longer than the threshold.</summary>
-internal sealed partial class PerformanceBehavior<TRequest, TResponse>(ILogger<PerformanceBehavior<TRequest, TResponse>> logger)
+internal sealed partial class PerformanceBehavior<TRequest, TResponse>(
+    ILogger<PerformanceBehavior<TRequest, TResponse>> logger,
+    TimeProvider clock)
     : IPipelineBehavior<TRequest, TResponse>
 {
     internal static readonly TimeSpan Threshold = TimeSpan.FromMilliseconds(500);
@@ -15,9 +16,9 @@ internal sealed partial class PerformanceBehavior<TRequest, TResponse>(ILogger<P
         CancellationToken cancellationToken,
         RequestHandlerDelegate<TResponse> next)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = clock.GetTimestamp();
         var response = await next().ConfigureAwait(false);
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        var elapsed = clock.GetElapsedTime(started);
         if (elapsed > Threshold)
         {
             LogSlow(typeof(TRequest).Name, elapsed.TotalMilliseconds, Threshold.TotalMilliseconds);
