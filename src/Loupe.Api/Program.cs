@@ -1,6 +1,7 @@
 using Loupe.Api;
 using Loupe.Application;
 using Loupe.Infrastructure;
+using Loupe.Infrastructure.Hosting;
 using Loupe.Infrastructure.Logging;
 using Loupe.Infrastructure.Persistence.Migrations;
 using Serilog;
@@ -32,8 +33,7 @@ if (args is ["migrate", .. var migrateArgs])
 
 app.UseLoupePipeline();
 app.MapLoupeEndpoints();
-await app.RunAsync();
-return 0;
+return await HostRunner.RunAsync(app);
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

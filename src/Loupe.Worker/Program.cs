@@ -1,3 +1,20 @@
+using Loupe.Application;
+using Loupe.Infrastructure;
+using Loupe.Infrastructure.Hosting;
+using Loupe.Infrastructure.Logging;
+using Serilog;
+
+// The worker host: the same configuration, logging and infrastructure as the API, without HTTP.
+// It applies pending migrations at start-up (unless disabled) and hosts the background services
+// registered by Infrastructure; the job engine joins them with the runs feature.
 var builder = Host.CreateApplicationBuilder(args);
+
+var logger = LoupeLogging.CreateLogger(builder.Configuration, builder.Environment.IsDevelopment());
+builder.Logging.ClearProviders().AddSerilog(logger, dispose: true);
+
+builder.Services
+    .AddApplication()
+    .AddInfrastructure(builder.Configuration);
+
 using var host = builder.Build();
-await host.RunAsync().ConfigureAwait(false);
+return await HostRunner.RunAsync(host).ConfigureAwait(false);
