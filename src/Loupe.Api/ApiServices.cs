@@ -37,12 +37,16 @@ internal static class ApiServices
         return services;
     }
 
-    /// <summary>The wire format of spec §3: snake_case names, enums as snake_case strings, unknown fields refused.</summary>
+    /// <summary>
+    /// The wire format of spec §3: snake_case names, enums as snake_case strings, UTC timestamps,
+    /// unknown fields refused.
+    /// </summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DictionaryKeyPolicy = null;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new Http.UtcTimestampConverter());
     }
 }

@@ -38,6 +38,7 @@ public static class DependencyInjection
         services.AddDbContext<LoupeDbContext>((provider, options) =>
             options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()).QuietCommandErrors());
         services.AddScoped<IQueryExecutor, QueryExecutor>();
+        services.AddScoped<IReadStore, ReadStore>();
 
         services.AddSingleton<MigrationRunner>();
         services.AddHostedService<MigrateOnStartup>();

@@ -150,8 +150,30 @@ public sealed class PipelineTests(DatabaseFixture database) : IClassFixture<Data
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
         body.GetProperty("echoed_name").GetString().ShouldBe("Revenue");
         body.GetProperty("kind").GetString().ShouldBe("bar_chart");
-        body.GetProperty("echoed_at").GetString()!.ShouldEndWith("+00:00");
+        body.GetProperty("echoed_at").GetString()!.ShouldEndWith("Z");
         Guid.Parse(body.GetProperty("id").GetString()!).Version.ShouldBe(7);
+    }
+
+    [Fact]
+    public async Task Timestamps_WithAnOffset_AreAnsweredInUtc()
+    {
+        using var response = await PostJsonAsync("{\"name\":\"x\",\"count\":1,\"kind\":\"plain_text\",\"when\":\"2026-11-25T10:00:00+02:00\"}");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        body.GetProperty("when").GetString().ShouldBe("2026-11-25T08:00:00Z");
+    }
+
+    [Theory]
+    [InlineData("2026-11-25T10:00:00")]
+    [InlineData("25/11/2026")]
+    [InlineData("2026-11-25")]
+    public async Task Timestamps_WithoutAnOffset_AreRefusedNamingTheField(string when)
+    {
+        using var response = await PostJsonAsync("{\"name\":\"x\",\"count\":1,\"kind\":\"plain_text\",\"when\":\"" + when + "\"}");
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").TryGetProperty("when", out _).ShouldBeTrue();
     }
 
     [Fact]

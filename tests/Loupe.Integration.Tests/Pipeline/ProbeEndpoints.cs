@@ -1,5 +1,8 @@
 using FluentValidation;
 using Loupe.Api;
+using Loupe.Api.Http;
+using Loupe.Application.Common.Paging;
+using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
@@ -28,6 +31,8 @@ internal sealed class ProbeEndpoints : IEndpointModule
             Results.Ok(await mediator.Send(new GuardedProbeQuery(), ct)));
         probe.MapGet("/boom", string () => throw new InvalidOperationException(LeakyMessage));
         probe.MapGet("/conflict", string () => throw new DomainException(DomainError.Conflict("probe.taken", "That name is taken.")));
+        probe.MapGet("/organizations", async (RawQuery query, IMediator mediator, CancellationToken ct) =>
+            Results.Ok(await mediator.Send(new ListProbeOrganizationsQuery(query.Values), ct)));
         probe.MapGet("/log", (ILogger<ProbeEndpoints> logger) =>
         {
             logger.LogInformation("probe line");
@@ -43,14 +48,14 @@ public enum ProbeKind
 }
 
 [AllowAnonymous]
-public sealed record EchoProbeCommand(string? Name, int Count, ProbeKind Kind) : IRequest<EchoProbeResult>;
+public sealed record EchoProbeCommand(string? Name, int Count, ProbeKind Kind, DateTimeOffset? When = null) : IRequest<EchoProbeResult>;
 
-public sealed record EchoProbeResult(Guid Id, string EchoedName, int Count, ProbeKind Kind, DateTimeOffset EchoedAt);
+public sealed record EchoProbeResult(Guid Id, string EchoedName, int Count, ProbeKind Kind, DateTimeOffset EchoedAt, DateTimeOffset? When);
 
 internal sealed class EchoProbeCommandHandler(TimeProvider clock) : IRequestHandler<EchoProbeCommand, EchoProbeResult>
 {
     public Task<EchoProbeResult> Handle(EchoProbeCommand request, CancellationToken cancellationToken) =>
-        Task.FromResult(new EchoProbeResult(Guid.CreateVersion7(), request.Name!, request.Count, request.Kind, clock.GetUtcNow()));
+        Task.FromResult(new EchoProbeResult(Guid.CreateVersion7(), request.Name!, request.Count, request.Kind, clock.GetUtcNow(), request.When));
 }
 
 internal sealed class EchoProbeNameValidator : AbstractValidator<EchoProbeCommand>
@@ -69,4 +74,28 @@ public sealed record GuardedProbeQuery : IRequest<string>;
 internal sealed class GuardedProbeQueryHandler : IRequestHandler<GuardedProbeQuery, string>
 {
     public Task<string> Handle(GuardedProbeQuery request, CancellationToken cancellationToken) => Task.FromResult("secret");
+}
+
+[AllowAnonymous]
+public sealed record ListProbeOrganizationsQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<ProbeOrganizationDto>>;
+
+public sealed record ProbeOrganizationDto(Guid Id, string Name, DateTimeOffset CreatedAt);
+
+internal sealed class ListProbeOrganizationsQueryHandler(IReadStore store, IQueryExecutor executor)
+    : IRequestHandler<ListProbeOrganizationsQuery, PagedResult<ProbeOrganizationDto>>
+{
+    private static readonly SortWhitelist<Organization> Sorts = SortWhitelist<Organization>.For()
+        .Field("name", o => o.Name)
+        .Field("created_at", o => o.CreatedAt)
+        .TieBreaker(o => o.Id)
+        .Default("name");
+
+    public Task<PagedResult<ProbeOrganizationDto>> Handle(ListProbeOrganizationsQuery request, CancellationToken cancellationToken)
+    {
+        var parameters = ListParameters.Parse(request.Query, Sorts);
+        return store.Query<Organization>()
+            .ApplyText(parameters.Filter, o => o.Name)
+            .ApplyCreatedRange(parameters.Filter, o => o.CreatedAt)
+            .ToPageAsync(parameters, o => new ProbeOrganizationDto(o.Id, o.Name, o.CreatedAt), executor, cancellationToken);
+    }
 }

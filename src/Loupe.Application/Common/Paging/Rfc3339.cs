@@ -7,7 +7,7 @@ namespace Loupe.Application.Common.Paging;
 /// Strict RFC 3339 date-times (an offset is required), because <see cref="DateTimeOffset.TryParse(string?, out DateTimeOffset)"/>
 /// alone would accept local times, bare dates and culture formats the spec does not allow.
 /// </summary>
-internal static partial class Rfc3339
+public static partial class Rfc3339
 {
     /// <summary>.NET keeps 7 fraction digits; RFC 3339 allows any number, so extra ones are dropped.</summary>
     private const int MaxFractionDigits = 7;

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http;
+using System.Text.Json;
+using Loupe.Domain.Organizations;
+using Loupe.Infrastructure.Persistence;
+using Loupe.Integration.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace Loupe.Integration.Tests.Pipeline;
+
+/// <summary>The shared list conventions of spec §3 over HTTP: snake_case pagination, whitelisted sorting, one 400 for every bad parameter.</summary>
+public sealed class ListEndpointTests(ListEndpointTests.SeededApi api) : IClassFixture<ListEndpointTests.SeededApi>
+{
+    private const int Rows = 23;
+    private readonly HttpClient _client = api.Client;
+
+    /// <summary>One database seeded once for the class, and the API over it.</summary>
+    public sealed class SeededApi : IAsyncLifetime
+    {
+        private readonly DatabaseFixture _database = new();
+        private LoupeApiFactory _factory = null!;
+
+        public HttpClient Client { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
+        {
+            await _database.InitializeAsync();
+            var options = new DbContextOptionsBuilder<LoupeDbContext>().UseNpgsql(_database.AppConnection).Options;
+            await using (var context = new LoupeDbContext(options))
+            {
+                var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+                context.Organizations.AddRange(Enumerable.Range(0, Rows)
+                    .Select(i => Organization.Create(Guid.CreateVersion7(), $"Team {i % 5}", start.AddHours(i % 4))));
+                await context.SaveChangesAsync();
+            }
+
+            _factory = LoupeApiFactory.For(_database, withProbes: true);
+            Client = _factory.CreateClient();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await _factory.DisposeAsync();
+            await _database.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WalkingEveryPage_ReturnsEachRowOnce_WithConsistentPagination()
+    {
+        var seen = new List<string>();
+        for (var page = 1; ; page++)
+        {
+            var body = await GetOkAsync($"/api/v1/_probe/organizations?page={page}&per_page=5&sort=-created_at,name");
+            var pagination = body.GetProperty("pagination");
+            pagination.GetProperty("total").GetInt32().ShouldBe(Rows);
+            pagination.GetProperty("total_pages").GetInt32().ShouldBe(5);
+            pagination.GetProperty("per_page").GetInt32().ShouldBe(5);
+            pagination.GetProperty("has_prev").GetBoolean().ShouldBe(page > 1);
+            seen.AddRange(body.GetProperty("data").EnumerateArray().Select(row => row.GetProperty("id").GetString()!));
+            if (!pagination.GetProperty("has_next").GetBoolean())
+            {
+                break;
+            }
+        }
+
+        seen.Count.ShouldBe(Rows);
+        seen.Distinct().Count().ShouldBe(Rows);
+    }
+
+    [Fact]
+    public async Task Defaults_AreTheFirstPageOfTwenty()
+    {
+        var body = await GetOkAsync("/api/v1/_probe/organizations");
+
+        body.GetProperty("pagination").GetProperty("page").GetInt32().ShouldBe(1);
+        body.GetProperty("pagination").GetProperty("per_page").GetInt32().ShouldBe(20);
+        body.GetProperty("data").GetArrayLength().ShouldBe(20);
+        body.GetProperty("data")[0].TryGetProperty("created_at", out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task TextFilter_NarrowsTheRows()
+    {
+        var body = await GetOkAsync("/api/v1/_probe/organizations?q=team%203&per_page=100");
+
+        body.GetProperty("data").EnumerateArray().ShouldAllBe(row => row.GetProperty("name").GetString() == "Team 3");
+        body.GetProperty("pagination").GetProperty("total").GetInt32().ShouldBe(Enumerable.Range(0, Rows).Count(i => i % 5 == 3));
+    }
+
+    [Fact]
+    public async Task BadParameters_AreOneValidationProblemNamingEachOfThem()
+    {
+        using var response = await _client.GetAsync(
+            "/api/v1/_probe/organizations?page=0&per_page=1000&sort=owner&created_after=2026-03-02T00:00:00Z&created_before=2026-03-01T00:00:00Z",
+            TestContext.Current.CancellationToken);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        errors.TryGetProperty("page", out _).ShouldBeTrue();
+        errors.TryGetProperty("per_page", out _).ShouldBeTrue();
+        errors.GetProperty("sort")[0].GetString()!.ShouldContain("created_at");
+        errors.TryGetProperty("created_after", out _).ShouldBeTrue();
+    }
+
+    private async Task<JsonElement> GetOkAsync(string url)
+    {
+        using var response = await _client.GetAsync(url, TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+    }
+}
