@@ -155,7 +155,10 @@ internal static class ConventionRules
         @namespace == parent || @namespace.StartsWith(parent + ".", StringComparison.Ordinal);
 
     /// <summary>Attributes and helpers the compiler embeds (nullable metadata, private implementation details).</summary>
-    private static bool IsToolGenerated(Type type) => type.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false);
+    /// <summary>Emitted by the compiler or a source generator (the regex generator's file-local helpers), not written by us.</summary>
+    private static bool IsToolGenerated(Type type) =>
+        type.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false)
+        || type.IsDefined(typeof(System.CodeDom.Compiler.GeneratedCodeAttribute), inherit: false);
 
     private static IEnumerable<Type> Concrete(IEnumerable<Type> types) =>
         types.Where(t => t.IsClass && !t.IsAbstract && !TypeDependencies.IsCompilerGenerated(t));
