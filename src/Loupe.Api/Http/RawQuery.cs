@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Loupe.Api.Http;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Loupe.Api.Http;
 /// </summary>
 internal sealed record RawQuery(IReadOnlyDictionary<string, string?> Values)
 {
-    public static ValueTask<RawQuery?> BindAsync(HttpContext context, ParameterInfo parameter)
+    public static ValueTask<RawQuery?> BindAsync(HttpContext context)
     {
         var values = context.Request.Query.ToDictionary(
             pair => pair.Key,

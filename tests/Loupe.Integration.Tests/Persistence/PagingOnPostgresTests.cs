@@ -1,10 +1,10 @@
 using Loupe.Application.Common.Paging;
+using Loupe.Application.Common.Specifications;
 using Loupe.Domain.Organizations;
 using Loupe.Infrastructure.Persistence;
+using Loupe.Infrastructure.Persistence.Specifications;
 using Loupe.Integration.Tests.Support;
 using Microsoft.EntityFrameworkCore;
-using Loupe.Application.Common.Specifications;
-using Loupe.Infrastructure.Persistence.Specifications;
 
 namespace Loupe.Integration.Tests.Persistence;
 

@@ -8,18 +8,18 @@ namespace Loupe.Application.Common.Paging;
 /// </summary>
 internal sealed class QueryParameterErrors
 {
-    private readonly Dictionary<string, List<string>> errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
-    public bool HasAny => errors.Count > 0;
+    public bool HasAny => _errors.Count > 0;
 
-    public bool Has(string field) => errors.ContainsKey(field);
+    public bool Has(string field) => _errors.ContainsKey(field);
 
     public void Add(string field, string message)
     {
-        if (!errors.TryGetValue(field, out var messages))
+        if (!_errors.TryGetValue(field, out var messages))
         {
             messages = [];
-            errors[field] = messages;
+            _errors[field] = messages;
         }
 
         if (!messages.Contains(message, StringComparer.Ordinal))
@@ -33,7 +33,7 @@ internal sealed class QueryParameterErrors
         if (HasAny)
         {
             throw new ValidationFailedException(
-                errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+                _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
         }
     }
 

@@ -7,13 +7,13 @@ namespace Loupe.Application.Common.Paging;
 /// </summary>
 public sealed class SortSpec<T>
 {
-    private readonly IReadOnlyList<(SortField<T> Field, bool Descending)> fields;
-    private readonly SortField<T> tieBreaker;
+    private readonly IReadOnlyList<(SortField<T> Field, bool Descending)> _fields;
+    private readonly SortField<T> _tieBreaker;
 
     internal SortSpec(IReadOnlyList<(SortField<T> Field, bool Descending)> fields, SortField<T> tieBreaker)
     {
-        this.fields = fields;
-        this.tieBreaker = tieBreaker;
+        _fields = fields;
+        _tieBreaker = tieBreaker;
         Keys = fields.Select(f => new SortKey(f.Field.Name!, f.Descending)).ToList();
     }
 
@@ -25,18 +25,18 @@ public sealed class SortSpec<T>
     {
         ArgumentNullException.ThrowIfNull(query);
         IOrderedQueryable<T>? ordered = null;
-        foreach (var (field, descending) in fields)
+        foreach (var (field, descending) in _fields)
         {
             ordered = ordered is null ? field.OrderBy(query, descending) : field.ThenBy(ordered, descending);
         }
 
         if (ordered is null)
         {
-            return tieBreaker.OrderBy(query, descending: false);
+            return _tieBreaker.OrderBy(query, descending: false);
         }
 
         // A unique key already orders every row; anything after it changes nothing.
-        return fields.Any(f => ReferenceEquals(f.Field, tieBreaker)) ? ordered : tieBreaker.ThenBy(ordered, descending: false);
+        return _fields.Any(f => ReferenceEquals(f.Field, _tieBreaker)) ? ordered : _tieBreaker.ThenBy(ordered, descending: false);
     }
 
     /// <summary>The canonical <c>sort</c> value, e.g. <c>-updated_at,name</c>.</summary>

@@ -13,21 +13,21 @@ public sealed class SortWhitelist<T>
     /// <summary>Longer values are refused before parsing, which also bounds the error messages.</summary>
     public const int MaxSortLength = 500;
 
-    private readonly IReadOnlyList<SortField<T>> fields;
-    private readonly SortField<T>? tieBreaker;
-    private readonly IReadOnlyList<(SortField<T> Field, bool Descending)> defaultKeys;
+    private readonly IReadOnlyList<SortField<T>> _fields;
+    private readonly SortField<T>? _tieBreaker;
+    private readonly IReadOnlyList<(SortField<T> Field, bool Descending)> _defaultKeys;
 
     private SortWhitelist(
         IReadOnlyList<SortField<T>> fields,
         SortField<T>? tieBreaker,
         IReadOnlyList<(SortField<T> Field, bool Descending)> defaultKeys)
     {
-        this.fields = fields;
-        this.tieBreaker = tieBreaker;
-        this.defaultKeys = defaultKeys;
+        _fields = fields;
+        _tieBreaker = tieBreaker;
+        _defaultKeys = defaultKeys;
     }
 
-    public IReadOnlyList<string> FieldNames => fields.Select(f => f.Name!).ToList();
+    public IReadOnlyList<string> FieldNames => _fields.Select(f => f.Name!).ToList();
 
     [SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "Reads as SortWhitelist<Row>.For() at the call site.")]
     public static SortWhitelist<T> For() => new([], null, []);
@@ -46,19 +46,19 @@ public sealed class SortWhitelist<T>
             throw new ArgumentException($"Sort field '{name}' is already whitelisted.", nameof(name));
         }
 
-        return new SortWhitelist<T>([.. fields, new SortField<T, TKey>(name, selector)], tieBreaker, defaultKeys);
+        return new SortWhitelist<T>([.. _fields, new SortField<T, TKey>(name, selector)], _tieBreaker, _defaultKeys);
     }
 
     /// <summary>Sets the unique key appended to every sort; it need not be a whitelisted field.</summary>
     public SortWhitelist<T> TieBreaker<TKey>(Expression<Func<T, TKey>> uniqueKey)
     {
         ArgumentNullException.ThrowIfNull(uniqueKey);
-        return new SortWhitelist<T>(fields, new SortField<T, TKey>(null, uniqueKey), defaultKeys);
+        return new SortWhitelist<T>(_fields, new SortField<T, TKey>(null, uniqueKey), _defaultKeys);
     }
 
     /// <summary>Uses a whitelisted field as the tie-breaker; it is then not appended when the client already sorts by it.</summary>
     public SortWhitelist<T> TieBreaker(string fieldName) =>
-        new(fields, Find(fieldName) ?? throw new ArgumentException($"Sort field '{fieldName}' is not whitelisted.", nameof(fieldName)), defaultKeys);
+        new(_fields, Find(fieldName) ?? throw new ArgumentException($"Sort field '{fieldName}' is not whitelisted.", nameof(fieldName)), _defaultKeys);
 
     /// <summary>The sort used when the client sends none; name only fields added before this call.</summary>
     public SortWhitelist<T> Default(string sort)
@@ -70,7 +70,7 @@ public sealed class SortWhitelist<T>
             throw new ArgumentException($"Default sort '{sort}' must name whitelisted fields.", nameof(sort));
         }
 
-        return new SortWhitelist<T>(fields, tieBreaker, keys);
+        return new SortWhitelist<T>(_fields, _tieBreaker, keys);
     }
 
     /// <summary>Parses a client's <c>sort</c> value; null or blank gives the default sort.</summary>
@@ -85,12 +85,12 @@ public sealed class SortWhitelist<T>
 
     internal SortSpec<T>? Parse(string? sort, QueryParameterErrors errors)
     {
-        var unique = tieBreaker ?? throw new InvalidOperationException(
+        var unique = _tieBreaker ?? throw new InvalidOperationException(
             $"The sort whitelist of {typeof(T).Name} needs a TieBreaker so that pages are stable.");
 
         if (string.IsNullOrWhiteSpace(sort))
         {
-            return new SortSpec<T>(defaultKeys, unique);
+            return new SortSpec<T>(_defaultKeys, unique);
         }
 
         var keys = ParseKeys(sort, errors);
@@ -137,5 +137,5 @@ public sealed class SortWhitelist<T>
     }
 
     private SortField<T>? Find(string name) =>
-        fields.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.Ordinal));
+        _fields.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.Ordinal));
 }
