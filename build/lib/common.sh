@@ -14,6 +14,9 @@ die() {
   exit 1
 }
 
+# Names the failing command when `set -e` ends a script unexpectedly.
+trap 'printf "ERROR: command failed (exit %s) at %s:%s: %s\n" "$?" "${BASH_SOURCE[0]##*/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
+
 is_root() { [[ "$(id -u)" -eq 0 ]]; }
 
 # Runs a command as root: plainly when we are root, through sudo otherwise.

@@ -76,7 +76,7 @@ pg_write_settings() {
     printf 'port = %s\n' "$port"
     printf "unix_socket_directories = '%s'\n" "${socket_dir//\'/\'\'}"
     printf '%s\n' "password_encryption = 'scram-sha-256'"
-    [[ -n "$extra" ]] && printf '%s\n' "$extra"
+    if [[ -n "$extra" ]]; then printf '%s\n' "$extra"; fi
   } | pg_write_file "$datadir/loupe.conf"
 }
 
