@@ -189,10 +189,8 @@ EOF
 # and keeps launchSettings.json from overriding the URLs above.
 (cd src/Loupe.Api && exec dotnet "$API_DLL") &
 API_PID=$!
-set +e
-wait "$API_PID"
-rc=$?
-set -e
+rc=0
+wait "$API_PID" || rc=$?
 API_PID=""
 log "the API exited with code $rc"
 exit "$rc"

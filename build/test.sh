@@ -128,14 +128,17 @@ mkdir -p "$RESULTS_DIR"
 RESULTS_DIR="$(cd "$RESULTS_DIR" && pwd -P)"
 find "$RESULTS_DIR" -maxdepth 1 -name 'loupe*.trx' -delete
 log "dotnet test (Release)"
-set +e
 # One TRX per test assembly (LogFilePrefix makes the names unique). A test that
 # hangs for 5 minutes aborts its test host, which then counts as a failure.
-dotnet test "$SOLUTION" -c Release --no-build --nologo \
+if dotnet test "$SOLUTION" -c Release --no-build --nologo \
   --results-directory "$RESULTS_DIR" --logger "trx;LogFilePrefix=loupe" \
-  --blame-hang-timeout 5m --blame-hang-dump-type none "$@"
-test_rc=$?
-set -e
+  --blame-hang-timeout 5m --blame-hang-dump-type none "$@" 2>&1 | tee "$TMP_DIR/dotnet-test.log"; then
+  test_rc=0
+else
+  test_rc=${PIPESTATUS[0]}
+fi
+# How many test assemblies dotnet test started; each should leave one TRX file.
+assemblies="$(grep -c '^Test run for ' "$TMP_DIR/dotnet-test.log" || true)"
 
 # --- Sum the TRX counters ----------------------------------------------------------
 passed=0 failed=0 skipped=0 trx_count=0
@@ -149,7 +152,9 @@ while IFS= read -r -d '' trx; do
   outcome="$(grep -o '<ResultSummary outcome="[^"]*"' "$trx" | sed 's/.*outcome="//; s/"$//' || true)"
   f=$(($(counter failed "$counters") + $(counter error "$counters") + $(counter timeout "$counters") + $(counter aborted "$counters")))
   passed=$((passed + $(counter passed "$counters")))
-  skipped=$((skipped + $(counter notExecuted "$counters")))
+  # Skipped tests: results with outcome NotExecuted (not in the counters).
+  not_executed="$(grep -o '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx" | wc -l || true)"
+  skipped=$((skipped + not_executed))
   case "$outcome" in
     Completed | Passed | Warning) ;;
     *)
@@ -163,6 +168,10 @@ while IFS= read -r -d '' trx; do
   failed=$((failed + f))
 done < <(find "$RESULTS_DIR" -maxdepth 1 -name 'loupe*.trx' -print0)
 
+if ((trx_count < assemblies)); then
+  warn "$assemblies test assemblies ran but only $trx_count TRX file(s) were written; counting each missing one as a failure"
+  failed=$((failed + assemblies - trx_count))
+fi
 if ((test_rc != 0 && failed == 0)); then
   warn "dotnet test exited with code $test_rc but the $trx_count TRX file(s) show no failure (crashed test host or missing results); counting 1 failure"
   failed=1
