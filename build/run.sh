@@ -169,7 +169,6 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export ASPNETCORE_URLS="http://127.0.0.1:$API_PORT"
 export ConnectionStrings__Loupe="Host=127.0.0.1;Port=$PG_PORT;Database=$DATABASE;Username=loupe_app;Password=$APP_PASSWORD"
 export ConnectionStrings__LoupeOwner="Host=127.0.0.1;Port=$PG_PORT;Database=$DATABASE;Username=loupe_owner;Password=$OWNER_PASSWORD"
-export Jobs__RunInProcess=true
 export LOUPE_DATA_DIR="$DATA_DIR"
 
 base="http://127.0.0.1:$API_PORT"
