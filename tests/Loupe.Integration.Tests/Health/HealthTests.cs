@@ -5,24 +5,16 @@ using Npgsql;
 
 namespace Loupe.Integration.Tests.Health;
 
-public sealed class HealthTests : IAsyncLifetime
+public sealed class HealthTests : IAsyncDisposable
 {
-    private readonly List<string> _databases = [];
+    private readonly ScratchDatabases _databases = new();
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var database in _databases)
-        {
-            await TestPostgres.DropDatabaseAsync(database);
-        }
-    }
+    public ValueTask DisposeAsync() => _databases.DisposeAsync();
 
     [Fact]
     public async Task Ready_OnAMigratedDatabase_Is200WithEveryCheckHealthy()
     {
-        var database = await TrackAsync(TestPostgres.CreateMigratedDatabaseAsync());
+        var database = await _databases.MigratedAsync();
         await using var factory = Factory(database);
         using var client = factory.CreateClient();
 
@@ -38,7 +30,7 @@ public sealed class HealthTests : IAsyncLifetime
     [Fact]
     public async Task StartUp_OnAnEmptyDatabase_AppliesMigrationsBeforeServing()
     {
-        var database = await TrackAsync(TestPostgres.CreateEmptyDatabaseAsync());
+        var database = await _databases.EmptyAsync();
         await using var factory = Factory(database);
         using var client = factory.CreateClient();
 
@@ -51,7 +43,7 @@ public sealed class HealthTests : IAsyncLifetime
     [Fact]
     public async Task Ready_WithPendingMigrations_Is503ProblemNamingTheCheck()
     {
-        var database = await TrackAsync(TestPostgres.CreateEmptyDatabaseAsync());
+        var database = await _databases.EmptyAsync();
         await using var factory = Factory(database, ("Database:MigrateOnStartup", "false"));
         using var client = factory.CreateClient();
 
@@ -102,11 +94,4 @@ public sealed class HealthTests : IAsyncLifetime
             TestPostgres.AppConnection(database),
             TestPostgres.OwnerConnection(database),
             settings: settings.ToDictionary(s => s.Key, s => s.Value));
-
-    private async Task<string> TrackAsync(Task<string> creating)
-    {
-        var name = await creating;
-        _databases.Add(name);
-        return name;
-    }
 }

@@ -6,24 +6,16 @@ using Npgsql;
 
 namespace Loupe.Integration.Tests.Migrations;
 
-public sealed class MigrationTests : IAsyncLifetime
+public sealed class MigrationTests : IAsyncDisposable
 {
-    private readonly List<string> _databases = [];
+    private readonly ScratchDatabases _databases = new();
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var database in _databases)
-        {
-            await TestPostgres.DropDatabaseAsync(database);
-        }
-    }
+    public ValueTask DisposeAsync() => _databases.DisposeAsync();
 
     [Fact]
     public async Task ApplyAll_RollBackAll_ApplyAgain_EndsWithTheSameSchema()
     {
-        var database = await EmptyDatabaseAsync();
+        var database = await _databases.EmptyAsync();
         var runner = TestPostgres.Runner(database);
         var ct = TestContext.Current.CancellationToken;
 
@@ -45,7 +37,7 @@ public sealed class MigrationTests : IAsyncLifetime
     [Fact]
     public async Task Down_RollsBackOnlyTheLastN()
     {
-        var database = await EmptyDatabaseAsync();
+        var database = await _databases.EmptyAsync();
         var runner = TestPostgres.Runner(database);
         var ct = TestContext.Current.CancellationToken;
         await runner.UpAsync(ct);
@@ -61,7 +53,7 @@ public sealed class MigrationTests : IAsyncLifetime
     [Fact]
     public async Task Status_ListsEveryMigrationAsPendingThenApplied()
     {
-        var database = await EmptyDatabaseAsync();
+        var database = await _databases.EmptyAsync();
         var runner = TestPostgres.Runner(database);
         var ct = TestContext.Current.CancellationToken;
 
@@ -77,7 +69,7 @@ public sealed class MigrationTests : IAsyncLifetime
     [Fact]
     public async Task TwoInstancesStartingTogether_ApplyEachMigrationOnce()
     {
-        var database = await EmptyDatabaseAsync();
+        var database = await _databases.EmptyAsync();
         var ct = TestContext.Current.CancellationToken;
 
         var results = await Task.WhenAll(
@@ -94,7 +86,7 @@ public sealed class MigrationTests : IAsyncLifetime
     [Fact]
     public async Task EditedAppliedMigration_IsDetected_AndNothingRuns()
     {
-        var database = await EmptyDatabaseAsync();
+        var database = await _databases.EmptyAsync();
         var runner = TestPostgres.Runner(database);
         var ct = TestContext.Current.CancellationToken;
         await runner.UpAsync(ct);
@@ -120,9 +112,9 @@ public sealed class MigrationTests : IAsyncLifetime
     [Fact]
     public async Task MigratedSchema_IsExactlyWhatTheEfModelExpects()
     {
-        var migrated = await EmptyDatabaseAsync();
+        var migrated = await _databases.EmptyAsync();
         await TestPostgres.Runner(migrated).UpAsync(TestContext.Current.CancellationToken);
-        var modelled = await EmptyDatabaseAsync();
+        var modelled = await _databases.EmptyAsync();
         var options = new DbContextOptionsBuilder<LoupeDbContext>().UseNpgsql(TestPostgres.OwnerConnection(modelled)).Options;
         await using (var context = new LoupeDbContext(options))
         {
@@ -139,7 +131,7 @@ public sealed class MigrationTests : IAsyncLifetime
     [Fact]
     public async Task ApplicationRole_OwnsNothing_AndGetsDataAccessButCannotRewriteHistory()
     {
-        var database = await EmptyDatabaseAsync();
+        var database = await _databases.EmptyAsync();
         var ct = TestContext.Current.CancellationToken;
         await TestPostgres.Runner(database).UpAsync(ct);
 
@@ -162,10 +154,24 @@ public sealed class MigrationTests : IAsyncLifetime
         refused.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
     }
 
-    private async Task<string> EmptyDatabaseAsync()
+    [Fact]
+    public async Task Cli_UpStatusDown_SayWhatTheyDid()
     {
-        var name = await TestPostgres.CreateEmptyDatabaseAsync();
-        _databases.Add(name);
-        return name;
+        var database = await _databases.EmptyAsync();
+        var runner = TestPostgres.Runner(database);
+        var ct = TestContext.Current.CancellationToken;
+        var last = MigrationScript.All[^1].Id;
+        using var output = new StringWriter();
+
+        (await MigrationCli.RunAsync(["up"], runner, output, ct)).ShouldBe(0);
+        (await MigrationCli.RunAsync(["status"], runner, output, ct)).ShouldBe(0);
+        (await MigrationCli.RunAsync(["down", "1"], runner, output, ct)).ShouldBe(0);
+        (await MigrationCli.RunAsync(["down", "0"], runner, output, ct)).ShouldBe(2);
+
+        var text = output.ToString();
+        text.ShouldContain("Applied: ");
+        text.ShouldContain($"{last}  applied");
+        text.ShouldContain($"Rolled back: {last}");
+        text.ShouldContain(MigrationCli.Usage);
     }
 }
