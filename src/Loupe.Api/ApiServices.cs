@@ -19,6 +19,7 @@ internal static class ApiServices
         services.AddLoupeProblemDetails();
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
+        services.AddScoped<IRequestOrigin, HttpRequestOrigin>();
         foreach (var module in typeof(ApiServices).Assembly.GetTypes()
                      .Where(t => t is { IsClass: true, IsAbstract: false } && t.IsAssignableTo(typeof(IEndpointModule))))
         {

@@ -1,10 +1,14 @@
 using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
+using Loupe.Infrastructure.Audit;
 using Loupe.Infrastructure.Health;
 using Loupe.Infrastructure.Persistence;
 using Loupe.Infrastructure.Persistence.Migrations;
+using Loupe.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -35,10 +39,20 @@ public static class DependencyInjection
             builder.ConnectionStringBuilder.MaxPoolSize = options.MaxPoolSize;
             return builder.Build();
         });
-        services.AddDbContext<LoupeDbContext>((provider, options) =>
-            options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()).QuietCommandErrors());
+        services.TryAddScoped<ICurrentUser, NoCaller>();
+        services.TryAddScoped<IRequestOrigin, NoRequestOrigin>();
+        services.AddScoped<ITenantScope, TenantScope>();
+        services.AddScoped<TenantCommandInterceptor>();
+        services.AddDbContext<LoupeDbContext>((provider, options) => options
+            .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
+            .AddInterceptors(provider.GetRequiredService<TenantCommandInterceptor>())
+            .QuietCommandErrors());
+        services.AddScoped<IUnitOfWork>(provider => provider.GetRequiredService<LoupeDbContext>());
+        services.AddScoped(typeof(IRepository<>), typeof(Repository<>));
         services.AddScoped<IQueryExecutor, QueryExecutor>();
         services.AddScoped<IReadStore, ReadStore>();
+        services.AddScoped<ICredentialLocator, CredentialLocator>();
+        services.AddScoped<IAuditTrail, AuditTrail>();
 
         services.AddSingleton<MigrationRunner>();
         services.AddHostedService<MigrateOnStartup>();

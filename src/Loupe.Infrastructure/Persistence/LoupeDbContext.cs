@@ -1,16 +1,143 @@
+using System.Linq.Expressions;
+using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
+using Loupe.Domain.ApiKeys;
+using Loupe.Domain.Audit;
+using Loupe.Domain.Common;
+using Loupe.Domain.Invitations;
 using Loupe.Domain.Organizations;
+using Loupe.Domain.PasswordResets;
+using Loupe.Domain.Sessions;
+using Loupe.Domain.Users;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Loupe.Infrastructure.Persistence;
 
-/// <summary>Loupe's own database. The schema is owned by the SQL files in <c>migrations/</c>; this model must match it.</summary>
-public sealed class LoupeDbContext(DbContextOptions<LoupeDbContext> options) : DbContext(options)
+/// <summary>
+/// Loupe's own database. The schema is owned by the SQL files in <c>migrations/</c>; this model must
+/// match it. Every tenant-owned entity is filtered to the current organization here, in one place,
+/// and a save that would write another organization's row is refused before it reaches PostgreSQL,
+/// whose row-level security is the second wall.
+/// </summary>
+public sealed class LoupeDbContext : DbContext, IUnitOfWork
 {
+    private readonly ITenantScope? _tenant;
+
+    /// <summary>For migrations and schema tools: no organization, so every tenant filter matches nothing.</summary>
+    public LoupeDbContext(DbContextOptions<LoupeDbContext> options)
+        : base(options)
+    {
+    }
+
+    public LoupeDbContext(DbContextOptions<LoupeDbContext> options, ITenantScope tenant)
+        : base(options)
+    {
+        _tenant = tenant;
+    }
+
     public DbSet<Organization> Organizations => Set<Organization>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Session> Sessions => Set<Session>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<PasswordReset> PasswordResets => Set<PasswordReset>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
+    internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;
+
+    async Task IUnitOfWork.SaveChangesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateConcurrencyException conflict)
+        {
+            throw new ConflictException("Someone else changed this resource at the same time; reload it and try again.", conflict);
+        }
+        catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw new ConflictException("A resource with the same unique value already exists.", failure);
+        }
+    }
+
+    /// <summary>
+    /// Saves inside a transaction, always: the tenant interceptor scopes a transaction once, which
+    /// leaves EF Core's statement batches untouched.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefuseCrossTenantWrites();
+        if (Database.CurrentTransaction is not null)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return written;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseCrossTenantWrites();
+        if (Database.CurrentTransaction is not null)
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+
+        using var transaction = Database.BeginTransaction();
+        var written = base.SaveChanges(acceptAllChangesOnSuccess);
+        transaction.Commit();
+        return written;
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LoupeDbContext).Assembly);
         SnakeCaseNaming.Apply(modelBuilder);
+
+        modelBuilder.Entity<Organization>().HasQueryFilter(o => o.Id == CurrentOrganizationId);
+        foreach (var entity in modelBuilder.Model.GetEntityTypes()
+                     .Where(e => !e.IsOwned() && typeof(ITenantOwned).IsAssignableFrom(e.ClrType)))
+        {
+            var row = Expression.Parameter(entity.ClrType, "row");
+            var organization = Expression.Convert(Expression.Property(row, nameof(ITenantOwned.OrganizationId)), typeof(Guid?));
+            var current = Expression.Property(Expression.Constant(this), nameof(CurrentOrganizationId));
+            entity.SetQueryFilter(Expression.Lambda(Expression.Equal(organization, current), row));
+        }
+    }
+
+    private void RefuseCrossTenantWrites()
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
+            {
+                continue;
+            }
+
+            var owner = entry.Entity switch
+            {
+                ITenantOwned owned => owned.OrganizationId,
+                Organization organization => organization.Id,
+                _ => (Guid?)null,
+            };
+            if (owner is { } organizationId && organizationId != CurrentOrganizationId)
+            {
+                throw new InvalidOperationException(
+                    $"Refused to write a {entry.Metadata.ClrType.Name} of another organization than the current one.");
+            }
+        }
     }
 }

@@ -142,8 +142,10 @@ public sealed class MigrationTests : IAsyncDisposable
             ((long)(await owned.ExecuteScalarAsync(ct))!).ShouldBe(0);
         }
 
+        var organizationId = Guid.CreateVersion7();
         await using (var write = new NpgsqlCommand(
-            "INSERT INTO organizations (id, name, time_zone, created_at, updated_at) VALUES (gen_random_uuid(), 'Acme', 'UTC', now(), now())",
+            $"SELECT set_config('loupe.organization_id', '{organizationId}', true); " +
+            $"INSERT INTO organizations (id, name, time_zone, created_at, updated_at) VALUES ('{organizationId}', 'Acme', 'UTC', now(), now())",
             connection))
         {
             (await write.ExecuteNonQueryAsync(ct)).ShouldBe(1);

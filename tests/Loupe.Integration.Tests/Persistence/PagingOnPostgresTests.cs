@@ -1,6 +1,6 @@
 using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Specifications;
-using Loupe.Domain.Organizations;
+using Loupe.Domain.Users;
 using Loupe.Infrastructure.Persistence;
 using Loupe.Infrastructure.Persistence.Specifications;
 using Loupe.Integration.Tests.Support;
@@ -11,33 +11,28 @@ namespace Loupe.Integration.Tests.Persistence;
 /// <summary>The shared paging helper and the specification evaluator, translated and run by PostgreSQL itself.</summary>
 public sealed class PagingOnPostgresTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
-    private static readonly SortWhitelist<Organization> Sorts = SortWhitelist<Organization>.For()
-        .Field("name", o => o.Name)
-        .Field("created_at", o => o.CreatedAt)
-        .TieBreaker(o => o.Id)
+    private static readonly SortWhitelist<User> Sorts = SortWhitelist<User>.For()
+        .Field("name", u => u.Name)
+        .Field("created_at", u => u.CreatedAt)
+        .TieBreaker(u => u.Id)
         .Default("name");
 
     [Fact]
     public async Task WalkingAllPages_WithHeavyTies_ReturnsEveryRowOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        await using var context = Context();
-        var rows = Enumerable.Range(0, 57)
-            .Select(i => Organization.Create(Guid.CreateVersion7(), $"Org {i % 4}", start.AddDays(i % 3)))
-            .ToList();
-        context.Organizations.AddRange(rows);
-        await context.SaveChangesAsync(ct);
-        var executor = Executor();
+        var organization = await TenantData.CreateOrganizationAsync(database.AppConnection);
+        var users = await TenantData.AddUsersAsync(
+            database.AppConnection, organization.Id, 57, i => $"Member {i % 4}", i => TenantData.Epoch.AddDays(i % 3));
+        await using var context = TenantData.Context(database.AppConnection, organization.Id);
 
         var seen = new List<Guid>();
         var page = 1;
         while (true)
         {
-            var result = await context.Organizations.AsNoTracking()
-                .Where(o => o.Name.StartsWith("Org "))
-                .ToPageAsync(PageRequest.Create(page, 7), Sorts.Parse("-created_at,name"), executor, ct);
-            seen.AddRange(result.Data.Select(o => o.Id));
+            var result = await context.Users.AsNoTracking()
+                .ToPageAsync(PageRequest.Create(page, 7), Sorts.Parse("-created_at,name"), new QueryExecutor(), ct);
+            seen.AddRange(result.Data.Select(u => u.Id));
             result.Pagination.Total.ShouldBe(57);
             if (!result.Pagination.HasNext)
             {
@@ -48,7 +43,7 @@ public sealed class PagingOnPostgresTests(DatabaseFixture database) : IClassFixt
         }
 
         seen.Count.ShouldBe(57);
-        seen.ShouldBe(rows.Select(r => r.Id), ignoreOrder: true);
+        seen.ShouldBe(users.Select(u => u.Id), ignoreOrder: true);
         page.ShouldBe(9);
     }
 
@@ -56,36 +51,24 @@ public sealed class PagingOnPostgresTests(DatabaseFixture database) : IClassFixt
     public async Task Specification_IsTranslatedToSqlAndReadsWithoutTracking()
     {
         var ct = TestContext.Current.CancellationToken;
-        var now = new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero);
-        await using (var seed = Context())
-        {
-            seed.Organizations.AddRange(
-                Organization.Create(Guid.CreateVersion7(), "Spec Beta", now),
-                Organization.Create(Guid.CreateVersion7(), "Spec Alpha", now),
-                Organization.Create(Guid.CreateVersion7(), "Other", now));
-            await seed.SaveChangesAsync(ct);
-        }
+        var organization = await TenantData.CreateOrganizationAsync(database.AppConnection);
+        await TenantData.AddUsersAsync(database.AppConnection, organization.Id, 3, i => i switch { 0 => "Spec Beta", 1 => "Spec Alpha", _ => "Other" });
 
-        await using var context = Context();
-        var query = context.Organizations.WithSpecification(new OrganizationsNamedLike("Spec "));
-        var found = await Executor().ToListAsync(query, ct);
+        await using var context = TenantData.Context(database.AppConnection, organization.Id);
+        var query = context.Users.WithSpecification(new UsersNamedLike("Spec "));
+        var found = await new QueryExecutor().ToListAsync(query, ct);
 
         query.ToQueryString().ShouldContain("LIKE");
-        found.Select(o => o.Name).ShouldBe(["Spec Alpha", "Spec Beta"]);
+        found.Select(u => u.Name).ShouldBe(["Spec Alpha", "Spec Beta"]);
         context.ChangeTracker.Entries().ShouldBeEmpty();
     }
 
-    private LoupeDbContext Context() =>
-        new(new DbContextOptionsBuilder<LoupeDbContext>().UseNpgsql(database.AppConnection).Options);
-
-    private static QueryExecutor Executor() => new();
-
-    private sealed class OrganizationsNamedLike : Specification<Organization>
+    private sealed class UsersNamedLike : Specification<User>
     {
-        public OrganizationsNamedLike(string prefix)
+        public UsersNamedLike(string prefix)
         {
-            Where(o => o.Name.StartsWith(prefix));
-            OrderBy(o => o.Name);
+            Where(u => u.Name.StartsWith(prefix));
+            OrderBy(u => u.Name);
         }
     }
 }

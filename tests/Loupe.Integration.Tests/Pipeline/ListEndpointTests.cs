@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Loupe.Domain.Organizations;
-using Loupe.Infrastructure.Persistence;
 using Loupe.Integration.Tests.Support;
-using Microsoft.EntityFrameworkCore;
 
 namespace Loupe.Integration.Tests.Pipeline;
 
@@ -12,6 +9,7 @@ public sealed class ListEndpointTests(ListEndpointTests.SeededApi api) : IClassF
 {
     private const int Rows = 23;
     private readonly HttpClient _client = api.Client;
+    private readonly string _members = api.Members;
 
     /// <summary>One database seeded once for the class, and the API over it.</summary>
     public sealed class SeededApi : IAsyncLifetime
@@ -21,17 +19,16 @@ public sealed class ListEndpointTests(ListEndpointTests.SeededApi api) : IClassF
 
         public HttpClient Client { get; private set; } = null!;
 
+        public string Members { get; private set; } = string.Empty;
+
         public async ValueTask InitializeAsync()
         {
             await _database.InitializeAsync();
-            var options = new DbContextOptionsBuilder<LoupeDbContext>().UseNpgsql(_database.AppConnection).Options;
-            await using (var context = new LoupeDbContext(options))
-            {
-                var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
-                context.Organizations.AddRange(Enumerable.Range(0, Rows)
-                    .Select(i => Organization.Create(Guid.CreateVersion7(), $"Team {i % 5}", start.AddHours(i % 4))));
-                await context.SaveChangesAsync();
-            }
+            var organization = await TenantData.CreateOrganizationAsync(_database.AppConnection);
+            await TenantData.AddUsersAsync(_database.AppConnection, organization.Id, Rows, i => $"Team {i % 5}", i => TenantData.Epoch.AddHours(i % 4));
+            var other = await TenantData.CreateOrganizationAsync(_database.AppConnection, "Other");
+            await TenantData.AddUsersAsync(_database.AppConnection, other.Id, 3, i => $"Team {i}");
+            Members = $"/api/v1/_probe/organizations/{organization.Id}/members";
 
             _factory = LoupeApiFactory.For(_database, withProbes: true);
             Client = _factory.CreateClient();
@@ -51,7 +48,7 @@ public sealed class ListEndpointTests(ListEndpointTests.SeededApi api) : IClassF
         var seen = new List<string>();
         for (var page = 1; ; page++)
         {
-            var body = await GetOkAsync($"/api/v1/_probe/organizations?page={page}&per_page=5&sort=-created_at,name");
+            var body = await GetOkAsync($"{_members}?page={page}&per_page=5&sort=-created_at,name");
             var pagination = body.GetProperty("pagination");
             pagination.GetProperty("total").GetInt32().ShouldBe(Rows);
             pagination.GetProperty("total_pages").GetInt32().ShouldBe(5);
@@ -71,7 +68,7 @@ public sealed class ListEndpointTests(ListEndpointTests.SeededApi api) : IClassF
     [Fact]
     public async Task Defaults_AreTheFirstPageOfTwenty()
     {
-        var body = await GetOkAsync("/api/v1/_probe/organizations");
+        var body = await GetOkAsync(_members);
 
         body.GetProperty("pagination").GetProperty("page").GetInt32().ShouldBe(1);
         body.GetProperty("pagination").GetProperty("per_page").GetInt32().ShouldBe(20);
@@ -82,7 +79,7 @@ public sealed class ListEndpointTests(ListEndpointTests.SeededApi api) : IClassF
     [Fact]
     public async Task TextFilter_NarrowsTheRows()
     {
-        var body = await GetOkAsync("/api/v1/_probe/organizations?q=team%203&per_page=100");
+        var body = await GetOkAsync($"{_members}?q=team%203&per_page=100");
 
         body.GetProperty("data").EnumerateArray().ShouldAllBe(row => row.GetProperty("name").GetString() == "Team 3");
         body.GetProperty("pagination").GetProperty("total").GetInt32().ShouldBe(Enumerable.Range(0, Rows).Count(i => i % 5 == 3));
@@ -92,7 +89,7 @@ public sealed class ListEndpointTests(ListEndpointTests.SeededApi api) : IClassF
     public async Task BadParameters_AreOneValidationProblemNamingEachOfThem()
     {
         using var response = await _client.GetAsync(
-            "/api/v1/_probe/organizations?page=0&per_page=1000&sort=owner&created_after=2026-03-02T00:00:00Z&created_before=2026-03-01T00:00:00Z",
+            $"{_members}?page=0&per_page=1000&sort=owner&created_after=2026-03-02T00:00:00Z&created_before=2026-03-01T00:00:00Z",
             TestContext.Current.CancellationToken);
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);

@@ -6,6 +6,7 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
+using Loupe.Domain.Users;
 using MediatR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -31,8 +32,8 @@ internal sealed class ProbeEndpoints : IEndpointModule
             Results.Ok(await mediator.Send(new GuardedProbeQuery(), ct)));
         probe.MapGet("/boom", string () => throw new InvalidOperationException(LeakyMessage));
         probe.MapGet("/conflict", string () => throw new DomainException(DomainError.Conflict("probe.taken", "That name is taken.")));
-        probe.MapGet("/organizations", async (RawQuery query, IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new ListProbeOrganizationsQuery(query.Values), ct)));
+        probe.MapGet("/organizations/{organizationId:guid}/members", async (Guid organizationId, RawQuery query, IMediator mediator, CancellationToken ct) =>
+            Results.Ok(await mediator.Send(new ListProbeMembersQuery(organizationId, query.Values), ct)));
         probe.MapGet("/log", (ILogger<ProbeEndpoints> logger) =>
         {
             logger.LogInformation("probe line");
@@ -76,26 +77,28 @@ internal sealed class GuardedProbeQueryHandler : IRequestHandler<GuardedProbeQue
     public Task<string> Handle(GuardedProbeQuery request, CancellationToken cancellationToken) => Task.FromResult("secret");
 }
 
+/// <summary>Lists the members of an organization it enters itself, as a background job would.</summary>
 [AllowAnonymous]
-public sealed record ListProbeOrganizationsQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<ProbeOrganizationDto>>;
+public sealed record ListProbeMembersQuery(Guid OrganizationId, IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<ProbeMemberDto>>;
 
-public sealed record ProbeOrganizationDto(Guid Id, string Name, DateTimeOffset CreatedAt);
+public sealed record ProbeMemberDto(Guid Id, string Name, DateTimeOffset CreatedAt);
 
-internal sealed class ListProbeOrganizationsQueryHandler(IReadStore store, IQueryExecutor executor)
-    : IRequestHandler<ListProbeOrganizationsQuery, PagedResult<ProbeOrganizationDto>>
+internal sealed class ListProbeMembersQueryHandler(ITenantScope tenant, IReadStore store, IQueryExecutor executor)
+    : IRequestHandler<ListProbeMembersQuery, PagedResult<ProbeMemberDto>>
 {
-    private static readonly SortWhitelist<Organization> Sorts = SortWhitelist<Organization>.For()
-        .Field("name", o => o.Name)
-        .Field("created_at", o => o.CreatedAt)
-        .TieBreaker(o => o.Id)
+    private static readonly SortWhitelist<User> Sorts = SortWhitelist<User>.For()
+        .Field("name", u => u.Name)
+        .Field("created_at", u => u.CreatedAt)
+        .TieBreaker(u => u.Id)
         .Default("name");
 
-    public Task<PagedResult<ProbeOrganizationDto>> Handle(ListProbeOrganizationsQuery request, CancellationToken cancellationToken)
+    public Task<PagedResult<ProbeMemberDto>> Handle(ListProbeMembersQuery request, CancellationToken cancellationToken)
     {
         var parameters = ListParameters.Parse(request.Query, Sorts);
-        return store.Query<Organization>()
-            .ApplyText(parameters.Filter, o => o.Name)
-            .ApplyCreatedRange(parameters.Filter, o => o.CreatedAt)
-            .ToPageAsync(parameters, o => new ProbeOrganizationDto(o.Id, o.Name, o.CreatedAt), executor, cancellationToken);
+        tenant.Enter(request.OrganizationId);
+        return store.Query<User>()
+            .ApplyText(parameters.Filter, u => u.Name)
+            .ApplyCreatedRange(parameters.Filter, u => u.CreatedAt)
+            .ToPageAsync(parameters, u => new ProbeMemberDto(u.Id, u.Name, u.CreatedAt), executor, cancellationToken);
     }
 }

@@ -33,7 +33,10 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
         _environment = environment;
         _withProbes = withProbes;
         _settings = settings ?? new Dictionary<string, string?>();
-        UseKestrel(0);
+        // A real Kestrel on a free loopback port. The port is given as the host's URL rather than as
+        // UseKestrel(0): that overload edits the server's addresses after the app has started them,
+        // a race the framework loses now and then ("Addresses cannot be modified after the server has started").
+        UseKestrel();
     }
 
     public CapturedLogs Logs { get; } = new();
@@ -44,6 +47,7 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
+        builder.UseUrls("http://127.0.0.1:0");
         builder.UseSetting("ConnectionStrings:Loupe", _appConnection);
         builder.UseSetting("ConnectionStrings:LoupeOwner", _ownerConnection);
         foreach (var (key, value) in _settings)

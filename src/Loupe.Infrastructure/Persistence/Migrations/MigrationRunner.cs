@@ -165,6 +165,7 @@ public sealed partial class MigrationRunner(IOptions<DatabaseOptions> options, I
             GRANT USAGE ON SCHEMA public TO {quoted};
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted};
             GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {quoted};
+            GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {quoted};
             REVOKE ALL ON "__EFMigrationsHistory", {SqlFileMigration.ChecksumTable} FROM {quoted};
             GRANT SELECT ON "__EFMigrationsHistory", {SqlFileMigration.ChecksumTable} TO {quoted};
             """;

@@ -1,0 +1,16 @@
+DROP FUNCTION loupe_claim_first_user();
+DROP FUNCTION loupe_locate_password_reset(text);
+DROP FUNCTION loupe_locate_invitation(text);
+DROP FUNCTION loupe_locate_api_key(text);
+DROP FUNCTION loupe_locate_session_token(text);
+DROP FUNCTION loupe_locate_user_by_email(text);
+DROP TABLE audit_events;
+DROP TABLE password_resets;
+DROP TABLE invitations;
+DROP TABLE api_keys;
+DROP TABLE session_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP POLICY tenant_isolation ON organizations;
+ALTER TABLE organizations DISABLE ROW LEVEL SECURITY;
+DROP FUNCTION loupe_current_organization();

@@ -1,0 +1,18 @@
+using Loupe.Application.Common.Security;
+
+namespace Loupe.Api.Security;
+
+/// <summary>The origin of the current HTTP request: client address (after trusted proxies), user agent, request id.</summary>
+internal sealed class HttpRequestOrigin(IHttpContextAccessor accessor) : IRequestOrigin
+{
+    public const string ApiKeyClaim = "api_key_id";
+
+    public string? IpAddress => accessor.HttpContext?.Connection.RemoteIpAddress?.ToString();
+
+    public string? UserAgent => accessor.HttpContext?.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null;
+
+    public string? RequestId => accessor.HttpContext?.TraceIdentifier;
+
+    public Guid? ApiKeyId =>
+        Guid.TryParse(accessor.HttpContext?.User.FindFirst(ApiKeyClaim)?.Value, out var id) ? id : null;
+}

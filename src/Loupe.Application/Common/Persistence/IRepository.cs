@@ -1,0 +1,29 @@
+using Loupe.Application.Common.Specifications;
+using Loupe.Domain.Common;
+
+namespace Loupe.Application.Common.Persistence;
+
+/// <summary>
+/// Loads and stores aggregates of one kind for commands, always within the current organization.
+/// Changes are saved together by <see cref="IUnitOfWork"/>.
+/// </summary>
+public interface IRepository<T>
+    where T : AggregateRoot
+{
+    Task<T?> FindAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<T?> FirstOrDefaultAsync(Specification<T> specification, CancellationToken cancellationToken);
+
+    Task<int> CountAsync(Specification<T> specification, CancellationToken cancellationToken);
+
+    void Add(T aggregate);
+
+    void Remove(T aggregate);
+}
+
+/// <summary>Saves every change of the current request in one transaction, or none.</summary>
+public interface IUnitOfWork
+{
+    /// <exception cref="Exceptions.ConflictException">Someone else changed the same row first.</exception>
+    Task SaveChangesAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,97 @@
+using Loupe.Domain.Common;
+
+namespace Loupe.Domain.Audit;
+
+/// <summary>
+/// A record that something security-relevant happened: who (user or API key), to what, from
+/// where (IP, user agent, request id). Written in the same transaction as the change it describes.
+/// </summary>
+public sealed class AuditEvent : Entity, ITenantOwned
+{
+    public const int ActionMaxLength = 64;
+
+    private AuditEvent(Guid id, Guid organizationId, string action, DateTimeOffset occurredAt)
+        : base(id)
+    {
+        OrganizationId = organizationId;
+        Action = action;
+        OccurredAt = occurredAt;
+    }
+
+    public Guid OrganizationId { get; private set; }
+
+    /// <summary>A stable code such as <c>auth.login_failed</c> (see <see cref="AuditActions"/>).</summary>
+    public string Action { get; private set; }
+
+    public Guid? ActorUserId { get; private set; }
+
+    public Guid? ActorApiKeyId { get; private set; }
+
+    public string? TargetType { get; private set; }
+
+    public Guid? TargetId { get; private set; }
+
+    public string? IpAddress { get; private set; }
+
+    public string? UserAgent { get; private set; }
+
+    public string? RequestId { get; private set; }
+
+    public DateTimeOffset OccurredAt { get; private set; }
+
+    public static AuditEvent Record(
+        Guid id,
+        Guid organizationId,
+        string action,
+        DateTimeOffset occurredAt,
+        AuditActor actor,
+        AuditTarget? target,
+        AuditOrigin origin)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(action);
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(origin);
+        return new AuditEvent(id, organizationId, action, occurredAt)
+        {
+            ActorUserId = actor.UserId,
+            ActorApiKeyId = actor.ApiKeyId,
+            TargetType = target?.Type,
+            TargetId = target?.Id,
+            IpAddress = origin.IpAddress,
+            UserAgent = origin.UserAgent is { Length: > 512 } agent ? agent[..512] : origin.UserAgent,
+            RequestId = origin.RequestId,
+        };
+    }
+}
+
+public sealed record AuditActor(Guid? UserId, Guid? ApiKeyId)
+{
+    public static AuditActor Nobody { get; } = new(null, null);
+}
+
+public sealed record AuditTarget(string Type, Guid Id);
+
+public sealed record AuditOrigin(string? IpAddress, string? UserAgent, string? RequestId);
+
+/// <summary>Every audited action, in one place.</summary>
+public static class AuditActions
+{
+    public const string Registered = "auth.registered";
+    public const string LoginSucceeded = "auth.login_succeeded";
+    public const string LoginFailed = "auth.login_failed";
+    public const string LockedOut = "auth.locked_out";
+    public const string RefreshTokenReused = "auth.refresh_token_reused";
+    public const string LoggedOut = "auth.logged_out";
+    public const string SessionRevoked = "auth.session_revoked";
+    public const string PasswordResetRequested = "auth.password_reset_requested";
+    public const string PasswordReset = "auth.password_reset";
+    public const string PasswordChanged = "auth.password_changed";
+    public const string ApiKeyCreated = "api_key.created";
+    public const string ApiKeyRevoked = "api_key.revoked";
+    public const string OrganizationUpdated = "organization.updated";
+    public const string UserRoleChanged = "user.role_changed";
+    public const string UserRemoved = "user.removed";
+    public const string InvitationCreated = "invitation.created";
+    public const string InvitationRevoked = "invitation.revoked";
+    public const string InvitationAccepted = "invitation.accepted";
+}

@@ -1,0 +1,101 @@
+using Loupe.Domain.Common;
+using Loupe.Domain.Organizations;
+using Loupe.Domain.Users;
+
+namespace Loupe.Domain.Invitations;
+
+/// <summary>An admin's offer to one email address to join the organization with a role, valid for 7 days.</summary>
+public sealed class Invitation : AggregateRoot, ITenantOwned
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
+
+    private Invitation(Guid id, Guid organizationId, EmailAddress email, Role role, string tokenHash, Guid invitedByUserId, DateTimeOffset createdAt)
+        : base(id)
+    {
+        OrganizationId = organizationId;
+        Email = email;
+        Role = role;
+        TokenHash = tokenHash;
+        InvitedByUserId = invitedByUserId;
+        CreatedAt = createdAt;
+        ExpiresAt = createdAt + Lifetime;
+    }
+
+    public Guid OrganizationId { get; private set; }
+
+    public EmailAddress Email { get; private set; }
+
+    public Role Role { get; private set; }
+
+    public string TokenHash { get; private set; }
+
+    public Guid InvitedByUserId { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset ExpiresAt { get; private set; }
+
+    public DateTimeOffset? AcceptedAt { get; private set; }
+
+    public DateTimeOffset? RevokedAt { get; private set; }
+
+    public InvitationStatus StatusAt(DateTimeOffset now) =>
+        AcceptedAt is not null ? InvitationStatus.Accepted
+        : RevokedAt is not null ? InvitationStatus.Revoked
+        : ExpiresAt <= now ? InvitationStatus.Expired
+        : InvitationStatus.Pending;
+
+    public static Invitation Create(Guid id, Guid organizationId, EmailAddress email, Role role, string tokenHash, Guid invitedBy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        ArgumentException.ThrowIfNullOrEmpty(tokenHash);
+        return new Invitation(id, organizationId, email, role, tokenHash, invitedBy, now);
+    }
+
+    /// <summary>Accepts the invitation for <paramref name="email"/>, which must be the address invited.</summary>
+    public void Accept(EmailAddress email, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        if (StatusAt(now) != InvitationStatus.Pending)
+        {
+            throw new DomainException(InvitationErrors.NotPending);
+        }
+
+        if (email != Email)
+        {
+            throw new DomainException(InvitationErrors.EmailMismatch);
+        }
+
+        AcceptedAt = now;
+    }
+
+    public void Revoke(DateTimeOffset now)
+    {
+        if (StatusAt(now) is InvitationStatus.Accepted)
+        {
+            throw new DomainException(InvitationErrors.AlreadyAccepted);
+        }
+
+        RevokedAt ??= now;
+    }
+}
+
+public enum InvitationStatus
+{
+    Pending,
+    Accepted,
+    Revoked,
+    Expired,
+}
+
+public static class InvitationErrors
+{
+    public static readonly DomainError NotPending =
+        DomainError.Validation("invitation.not_pending", "invitation_token", "This invitation is no longer valid: it was used, revoked or has expired.");
+
+    public static readonly DomainError EmailMismatch =
+        DomainError.Validation("invitation.email_mismatch", "email", "Register with the email address the invitation was sent to.");
+
+    public static readonly DomainError AlreadyAccepted =
+        DomainError.Conflict("invitation.already_accepted", "This invitation was already accepted.");
+}
