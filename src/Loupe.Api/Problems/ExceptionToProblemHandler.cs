@@ -30,6 +30,11 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
             LogRefused(exceptionType, status, httpContext.TraceIdentifier);
         }
 
+        if (exception is TooManyRequestsException { RetryAfter: var retryAfter })
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         await httpContext.WriteProblemAsync(problem).ConfigureAwait(false);
         return true;
     }
@@ -46,6 +51,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
         UnauthenticatedException unauthenticated => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", unauthenticated.Message),
         ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", forbidden.Message),
+        TooManyRequestsException tooMany => Problem(StatusCodes.Status429TooManyRequests, "Too many requests", tooMany.Message),
         BadHttpRequestException { InnerException: JsonException json } =>
             Validation(new Dictionary<string, string[]> { [JsonField(json.Path)] = [JsonMessage(json)] }),
         BadHttpRequestException badRequest => Problem(badRequest.StatusCode, ReasonPhrase(badRequest.StatusCode), SafeDetail(badRequest)),
@@ -72,6 +78,8 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
         404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
         409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        412 => "https://tools.ietf.org/html/rfc9110#section-15.5.13",
+        429 => "https://tools.ietf.org/html/rfc6585#section-4",
         413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
         415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
         _ => "https://tools.ietf.org/html/rfc9110#section-15.6.1",

@@ -10,6 +10,7 @@ internal sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentU
     public const string OrganizationClaim = "org";
     public const string RoleClaim = "role";
     public const string InstanceAdminClaim = "instance_admin";
+    public const string SessionClaim = "sid";
 
     private ClaimsPrincipal? Principal => accessor.HttpContext?.User;
 
@@ -23,6 +24,8 @@ internal sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentU
         IsAuthenticated && Enum.TryParse<Role>(Principal!.FindFirstValue(RoleClaim), ignoreCase: true, out var role)
             ? role
             : null;
+
+    public Guid? SessionId => ReadGuid(SessionClaim);
 
     public bool IsInstanceAdmin =>
         IsAuthenticated && string.Equals(Principal!.FindFirstValue(InstanceAdminClaim), "true", StringComparison.Ordinal);

@@ -16,6 +16,9 @@ internal sealed class Repository<T>(LoupeDbContext context) : IRepository<T>
     public async Task<T?> FirstOrDefaultAsync(Specification<T> specification, CancellationToken cancellationToken) =>
         await context.Set<T>().WithSpecification(specification).AsTracking().FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
 
+    public Task<List<T>> ListAsync(Specification<T> specification, CancellationToken cancellationToken) =>
+        context.Set<T>().WithSpecification(specification).AsTracking().ToListAsync(cancellationToken);
+
     public Task<int> CountAsync(Specification<T> specification, CancellationToken cancellationToken) =>
         context.Set<T>().WithSpecification(specification).CountAsync(cancellationToken);
 

@@ -36,5 +36,7 @@ internal sealed class NoCaller : ICurrentUser
 
     public Domain.Organizations.Role? Role => null;
 
+    public Guid? SessionId => null;
+
     public bool IsInstanceAdmin => false;
 }

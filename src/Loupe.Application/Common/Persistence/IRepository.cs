@@ -14,6 +14,8 @@ public interface IRepository<T>
 
     Task<T?> FirstOrDefaultAsync(Specification<T> specification, CancellationToken cancellationToken);
 
+    Task<List<T>> ListAsync(Specification<T> specification, CancellationToken cancellationToken);
+
     Task<int> CountAsync(Specification<T> specification, CancellationToken cancellationToken);
 
     void Add(T aggregate);

@@ -16,5 +16,8 @@ public interface ICurrentUser
 
     Role? Role { get; }
 
+    /// <summary>The sign-in session the access token belongs to; none for API keys.</summary>
+    Guid? SessionId { get; }
+
     bool IsInstanceAdmin { get; }
 }

@@ -1,0 +1,17 @@
+using Loupe.Domain.Users;
+
+namespace Loupe.Application.Common.Security;
+
+/// <summary>Instance-wide settings the identity use cases need: who operates this Loupe, and its public address.</summary>
+public interface IInstanceSettings
+{
+    /// <summary>Listed in configuration as an instance administrator (besides the instance's first user).</summary>
+    bool IsConfiguredInstanceAdmin(EmailAddress email);
+
+    /// <summary>The address users reach Loupe's web app at, for links in mails.</summary>
+    Uri PublicUrl { get; }
+
+    TimeSpan RefreshTokenLifetime { get; }
+
+    LockoutPolicy Lockout { get; }
+}
