@@ -1,0 +1,66 @@
+using Loupe.Application.Common.Security;
+using Loupe.Infrastructure.Security.Limits;
+using Loupe.Infrastructure.Security.Mail;
+using Loupe.Infrastructure.Security.Passwords;
+using Loupe.Infrastructure.Security.Tokens;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Loupe.Infrastructure.Security;
+
+public static class SecurityServices
+{
+    /// <summary>
+    /// Password hashing (Argon2id), opaque tokens, the mail sender and the attempt limiter, with
+    /// their options (<c>Auth:Password</c>, <c>Mail</c>, <c>RateLimits</c>) checked at start-up.
+    /// </summary>
+    public static IServiceCollection AddSecurityServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+
+        AddValidatedOptions<PasswordHashingOptions>(services, configuration, PasswordHashingOptions.Section, options => options.Problems());
+        services.AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
+
+        services.AddSingleton<IOpaqueTokens, OpaqueTokens>();
+
+        AddValidatedOptions<MailOptions>(services, configuration, MailOptions.Section, options => options.Problems());
+        services.AddSingleton(provider => MailSenderSelection.Choose(
+            provider.GetRequiredService<IOptions<MailOptions>>().Value,
+            provider.GetRequiredService<IHostEnvironment>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILoggerFactory>()));
+
+        AddValidatedOptions<AttemptLimitOptions>(services, configuration, AttemptLimitOptions.Section, options => options.Problems());
+        services.AddSingleton<IAttemptLimiter, InMemoryAttemptLimiter>();
+
+        return services;
+    }
+
+    private static void AddValidatedOptions<TOptions>(
+        IServiceCollection services,
+        IConfiguration configuration,
+        string section,
+        Func<TOptions, IEnumerable<string>> problems)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>()
+            .Configure(options => configuration.GetSection(section).Bind(options))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>>(new ProblemsValidator<TOptions>(problems));
+    }
+
+    /// <summary>Names every broken key at once, so one failed start tells the operator everything.</summary>
+    private sealed class ProblemsValidator<TOptions>(Func<TOptions, IEnumerable<string>> problems) : IValidateOptions<TOptions>
+        where TOptions : class
+    {
+        public ValidateOptionsResult Validate(string? name, TOptions options)
+        {
+            var found = problems(options).ToList();
+            return found.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(found);
+        }
+    }
+}
