@@ -25,6 +25,7 @@ public static class DependencyInjection
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(PerformanceBehavior<,>));
 
+        services.AddScoped<Auth.SignIn>();
         return services.AddRequestHandlersFrom(typeof(DependencyInjection).Assembly);
     }
 

@@ -4,6 +4,7 @@ using Loupe.Infrastructure.Audit;
 using Loupe.Infrastructure.Health;
 using Loupe.Infrastructure.Persistence;
 using Loupe.Infrastructure.Persistence.Migrations;
+using Loupe.Infrastructure.Security;
 using Loupe.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -56,6 +57,8 @@ public static class DependencyInjection
 
         services.AddSingleton<MigrationRunner>();
         services.AddHostedService<MigrateOnStartup>();
+
+        services.AddSecurityServices(configuration);
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, [ReadinessTag])

@@ -1,4 +1,5 @@
 using Loupe.Application.Common.Security;
+using Loupe.Infrastructure.Security.Instance;
 using Loupe.Infrastructure.Security.Limits;
 using Loupe.Infrastructure.Security.Mail;
 using Loupe.Infrastructure.Security.Passwords;
@@ -36,6 +37,16 @@ public static class SecurityServices
 
         AddValidatedOptions<AttemptLimitOptions>(services, configuration, AttemptLimitOptions.Section, options => options.Problems());
         services.AddSingleton<IAttemptLimiter, InMemoryAttemptLimiter>();
+
+        services.AddOptions<InstanceOptions>()
+            .Configure(options =>
+            {
+                configuration.GetSection(InstanceOptions.Section).Bind(options);
+                options.PublicUrl = configuration["App:PublicUrl"] ?? options.PublicUrl;
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<InstanceOptions>>(new ProblemsValidator<InstanceOptions>(options => options.Problems()));
+        services.AddSingleton<IInstanceSettings, InstanceSettings>();
 
         return services;
     }

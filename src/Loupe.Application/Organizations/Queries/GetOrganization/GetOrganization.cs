@@ -1,0 +1,22 @@
+using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
+using Loupe.Domain.Organizations;
+using MediatR;
+
+namespace Loupe.Application.Organizations.Queries.GetOrganization;
+
+[Authorize]
+public sealed record GetOrganizationQuery : IRequest<OrganizationDto>;
+
+public sealed record OrganizationDto(Guid Id, string Name, string TimeZone, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+internal sealed class GetOrganizationQueryHandler(ITenantScope tenant, IReadStore store, IQueryExecutor executor)
+    : IRequestHandler<GetOrganizationQuery, OrganizationDto>
+{
+    public async Task<OrganizationDto> Handle(GetOrganizationQuery request, CancellationToken cancellationToken) =>
+        await executor.FirstOrDefaultAsync(
+            store.Query<Organization>().Select(o => new OrganizationDto(o.Id, o.Name, o.TimeZone, o.CreatedAt, o.UpdatedAt)),
+            cancellationToken).ConfigureAwait(false)
+        ?? throw new NotFoundException("Organization", tenant.OrganizationId ?? Guid.Empty);
+}
