@@ -15,6 +15,12 @@ namespace Loupe.Integration.Tests.Support;
 /// </summary>
 public sealed class LoupeApiFactory : WebApplicationFactory<Program>
 {
+    /// <summary>
+    /// The signing key every test host gets unless its settings name <c>Auth:SigningKey</c>
+    /// (an empty value there means "no key").
+    /// </summary>
+    public const string TestSigningKey = "loupe-integration-tests-signing-key-0123456789";
+
     private readonly string _appConnection;
     private readonly string _ownerConnection;
     private readonly string _environment;
@@ -38,14 +44,23 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
 
     public CapturedLogs Logs { get; } = new();
 
-    public static LoupeApiFactory For(DatabaseFixture database, bool withProbes = false, string environment = "Testing") =>
-        new(database.AppConnection, database.OwnerConnection, environment, withProbes);
+    public static LoupeApiFactory For(
+        DatabaseFixture database,
+        bool withProbes = false,
+        string environment = "Testing",
+        IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(database.AppConnection, database.OwnerConnection, environment, withProbes, settings);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
         builder.UseSetting("ConnectionStrings:Loupe", _appConnection);
         builder.UseSetting("ConnectionStrings:LoupeOwner", _ownerConnection);
+        if (!_settings.ContainsKey("Auth:SigningKey"))
+        {
+            builder.UseSetting("Auth:SigningKey", TestSigningKey);
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
