@@ -34,9 +34,9 @@ internal static class ForwardedHeadersSetup
         services.AddOptions<ForwardedHeadersOptions>()
             .Configure<IOptions<ProxyOptions>>((forwarded, proxies) =>
             {
-                forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
                 forwarded.KnownProxies.Clear();
                 forwarded.KnownIPNetworks.Clear();
+                ClearObsoleteNetworks(forwarded);
                 foreach (var proxy in proxies.Value.KnownProxies)
                 {
                     if (IPAddress.TryParse(proxy, out var address))
@@ -44,8 +44,24 @@ internal static class ForwardedHeadersSetup
                         forwarded.KnownProxies.Add(address);
                     }
                 }
+
+                // With both lists empty the middleware would trust every peer; with no proxy it must trust none.
+                forwarded.ForwardedHeaders = forwarded.KnownProxies.Count == 0
+                    ? ForwardedHeaders.None
+                    : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             });
         return services;
+    }
+
+    /// <summary>
+    /// The obsolete list still holds 127.0.0.0/8 by default and the middleware still trusts it:
+    /// left alone, any local process could choose its own client address.
+    /// </summary>
+    private static void ClearObsoleteNetworks(ForwardedHeadersOptions forwarded)
+    {
+#pragma warning disable ASPDEPR005
+        forwarded.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
     }
 
     private sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>

@@ -73,6 +73,7 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
             {
                 services.AddRequestHandlersFrom(typeof(LoupeApiFactory).Assembly);
                 services.AddSingleton<IEndpointModule, Pipeline.ProbeEndpoints>();
+                services.AddSingleton<IEndpointModule, Security.AuthProbeEndpoints>();
             }
         });
     }
