@@ -8,11 +8,18 @@ internal static class ApiPipeline
 {
     public static WebApplication UseLoupePipeline(this WebApplication app)
     {
+        // First, so that every later middleware and the request log see the client's real address.
+        app.UseForwardedHeaders();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+
+        // After authentication so that per-user partitions can join the per-IP ones.
+        app.UseRateLimiter();
+        app.UseAuthorization();
         return app;
     }
 

@@ -1,18 +1,20 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Loupe.Api.Http;
 using Loupe.Api.Problems;
+using Loupe.Api.RateLimiting;
 using Loupe.Api.Security;
 using Loupe.Application.Common.Security;
 
 namespace Loupe.Api;
 
-/// <summary>The HTTP host's own services: wire format, problems, OpenAPI, the current user.</summary>
+/// <summary>The HTTP host's own services: wire format, problems, OpenAPI, authentication, rate limits, the current user.</summary>
 internal static class ApiServices
 {
     /// <summary>Default limit on request bodies (spec §3: 1 MiB); configurable as <c>Api:MaxRequestBodyBytes</c>.</summary>
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
-    public static IServiceCollection AddApi(this IServiceCollection services)
+    public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -20,6 +22,9 @@ internal static class ApiServices
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
         services.AddScoped<IRequestOrigin, HttpRequestOrigin>();
+        services.AddLoupeForwardedHeaders(configuration);
+        services.AddLoupeAuthentication(configuration);
+        services.AddLoupeRateLimits(configuration);
         foreach (var module in typeof(ApiServices).Assembly.GetTypes()
                      .Where(t => t is { IsClass: true, IsAbstract: false } && t.IsAssignableTo(typeof(IEndpointModule))))
         {
@@ -48,6 +53,6 @@ internal static class ApiServices
         options.DictionaryKeyPolicy = null;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
-        options.Converters.Add(new Http.UtcTimestampConverter());
+        options.Converters.Add(new UtcTimestampConverter());
     }
 }

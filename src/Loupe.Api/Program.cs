@@ -1,12 +1,14 @@
 using Loupe.Api;
 using Loupe.Application;
 using Loupe.Infrastructure;
+using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Hosting;
 using Loupe.Infrastructure.Logging;
 using Loupe.Infrastructure.Persistence.Migrations;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args is ["migrate", ..] ? [] : args);
+builder.Configuration.AddSecretFiles();
 
 var logger = LoupeLogging.CreateLogger(builder.Configuration, builder.Environment.IsDevelopment());
 builder.Logging.ClearProviders().AddSerilog(logger, dispose: true);
@@ -21,7 +23,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 builder.Services
     .AddApplication()
     .AddInfrastructure(builder.Configuration)
-    .AddApi();
+    .AddApi(builder.Configuration);
 
 var app = builder.Build();
 

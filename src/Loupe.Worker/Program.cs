@@ -1,5 +1,6 @@
 using Loupe.Application;
 using Loupe.Infrastructure;
+using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Hosting;
 using Loupe.Infrastructure.Logging;
 using Serilog;
@@ -8,6 +9,7 @@ using Serilog;
 // It applies pending migrations at start-up (unless disabled) and hosts the background services
 // registered by Infrastructure; the job engine joins them with the runs feature.
 var builder = Host.CreateApplicationBuilder(args);
+builder.Configuration.AddSecretFiles();
 
 var logger = LoupeLogging.CreateLogger(builder.Configuration, builder.Environment.IsDevelopment());
 builder.Logging.ClearProviders().AddSerilog(logger, dispose: true);

@@ -9,6 +9,7 @@ namespace Loupe.Api.Health;
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is reachable and every
 /// migration is applied; otherwise 503 problem+json naming the failing checks (never their exceptions).
+/// Probes are exempt from rate limits: an orchestrator polling them must never be refused.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -18,7 +19,7 @@ internal static class HealthEndpoints
         {
             Predicate = _ => false,
             ResponseWriter = WriteAsync,
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().DisableRateLimiting();
 
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
@@ -30,7 +31,7 @@ internal static class HealthEndpoints
                 [HealthStatus.Degraded] = StatusCodes.Status200OK,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().DisableRateLimiting();
 
         return endpoints;
     }

@@ -35,6 +35,8 @@ internal static class ProblemDetailsSetup
 
     private static string? DefaultDetail(int? status) => status switch
     {
+        StatusCodes.Status401Unauthorized => "Authentication is required.",
+        StatusCodes.Status403Forbidden => "You are not allowed to do this.",
         StatusCodes.Status404NotFound => "No resource exists at this address.",
         StatusCodes.Status405MethodNotAllowed => "This address does not accept that HTTP method.",
         StatusCodes.Status413PayloadTooLarge => "The request body is larger than this endpoint accepts.",

@@ -1,34 +1,35 @@
 using System.Security.Claims;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Organizations;
+using Loupe.Infrastructure.Security.Tokens;
 
 namespace Loupe.Api.Security;
 
-/// <summary>Reads the caller from the authenticated principal of the current HTTP request.</summary>
+/// <summary>Reads the caller from the authenticated principal of the current HTTP request (the access token's claims).</summary>
 internal sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUser
 {
-    public const string OrganizationClaim = "org";
-    public const string RoleClaim = "role";
-    public const string InstanceAdminClaim = "instance_admin";
-    public const string SessionClaim = "sid";
-
     private ClaimsPrincipal? Principal => accessor.HttpContext?.User;
 
     public bool IsAuthenticated => Principal?.Identity?.IsAuthenticated == true;
 
-    public Guid? UserId => ReadGuid(ClaimTypes.NameIdentifier) ?? ReadGuid("sub");
+    public Guid? UserId => ReadGuid(AccessTokenClaimNames.Subject);
 
-    public Guid? OrganizationId => ReadGuid(OrganizationClaim);
+    public Guid? OrganizationId => ReadGuid(AccessTokenClaimNames.Organization);
 
-    public Role? Role =>
-        IsAuthenticated && Enum.TryParse<Role>(Principal!.FindFirstValue(RoleClaim), ignoreCase: true, out var role)
-            ? role
-            : null;
+    /// <summary>The session the access token was issued for (<c>sid</c>); API keys have none.</summary>
+    public Guid? SessionId => ReadGuid(AccessTokenClaimNames.Session);
 
-    public Guid? SessionId => ReadGuid(SessionClaim);
+    public Role? Role => IsAuthenticated ? ParseRole(Principal!.FindFirstValue(AccessTokenClaimNames.Role)) : null;
 
     public bool IsInstanceAdmin =>
-        IsAuthenticated && string.Equals(Principal!.FindFirstValue(InstanceAdminClaim), "true", StringComparison.Ordinal);
+        IsAuthenticated && string.Equals(Principal!.FindFirstValue(AccessTokenClaimNames.InstanceAdmin), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Only a role's name counts: <c>Enum.TryParse</c> alone would also take "2" or "7".</summary>
+    private static Role? ParseRole(string? value) =>
+        value is { Length: > 0 } && char.IsLetter(value[0])
+        && Enum.TryParse<Role>(value, ignoreCase: true, out var role) && Enum.IsDefined(role)
+            ? role
+            : null;
 
     private Guid? ReadGuid(string claimType) =>
         IsAuthenticated && Guid.TryParse(Principal!.FindFirstValue(claimType), out var value) ? value : null;

@@ -15,6 +15,12 @@ namespace Loupe.Integration.Tests.Support;
 /// </summary>
 public sealed class LoupeApiFactory : WebApplicationFactory<Program>
 {
+    /// <summary>
+    /// The signing key every test host gets unless its settings name <c>Auth:SigningKey</c>
+    /// (an empty value there means "no key").
+    /// </summary>
+    public const string TestSigningKey = "loupe-integration-tests-signing-key-0123456789";
+
     private readonly string _appConnection;
     private readonly string _ownerConnection;
     private readonly string _environment;
@@ -41,8 +47,12 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
 
     public CapturedLogs Logs { get; } = new();
 
-    public static LoupeApiFactory For(DatabaseFixture database, bool withProbes = false, string environment = "Testing") =>
-        new(database.AppConnection, database.OwnerConnection, environment, withProbes);
+    public static LoupeApiFactory For(
+        DatabaseFixture database,
+        bool withProbes = false,
+        string environment = "Testing",
+        IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(database.AppConnection, database.OwnerConnection, environment, withProbes, settings);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -50,6 +60,11 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
         builder.UseUrls("http://127.0.0.1:0");
         builder.UseSetting("ConnectionStrings:Loupe", _appConnection);
         builder.UseSetting("ConnectionStrings:LoupeOwner", _ownerConnection);
+        if (!_settings.ContainsKey("Auth:SigningKey"))
+        {
+            builder.UseSetting("Auth:SigningKey", TestSigningKey);
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -62,6 +77,7 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
             {
                 services.AddRequestHandlersFrom(typeof(LoupeApiFactory).Assembly);
                 services.AddSingleton<IEndpointModule, Pipeline.ProbeEndpoints>();
+                services.AddSingleton<IEndpointModule, Security.AuthProbeEndpoints>();
             }
         });
     }

@@ -21,7 +21,7 @@ internal sealed class PipelineHarness : IDisposable
         services.AddApplication().AddRequestHandlersFrom(typeof(PipelineHarness).Assembly);
         services.AddSingleton<ICurrentUser>(_ => Caller);
         services.AddSingleton(Clock);
-        _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
     public ManualClock Clock { get; } = new();

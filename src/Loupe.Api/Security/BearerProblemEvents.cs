@@ -1,0 +1,38 @@
+using Loupe.Api.Problems;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Loupe.Api.Security;
+
+/// <summary>
+/// Turns the bearer handler's 401 and 403 into problem documents. The detail is generic on purpose:
+/// neither the token nor the validation failure's text reaches the client.
+/// </summary>
+internal sealed class BearerProblemEvents : JwtBearerEvents
+{
+    public const string MissingDetail = "Authentication is required.";
+    public const string InvalidDetail = "The access token is invalid or expired.";
+
+    public override Task Challenge(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var invalid = context.AuthenticateFailure is not null;
+        context.Response.Headers.WWWAuthenticate = invalid ? "Bearer error=\"invalid_token\"" : "Bearer";
+        return context.HttpContext.WriteProblemAsync(new ProblemDetails
+        {
+            Status = StatusCodes.Status401Unauthorized,
+            Title = "Unauthorized",
+            Detail = invalid ? InvalidDetail : MissingDetail,
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+        }).AsTask();
+    }
+
+    public override Task Forbidden(ForbiddenContext context) =>
+        context.HttpContext.WriteProblemAsync(new ProblemDetails
+        {
+            Status = StatusCodes.Status403Forbidden,
+            Title = "Forbidden",
+            Detail = "You are not allowed to do this.",
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+        }).AsTask();
+}

@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using FsCheck;
+using FsCheck.Fluent;
+using Loupe.Api.Security;
+using Loupe.Application.Common.Security;
+using Loupe.Domain.Organizations;
+using Loupe.Integration.Tests.Support;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Loupe.Integration.Tests.Security;
+
+public sealed class AccessTokenTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
+{
+    private static readonly string[] RegisteredClaims = ["jti", "iat", "nbf", "exp", "iss", "aud"];
+
+    private LoupeApiFactory _factory = null!;
+    private HttpClient _client = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _factory = LoupeApiFactory.For(database, withProbes: true);
+        _client = _factory.CreateClient();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    [Fact]
+    public void IssuedTokens_ValidateUnderTheApiParameters_AndCarryExactlyTheirClaims()
+    {
+        var issuer = _factory.Services.GetRequiredService<IAccessTokenIssuer>();
+        var parameters = _factory.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>()
+            .Get(LoupeAuthenticationSchemes.Bearer).TokenValidationParameters;
+        var handler = new JsonWebTokenHandler();
+        var claims = Gen.Elements(Role.Viewer, Role.Editor, Role.Admin)
+            .SelectMany(role => Gen.Elements(true, false).Select(admin => TestTokens.Claims(role, admin)));
+
+        Prop.ForAll(claims.ToArbitrary(), wanted =>
+        {
+            var issued = issuer.Issue(wanted);
+            var result = handler.ValidateTokenAsync(issued.Token, parameters).GetAwaiter().GetResult();
+            var token = new JsonWebToken(issued.Token);
+            string[] expectedNames = ["sub", "org", "role", "sid", .. RegisteredClaims, .. wanted.IsInstanceAdmin ? ["instance_admin"] : Array.Empty<string>()];
+
+            result.IsValid.ShouldBeTrue(result.Exception?.Message);
+            token.Alg.ShouldBe("HS256");
+            token.Claims.Select(c => c.Type).Order(StringComparer.Ordinal).ShouldBe(expectedNames.Order(StringComparer.Ordinal));
+            token.GetClaim("sub").Value.ShouldBe(wanted.UserId.ToString());
+            token.GetClaim("org").Value.ShouldBe(wanted.OrganizationId.ToString());
+            token.GetClaim("role").Value.ShouldBe(wanted.Role.ToString().ToLowerInvariant());
+            token.GetClaim("sid").Value.ShouldBe(wanted.SessionId.ToString());
+            token.Issuer.ShouldBe("loupe");
+            token.Audiences.ShouldBe(["loupe-api"]);
+            token.ValidTo.ShouldBe(issued.ExpiresAt.UtcDateTime);
+            (token.ValidTo - token.IssuedAt).ShouldBe(TimeSpan.FromMinutes(15));
+            issued.ExpiresInSeconds.ShouldBe(900);
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public async Task ValidToken_OnAProtectedEndpoint_Is200WithTheCallersUserOrganizationAndRole()
+    {
+        var claims = TestTokens.Claims(Role.Admin, instanceAdmin: true);
+
+        using var response = await GetMeAsync(TestTokens.Issue(claims));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var me = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        me.GetProperty("is_authenticated").GetBoolean().ShouldBeTrue();
+        me.GetProperty("user_id").GetGuid().ShouldBe(claims.UserId);
+        me.GetProperty("organization_id").GetGuid().ShouldBe(claims.OrganizationId);
+        me.GetProperty("role").GetString().ShouldBe("admin");
+        me.GetProperty("is_instance_admin").GetBoolean().ShouldBeTrue();
+        me.GetProperty("session_id").GetGuid().ShouldBe(claims.SessionId);
+    }
+
+    [Fact]
+    public async Task TokenWithoutInstanceAdmin_IsNotAnInstanceAdmin()
+    {
+        using var response = await GetMeAsync(TestTokens.Issue(TestTokens.Claims(Role.Viewer)));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var me = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        me.GetProperty("role").GetString().ShouldBe("viewer");
+        me.GetProperty("is_instance_admin").GetBoolean().ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task MissingToken_Is401ProblemWithBearerChallenge()
+    {
+        using var response = await _client.GetAsync("/api/v1/_probe/me", TestContext.Current.CancellationToken);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        problem.GetProperty("detail").GetString().ShouldBe("Authentication is required.");
+        response.Headers.WwwAuthenticate.Single().Scheme.ShouldBe("Bearer");
+    }
+
+    [Theory]
+    [InlineData("alg-none")]
+    [InlineData("other-key")]
+    [InlineData("wrong-issuer")]
+    [InlineData("wrong-audience")]
+    [InlineData("expired")]
+    [InlineData("not-a-jwt")]
+    public async Task BadToken_Is401ProblemThatRevealsNothing(string kind)
+    {
+        var claims = TestTokens.Claims();
+        var inAQuarterHour = DateTime.UtcNow.AddMinutes(15);
+        var token = kind switch
+        {
+            "alg-none" => TestTokens.Unsigned(claims),
+            "other-key" => TestTokens.Handmade(claims, "another-key-of-enough-length-0123456789abcdef", "loupe", "loupe-api", inAQuarterHour),
+            "wrong-issuer" => TestTokens.Handmade(claims, LoupeApiFactory.TestSigningKey, "someone-else", "loupe-api", inAQuarterHour),
+            "wrong-audience" => TestTokens.Handmade(claims, LoupeApiFactory.TestSigningKey, "loupe", "another-api", inAQuarterHour),
+            "expired" => TestTokens.Issue(claims, clock: new FixedClock(DateTimeOffset.UtcNow.AddHours(-1))),
+            _ => "lp_rt_not-a-jwt-at-all",
+        };
+
+        using var response = await GetMeAsync(token);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        problem.GetProperty("detail").GetString().ShouldBe("The access token is invalid or expired.");
+        response.Headers.WwwAuthenticate.Single().Scheme.ShouldBe("Bearer");
+        var everything = problem.GetRawText() + response.Headers + response.Content.Headers;
+        everything.ShouldNotContain(token);
+        everything.ShouldNotContain(token.Split('.')[0]);
+        everything.ShouldNotContain("IDX", Case.Sensitive);
+    }
+
+    [Fact]
+    public async Task ValidTokenWithoutTheRequiredRole_Is403Problem()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/_probe/admins");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue(TestTokens.Claims(Role.Viewer)));
+
+        using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task TheRightRole_PassesARoleRequirement()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/_probe/admins");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue(TestTokens.Claims(Role.Admin)));
+
+        using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task ApiKeys_WhileNoApiKeySchemeIsRegistered_AreRefusedWith401NotAnError()
+    {
+        using var bearer = new HttpRequestMessage(HttpMethod.Get, "/api/v1/_probe/me");
+        bearer.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "lp_ak_0123456789abcdef");
+        using var header = new HttpRequestMessage(HttpMethod.Get, "/api/v1/_probe/me");
+        header.Headers.Add("X-API-Key", "lp_ak_0123456789abcdef");
+
+        using var viaBearer = await _client.SendAsync(bearer, TestContext.Current.CancellationToken);
+        using var viaHeader = await _client.SendAsync(header, TestContext.Current.CancellationToken);
+
+        await viaBearer.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await viaHeader.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task EndpointsWithoutARequirement_StayOpen_EvenToABadToken()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/_probe/ping");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Unsigned(TestTokens.Claims()));
+
+        using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    private async Task<HttpResponseMessage> GetMeAsync(string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/_probe/me");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await _client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+}
