@@ -8,13 +8,16 @@ internal sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILo
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+
+        // Read before the rest runs: routing has already matched, and the exception handler clears it.
+        var matched = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
         try
         {
             await next(context).ConfigureAwait(false);
         }
         finally
         {
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)";
+            var route = matched ?? (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)";
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
             LogRequest(context.Request.Method, route, status, elapsedMs);

@@ -8,7 +8,7 @@ namespace Loupe.Api.Security;
 
 /// <summary>
 /// Authentication for the API: the default scheme <see cref="LoupeAuthenticationSchemes.Loupe"/>
-/// forwards to the JWT bearer handler, or to the API key scheme once that is registered.
+/// forwards to the JWT bearer handler, or to the API key handler for requests carrying a key.
 /// Endpoints are not protected globally: each request type declares who may send it.
 /// </summary>
 internal static class AuthenticationSetup
@@ -22,7 +22,8 @@ internal static class AuthenticationSetup
         services.AddAuthentication(LoupeAuthenticationSchemes.Loupe)
             .AddPolicyScheme(LoupeAuthenticationSchemes.Loupe, "Access token or API key", options =>
                 options.ForwardDefaultSelector = SelectScheme)
-            .AddJwtBearer(LoupeAuthenticationSchemes.Bearer);
+            .AddJwtBearer(LoupeAuthenticationSchemes.Bearer)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(LoupeAuthenticationSchemes.ApiKey, "API key", null);
         services.AddOptions<JwtBearerOptions>(LoupeAuthenticationSchemes.Bearer)
             .Configure<IOptions<AuthOptions>>((jwt, auth) =>
             {

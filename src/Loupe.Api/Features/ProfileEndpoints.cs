@@ -1,0 +1,31 @@
+using Loupe.Application.Profile.Commands.ChangePassword;
+using Loupe.Application.Profile.Commands.UpdateMe;
+using Loupe.Application.Profile.Queries.GetMe;
+using MediatR;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Loupe.Api.Features;
+
+/// <summary>Spec §4.1: the signed-in user's own account.</summary>
+internal sealed class ProfileEndpoints : IEndpointModule
+{
+    public void MapEndpoints(IEndpointRouteBuilder api)
+    {
+        var me = api.MapGroup("/me").WithTags("Me");
+
+        me.MapGet(string.Empty, async Task<Ok<MeDto>> (IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new GetMeQuery(), ct)));
+
+        me.MapPatch(string.Empty, async Task<Ok<MeDto>> (UpdateMeCommand command, IMediator mediator, CancellationToken ct) =>
+        {
+            await mediator.Send(command, ct);
+            return TypedResults.Ok(await mediator.Send(new GetMeQuery(), ct));
+        });
+
+        me.MapPost("/password", async Task<NoContent> (ChangePasswordCommand command, IMediator mediator, CancellationToken ct) =>
+        {
+            await mediator.Send(command, ct);
+            return TypedResults.NoContent();
+        }).WithSummary("Change the password; other sessions are signed out");
+    }
+}
