@@ -159,7 +159,7 @@ public sealed class AccessTokenTests(DatabaseFixture database) : IClassFixture<D
     }
 
     [Fact]
-    public async Task ApiKeys_WhileNoApiKeySchemeIsRegistered_AreRefusedWith401NotAnError()
+    public async Task UnknownApiKeys_InEitherHeader_AreRefusedWith401Problem()
     {
         using var bearer = new HttpRequestMessage(HttpMethod.Get, "/api/v1/_probe/me");
         bearer.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "lp_ak_0123456789abcdef");

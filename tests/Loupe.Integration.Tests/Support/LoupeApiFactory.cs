@@ -47,6 +47,21 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
 
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>Every mail the host sent (no mail leaves a test host).</summary>
+    public CapturedMail Mail { get; } = new();
+
+    /// <summary>
+    /// Limits a test host starts with unless its settings name them: high enough that a test class
+    /// signing in many times from 127.0.0.1 is not throttled; the rate-limit tests set their own.
+    /// </summary>
+    private static readonly Dictionary<string, string> GenerousLimits = new()
+    {
+        ["RateLimits:GlobalPerMinute"] = "100000",
+        ["RateLimits:AuthPerMinute"] = "100000",
+        ["RateLimits:Scopes:auth.email:PermitLimit"] = "10000",
+        ["RateLimits:Scopes:auth.email:WindowSeconds"] = "60",
+    };
+
     public static LoupeApiFactory For(
         DatabaseFixture database,
         bool withProbes = false,
@@ -65,6 +80,11 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
             builder.UseSetting("Auth:SigningKey", TestSigningKey);
         }
 
+        foreach (var (key, value) in GenerousLimits.Where(limit => !_settings.ContainsKey(limit.Key)))
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -73,6 +93,7 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<Application.Common.Security.IMailSender>(Mail);
             if (_withProbes)
             {
                 services.AddRequestHandlersFrom(typeof(LoupeApiFactory).Assembly);

@@ -13,7 +13,7 @@ namespace Loupe.Application.Auth.Commands.Register;
 /// <summary>Creates an account: in a new organization (its admin), or in the organization of an invitation.</summary>
 [AllowAnonymous]
 public sealed record RegisterCommand(
-    string? Email, string? Password, string? Name, string? OrganizationName, string? InvitationToken) : IRequest<AuthTokens>;
+    string? Email, string? Password, string? Name, string? OrganizationName = null, string? InvitationToken = null) : IRequest<AuthTokens>;
 
 internal sealed class RegisterCommandValidator : AbstractValidator<RegisterCommand>
 {

@@ -10,7 +10,7 @@ namespace Loupe.Application.Organizations.Commands.UpdateOrganization;
 
 /// <summary>Renames the organization or changes its default time zone; fields left out stay as they are.</summary>
 [Authorize(MinimumRole = Role.Admin)]
-public sealed record UpdateOrganizationCommand(string? Name, string? TimeZone) : IRequest<Unit>;
+public sealed record UpdateOrganizationCommand(string? Name = null, string? TimeZone = null) : IRequest<Unit>;
 
 internal sealed class UpdateOrganizationCommandValidator : AbstractValidator<UpdateOrganizationCommand>
 {
