@@ -89,6 +89,9 @@ else
 fi
 OWNER_PASSWORD="$(read_or_create_secret "$SECRETS_DIR/loupe_owner.password")"
 APP_PASSWORD="$(read_or_create_secret "$SECRETS_DIR/loupe_app.password")"
+# The access-token signing key, kept so that sign-ins survive a restart; read by the API from the file.
+SIGNING_KEY_FILE="$SECRETS_DIR/auth-signing.key"
+read_or_create_secret "$SIGNING_KEY_FILE" >/dev/null
 
 # --- Start / stop ------------------------------------------------------------
 STARTED_PG=0
@@ -168,6 +171,8 @@ fi
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export ASPNETCORE_URLS="http://127.0.0.1:$API_PORT"
 export ConnectionStrings__Loupe="Host=127.0.0.1;Port=$PG_PORT;Database=$DATABASE;Username=loupe_app;Password=$APP_PASSWORD"
+export Auth__SigningKey_FILE="$SIGNING_KEY_FILE"
+export App__PublicUrl="http://127.0.0.1:$API_PORT/"
 export ConnectionStrings__LoupeOwner="Host=127.0.0.1;Port=$PG_PORT;Database=$DATABASE;Username=loupe_owner;Password=$OWNER_PASSWORD"
 export LOUPE_DATA_DIR="$DATA_DIR"
 
