@@ -173,6 +173,7 @@ export ASPNETCORE_URLS="http://127.0.0.1:$API_PORT"
 export ConnectionStrings__Loupe="Host=127.0.0.1;Port=$PG_PORT;Database=$DATABASE;Username=loupe_app;Password=$APP_PASSWORD"
 export Auth__SigningKey_FILE="$SIGNING_KEY_FILE"
 export App__PublicUrl="http://127.0.0.1:$API_PORT/"
+export Mail__DropFolder="$DATA_DIR/mail"
 export ConnectionStrings__LoupeOwner="Host=127.0.0.1;Port=$PG_PORT;Database=$DATABASE;Username=loupe_owner;Password=$OWNER_PASSWORD"
 export LOUPE_DATA_DIR="$DATA_DIR"
 
