@@ -70,6 +70,14 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
         }
     }
 
+    async Task<T> IUnitOfWork.InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var result = await work().ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
     /// <summary>
     /// Saves inside a transaction, always: the tenant interceptor scopes a transaction once, which
     /// leaves EF Core's statement batches untouched.

@@ -28,4 +28,10 @@ public interface IUnitOfWork
 {
     /// <exception cref="Exceptions.ConflictException">Someone else changed the same row first.</exception>
     Task SaveChangesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> — reads and saves — in one database transaction, for decisions
+    /// that must hold until the save commits (the first user of an instance).
+    /// </summary>
+    Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken);
 }

@@ -17,6 +17,7 @@ internal sealed class PasswordResetConfiguration : IEntityTypeConfiguration<Pass
         builder.HasIndex(r => r.TokenHash).IsUnique();
         builder.HasOne<Organization>().WithMany().HasForeignKey(r => r.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<User>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property<uint>("Version").HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
         builder.Ignore(r => r.DomainEvents);
     }
 }

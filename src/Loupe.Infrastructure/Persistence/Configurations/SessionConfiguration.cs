@@ -27,6 +27,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
             tokens.HasIndex("SessionId");
         });
         builder.Navigation(s => s.Tokens).UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.Property<uint>("Version").HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
         builder.Ignore(s => s.DomainEvents);
     }
 }

@@ -79,18 +79,27 @@ internal sealed class RegisterCommandHandler(
             role = Role.Admin;
         }
 
-        var instanceAdmin = settings.IsConfiguredInstanceAdmin(email)
-            || await locator.ClaimFirstUserAsync(cancellationToken).ConfigureAwait(false);
-        var user = User.Register(Guid.CreateVersion7(), tenant.OrganizationId!.Value, email, request.Name!, hasher.Hash(request.Password!), role, instanceAdmin, now);
-        users.Add(user);
-        audit.Record(AuditActions.Registered, new AuditTarget("user", user.Id), user.Id);
-        if (invitation is not null)
-        {
-            audit.Record(AuditActions.InvitationAccepted, new AuditTarget("invitation", invitation.Id), user.Id);
-        }
+        var passwordHash = hasher.Hash(request.Password!);
 
-        var tokens = signIn.Start(user);
-        await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return tokens;
+        // The first-user claim takes a transaction-level lock, so it and the insert commit together:
+        // two registrations on a fresh instance cannot both become its first user.
+        return await unitOfWork.InTransactionAsync(
+            async () =>
+            {
+                var instanceAdmin = settings.IsConfiguredInstanceAdmin(email)
+                    | await locator.ClaimFirstUserAsync(cancellationToken).ConfigureAwait(false);
+                var user = User.Register(Guid.CreateVersion7(), tenant.OrganizationId!.Value, email, request.Name!, passwordHash, role, instanceAdmin, now);
+                users.Add(user);
+                audit.Record(AuditActions.Registered, new AuditTarget("user", user.Id), user.Id);
+                if (invitation is not null)
+                {
+                    audit.Record(AuditActions.InvitationAccepted, new AuditTarget("invitation", invitation.Id), user.Id);
+                }
+
+                var tokens = signIn.Start(user);
+                await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                return tokens;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 }

@@ -48,7 +48,11 @@ internal sealed class ChangePasswordCommandHandler(
             throw new ValidationFailedException("current_password", "The current password is not right.");
         }
 
-        PasswordPolicy.Enforce(request.NewPassword, user.Email);
+        if (PasswordPolicy.Check(request.NewPassword, user.Email) is { } weak)
+        {
+            throw new ValidationFailedException("new_password", weak.Message);
+        }
+
         user.ChangePasswordHash(hasher.Hash(request.NewPassword!), now);
         foreach (var session in await sessions.ListAsync(new ActiveSessionsOfUser(user.Id, now), cancellationToken).ConfigureAwait(false))
         {
