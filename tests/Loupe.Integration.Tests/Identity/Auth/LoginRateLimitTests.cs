@@ -1,4 +1,5 @@
 using System.Net;
+using Loupe.Application.Common.Security;
 using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Auth;
@@ -27,5 +28,20 @@ public sealed class LoginRateLimitTests(TightEmailLimitHost host) : IClassFixtur
         retryAfter.Delta.ShouldNotBeNull();
         retryAfter.Delta.Value.ShouldBeGreaterThan(TimeSpan.Zero);
         await host.Anonymous.LoggedInAsync(other);
+    }
+
+    [Fact]
+    public async Task Forgot_BeyondThePerEmailLimit_StillAnswers202_ButMailsNoMore()
+    {
+        var email = AuthApi.NewEmail("forgetful");
+        await host.Anonymous.RegisteredAsync(email);
+
+        for (var i = 0; i < TightEmailLimitHost.PermitLimit + 2; i++)
+        {
+            using var response = await host.Anonymous.PostJsonAsync("/api/v1/auth/password/forgot", new { email });
+            response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+
+        host.Factory.Mail.Sent.Count(m => m.To == email && m.Kind == MailKind.PasswordReset).ShouldBe(TightEmailLimitHost.PermitLimit);
     }
 }

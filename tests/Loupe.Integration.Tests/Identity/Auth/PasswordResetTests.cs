@@ -102,6 +102,20 @@ public sealed class PasswordResetTests(AuthHost host) : IClassFixture<AuthHost>
         later.StatusCode.ShouldBe(HttpStatusCode.NoContent);
     }
 
+    [Fact]
+    public async Task Reset_WithThePasswordEqualToTheEmail_Is400NamingPassword_AndKeepsTheToken()
+    {
+        var email = AuthApi.NewEmail();
+        await _anonymous.RegisteredAsync(email);
+        var token = await RequestResetAsync(email);
+
+        using var response = await ResetAsync(token, email);
+
+        await response.ShouldBeValidationProblemAsync("password");
+        using var later = await ResetAsync(token, NewPassword);
+        later.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+    }
+
     private Task<HttpResponseMessage> ForgotAsync(string email) =>
         _anonymous.PostJsonAsync("/api/v1/auth/password/forgot", new { email });
 

@@ -63,7 +63,8 @@ public sealed class SecretsInLogsTests(AuthHost host) : IClassFixture<AuthHost>
             rotated.AccessToken, rotated.RefreshToken, afterReset.AccessToken, afterReset.RefreshToken, resetToken, apiKey]);
 
         var lines = host.Factory.Logs.Lines;
-        lines.ShouldNotBeEmpty();
+        lines.ShouldContain(l => l.Message.Contains("auth.login_failed", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.Message.Contains("auth.refresh_token_reused", StringComparison.Ordinal));
         var leaks = (
             from line in lines
             from text in TextsOf(line)
