@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Loupe.Integration.Tests.Support;
+
+namespace Loupe.Integration.Tests.Identity.Auth;
+
+public sealed class RefreshTests(AuthHost host) : IClassFixture<AuthHost>
+{
+    private readonly HttpClient _anonymous = host.Anonymous;
+
+    [Fact]
+    public async Task Refresh_WithTheCurrentToken_ReturnsANewPairForTheSameSession()
+    {
+        var registered = await _anonymous.RegisteredAsync(AuthApi.NewEmail());
+
+        using var response = await _anonymous.RefreshAsync(registered.RefreshToken);
+
+        var rotated = await response.ShouldBeTokensAsync();
+        rotated.RefreshToken.ShouldNotBe(registered.RefreshToken);
+        rotated.AccessToken.ShouldNotBe(registered.AccessToken);
+        AuthApi.SessionIdOf(rotated.AccessToken).ShouldBe(AuthApi.SessionIdOf(registered.AccessToken));
+        using var client = host.Identity.ClientWith(rotated.AccessToken);
+        using var me = await client.GetAsync("/api/v1/me", TestContext.Current.CancellationToken);
+        me.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Refresh_WithAnAlreadyRotatedToken_Is401_RevokesTheWholeSession_AndIsAudited()
+    {
+        var registered = await _anonymous.RegisteredAsync(AuthApi.NewEmail());
+        using var first = await _anonymous.RefreshAsync(registered.RefreshToken);
+        var rotated = await first.ShouldBeTokensAsync();
+
+        using var reused = await _anonymous.RefreshAsync(registered.RefreshToken);
+        using var afterReuse = await _anonymous.RefreshAsync(rotated.RefreshToken);
+
+        await reused.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await afterReuse.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        var session = AuthApi.SessionIdOf(registered.AccessToken);
+        using var admin = host.Identity.ClientWith(rotated.AccessToken);
+        (await admin.AuditActionsAboutAsync(session)).ShouldContain("auth.refresh_token_reused");
+        var sessions = await admin.GetFromJsonAsync<JsonElement>("/api/v1/auth/sessions", TestContext.Current.CancellationToken);
+        sessions.GetProperty("data").EnumerateArray().ShouldNotContain(s => s.GetProperty("id").GetGuid() == session);
+    }
+
+    [Theory]
+    [InlineData("lp_rt_garbage-that-was-never-issued")]
+    [InlineData("not even a token")]
+    public async Task Refresh_WithAGarbageToken_Is401Problem(string token)
+    {
+        using var response = await _anonymous.RefreshAsync(token);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Refresh_WithoutAToken_Is400NamingRefreshToken()
+    {
+        using var response = await _anonymous.PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = "" });
+
+        await response.ShouldBeValidationProblemAsync("refresh_token");
+    }
+}
