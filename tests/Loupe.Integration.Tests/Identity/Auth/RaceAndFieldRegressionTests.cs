@@ -1,0 +1,57 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Loupe.Integration.Tests.Identity.Auth;
+
+/// <summary>Races and a field name the first round of these tests found; each once failed.</summary>
+public sealed class RaceAndFieldRegressionTests(AuthHost host) : IClassFixture<AuthHost>
+{
+    [Fact]
+    public async Task Refresh_TheSameTokenConcurrently_RotatesAtMostOnce()
+    {
+        var outcomes = new List<string>();
+        for (var round = 0; round < 10; round++)
+        {
+            var registered = await host.Anonymous.RegisteredAsync(AuthApi.NewEmail());
+            var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => host.Anonymous.RefreshAsync(registered.RefreshToken)));
+            outcomes.Add(string.Join(",", responses.Select(r => (int)r.StatusCode)));
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+
+        outcomes.ShouldAllBe(o => o.Split(',', StringSplitOptions.None).Count(s => s == "200") <= 1, string.Join(" | ", outcomes));
+    }
+
+    [Fact]
+    public async Task ChangePassword_WithTheEmailAsNewPassword_Is400NamingNewPassword()
+    {
+        var member = await host.Identity.RegisterAsync();
+
+        using var response = await member.Client.PostJsonAsync(
+            "/api/v1/me/password", new { current_password = member.Password, new_password = member.Email });
+
+        await response.ShouldBeValidationProblemAsync("new_password");
+    }
+}
+
+/// <summary>A class of its own: it needs a database nobody has registered in yet.</summary>
+public sealed class FirstUserRaceTests(AuthHost host) : IClassFixture<AuthHost>
+{
+    [Fact]
+    public async Task Register_ConcurrentlyOnAFreshDatabase_MakesExactlyOneInstanceAdmin()
+    {
+        var pairs = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => host.Anonymous.RegisteredAsync(AuthApi.NewEmail($"early{i}"))));
+
+        var admins = 0;
+        foreach (var pair in pairs)
+        {
+            using var client = host.Identity.ClientWith(pair.AccessToken);
+            var me = await client.GetFromJsonAsync<JsonElement>("/api/v1/me", TestContext.Current.CancellationToken);
+            admins += me.GetProperty("is_instance_admin").GetBoolean() ? 1 : 0;
+        }
+
+        admins.ShouldBe(1);
+    }
+}
