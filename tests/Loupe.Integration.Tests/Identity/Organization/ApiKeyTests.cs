@@ -216,5 +216,40 @@ public sealed class ApiKeyTests(IdentityApi api) : IClassFixture<IdentityApi>
         created.GetProperty("target_id").GetGuid().ShouldBe(IdOf(key));
     }
 
+    [Fact]
+    public async Task AKey_NeverActsAboveItsCreatorsCurrentRole()
+    {
+        var admin = await _identity.RegisterAsync();
+        var second = await _identity.AddMemberAsync(admin, "admin");
+        var key = await IdentityApi.CreateApiKeyAsync(second, "admin");
+        using (var demote = await admin.Client.PutAsJsonAsync(
+            $"/api/v1/organization/users/{second.UserId}/role", new { role = "viewer" }, TestContext.Current.CancellationToken))
+        {
+            demote.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        using var client = _api.ClientWithHeader("X-API-Key", key.GetProperty("secret").GetString()!);
+        using var response = await client.PatchAsJsonAsync("/api/v1/organization", new { name = "Demoted Key" }, TestContext.Current.CancellationToken);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task ActionsThroughAKey_AreAuditedWithTheKeyAndItsCreator()
+    {
+        var admin = await _identity.RegisterAsync();
+        var key = await IdentityApi.CreateApiKeyAsync(admin, "admin");
+        using var client = _api.ClientWithHeader("X-API-Key", key.GetProperty("secret").GetString()!);
+
+        using (var response = await client.PatchAsJsonAsync("/api/v1/organization", new { name = "Scripted" }, TestContext.Current.CancellationToken))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var updated = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=organization.updated")).ShouldHaveSingleItem();
+        updated.GetProperty("actor_user_id").GetGuid().ShouldBe(admin.UserId);
+        updated.GetProperty("actor_api_key_id").GetGuid().ShouldBe(IdOf(key));
+    }
+
     private static Guid IdOf(JsonElement key) => key.GetProperty("id").GetGuid();
 }

@@ -148,6 +148,46 @@ public sealed class InvitationTests(IdentityApi api) : IClassFixture<IdentityApi
             .GetProperty("status").GetString().ShouldBe("pending");
     }
 
+    [Fact]
+    public async Task Revoke_AnAcceptedInvitation_IsAConflict()
+    {
+        var admin = await _identity.RegisterAsync();
+        var member = await _identity.AddMemberAsync(admin, "viewer");
+        var accepted = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/organization/invitations"))
+            .Single(r => r.GetProperty("email").GetString() == member.Email).GetProperty("id").GetGuid();
+
+        using var response = await admin.Client.DeleteAsync($"/api/v1/organization/invitations/{accepted}", TestContext.Current.CancellationToken);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Revoke_AnUnknownInvitation_IsNotFound()
+    {
+        var admin = await _identity.RegisterAsync();
+
+        using var response = await admin.Client.DeleteAsync($"/api/v1/organization/invitations/{Guid.CreateVersion7()}", TestContext.Current.CancellationToken);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Register_WithTheTokenButAnotherEmail_IsAValidationProblemNamingEmail()
+    {
+        var admin = await _identity.RegisterAsync();
+        var invitation = await IdentityApi.InviteAsync(admin, IdentityApi.NewEmail());
+        using var anonymous = _identity.Anonymous();
+
+        using var response = await anonymous.PostAsJsonAsync(
+            "/api/v1/auth/register",
+            new { email = IdentityApi.NewEmail("stranger"), password = IdentityDriver.Password, name = "Stranger", invitation_token = invitation.GetProperty("token").GetString() },
+            TestContext.Current.CancellationToken);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").TryGetProperty("email", out _).ShouldBeTrue();
+        (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/organization/invitations")).Single().GetProperty("status").GetString().ShouldBe("pending");
+    }
+
     private static async Task RevokeAsync(Member admin, Guid invitationId)
     {
         using var response = await admin.Client.DeleteAsync($"/api/v1/organization/invitations/{invitationId}", TestContext.Current.CancellationToken);

@@ -202,6 +202,31 @@ public sealed class MemberTests(IdentityApi api) : IClassFixture<IdentityApi>
         await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task List_WithAnUnknownRoleAsStatus_IsAValidationProblemNamingTheRoles()
+    {
+        var admin = await _identity.RegisterAsync();
+
+        using var response = await admin.Client.GetAsync("/api/v1/organization/users?status=owner", TestContext.Current.CancellationToken);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var message = problem.GetProperty("errors").GetProperty("status")[0].GetString()!;
+        message.ShouldContain("admin");
+        message.ShouldContain("editor");
+        message.ShouldContain("viewer");
+    }
+
+    [Fact]
+    public async Task ChangeRole_OfAnUnknownUser_IsNotFound()
+    {
+        var admin = await _identity.RegisterAsync();
+
+        using var response = await admin.Client.PutAsJsonAsync(
+            $"/api/v1/organization/users/{Guid.CreateVersion7()}/role", new { role = "viewer" }, TestContext.Current.CancellationToken);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
     private static async Task PutRoleAsync(Member caller, Guid userId, string role, HttpStatusCode expected)
     {
         using var response = await caller.Client.PutAsJsonAsync(

@@ -142,4 +142,18 @@ public sealed class OrganizationSettingsTests(IdentityApi api) : IClassFixture<I
         usage.GetProperty("active_api_keys").GetInt32().ShouldBe(2);
         usage.GetProperty("pending_invitations").GetInt32().ShouldBe(2);
     }
+
+
+    [Theory]
+    [InlineData("   ")]
+    [InlineData("nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn")]
+    public async Task Patch_WithABlankOrTooLongName_IsAValidationProblemNamingName(string name)
+    {
+        var admin = await _identity.RegisterAsync();
+
+        using var response = await admin.Client.PatchAsJsonAsync("/api/v1/organization", new { name }, TestContext.Current.CancellationToken);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").TryGetProperty("name", out _).ShouldBeTrue();
+    }
 }
