@@ -1,0 +1,275 @@
+// The tenant-isolation matrix of spec §4.2: for every endpoint that takes an id, another
+// organization's id answers 404 (never 403, so ids cannot be probed) and changes nothing; no list
+// endpoint leaks another organization's ids or emails.
+//
+// Adding a future resource is ONE line:
+//   - an endpoint with an id: one IsolationCase line in ByIdCases (method, path with {id}, which id
+//     of the victim's Resources to use, and the body if it needs one);
+//   - a list endpoint: one path in ListEndpoints.
+// Only a new kind of resource also needs a property on Resources, filled in by SeedAsync (and its
+// ids added to Resources.Secrets so list answers are checked for them).
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Loupe.Integration.Tests.Identity.Organization;
+using Loupe.Integration.Tests.Support;
+
+namespace Loupe.Integration.Tests.Identity.Isolation;
+
+/// <summary>One organization with something of every kind: an admin (signed in: a session), a member, an API key, a pending invitation, audit events.</summary>
+public sealed record Resources(
+    Member Admin,
+    Member Member,
+    Guid SessionId,
+    Guid ApiKeyId,
+    string ApiKeyPrefix,
+    string ApiKeySecret,
+    Guid InvitationId,
+    string InvitedEmail,
+    string OrganizationName,
+    IReadOnlyList<Guid> AuditEventIds)
+{
+    /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
+    public IEnumerable<string> Secrets =>
+        new[]
+        {
+            Admin.OrganizationId.ToString(), Admin.UserId.ToString(), Admin.Email, Member.UserId.ToString(), Member.Email,
+            SessionId.ToString(), ApiKeyId.ToString(), ApiKeyPrefix, InvitationId.ToString(), InvitedEmail, OrganizationName,
+        }.Concat(AuditEventIds.Select(id => id.ToString()));
+}
+
+/// <summary>An endpoint that acts on one resource: called by one organization with another's id.</summary>
+public sealed record IsolationCase(string Method, string PathTemplate, Func<Resources, string> IdOf, object? Body)
+{
+    public string Name => $"{Method} {PathTemplate}";
+
+    public HttpRequestMessage RequestFor(Resources owner) =>
+        new(new HttpMethod(Method), PathTemplate.Replace("{id}", IdOf(owner), StringComparison.Ordinal))
+        {
+            Content = Body is null ? null : JsonContent.Create(Body),
+        };
+}
+
+/// <summary>Two organizations, A and B, with one of everything each; A's admin tries B's ids and reads every list.</summary>
+public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations orgs) : IClassFixture<TenantIsolationTests.TwoOrganizations>
+{
+    /// <summary>Every endpoint with an id. One line per endpoint.</summary>
+    public static readonly IReadOnlyList<IsolationCase> ByIdCases =
+    [
+        new("DELETE", "/api/v1/auth/sessions/{id}", r => r.SessionId.ToString(), null),
+        new("DELETE", "/api/v1/api-keys/{id}", r => r.ApiKeyId.ToString(), null),
+        new("PUT", "/api/v1/organization/users/{id}/role", r => r.Member.UserId.ToString(), new { role = "viewer" }),
+        new("DELETE", "/api/v1/organization/users/{id}", r => r.Member.UserId.ToString(), null),
+        new("DELETE", "/api/v1/organization/invitations/{id}", r => r.InvitationId.ToString(), null),
+    ];
+
+    /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
+    public static readonly IReadOnlyList<string> ListEndpoints =
+    [
+        "/api/v1/auth/sessions",
+        "/api/v1/api-keys",
+        "/api/v1/organization/users",
+        "/api/v1/organization/invitations",
+        "/api/v1/audit-events",
+        "/api/v1/organization",
+        "/api/v1/organization/usage",
+        "/api/v1/me",
+    ];
+
+    private readonly TwoOrganizations _orgs = orgs;
+
+    public static TheoryData<string> ByIdCaseNames() => [.. ByIdCases.Select(c => c.Name)];
+
+    public static TheoryData<string> ListEndpointPaths() => [.. ListEndpoints];
+
+    /// <summary>One database and host for the class, and the two organizations in it.</summary>
+    public sealed class TwoOrganizations : IAsyncLifetime
+    {
+        public IdentityApi Api { get; } = new();
+
+        public Resources A { get; private set; } = null!;
+
+        public Resources B { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
+        {
+            await Api.InitializeAsync();
+            A = await SeedAsync(Api, "Alpha");
+            B = await SeedAsync(Api, "Bravo");
+        }
+
+        public async ValueTask DisposeAsync() => await Api.DisposeAsync();
+    }
+
+    /// <summary>Registers an organization and gives it one resource of every kind.</summary>
+    public static async Task<Resources> SeedAsync(IdentityApi api, string name)
+    {
+        var organizationName = $"{name} {Guid.NewGuid():N}";
+        var admin = await api.Identity.RegisterAsync(IdentityApi.NewEmail(name.ToLowerInvariant()), organizationName);
+        var member = await api.Identity.AddMemberAsync(admin, "editor");
+        var key = await IdentityApi.CreateApiKeyAsync(admin, "admin");
+        var invitedEmail = IdentityApi.NewEmail($"{name.ToLowerInvariant()}.invitee");
+        var invitation = await IdentityApi.InviteAsync(admin, invitedEmail);
+        var session = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/auth/sessions")).Single(s => s.GetProperty("current").GetBoolean());
+        var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
+        auditEvents.ShouldNotBeEmpty();
+        return new Resources(
+            admin,
+            member,
+            session.GetProperty("id").GetGuid(),
+            key.GetProperty("id").GetGuid(),
+            key.GetProperty("prefix").GetString()!,
+            key.GetProperty("secret").GetString()!,
+            invitation.GetProperty("id").GetGuid(),
+            invitedEmail,
+            organizationName,
+            [.. auditEvents.Select(e => e.GetProperty("id").GetGuid())]);
+    }
+
+    [Theory]
+    [MemberData(nameof(ByIdCaseNames))]
+    public async Task AnotherOrganizationsId_IsNotFound_AndChangesNothing(string caseName)
+    {
+        var isolationCase = ByIdCases.Single(c => c.Name == caseName);
+        var before = await SnapshotAsync(_orgs.B);
+        before.ShouldContain(isolationCase.IdOf(_orgs.B), Case.Insensitive);
+
+        using var request = isolationCase.RequestFor(_orgs.B);
+        using var response = await _orgs.A.Admin.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        (await SnapshotAsync(_orgs.B)).ShouldBe(before);
+    }
+
+    [Theory]
+    [MemberData(nameof(ByIdCaseNames))]
+    public async Task AnotherOrganizationsId_AnswersExactlyLikeAnIdThatDoesNotExist(string caseName)
+    {
+        var isolationCase = ByIdCases.Single(c => c.Name == caseName);
+        var nowhere = _orgs.B with
+        {
+            SessionId = Guid.CreateVersion7(),
+            ApiKeyId = Guid.CreateVersion7(),
+            InvitationId = Guid.CreateVersion7(),
+            Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
+        };
+
+        var foreign = await ProblemOfAsync(_orgs.A.Admin.Client, isolationCase.RequestFor(_orgs.B));
+        var missing = await ProblemOfAsync(_orgs.A.Admin.Client, isolationCase.RequestFor(nowhere));
+
+        foreign.GetProperty("type").GetString().ShouldBe(missing.GetProperty("type").GetString());
+        foreign.GetProperty("title").GetString().ShouldBe(missing.GetProperty("title").GetString());
+        foreign.TryGetProperty("errors", out _).ShouldBe(missing.TryGetProperty("errors", out _));
+    }
+
+    [Theory]
+    [MemberData(nameof(ByIdCaseNames))]
+    public async Task TheSameCase_OnTheCallersOwnResource_Succeeds(string caseName)
+    {
+        // Proves each template reaches its endpoint, so the 404s above come from isolation, not from a typo.
+        var isolationCase = ByIdCases.Single(c => c.Name == caseName);
+        var own = await SeedAsync(_orgs.Api, "Charlie");
+
+        using var request = isolationCase.RequestFor(own);
+        using var response = await own.Admin.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(ListEndpointPaths))]
+    public async Task ListEndpoints_NeverShowAnotherOrganizationsIdsOrEmails(string path)
+    {
+        foreach (var (reader, victim) in new[] { (_orgs.A, _orgs.B), (_orgs.B, _orgs.A) })
+        {
+            using var response = await reader.Admin.Client.GetAsync($"{path}?per_page=100", TestContext.Current.CancellationToken);
+            var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+            foreach (var secret in victim.Secrets)
+            {
+                text.ShouldNotContain(secret, Case.Insensitive, $"{path} as {reader.OrganizationName} shows {secret} of {victim.OrganizationName}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ListEndpointPaths))]
+    public async Task ListEndpoints_ThroughAnApiKey_NeverShowAnotherOrganizationsIdsOrEmails(string path)
+    {
+        using var client = _orgs.Api.ClientWithHeader("X-API-Key", _orgs.A.ApiKeySecret);
+
+        using var response = await client.GetAsync($"{path}?per_page=100", TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        foreach (var secret in _orgs.B.Secrets)
+        {
+            text.ShouldNotContain(secret, Case.Insensitive);
+        }
+    }
+
+    [Fact]
+    public async Task AlternatingRequestsFromBothOrganizations_EachOnlyEverSeeItsOwnUsers()
+    {
+        var ownUsers = new Dictionary<Resources, Guid[]>
+        {
+            [_orgs.A] = [_orgs.A.Admin.UserId, _orgs.A.Member.UserId],
+            [_orgs.B] = [_orgs.B.Admin.UserId, _orgs.B.Member.UserId],
+        };
+
+        for (var i = 0; i < 50; i++)
+        {
+            foreach (var org in new[] { _orgs.A, _orgs.B })
+            {
+                var users = await IdentityApi.GetRowsAsync(org.Admin.Client, "/api/v1/organization/users?per_page=100");
+                users.Select(u => u.GetProperty("id").GetGuid()).ShouldBe(ownUsers[org], ignoreOrder: true, $"request {i} of {org.OrganizationName}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentRequestsFromBothOrganizations_ThroughTokensAndKeys_EachOnlyEverSeeItsOwnRows()
+    {
+        using var keyA = _orgs.Api.ClientWithHeader("X-API-Key", _orgs.A.ApiKeySecret);
+        using var keyB = _orgs.Api.ClientWithHeader("X-API-Key", _orgs.B.ApiKeySecret);
+        var callers = new (HttpClient Client, Resources Org)[] { (_orgs.A.Admin.Client, _orgs.A), (keyB, _orgs.B), (keyA, _orgs.A), (_orgs.B.Admin.Client, _orgs.B) };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 80).Select(async i =>
+        {
+            var (client, org) = callers[i % callers.Length];
+            var users = await IdentityApi.GetRowsAsync(client, "/api/v1/organization/users?per_page=100");
+            var organization = await IdentityApi.GetOkAsync(client, "/api/v1/organization");
+            return (org, users: users.Select(u => u.GetProperty("id").GetGuid()).ToHashSet(), organizationId: organization.GetProperty("id").GetGuid());
+        }));
+
+        foreach (var (org, users, organizationId) in results)
+        {
+            organizationId.ShouldBe(org.Admin.OrganizationId);
+            users.SetEquals([org.Admin.UserId, org.Member.UserId]).ShouldBeTrue($"{org.OrganizationName} saw {string.Join(", ", users)}");
+        }
+    }
+
+    /// <summary>Everything B's admin can see of B, as text, to compare before and after A's attempt.</summary>
+    private static async Task<string> SnapshotAsync(Resources owner)
+    {
+        var parts = new List<string>();
+        foreach (var path in ListEndpoints)
+        {
+            using var response = await owner.Admin.Client.GetAsync($"{path}?per_page=100", TestContext.Current.CancellationToken);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            parts.Add($"{path}: {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+        }
+
+        return string.Join('\n', parts);
+    }
+
+    private static async Task<JsonElement> ProblemOfAsync(HttpClient client, HttpRequestMessage request)
+    {
+        using (request)
+        {
+            using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+            return await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Loupe.Integration.Tests.Support;
+
+namespace Loupe.Integration.Tests.Identity.Organization;
+
+/// <summary>Spec §4.1: API keys — a secret shown once, a role no higher than the creator's, two ways to present it, revocation.</summary>
+public sealed class ApiKeyTests(IdentityApi api) : IClassFixture<IdentityApi>
+{
+    private readonly IdentityApi _api = api;
+    private readonly IdentityDriver _identity = api.Identity;
+
+    [Fact]
+    public async Task Create_ShowsTheSecretOnce_AndTheListShowsOnlyItsPrefix()
+    {
+        var admin = await _identity.RegisterAsync();
+
+        using var response = await admin.Client.PostAsJsonAsync("/api/v1/api-keys", new { name = "nightly export", role = "editor" }, TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var id = created.GetProperty("id").GetGuid();
+        var secret = created.GetProperty("secret").GetString()!;
+        var prefix = created.GetProperty("prefix").GetString()!;
+        response.Headers.Location!.ToString().ShouldEndWith($"/api/v1/api-keys/{id}");
+        secret.ShouldStartWith("lp_ak_");
+        secret.ShouldStartWith(prefix);
+        prefix.Length.ShouldBeLessThan(secret.Length);
+        created.GetProperty("name").GetString().ShouldBe("nightly export");
+        created.GetProperty("role").GetString().ShouldBe("editor");
+
+        using var list = await admin.Client.GetAsync("/api/v1/api-keys", TestContext.Current.CancellationToken);
+        var text = await list.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        list.StatusCode.ShouldBe(HttpStatusCode.OK);
+        text.ShouldNotContain(secret);
+        text.ShouldNotContain(secret[prefix.Length..]);
+        text.ShouldNotContain("\"secret\"");
+        var row = JsonDocument.Parse(text).RootElement.GetProperty("data").EnumerateArray().ShouldHaveSingleItem();
+        row.GetProperty("id").GetGuid().ShouldBe(id);
+        row.GetProperty("prefix").GetString().ShouldBe(prefix);
+        row.GetProperty("created_by_user_id").GetGuid().ShouldBe(admin.UserId);
+        row.GetProperty("revoked_at").ValueKind.ShouldBe(JsonValueKind.Null);
+        row.GetProperty("last_used_at").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task Create_WithARoleAboveTheCreators_IsAValidationProblem()
+    {
+        var admin = await _identity.RegisterAsync();
+        var editor = await _identity.AddMemberAsync(admin, "editor");
+
+        using var response = await editor.Client.PostAsJsonAsync("/api/v1/api-keys", new { name = "too strong", role = "admin" }, TestContext.Current.CancellationToken);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").TryGetProperty("role", out _).ShouldBeTrue();
+        (await IdentityApi.GetRowsAsync(editor.Client, "/api/v1/api-keys")).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("X-API-Key")]
+    [InlineData("Authorization")]
+    public async Task TheKey_Authenticates_AsItsCreator(string header)
+    {
+        var admin = await _identity.RegisterAsync();
+        var editor = await _identity.AddMemberAsync(admin, "editor");
+        var secret = (await IdentityApi.CreateApiKeyAsync(editor, "viewer")).GetProperty("secret").GetString()!;
+        using var client = header == "X-API-Key" ? _api.ClientWithHeader(header, secret) : _identity.ClientWith(secret);
+
+        var me = await IdentityApi.GetOkAsync(client, "/api/v1/me");
+
+        me.GetProperty("id").GetGuid().ShouldBe(editor.UserId);
+        me.GetProperty("email").GetString().ShouldBe(editor.Email);
+        me.GetProperty("organization").GetProperty("id").GetGuid().ShouldBe(admin.OrganizationId);
+    }
+
+    [Fact]
+    public async Task AViewerKeyOfAnAdmin_ActsAsAViewer()
+    {
+        var admin = await _identity.RegisterAsync(organizationName: "Keyed Co");
+        var secret = (await IdentityApi.CreateApiKeyAsync(admin, "viewer")).GetProperty("secret").GetString()!;
+        using var client = _api.ClientWithHeader("X-API-Key", secret);
+
+        (await IdentityApi.GetOkAsync(client, "/api/v1/organization")).GetProperty("name").GetString().ShouldBe("Keyed Co");
+        using var response = await client.PatchAsJsonAsync("/api/v1/organization", new { name = "Key Rename" }, TestContext.Current.CancellationToken);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        (await IdentityApi.GetOkAsync(admin.Client, "/api/v1/organization")).GetProperty("name").GetString().ShouldBe("Keyed Co");
+    }
+
+    [Fact]
+    public async Task Using_TheKey_SetsLastUsedAt()
+    {
+        var admin = await _identity.RegisterAsync();
+        var created = await IdentityApi.CreateApiKeyAsync(admin, "viewer");
+        using var client = _api.ClientWithHeader("X-API-Key", created.GetProperty("secret").GetString()!);
+        var before = DateTimeOffset.UtcNow.AddSeconds(-5);
+
+        await IdentityApi.GetOkAsync(client, "/api/v1/me");
+
+        var row = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/api-keys"))
+            .Single(k => k.GetProperty("id").GetGuid() == created.GetProperty("id").GetGuid());
+        row.GetProperty("last_used_at").ValueKind.ShouldBe(JsonValueKind.String);
+        row.GetProperty("last_used_at").GetDateTimeOffset().ShouldBeInRange(before, DateTimeOffset.UtcNow.AddMinutes(1));
+    }
+
+    [Fact]
+    public async Task Revoke_AnswersNoContent_AndTheKeyIsThenUnauthorized()
+    {
+        var admin = await _identity.RegisterAsync();
+        var created = await IdentityApi.CreateApiKeyAsync(admin, "editor");
+        using var client = _api.ClientWithHeader("X-API-Key", created.GetProperty("secret").GetString()!);
+        await IdentityApi.GetOkAsync(client, "/api/v1/me");
+
+        using (var revoke = await admin.Client.DeleteAsync($"/api/v1/api-keys/{created.GetProperty("id").GetGuid()}", TestContext.Current.CancellationToken))
+        {
+            revoke.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        using var response = await client.GetAsync("/api/v1/me", TestContext.Current.CancellationToken);
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        var row = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/api-keys")).ShouldHaveSingleItem();
+        row.GetProperty("revoked_at").ValueKind.ShouldBe(JsonValueKind.String);
+        (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=api_key.revoked")).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task AnUnknownKey_IsUnauthorized()
+    {
+        using var client = _api.ClientWithHeader("X-API-Key", "lp_ak_" + new string('x', 40));
+
+        using var response = await client.GetAsync("/api/v1/me", TestContext.Current.CancellationToken);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Revoke_AnotherMembersKey_IsNotFoundForANonAdmin_AndAllowedForAnAdmin()
+    {
+        var admin = await _identity.RegisterAsync();
+        var editor = await _identity.AddMemberAsync(admin, "editor");
+        var viewer = await _identity.AddMemberAsync(admin, "viewer");
+        var viewersKey = await IdentityApi.CreateApiKeyAsync(viewer, "viewer");
+        var path = $"/api/v1/api-keys/{viewersKey.GetProperty("id").GetGuid()}";
+
+        using (var byEditor = await editor.Client.DeleteAsync(path, TestContext.Current.CancellationToken))
+        {
+            await byEditor.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        (await IdentityApi.GetRowsAsync(viewer.Client, "/api/v1/api-keys")).ShouldHaveSingleItem()
+            .GetProperty("revoked_at").ValueKind.ShouldBe(JsonValueKind.Null);
+
+        using (var byAdmin = await admin.Client.DeleteAsync(path, TestContext.Current.CancellationToken))
+        {
+            byAdmin.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        (await IdentityApi.GetRowsAsync(viewer.Client, "/api/v1/api-keys")).ShouldHaveSingleItem()
+            .GetProperty("revoked_at").ValueKind.ShouldBe(JsonValueKind.String);
+    }
+
+    [Fact]
+    public async Task Revoke_OwnKey_AsANonAdmin_IsAllowed()
+    {
+        var admin = await _identity.RegisterAsync();
+        var viewer = await _identity.AddMemberAsync(admin, "viewer");
+        var key = await IdentityApi.CreateApiKeyAsync(viewer, "viewer");
+
+        using var response = await viewer.Client.DeleteAsync($"/api/v1/api-keys/{key.GetProperty("id").GetGuid()}", TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task List_ShowsANonAdminOnlyTheirOwnKeys_AndAnAdminEveryKey()
+    {
+        var admin = await _identity.RegisterAsync();
+        var editor = await _identity.AddMemberAsync(admin, "editor");
+        var viewer = await _identity.AddMemberAsync(admin, "viewer");
+        var adminsKey = await IdentityApi.CreateApiKeyAsync(admin, "admin");
+        var editorsKey = await IdentityApi.CreateApiKeyAsync(editor, "editor");
+        var viewersKey = await IdentityApi.CreateApiKeyAsync(viewer, "viewer");
+
+        var asEditor = await IdentityApi.GetRowsAsync(editor.Client, "/api/v1/api-keys");
+        var asViewer = await IdentityApi.GetRowsAsync(viewer.Client, "/api/v1/api-keys");
+        var asAdmin = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/api-keys");
+
+        asEditor.Select(IdOf).ShouldBe([IdOf(editorsKey)]);
+        asViewer.Select(IdOf).ShouldBe([IdOf(viewersKey)]);
+        asAdmin.Select(IdOf).ShouldBe([IdOf(adminsKey), IdOf(editorsKey), IdOf(viewersKey)], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task AnApiKey_CannotCreateApiKeys()
+    {
+        var admin = await _identity.RegisterAsync();
+        var secret = (await IdentityApi.CreateApiKeyAsync(admin, "admin")).GetProperty("secret").GetString()!;
+        using var client = _api.ClientWithHeader("X-API-Key", secret);
+
+        using var response = await client.PostAsJsonAsync("/api/v1/api-keys", new { name = "spawned", role = "viewer" }, TestContext.Current.CancellationToken);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/api-keys")).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task Create_IsAudited_WithTheKeyAsTarget()
+    {
+        var admin = await _identity.RegisterAsync();
+        var key = await IdentityApi.CreateApiKeyAsync(admin, "viewer");
+
+        var created = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=api_key.created")).ShouldHaveSingleItem();
+
+        created.GetProperty("actor_user_id").GetGuid().ShouldBe(admin.UserId);
+        created.GetProperty("target_id").GetGuid().ShouldBe(IdOf(key));
+    }
+
+    [Fact]
+    public async Task AKey_NeverActsAboveItsCreatorsCurrentRole()
+    {
+        var admin = await _identity.RegisterAsync();
+        var second = await _identity.AddMemberAsync(admin, "admin");
+        var key = await IdentityApi.CreateApiKeyAsync(second, "admin");
+        using (var demote = await admin.Client.PutAsJsonAsync(
+            $"/api/v1/organization/users/{second.UserId}/role", new { role = "viewer" }, TestContext.Current.CancellationToken))
+        {
+            demote.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        using var client = _api.ClientWithHeader("X-API-Key", key.GetProperty("secret").GetString()!);
+        using var response = await client.PatchAsJsonAsync("/api/v1/organization", new { name = "Demoted Key" }, TestContext.Current.CancellationToken);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task ActionsThroughAKey_AreAuditedWithTheKeyAndItsCreator()
+    {
+        var admin = await _identity.RegisterAsync();
+        var key = await IdentityApi.CreateApiKeyAsync(admin, "admin");
+        using var client = _api.ClientWithHeader("X-API-Key", key.GetProperty("secret").GetString()!);
+
+        using (var response = await client.PatchAsJsonAsync("/api/v1/organization", new { name = "Scripted" }, TestContext.Current.CancellationToken))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var updated = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=organization.updated")).ShouldHaveSingleItem();
+        updated.GetProperty("actor_user_id").GetGuid().ShouldBe(admin.UserId);
+        updated.GetProperty("actor_api_key_id").GetGuid().ShouldBe(IdOf(key));
+    }
+
+    private static Guid IdOf(JsonElement key) => key.GetProperty("id").GetGuid();
+}

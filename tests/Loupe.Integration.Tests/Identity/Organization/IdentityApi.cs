@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Loupe.Integration.Tests.Support;
+
+namespace Loupe.Integration.Tests.Identity.Organization;
+
+/// <summary>
+/// One database and one host shared by a test class (a host per test is slow). Every test
+/// registers organizations of its own, so the tests of a class do not see each other's rows.
+/// </summary>
+public sealed class IdentityApi : IAsyncLifetime
+{
+    private readonly DatabaseFixture _database = new();
+
+    public LoupeApiFactory Factory { get; private set; } = null!;
+
+    public IdentityDriver Identity { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        Factory = LoupeApiFactory.For(_database);
+        Identity = new IdentityDriver(Factory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    /// <summary>A client sending <paramref name="header"/>: <paramref name="value"/> with every request and nothing else.</summary>
+    public HttpClient ClientWithHeader(string header, string value)
+    {
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Add(header, value);
+        return client;
+    }
+
+    /// <summary>Creates an API key as <paramref name="creator"/> and returns the created answer (with its secret).</summary>
+    public static async Task<JsonElement> CreateApiKeyAsync(Member creator, string role, string? name = null)
+    {
+        using var response = await creator.Client.PostAsJsonAsync(
+            "/api/v1/api-keys", new { name = name ?? $"key {Guid.NewGuid():N}", role }, TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Invites <paramref name="email"/> as <paramref name="admin"/> and returns the created answer (with its token).</summary>
+    public static async Task<JsonElement> InviteAsync(Member admin, string email, string role = "viewer")
+    {
+        using var response = await admin.Client.PostAsJsonAsync(
+            "/api/v1/organization/invitations", new { email, role }, TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>GETs <paramref name="url"/>, asserts 200 and returns the JSON body.</summary>
+    public static async Task<JsonElement> GetOkAsync(HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    /// <summary>The <c>data</c> rows of a list answer.</summary>
+    public static async Task<List<JsonElement>> GetRowsAsync(HttpClient client, string url) =>
+        [.. (await GetOkAsync(client, url)).GetProperty("data").EnumerateArray()];
+
+    public static string NewEmail(string who = "person") => $"{who}.{Guid.NewGuid():N}@example.com";
+}
