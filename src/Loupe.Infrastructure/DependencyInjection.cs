@@ -53,6 +53,7 @@ public static class DependencyInjection
         services.AddScoped<IQueryExecutor, QueryExecutor>();
         services.AddScoped<IReadStore, ReadStore>();
         services.AddScoped<ICredentialLocator, CredentialLocator>();
+        services.AddScoped<IApiKeyUsage, ApiKeyUsage>();
         services.AddScoped<IAuditTrail, AuditTrail>();
 
         services.AddSingleton<MigrationRunner>();

@@ -1,4 +1,7 @@
 using Loupe.Api.Problems;
+using Loupe.Application.Auth.Queries.IsSessionActive;
+using Loupe.Infrastructure.Security.Tokens;
+using MediatR;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,6 +15,25 @@ internal sealed class BearerProblemEvents : JwtBearerEvents
 {
     public const string MissingDetail = "Authentication is required.";
     public const string InvalidDetail = "The access token is invalid or expired.";
+
+    /// <summary>A well-signed token is only as good as its session: signed out or removed people are refused at once.</summary>
+    public override async Task TokenValidated(TokenValidatedContext context)
+    {
+        var principal = context.Principal;
+        if (!Guid.TryParse(principal?.FindFirst(AccessTokenClaimNames.Session)?.Value, out var sessionId)
+            || !Guid.TryParse(principal.FindFirst(AccessTokenClaimNames.Subject)?.Value, out var userId)
+            || !Guid.TryParse(principal.FindFirst(AccessTokenClaimNames.Organization)?.Value, out var organizationId))
+        {
+            context.Fail("The access token lacks its session, user or organization.");
+            return;
+        }
+
+        var mediator = context.HttpContext.RequestServices.GetRequiredService<IMediator>();
+        if (!await mediator.Send(new IsSessionActiveQuery(sessionId, userId, organizationId), context.HttpContext.RequestAborted).ConfigureAwait(false))
+        {
+            context.Fail("The session of this access token has ended.");
+        }
+    }
 
     public override Task Challenge(JwtBearerChallengeContext context)
     {

@@ -69,7 +69,7 @@ public sealed class AccessTokenTests(DatabaseFixture database) : IClassFixture<D
     [Fact]
     public async Task ValidToken_OnAProtectedEndpoint_Is200WithTheCallersUserOrganizationAndRole()
     {
-        var claims = TestTokens.Claims(Role.Admin, instanceAdmin: true);
+        var claims = await RealClaimsAsync(Role.Admin, instanceAdmin: true);
 
         using var response = await GetMeAsync(TestTokens.Issue(claims));
 
@@ -86,7 +86,7 @@ public sealed class AccessTokenTests(DatabaseFixture database) : IClassFixture<D
     [Fact]
     public async Task TokenWithoutInstanceAdmin_IsNotAnInstanceAdmin()
     {
-        using var response = await GetMeAsync(TestTokens.Issue(TestTokens.Claims(Role.Viewer)));
+        using var response = await GetMeAsync(TestTokens.Issue(await RealClaimsAsync(Role.Viewer)));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var me = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
@@ -140,7 +140,7 @@ public sealed class AccessTokenTests(DatabaseFixture database) : IClassFixture<D
     public async Task ValidTokenWithoutTheRequiredRole_Is403Problem()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/_probe/admins");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue(TestTokens.Claims(Role.Viewer)));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue(await RealClaimsAsync(Role.Viewer)));
 
         using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
 
@@ -151,7 +151,7 @@ public sealed class AccessTokenTests(DatabaseFixture database) : IClassFixture<D
     public async Task TheRightRole_PassesARoleRequirement()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/_probe/admins");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue(TestTokens.Claims(Role.Admin)));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue(await RealClaimsAsync(Role.Admin)));
 
         using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
 
@@ -182,6 +182,42 @@ public sealed class AccessTokenTests(DatabaseFixture database) : IClassFixture<D
         using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task WellSignedToken_OfASessionThatDoesNotExist_Is401()
+    {
+        using var response = await GetMeAsync(TestTokens.Issue(TestTokens.Claims(Role.Admin)));
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        problem.GetProperty("detail").GetString().ShouldBe("The access token is invalid or expired.");
+    }
+
+    [Fact]
+    public async Task AccessToken_AfterItsSessionSignedOut_Is401AtOnce()
+    {
+        var member = await new IdentityDriver(_factory).RegisterAsync();
+        (await member.Client.PostAsync("/api/v1/auth/logout", null, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        using var response = await GetMeAsync(member.AccessToken);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>
+    /// Claims of a real, signed-in person (the host checks that the session exists), with the role
+    /// and instance-admin flag the test wants signed into the token.
+    /// </summary>
+    private async Task<AccessTokenClaims> RealClaimsAsync(Role role, bool instanceAdmin = false)
+    {
+        var member = await new IdentityDriver(_factory).RegisterAsync();
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(member.AccessToken);
+        return new AccessTokenClaims(
+            Guid.Parse(token.GetClaim("sub").Value),
+            Guid.Parse(token.GetClaim("org").Value),
+            role,
+            Guid.Parse(token.GetClaim("sid").Value),
+            instanceAdmin);
     }
 
     private async Task<HttpResponseMessage> GetMeAsync(string token)

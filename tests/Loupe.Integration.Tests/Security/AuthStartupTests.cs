@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Loupe.Application.Common.Security;
 using Loupe.Integration.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Loupe.Integration.Tests.Security;
@@ -50,9 +48,11 @@ public sealed class AuthStartupTests(DatabaseFixture database) : IClassFixture<D
             environment: "Development",
             settings: new Dictionary<string, string?> { ["Auth:SigningKey"] = string.Empty });
         using var client = factory.CreateClient();
-        var token = factory.Services.GetRequiredService<IAccessTokenIssuer>().Issue(TestTokens.Claims()).Token;
+
+        // Registering signs a token with the generated key, and the host accepts it back.
+        var member = await new IdentityDriver(factory).RegisterAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/_probe/me");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", member.AccessToken);
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 

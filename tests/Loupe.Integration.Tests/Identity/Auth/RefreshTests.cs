@@ -28,7 +28,8 @@ public sealed class RefreshTests(AuthHost host) : IClassFixture<AuthHost>
     [Fact]
     public async Task Refresh_WithAnAlreadyRotatedToken_Is401_RevokesTheWholeSession_AndIsAudited()
     {
-        var registered = await _anonymous.RegisteredAsync(AuthApi.NewEmail());
+        var email = AuthApi.NewEmail();
+        var registered = await _anonymous.RegisteredAsync(email);
         using var first = await _anonymous.RefreshAsync(registered.RefreshToken);
         var rotated = await first.ShouldBeTokensAsync();
 
@@ -38,7 +39,13 @@ public sealed class RefreshTests(AuthHost host) : IClassFixture<AuthHost>
         await reused.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         await afterReuse.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         var session = AuthApi.SessionIdOf(registered.AccessToken);
-        using var admin = host.Identity.ClientWith(rotated.AccessToken);
+
+        // Every token of the revoked session is refused now, so the admin signs in afresh to look.
+        using var login = await _anonymous.PostAsJsonAsync(
+            "/api/v1/auth/login", new { email, password = AuthApi.Password }, TestContext.Current.CancellationToken);
+        var fresh = await login.ShouldBeTokensAsync();
+        using var admin = host.Identity.ClientWith(fresh.AccessToken);
+        (await host.Identity.ClientWith(rotated.AccessToken).GetAsync("/api/v1/me", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await admin.AuditActionsAboutAsync(session)).ShouldContain("auth.refresh_token_reused");
         var sessions = await admin.GetFromJsonAsync<JsonElement>("/api/v1/auth/sessions", TestContext.Current.CancellationToken);
         sessions.GetProperty("data").EnumerateArray().ShouldNotContain(s => s.GetProperty("id").GetGuid() == session);

@@ -19,10 +19,10 @@ public sealed record ApiKeyIdentity(Guid ApiKeyId, Guid UserId, Guid Organizatio
 internal sealed class AuthenticateApiKeyQueryHandler(
     ICredentialLocator locator,
     ITenantScope tenant,
-    IRepository<ApiKey> apiKeys,
-    IRepository<User> users,
+    IReadStore store,
+    IQueryExecutor executor,
+    IApiKeyUsage usage,
     IOpaqueTokens opaqueTokens,
-    IUnitOfWork unitOfWork,
     TimeProvider clock) : IRequestHandler<AuthenticateApiKeyQuery, ApiKeyIdentity?>
 {
     public async Task<ApiKeyIdentity?> Handle(AuthenticateApiKeyQuery request, CancellationToken cancellationToken)
@@ -39,13 +39,14 @@ internal sealed class AuthenticateApiKeyQueryHandler(
         }
 
         tenant.Enter(located.OrganizationId);
-        var key = await apiKeys.FindAsync(located.Id, cancellationToken).ConfigureAwait(false);
+        // Read untracked: using a key must never turn a read-only request into a conflicting write.
+        var key = await executor.FirstOrDefaultAsync(store.Query<ApiKey>().Where(k => k.Id == located.Id), cancellationToken).ConfigureAwait(false);
         if (key is not { IsActive: true })
         {
             return null;
         }
 
-        var creator = await users.FindAsync(key.CreatedByUserId, cancellationToken).ConfigureAwait(false);
+        var creator = await executor.FirstOrDefaultAsync(store.Query<User>().Where(u => u.Id == key.CreatedByUserId), cancellationToken).ConfigureAwait(false);
         if (creator is null)
         {
             return null;
@@ -53,7 +54,7 @@ internal sealed class AuthenticateApiKeyQueryHandler(
 
         if (key.MarkUsed(clock.GetUtcNow()))
         {
-            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await usage.RecordAsync(key.Id, key.LastUsedAt!.Value, cancellationToken).ConfigureAwait(false);
         }
 
         // A key never acts above its creator's current role, even if the creator was demoted since.
