@@ -16,7 +16,10 @@ internal sealed class BearerProblemEvents : JwtBearerEvents
     public const string MissingDetail = "Authentication is required.";
     public const string InvalidDetail = "The access token is invalid or expired.";
 
-    /// <summary>A well-signed token is only as good as its session: signed out or removed people are refused at once.</summary>
+    /// <summary>
+    /// A well-signed token is only as good as its session: signed-out or removed people are refused
+    /// at once, and the role is read from the database, so a demotion takes effect at once too.
+    /// </summary>
     public override async Task TokenValidated(TokenValidatedContext context)
     {
         var principal = context.Principal;
@@ -29,10 +32,25 @@ internal sealed class BearerProblemEvents : JwtBearerEvents
         }
 
         var mediator = context.HttpContext.RequestServices.GetRequiredService<IMediator>();
-        if (!await mediator.Send(new IsSessionActiveQuery(sessionId, userId, organizationId), context.HttpContext.RequestAborted).ConfigureAwait(false))
+        var standing = await mediator.Send(new IsSessionActiveQuery(sessionId, userId, organizationId), context.HttpContext.RequestAborted).ConfigureAwait(false);
+        if (standing is null)
         {
             context.Fail("The session of this access token has ended.");
+            return;
         }
+
+        // The role in the token is as old as the token; the one in the database is the truth.
+        var claims = principal.Claims
+            .Where(c => c.Type is not (AccessTokenClaimNames.Role or AccessTokenClaimNames.InstanceAdmin))
+            .Append(new System.Security.Claims.Claim(AccessTokenClaimNames.Role, standing.Role.ToString().ToLowerInvariant()));
+        if (standing.IsInstanceAdmin)
+        {
+            claims = claims.Append(new System.Security.Claims.Claim(AccessTokenClaimNames.InstanceAdmin, "true"));
+        }
+
+        var identity = (System.Security.Claims.ClaimsIdentity)principal.Identity!;
+        context.Principal = new System.Security.Claims.ClaimsPrincipal(
+            new System.Security.Claims.ClaimsIdentity(claims, identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType));
     }
 
     public override Task Challenge(JwtBearerChallengeContext context)

@@ -96,6 +96,9 @@ public static class InvitationErrors
     public static readonly DomainError EmailMismatch =
         DomainError.Validation("invitation.email_mismatch", "email", "Register with the email address the invitation was sent to.");
 
+    public static readonly DomainError AlreadyPending =
+        DomainError.Conflict("invitation.already_pending", "This address already has a pending invitation: revoke it to send a new one.");
+
     public static readonly DomainError AlreadyAccepted =
         DomainError.Conflict("invitation.already_accepted", "This invitation was already accepted.");
 }

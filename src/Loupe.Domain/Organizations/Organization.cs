@@ -48,6 +48,13 @@ public sealed class Organization : AggregateRoot
         UpdatedAt = now;
     }
 
+    /// <summary>
+    /// Marks that members or their roles changed. Rules over all members (at least one admin) are
+    /// checked against the organization's state; touching it makes two concurrent changes conflict
+    /// instead of both passing the check.
+    /// </summary>
+    public void RecordMembershipChange(DateTimeOffset now) => UpdatedAt = now;
+
     public void ChangeTimeZone(string timeZone, DateTimeOffset now)
     {
         TimeZone = CheckTimeZone(timeZone);

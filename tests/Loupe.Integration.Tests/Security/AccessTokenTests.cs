@@ -67,9 +67,9 @@ public sealed class AccessTokenTests(DatabaseFixture database) : IClassFixture<D
     }
 
     [Fact]
-    public async Task ValidToken_OnAProtectedEndpoint_Is200WithTheCallersUserOrganizationAndRole()
+    public async Task ValidToken_OnAProtectedEndpoint_Is200WithTheCallersUserOrganizationAndSession()
     {
-        var claims = await RealClaimsAsync(Role.Admin, instanceAdmin: true);
+        var claims = await RealClaimsAsync(Role.Admin);
 
         using var response = await GetMeAsync(TestTokens.Issue(claims));
 
@@ -79,19 +79,24 @@ public sealed class AccessTokenTests(DatabaseFixture database) : IClassFixture<D
         me.GetProperty("user_id").GetGuid().ShouldBe(claims.UserId);
         me.GetProperty("organization_id").GetGuid().ShouldBe(claims.OrganizationId);
         me.GetProperty("role").GetString().ShouldBe("admin");
-        me.GetProperty("is_instance_admin").GetBoolean().ShouldBeTrue();
         me.GetProperty("session_id").GetGuid().ShouldBe(claims.SessionId);
     }
 
     [Fact]
-    public async Task TokenWithoutInstanceAdmin_IsNotAnInstanceAdmin()
+    public async Task TokenClaimingMoreThanTheDatabaseSays_ActsWithWhatTheDatabaseSays()
     {
-        using var response = await GetMeAsync(TestTokens.Issue(await RealClaimsAsync(Role.Viewer)));
+        var viewer = await RealClaimsAsync(Role.Viewer);
+        var inflated = viewer with { Role = Role.Admin, IsInstanceAdmin = true };
 
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var me = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
-        me.GetProperty("role").GetString().ShouldBe("viewer");
-        me.GetProperty("is_instance_admin").GetBoolean().ShouldBeFalse();
+        using var me = await GetMeAsync(TestTokens.Issue(inflated));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/_probe/admins");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Issue(inflated));
+        using var admins = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        var body = JsonDocument.Parse(await me.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        body.GetProperty("role").GetString().ShouldBe("viewer");
+        body.GetProperty("is_instance_admin").GetBoolean().ShouldBeFalse();
+        await admins.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -205,12 +210,18 @@ public sealed class AccessTokenTests(DatabaseFixture database) : IClassFixture<D
     }
 
     /// <summary>
-    /// Claims of a real, signed-in person (the host checks that the session exists), with the role
-    /// and instance-admin flag the test wants signed into the token.
+    /// Claims of a real, signed-in person with <paramref name="role"/> (the host checks the session
+    /// and reads the role from the database), as the issuer would sign them.
     /// </summary>
     private async Task<AccessTokenClaims> RealClaimsAsync(Role role, bool instanceAdmin = false)
     {
-        var member = await new IdentityDriver(_factory).RegisterAsync();
+        var driver = new IdentityDriver(_factory);
+        var member = await driver.RegisterAsync();
+        if (role != Role.Admin)
+        {
+            member = await driver.AddMemberAsync(member, role.ToString().ToLowerInvariant());
+        }
+
         var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(member.AccessToken);
         return new AccessTokenClaims(
             Guid.Parse(token.GetClaim("sub").Value),

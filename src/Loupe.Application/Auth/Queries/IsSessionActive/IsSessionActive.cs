@@ -1,28 +1,36 @@
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
+using Loupe.Domain.Organizations;
 using Loupe.Domain.Sessions;
+using Loupe.Domain.Users;
 using MediatR;
 
 namespace Loupe.Application.Auth.Queries.IsSessionActive;
 
 /// <summary>
-/// Whether the session an access token was issued for still stands: not revoked (logout, reuse,
-/// password reset), not expired, and its user not removed. Checked on every request that carries
-/// an access token, so signing out or removing someone takes effect at once, not when the token expires.
+/// Whether the session an access token was issued for still stands — not revoked (logout, reuse,
+/// password reset), not expired, its user not removed — and the user's role now. Checked on every
+/// request that carries an access token, so signing out, removing someone or changing their role
+/// takes effect at once, not when the token expires.
 /// </summary>
 [AllowAnonymous]
-public sealed record IsSessionActiveQuery(Guid SessionId, Guid UserId, Guid OrganizationId) : IRequest<bool>;
+public sealed record IsSessionActiveQuery(Guid SessionId, Guid UserId, Guid OrganizationId) : IRequest<SessionStanding?>;
+
+/// <summary>What the caller is now, which wins over what their access token says.</summary>
+public sealed record SessionStanding(Role Role, bool IsInstanceAdmin);
 
 internal sealed class IsSessionActiveQueryHandler(ITenantScope tenant, IReadStore store, IQueryExecutor executor, TimeProvider clock)
-    : IRequestHandler<IsSessionActiveQuery, bool>
+    : IRequestHandler<IsSessionActiveQuery, SessionStanding?>
 {
-    public async Task<bool> Handle(IsSessionActiveQuery request, CancellationToken cancellationToken)
+    public Task<SessionStanding?> Handle(IsSessionActiveQuery request, CancellationToken cancellationToken)
     {
         tenant.Enter(request.OrganizationId);
         var now = clock.GetUtcNow();
-        var active = await executor.CountAsync(
-            store.Query<Session>().Where(s => s.Id == request.SessionId && s.UserId == request.UserId && s.RevokedAt == null && s.ExpiresAt > now),
-            cancellationToken).ConfigureAwait(false);
-        return active == 1;
+        return executor.FirstOrDefaultAsync(
+            from session in store.Query<Session>()
+            join user in store.Query<User>() on session.UserId equals user.Id
+            where session.Id == request.SessionId && session.UserId == request.UserId && session.RevokedAt == null && session.ExpiresAt > now
+            select new SessionStanding(user.Role, user.IsInstanceAdmin),
+            cancellationToken);
     }
 }

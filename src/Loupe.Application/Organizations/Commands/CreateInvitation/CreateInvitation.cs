@@ -1,6 +1,7 @@
 using FluentValidation;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
+using Loupe.Application.Common.Specifications;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Invitations;
 using Loupe.Domain.Organizations;
@@ -48,9 +49,15 @@ internal sealed class CreateInvitationCommandHandler(
             throw new Domain.Common.DomainException(UserErrors.EmailTaken);
         }
 
+        var now = clock.GetUtcNow();
+        if (await invitations.CountAsync(new PendingInvitationsFor(email, now), cancellationToken).ConfigureAwait(false) > 0)
+        {
+            throw new Domain.Common.DomainException(InvitationErrors.AlreadyPending);
+        }
+
         var token = opaqueTokens.Create(TokenPrefix);
         var invitation = Invitation.Create(
-            Guid.CreateVersion7(), currentUser.OrganizationId!.Value, email, request.Role!.Value, token.Hash, currentUser.UserId!.Value, clock.GetUtcNow());
+            Guid.CreateVersion7(), currentUser.OrganizationId!.Value, email, request.Role!.Value, token.Hash, currentUser.UserId!.Value, now);
         invitations.Add(invitation);
         audit.Record(AuditActions.InvitationCreated, new AuditTarget("invitation", invitation.Id));
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -65,4 +72,10 @@ internal sealed class CreateInvitationCommandHandler(
             cancellationToken).ConfigureAwait(false);
         return new CreatedInvitationDto(invitation.Id, email.Value, invitation.Role, token.Value, link, invitation.ExpiresAt);
     }
+}
+
+internal sealed class PendingInvitationsFor : Specification<Invitation>
+{
+    public PendingInvitationsFor(EmailAddress email, DateTimeOffset now) =>
+        Where(i => i.Email == email && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
 }
