@@ -20,3 +20,5 @@ internal sealed class UsersWithRole : Specification<User>
         Where(u => u.Role == role);
     }
 }
+
+internal sealed class AllUsers : Specification<User>;

@@ -13,6 +13,11 @@ public static class OrganizationErrors
             "name",
             $"An organization name has at most {Organization.NameMaxLength} characters.");
 
+    public static DomainError UserQuotaReached(int limit) =>
+        DomainError.Conflict(
+            "organization.user_quota_reached",
+            $"This organization has reached its limit of {limit} members (pending invitations included). Remove someone or revoke an invitation first.");
+
     public static DomainError UnknownTimeZone(string? timeZone) =>
         DomainError.Validation(
             "organization.unknown_time_zone",

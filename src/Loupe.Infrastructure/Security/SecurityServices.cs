@@ -43,6 +43,7 @@ public static class SecurityServices
             {
                 configuration.GetSection(InstanceOptions.Section).Bind(options);
                 options.PublicUrl = configuration["App:PublicUrl"] ?? options.PublicUrl;
+                options.MaxUsersPerOrganization = configuration.GetValue("Quotas:MaxUsersPerOrganization", options.MaxUsersPerOrganization);
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<InstanceOptions>>(new ProblemsValidator<InstanceOptions>(options => options.Problems()));

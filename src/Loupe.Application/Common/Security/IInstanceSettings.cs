@@ -14,4 +14,7 @@ public interface IInstanceSettings
     TimeSpan RefreshTokenLifetime { get; }
 
     LockoutPolicy Lockout { get; }
+
+    /// <summary>The most members (and pending invitations) one organization may have.</summary>
+    int MaxUsersPerOrganization { get; }
 }

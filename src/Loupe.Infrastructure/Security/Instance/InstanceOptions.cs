@@ -16,6 +16,9 @@ internal sealed class InstanceOptions
 
     public LockoutOptions Lockout { get; set; } = new();
 
+    /// <summary>Bound from <c>Quotas:MaxUsersPerOrganization</c>.</summary>
+    public int MaxUsersPerOrganization { get; set; } = 100;
+
     /// <summary>Bound from <c>App:PublicUrl</c>: where people open Loupe, for links in mails.</summary>
     public string PublicUrl { get; set; } = "http://127.0.0.1:5080/";
 
@@ -34,6 +37,11 @@ internal sealed class InstanceOptions
         if (Lockout.MaxFailures is < 1 or > 100 || Lockout.WindowMinutes is < 1 or > 1440 || Lockout.LockMinutes is < 1 or > 1440)
         {
             yield return "Auth:Lockout needs MaxFailures 1-100, WindowMinutes and LockMinutes 1-1440.";
+        }
+
+        if (MaxUsersPerOrganization is < 1 or > 100_000)
+        {
+            yield return "Quotas:MaxUsersPerOrganization must be between 1 and 100000.";
         }
 
         if (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
@@ -65,6 +73,8 @@ internal sealed class InstanceSettings(IOptions<InstanceOptions> options) : IIns
 
     public LockoutPolicy Lockout => new(
         _options.Lockout.MaxFailures, TimeSpan.FromMinutes(_options.Lockout.WindowMinutes), TimeSpan.FromMinutes(_options.Lockout.LockMinutes));
+
+    public int MaxUsersPerOrganization => _options.MaxUsersPerOrganization;
 
     public bool IsConfiguredInstanceAdmin(EmailAddress email) => _admins.Contains(email.Value);
 }

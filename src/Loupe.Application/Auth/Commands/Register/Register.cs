@@ -69,6 +69,10 @@ internal sealed class RegisterCommandHandler(
                 ?? throw new ValidationFailedException("invitation_token", InvitationErrors.NotPending.Message);
             invitation.Accept(email, now);
             role = invitation.Role;
+            if (await users.CountAsync(new AllUsers(), cancellationToken).ConfigureAwait(false) >= settings.MaxUsersPerOrganization)
+            {
+                throw new Domain.Common.DomainException(OrganizationErrors.UserQuotaReached(settings.MaxUsersPerOrganization));
+            }
         }
         else
         {

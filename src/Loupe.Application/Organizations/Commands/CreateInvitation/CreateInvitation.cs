@@ -1,4 +1,5 @@
 using FluentValidation;
+using Loupe.Application.Auth;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Application.Common.Specifications;
@@ -32,6 +33,7 @@ internal sealed class CreateInvitationCommandHandler(
     ICurrentUser currentUser,
     ICredentialLocator locator,
     IRepository<Invitation> invitations,
+    IRepository<User> users,
     IOpaqueTokens opaqueTokens,
     IInstanceSettings settings,
     IMailSender mail,
@@ -55,6 +57,13 @@ internal sealed class CreateInvitationCommandHandler(
             throw new Domain.Common.DomainException(InvitationErrors.AlreadyPending);
         }
 
+        var members = await users.CountAsync(new AllUsers(), cancellationToken).ConfigureAwait(false);
+        var pending = await invitations.CountAsync(new PendingInvitationsFor(null, now), cancellationToken).ConfigureAwait(false);
+        if (members + pending >= settings.MaxUsersPerOrganization)
+        {
+            throw new Domain.Common.DomainException(OrganizationErrors.UserQuotaReached(settings.MaxUsersPerOrganization));
+        }
+
         var token = opaqueTokens.Create(TokenPrefix);
         var invitation = Invitation.Create(
             Guid.CreateVersion7(), currentUser.OrganizationId!.Value, email, request.Role!.Value, token.Hash, currentUser.UserId!.Value, now);
@@ -74,8 +83,15 @@ internal sealed class CreateInvitationCommandHandler(
     }
 }
 
+/// <summary>Pending invitations, of one address or (null) of all.</summary>
 internal sealed class PendingInvitationsFor : Specification<Invitation>
 {
-    public PendingInvitationsFor(EmailAddress email, DateTimeOffset now) =>
-        Where(i => i.Email == email && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
+    public PendingInvitationsFor(EmailAddress? email, DateTimeOffset now)
+    {
+        Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
+        if (email is not null)
+        {
+            Where(i => i.Email == email);
+        }
+    }
 }

@@ -11,9 +11,9 @@ namespace Loupe.Application.Organizations.Queries.GetUsage;
 [Authorize]
 public sealed record GetUsageQuery : IRequest<UsageDto>;
 
-public sealed record UsageDto(int Users, int Admins, int ActiveApiKeys, int PendingInvitations);
+public sealed record UsageDto(int Users, int Admins, int ActiveApiKeys, int PendingInvitations, int MaxUsers);
 
-internal sealed class GetUsageQueryHandler(IReadStore store, IQueryExecutor executor, TimeProvider clock) : IRequestHandler<GetUsageQuery, UsageDto>
+internal sealed class GetUsageQueryHandler(IReadStore store, IQueryExecutor executor, IInstanceSettings settings, TimeProvider clock) : IRequestHandler<GetUsageQuery, UsageDto>
 {
     public async Task<UsageDto> Handle(GetUsageQuery request, CancellationToken cancellationToken)
     {
@@ -23,6 +23,6 @@ internal sealed class GetUsageQueryHandler(IReadStore store, IQueryExecutor exec
         var keys = await executor.CountAsync(store.Query<ApiKey>().Where(k => k.RevokedAt == null), cancellationToken).ConfigureAwait(false);
         var invitations = await executor.CountAsync(
             store.Query<Invitation>().Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now), cancellationToken).ConfigureAwait(false);
-        return new UsageDto(users, admins, keys, invitations);
+        return new UsageDto(users, admins, keys, invitations, settings.MaxUsersPerOrganization);
     }
 }
