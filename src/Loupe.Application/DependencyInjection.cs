@@ -26,6 +26,7 @@ public static class DependencyInjection
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(PerformanceBehavior<,>));
 
         services.AddScoped<Auth.SignIn>();
+        services.AddScoped<Organizations.MembershipChange>();
         return services.AddRequestHandlersFrom(typeof(DependencyInjection).Assembly);
     }
 

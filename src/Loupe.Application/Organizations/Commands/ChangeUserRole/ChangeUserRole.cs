@@ -1,11 +1,8 @@
 using FluentValidation;
-using Loupe.Application.Auth;
-using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Organizations;
-using Loupe.Domain.Users;
 using MediatR;
 
 namespace Loupe.Application.Organizations.Commands.ChangeUserRole;
@@ -19,16 +16,12 @@ internal sealed class ChangeUserRoleCommandValidator : AbstractValidator<ChangeU
     public ChangeUserRoleCommandValidator() => RuleFor(c => c.Role).NotNull().IsInEnum();
 }
 
-internal sealed class ChangeUserRoleCommandHandler(
-    ITenantScope tenant, IRepository<Organization> organizations, IRepository<User> users, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+internal sealed class ChangeUserRoleCommandHandler(MembershipChange membership, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
     : IRequestHandler<ChangeUserRoleCommand, Unit>
 {
     public async Task<Unit> Handle(ChangeUserRoleCommand request, CancellationToken cancellationToken)
     {
-        var organization = await OrganizationAsync(cancellationToken).ConfigureAwait(false);
-        var user = await users.FindAsync(request.UserId, cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException("User", request.UserId);
-        var admins = await users.CountAsync(new UsersWithRole(Role.Admin), cancellationToken).ConfigureAwait(false);
+        var (organization, user, admins) = await membership.BeginAsync(request.UserId, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         user.ChangeRole(request.Role!.Value, admins, now);
         organization.RecordMembershipChange(now);
@@ -36,12 +29,4 @@ internal sealed class ChangeUserRoleCommandHandler(
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return Unit.Value;
     }
-
-    /// <summary>
-    /// Loaded before the admins are counted: its row version then predates the count, so a concurrent
-    /// change that commits in between makes this save fail with 409 instead of leaving no admin.
-    /// </summary>
-    private async Task<Organization> OrganizationAsync(CancellationToken cancellationToken) =>
-        await organizations.FindAsync(tenant.OrganizationId ?? Guid.Empty, cancellationToken).ConfigureAwait(false)
-        ?? throw new NotFoundException("Organization", tenant.OrganizationId ?? Guid.Empty);
 }
