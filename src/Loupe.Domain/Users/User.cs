@@ -35,9 +35,12 @@ public sealed class User : AggregateRoot, ITenantOwned
     /// <summary>May operate this Loupe instance (the jobs dashboard), whatever the organization.</summary>
     public bool IsInstanceAdmin { get; private set; }
 
-    public int FailedLoginCount { get; private set; }
+    private readonly List<DateTimeOffset> _recentFailedLogins = [];
 
-    public DateTimeOffset? FirstFailedLoginAt { get; private set; }
+    /// <summary>Failed sign-ins still inside the lockout window, oldest first (at most the policy's maximum).</summary>
+    public IReadOnlyList<DateTimeOffset> RecentFailedLogins => _recentFailedLogins.AsReadOnly();
+
+    public int FailedLoginCount => _recentFailedLogins.Count;
 
     public DateTimeOffset? LockedUntil { get; private set; }
 
@@ -60,32 +63,34 @@ public sealed class User : AggregateRoot, ITenantOwned
 
     public bool IsLockedAt(DateTimeOffset now) => LockedUntil is { } until && until > now;
 
-    /// <summary>Counts a failed login; returns true when this failure locked the account.</summary>
+    /// <summary>
+    /// Counts a failed login in a sliding window: when <see cref="LockoutPolicy.MaxFailures"/> failures
+    /// fall within any <see cref="LockoutPolicy.Window"/>, the account locks. Returns true when this
+    /// failure locked it. Failures while locked are not counted: the lock already answers them.
+    /// </summary>
     public bool RecordFailedLogin(DateTimeOffset now, LockoutPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        if (FirstFailedLoginAt is not { } first || now - first > policy.Window)
+        if (IsLockedAt(now))
         {
-            FirstFailedLoginAt = now;
-            FailedLoginCount = 0;
+            return false;
         }
 
-        FailedLoginCount++;
-        if (FailedLoginCount >= policy.MaxFailures && !IsLockedAt(now))
+        _recentFailedLogins.RemoveAll(failedAt => now - failedAt > policy.Window);
+        _recentFailedLogins.Add(now);
+        if (_recentFailedLogins.Count < policy.MaxFailures)
         {
-            LockedUntil = now + policy.LockFor;
-            FailedLoginCount = 0;
-            FirstFailedLoginAt = null;
-            return true;
+            return false;
         }
 
-        return false;
+        LockedUntil = now + policy.LockFor;
+        _recentFailedLogins.Clear();
+        return true;
     }
 
     public void RecordSuccessfulLogin(DateTimeOffset now)
     {
-        FailedLoginCount = 0;
-        FirstFailedLoginAt = null;
+        _recentFailedLogins.Clear();
         LockedUntil = null;
         LastLoginAt = now;
     }
@@ -95,8 +100,7 @@ public sealed class User : AggregateRoot, ITenantOwned
         ArgumentException.ThrowIfNullOrEmpty(passwordHash);
         PasswordHash = passwordHash;
         LockedUntil = null;
-        FailedLoginCount = 0;
-        FirstFailedLoginAt = null;
+        _recentFailedLogins.Clear();
         UpdatedAt = now;
     }
 

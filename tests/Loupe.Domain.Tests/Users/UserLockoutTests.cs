@@ -24,7 +24,7 @@ public sealed class UserLockoutTests
         user.IsLockedAt(Now.AddMinutes(3)).ShouldBeFalse();
         user.LockedUntil.ShouldBeNull();
         user.FailedLoginCount.ShouldBe(4);
-        user.FirstFailedLoginAt.ShouldBe(Now);
+        user.RecentFailedLogins[0].ShouldBe(Now);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class UserLockoutTests
     }
 
     [Fact]
-    public void RecordFailedLogin_WithFailuresSpreadBeyondTheWindow_RestartsTheCount()
+    public void RecordFailedLogin_SlidesItsWindow_FailuresOlderThanFifteenMinutesNoLongerCount()
     {
         var user = UserTestData.Register();
         FailFourTimes(user);
@@ -63,8 +63,26 @@ public sealed class UserLockoutTests
 
         locked.ShouldBeFalse();
         user.LockedUntil.ShouldBeNull();
-        user.FailedLoginCount.ShouldBe(1);
-        user.FirstFailedLoginAt.ShouldBe(Now.AddMinutes(15).AddSeconds(1));
+        user.FailedLoginCount.ShouldBe(4);
+        user.RecentFailedLogins[0].ShouldBe(Now.AddMinutes(1));
+    }
+
+    [Fact]
+    public void RecordFailedLogin_FiveFailuresWithinAnyFifteenMinutes_Lock_EvenAcrossWhereAFixedWindowWouldRestart()
+    {
+        var user = UserTestData.Register();
+        user.RecordFailedLogin(Now, Policy);
+        foreach (var second in new[] { 0, 30, 60 })
+        {
+            user.RecordFailedLogin(Now.AddMinutes(14).AddSeconds(second), Policy).ShouldBeFalse();
+        }
+
+        var locked = user.RecordFailedLogin(Now.AddMinutes(16), Policy);
+        var lockedAgain = user.RecordFailedLogin(Now.AddMinutes(16).AddSeconds(1), Policy);
+
+        // At 16:00 the failure of 0:00 has left the window: four remain (14:00, 14:30, 15:00, 16:00).
+        locked.ShouldBeFalse();
+        lockedAgain.ShouldBeTrue();
     }
 
     [Fact]
@@ -91,7 +109,6 @@ public sealed class UserLockoutTests
         user.RecordSuccessfulLogin(Now.AddMinutes(5));
 
         user.FailedLoginCount.ShouldBe(0);
-        user.FirstFailedLoginAt.ShouldBeNull();
         user.LastLoginAt.ShouldBe(Now.AddMinutes(5));
         user.RecordFailedLogin(Now.AddMinutes(6), Policy).ShouldBeFalse();
         user.IsLockedAt(Now.AddMinutes(6)).ShouldBeFalse();
@@ -117,7 +134,6 @@ public sealed class UserLockoutTests
         user.IsLockedAt(Now.AddMinutes(1)).ShouldBeFalse();
         user.LockedUntil.ShouldBeNull();
         user.FailedLoginCount.ShouldBe(0);
-        user.FirstFailedLoginAt.ShouldBeNull();
     }
 
     [Fact]

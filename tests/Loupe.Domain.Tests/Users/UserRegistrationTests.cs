@@ -27,7 +27,7 @@ public sealed class UserRegistrationTests
         user.CreatedAt.ShouldBe(Now);
         user.UpdatedAt.ShouldBe(Now);
         user.FailedLoginCount.ShouldBe(0);
-        user.FirstFailedLoginAt.ShouldBeNull();
+        user.RecentFailedLogins.ShouldBeEmpty();
         user.LockedUntil.ShouldBeNull();
         user.LastLoginAt.ShouldBeNull();
         user.DomainEvents.ShouldBe([new UserRegistered(id, organizationId, Role.Admin, Now)]);

@@ -46,8 +46,8 @@ public sealed class RowLevelSecurityTests(DatabaseFixture database) : IClassFixt
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var write = new NpgsqlCommand(
             $"SELECT set_config('loupe.organization_id', '{a.Id}', true); " +
-            "INSERT INTO users (id, organization_id, email, name, password_hash, role, is_instance_admin, failed_login_count, created_at, updated_at) " +
-            $"VALUES (gen_random_uuid(), '{b.Id}', 'intruder@example.com', 'Intruder', 'x', 'admin', false, 0, now(), now())",
+            "INSERT INTO users (id, organization_id, email, name, password_hash, role, is_instance_admin, recent_failed_logins, created_at, updated_at) " +
+            $"VALUES (gen_random_uuid(), '{b.Id}', 'intruder@example.com', 'Intruder', 'x', 'admin', false, '{{}}', now(), now())",
             connection);
 
         var refused = await Should.ThrowAsync<PostgresException>(() => write.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));

@@ -17,6 +17,9 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Name).HasMaxLength(User.NameMaxLength).IsRequired();
         builder.Property(u => u.PasswordHash).HasMaxLength(256).IsRequired();
         builder.Property(u => u.Role).HasConversion(ColumnConversions.Role).HasMaxLength(ColumnConversions.RoleMaxLength);
+        builder.PrimitiveCollection<List<DateTimeOffset>>("_recentFailedLogins").HasColumnName("recent_failed_logins").IsRequired();
+        builder.Ignore(u => u.RecentFailedLogins);
+        builder.Ignore(u => u.FailedLoginCount);
         builder.HasOne<Organization>().WithMany().HasForeignKey(u => u.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         builder.Property<uint>("Version").HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
         builder.Ignore(u => u.DomainEvents);
