@@ -169,10 +169,16 @@ public static class SqlCorpus
         name => $"with c as (select {name}(1)) select * from c",
     ];
 
+    /// <summary>Each denied function name with one of its spellings.</summary>
+    public static readonly (string Name, string Sql)[] DeniedFunctionCalls =
+    [
+        .. DeniedFunctionNames.SelectMany(name => Spellings.Select(spell => (name, spell(name)))),
+    ];
+
     public static readonly string[] Malicious =
     [
         .. Attacks,
-        .. DeniedFunctionNames.SelectMany(name => Spellings.Select(spell => spell(name))),
+        .. DeniedFunctionCalls.Select(call => call.Sql),
     ];
 
     public static readonly string[] Benign =

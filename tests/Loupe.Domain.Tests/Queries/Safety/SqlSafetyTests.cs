@@ -8,6 +8,9 @@ public sealed class SqlSafetyTests
 
     public static TheoryData<string> BenignTexts => [.. SqlCorpus.Benign];
 
+    public static TheoryData<string, string> DeniedFunctionCalls =>
+        [.. SqlCorpus.DeniedFunctionCalls.Select(call => (call.Name, call.Sql))];
+
     [Fact]
     public void TheCorpusIsLargeEnough()
     {
@@ -24,6 +27,17 @@ public sealed class SqlSafetyTests
         verdict.IsAllowed.ShouldBeFalse();
         verdict.Error.ShouldNotBeNull();
         verdict.Reason.ShouldNotBeNull().Message.ShouldContain($"at position {verdict.Position}");
+    }
+
+    [Theory]
+    [MemberData(nameof(DeniedFunctionCalls))]
+    public void EveryDeniedFunction_IsRefusedInEverySpelling_NamingTheFunction(string name, string sql)
+    {
+        var verdict = SqlSafety.Check(sql);
+
+        verdict.Error.ShouldBe(SqlSafetyErrors.DeniedFunction);
+        verdict.Token.ShouldNotBeNull().Trim('"').ShouldBe(name, StringCompareShould.IgnoreCase);
+        sql.Substring(verdict.Position!.Value, verdict.Token.Length).ShouldBe(verdict.Token);
     }
 
     [Theory]
