@@ -1,0 +1,71 @@
+using System.Collections.Frozen;
+
+namespace Loupe.Domain.Queries.Safety;
+
+/// <summary>
+/// The one place that lists functions a saved query may never call, whatever the database
+/// permissions say. Names are compared as PostgreSQL resolves them: unquoted names are folded to
+/// lower case before the lookup, quoted names are compared exactly (so <c>"PG_READ_FILE"</c> is a
+/// different, harmless name). Schema qualification does not matter: only the function name counts.
+/// </summary>
+public static class SqlDenyList
+{
+    /// <summary>Exact function names, grouped by what makes them dangerous.</summary>
+    public static readonly FrozenSet<string> Functions = new[]
+    {
+        // File system access on the database server.
+        "pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file", "pg_ls_logdir",
+        "pg_ls_waldir", "pg_ls_tmpdir", "pg_ls_archive_statusdir", "pg_file_write", "pg_file_rename",
+        "pg_file_unlink", "pg_file_sync", "pg_logdir_ls",
+
+        // Large objects: import/export server files and write storage.
+        "lo_import", "lo_export", "lo_from_bytea", "lo_put", "lo_unlink", "lo_create", "lo_creat",
+        "lo_open", "lowrite", "loread", "lo_truncate", "lo_truncate64",
+
+        // Signalling other backends.
+        "pg_cancel_backend", "pg_terminate_backend", "pg_signal_backend",
+
+        // Server configuration, logs, WAL and backups.
+        "set_config", "pg_reload_conf", "pg_rotate_logfile", "pg_promote", "pg_switch_wal",
+        "pg_create_restore_point", "pg_start_backup", "pg_stop_backup", "pg_backup_start",
+        "pg_backup_stop",
+
+        // Sleeping: holds a connection and a pool slot for as long as asked.
+        "pg_sleep", "pg_sleep_for", "pg_sleep_until",
+
+        // XML helpers that run an arbitrary SQL text of their own.
+        "query_to_xml", "query_to_xml_and_xmlschema", "query_to_xmlschema", "table_to_xml",
+        "table_to_xml_and_xmlschema", "cursor_to_xml", "database_to_xml", "database_to_xml_and_xmlschema",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Every function whose name starts with one of these is denied.</summary>
+    public static readonly IReadOnlyList<string> Prefixes =
+    [
+        // dblink and friends open connections to other servers (or back to this one, outside our guard).
+        "dblink",
+
+        // Advisory locks outlive the query's transaction when session-level.
+        "pg_advisory",
+        "pg_try_advisory",
+    ];
+
+    /// <summary>Whether a function with this name (already folded or unescaped) may not be called.</summary>
+    public static bool IsDenied(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (Functions.Contains(name))
+        {
+            return true;
+        }
+
+        foreach (var prefix in Prefixes)
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
