@@ -1,0 +1,177 @@
+using Loupe.Domain.Common;
+
+namespace Loupe.Domain.DataSources;
+
+/// <summary>
+/// A database an organization queries. Its connection settings are plain; its password is kept
+/// encrypted and is never given back, only whether there is one. The type is fixed at creation.
+/// </summary>
+public sealed class DataSource : AggregateRoot, ITenantOwned
+{
+    public const int NameMaxLength = 100;
+    public const int DefaultQueryTimeoutSeconds = 300;
+    public const int DefaultMaxRows = 100_000;
+    public const int MaxRowsLimit = 10_000_000;
+
+    private DataSource(
+        Guid id, Guid organizationId, string name, ConnectionSettings settings, int queryTimeoutSeconds, int maxRows, DateTimeOffset createdAt)
+        : base(id)
+    {
+        OrganizationId = organizationId;
+        Name = name;
+        Type = settings.Type;
+        Settings = settings;
+        QueryTimeoutSeconds = queryTimeoutSeconds;
+        MaxRows = maxRows;
+        CreatedAt = createdAt;
+        UpdatedAt = createdAt;
+    }
+
+    public Guid OrganizationId { get; private set; }
+
+    public string Name { get; private set; }
+
+    public DataSourceType Type { get; private set; }
+
+    public ConnectionSettings Settings { get; private set; }
+
+    /// <summary>The encrypted password, or null when there is none (always null for SQLite).</summary>
+    public EncryptedSecret? Password { get; private set; }
+
+    public bool HasPassword => Password is not null;
+
+    public int QueryTimeoutSeconds { get; private set; }
+
+    public int MaxRows { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <param name="queryTimeoutSeconds">Null: the default of <paramref name="limits"/> (300 seconds).</param>
+    /// <param name="maxRows">Null: 100,000.</param>
+    public static DataSource Create(
+        Guid id,
+        Guid organizationId,
+        string name,
+        ConnectionSettings settings,
+        EncryptedSecret? password,
+        DataSourceLimits limits,
+        DateTimeOffset now,
+        int? queryTimeoutSeconds = null,
+        int? maxRows = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(limits);
+        if (organizationId == Guid.Empty)
+        {
+            throw new ArgumentException("A data source belongs to an organization.", nameof(organizationId));
+        }
+
+        var dataSource = new DataSource(
+            id,
+            organizationId,
+            CheckName(name),
+            settings,
+            CheckQueryTimeout(queryTimeoutSeconds ?? limits.DefaultQueryTimeoutSeconds, limits),
+            CheckMaxRows(maxRows ?? DefaultMaxRows),
+            now);
+        if (password is not null)
+        {
+            dataSource.Password = CheckPasswordAllowed(settings.Type, password);
+        }
+
+        return dataSource;
+    }
+
+    public void Rename(string name, DateTimeOffset now)
+    {
+        var checkedName = CheckName(name);
+        if (checkedName == Name)
+        {
+            return;
+        }
+
+        Name = checkedName;
+        UpdatedAt = now;
+    }
+
+    /// <summary>New connection settings of the same type; the password stays as it is.</summary>
+    public void ChangeSettings(ConnectionSettings settings, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Type != Type)
+        {
+            throw new DomainException(DataSourceErrors.TypeCannotChange);
+        }
+
+        if (settings == Settings)
+        {
+            return;
+        }
+
+        Settings = settings;
+        UpdatedAt = now;
+    }
+
+    public void ChangeLimits(int queryTimeoutSeconds, int maxRows, DataSourceLimits limits, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var timeout = CheckQueryTimeout(queryTimeoutSeconds, limits);
+        var rows = CheckMaxRows(maxRows);
+        if (timeout == QueryTimeoutSeconds && rows == MaxRows)
+        {
+            return;
+        }
+
+        QueryTimeoutSeconds = timeout;
+        MaxRows = rows;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Stores a newly encrypted password (also used to re-encrypt under a new key).</summary>
+    public void ReplacePassword(EncryptedSecret password, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        Password = CheckPasswordAllowed(Type, password);
+        UpdatedAt = now;
+    }
+
+    public void ClearPassword(DateTimeOffset now)
+    {
+        if (Password is null)
+        {
+            return;
+        }
+
+        Password = null;
+        UpdatedAt = now;
+    }
+
+    private static EncryptedSecret CheckPasswordAllowed(DataSourceType type, EncryptedSecret password) =>
+        type == DataSourceType.Sqlite ? throw new DomainException(DataSourceErrors.PasswordNotSupported) : password;
+
+    private static string CheckName(string name)
+    {
+        var trimmed = name?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            throw new DomainException(DataSourceErrors.NameRequired);
+        }
+
+        if (trimmed.Length > NameMaxLength)
+        {
+            throw new DomainException(DataSourceErrors.NameTooLong);
+        }
+
+        return trimmed;
+    }
+
+    private static int CheckQueryTimeout(int seconds, DataSourceLimits limits) =>
+        seconds >= 1 && seconds <= limits.MaxQueryTimeoutSeconds
+            ? seconds
+            : throw new DomainException(DataSourceErrors.QueryTimeoutOutOfRange(limits.MaxQueryTimeoutSeconds));
+
+    private static int CheckMaxRows(int maxRows) =>
+        maxRows is >= 1 and <= MaxRowsLimit ? maxRows : throw new DomainException(DataSourceErrors.MaxRowsOutOfRange);
+}

@@ -1,0 +1,43 @@
+using Loupe.Application.Common.Security;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Loupe.Infrastructure.Security.Secrets;
+
+public static class SecretProtectionServices
+{
+    /// <summary>
+    /// The <c>Secrets</c> options (validated at start-up: outside Development a missing
+    /// <c>Secrets:ActiveKeyId</c> stops the host) and the AES-256-GCM <see cref="ISecretProtector"/>.
+    /// </summary>
+    public static IServiceCollection AddSecretProtection(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<DevelopmentSecretKey>();
+        services.AddOptions<SecretProtectionOptions>()
+            .Configure(options => configuration.GetSection(SecretProtectionOptions.Section).Bind(options))
+            .PostConfigure<IHostEnvironment, DevelopmentSecretKey>((options, environment, developmentKey) =>
+            {
+                if (string.IsNullOrWhiteSpace(options.ActiveKeyId) && environment.IsDevelopment())
+                {
+                    options.ActiveKeyId = DevelopmentSecretKey.KeyId;
+                    options.Keys[DevelopmentSecretKey.KeyId] = developmentKey.Value;
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecretProtectionOptions>, SecretProtectionOptionsValidator>();
+        services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
+        return services;
+    }
+
+    /// <summary>Names every broken key at once.</summary>
+    private sealed class SecretProtectionOptionsValidator(IHostEnvironment environment) : IValidateOptions<SecretProtectionOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SecretProtectionOptions options)
+        {
+            var problems = options.Problems(keyMayBeGenerated: environment.IsDevelopment()).ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Loupe.Domain.Common;
+using Loupe.Domain.DataSources;
+
+namespace Loupe.Domain.Tests.DataSources;
+
+public sealed class DataSourceTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private static readonly ConnectionSettings Warehouse = ConnectionSettings.Postgresql("db.example.com", 5432, "warehouse", "reader", PostgresSslMode.Require);
+    private static readonly EncryptedSecret SecretA = EncryptedSecret.Create("key-a", [1, 2, 3, 4]);
+    private static readonly EncryptedSecret SecretB = EncryptedSecret.Create("key-b", [5, 6, 7, 8]);
+
+    private static DataSource NewPostgres(EncryptedSecret? password = null) =>
+        DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), "  Warehouse  ", Warehouse, password, DataSourceLimits.Default, Now);
+
+    [Fact]
+    public void Create_TrimsTheName_TakesTheTypeFromTheSettings_AndUsesTheDefaults()
+    {
+        var organizationId = Guid.CreateVersion7();
+
+        var dataSource = DataSource.Create(Guid.CreateVersion7(), organizationId, "  Warehouse  ", Warehouse, SecretA, DataSourceLimits.Default, Now);
+
+        dataSource.Name.ShouldBe("Warehouse");
+        dataSource.OrganizationId.ShouldBe(organizationId);
+        dataSource.Type.ShouldBe(DataSourceType.Postgresql);
+        dataSource.Settings.ShouldBe(Warehouse);
+        dataSource.HasPassword.ShouldBeTrue();
+        dataSource.Password.ShouldBe(SecretA);
+        dataSource.QueryTimeoutSeconds.ShouldBe(300);
+        dataSource.MaxRows.ShouldBe(100_000);
+        dataSource.CreatedAt.ShouldBe(Now);
+        dataSource.UpdatedAt.ShouldBe(Now);
+    }
+
+    [Fact]
+    public void Create_WhenThePolicyMaximumIsBelowTheDefault_DefaultsToTheMaximum() =>
+        DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), "W", Warehouse, null, new DataSourceLimits(60), Now)
+            .QueryTimeoutSeconds.ShouldBe(60);
+
+    [Fact]
+    public void Create_WithoutAnOrganization_IsRefused() =>
+        Should.Throw<ArgumentException>(() => DataSource.Create(Guid.CreateVersion7(), Guid.Empty, "W", Warehouse, null, DataSourceLimits.Default, Now));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void Create_WithoutAName_IsRefused(string name) =>
+        Should.Throw<DomainException>(() => DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), name, Warehouse, null, DataSourceLimits.Default, Now))
+            .Error.ShouldBe(DataSourceErrors.NameRequired);
+
+    [Fact]
+    public void Names_UpToTheLimitAreAccepted_AndLongerOnesRefused()
+    {
+        var names = Gen.Choose(1, DataSource.NameMaxLength * 2)
+            .SelectMany(length => Gen.Elements('a', 'Z', '7', ' ', 'é', '-', '\t').ArrayOf(length))
+            .Select(chars => new string(chars));
+
+        Prop.ForAll(names.ToArbitrary(), name =>
+        {
+            var trimmed = name.Trim();
+            try
+            {
+                var dataSource = DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), name, Warehouse, null, DataSourceLimits.Default, Now);
+                return dataSource.Name == trimmed && trimmed.Length is > 0 and <= DataSource.NameMaxLength;
+            }
+            catch (DomainException refused)
+            {
+                return trimmed.Length == 0
+                    ? refused.Error == DataSourceErrors.NameRequired
+                    : refused.Error == DataSourceErrors.NameTooLong && trimmed.Length > DataSource.NameMaxLength;
+            }
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void QueryTimeout_IsAcceptedBetweenOneAndThePolicyMaximum()
+    {
+        var cases = Gen.Choose(1, 7200).SelectMany(max => Gen.Choose(-10, 8000).Select(seconds => (max, seconds)));
+
+        Prop.ForAll(cases.ToArbitrary(), pair =>
+        {
+            var limits = new DataSourceLimits(pair.max);
+            try
+            {
+                var dataSource = DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), "W", Warehouse, null, limits, Now, queryTimeoutSeconds: pair.seconds);
+                return dataSource.QueryTimeoutSeconds == pair.seconds && pair.seconds >= 1 && pair.seconds <= pair.max;
+            }
+            catch (DomainException refused)
+            {
+                return refused.Error == DataSourceErrors.QueryTimeoutOutOfRange(pair.max) && (pair.seconds < 1 || pair.seconds > pair.max);
+            }
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(10_000_000, true)]
+    [InlineData(10_000_001, false)]
+    [InlineData(-5, false)]
+    public void MaxRows_IsBetweenOneAndTenMillion(int maxRows, bool accepted)
+    {
+        var create = () => DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), "W", Warehouse, null, DataSourceLimits.Default, Now, maxRows: maxRows);
+
+        if (accepted)
+        {
+            create().MaxRows.ShouldBe(maxRows);
+        }
+        else
+        {
+            Should.Throw<DomainException>(create).Error.ShouldBe(DataSourceErrors.MaxRowsOutOfRange);
+        }
+    }
+
+    [Fact]
+    public void Rename_ToTheSameName_ChangesNothing_AndToANewOne_MovesUpdatedAt()
+    {
+        var dataSource = NewPostgres();
+
+        dataSource.Rename(" Warehouse ", Now.AddHours(1));
+        dataSource.UpdatedAt.ShouldBe(Now);
+
+        dataSource.Rename("Lake", Now.AddHours(2));
+        dataSource.Name.ShouldBe("Lake");
+        dataSource.UpdatedAt.ShouldBe(Now.AddHours(2));
+    }
+
+    [Fact]
+    public void ChangeSettings_KeepsThePassword_AndRefusesAnotherType()
+    {
+        var dataSource = NewPostgres(SecretA);
+        var moved = ConnectionSettings.Postgresql("db2.example.com", 6432, "warehouse", "reader");
+
+        dataSource.ChangeSettings(moved, Now.AddHours(1));
+
+        dataSource.Settings.ShouldBe(moved);
+        dataSource.Password.ShouldBe(SecretA);
+        dataSource.UpdatedAt.ShouldBe(Now.AddHours(1));
+        Should.Throw<DomainException>(() => dataSource.ChangeSettings(ConnectionSettings.Sqlite("data/app.db"), Now))
+            .Error.ShouldBe(DataSourceErrors.TypeCannotChange);
+    }
+
+    [Fact]
+    public void ChangeLimits_ChecksBothValues()
+    {
+        var dataSource = NewPostgres();
+
+        dataSource.ChangeLimits(30, 500, DataSourceLimits.Default, Now.AddHours(1));
+
+        dataSource.QueryTimeoutSeconds.ShouldBe(30);
+        dataSource.MaxRows.ShouldBe(500);
+        Should.Throw<DomainException>(() => dataSource.ChangeLimits(30, 0, DataSourceLimits.Default, Now)).Error.ShouldBe(DataSourceErrors.MaxRowsOutOfRange);
+        Should.Throw<DomainException>(() => dataSource.ChangeLimits(61, 10, new DataSourceLimits(60), Now)).Error.Code.ShouldBe("data_source.query_timeout_out_of_range");
+        dataSource.QueryTimeoutSeconds.ShouldBe(30);
+    }
+
+    [Fact]
+    public void ReplacePassword_AndClearPassword_TrackHasPassword()
+    {
+        var dataSource = NewPostgres();
+        dataSource.HasPassword.ShouldBeFalse();
+
+        dataSource.ReplacePassword(SecretA, Now.AddHours(1));
+        dataSource.HasPassword.ShouldBeTrue();
+
+        dataSource.ReplacePassword(SecretB, Now.AddHours(2));
+        dataSource.Password.ShouldBe(SecretB);
+
+        dataSource.ClearPassword(Now.AddHours(3));
+        dataSource.HasPassword.ShouldBeFalse();
+        dataSource.Password.ShouldBeNull();
+        dataSource.UpdatedAt.ShouldBe(Now.AddHours(3));
+    }
+
+    [Fact]
+    public void Sqlite_TakesNoPassword()
+    {
+        var settings = ConnectionSettings.Sqlite("sales/2026.db");
+
+        Should.Throw<DomainException>(() => DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), "S", settings, SecretA, DataSourceLimits.Default, Now))
+            .Error.ShouldBe(DataSourceErrors.PasswordNotSupported);
+        var dataSource = DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), "S", settings, null, DataSourceLimits.Default, Now);
+        dataSource.Type.ShouldBe(DataSourceType.Sqlite);
+        Should.Throw<DomainException>(() => dataSource.ReplacePassword(SecretA, Now)).Error.ShouldBe(DataSourceErrors.PasswordNotSupported);
+    }
+
+    [Fact]
+    public void EncryptedSecret_ComparesByValue_AndNeverPrintsItsBytes()
+    {
+        EncryptedSecret.Create("key-a", [1, 2, 3, 4]).ShouldBe(SecretA);
+        EncryptedSecret.Create("key-a", [1, 2, 3, 4]).GetHashCode().ShouldBe(SecretA.GetHashCode());
+        EncryptedSecret.Create("key-b", [1, 2, 3, 4]).ShouldNotBe(SecretA);
+        SecretA.ToString().ShouldBe("EncryptedSecret(key key-a, 4 bytes)");
+        Should.Throw<ArgumentException>(() => EncryptedSecret.Create("key a", [1]));
+        Should.Throw<ArgumentException>(() => EncryptedSecret.Create("key-a", []));
+    }
+}
