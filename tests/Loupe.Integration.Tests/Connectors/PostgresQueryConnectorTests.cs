@@ -111,6 +111,34 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
     }
 
     [Fact]
+    public async Task LargeObjectExport_AsSuperuser_WritesNoFile()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var created = Path.Combine(Path.GetTempPath(), $"loupe_pwned_{Guid.NewGuid():N}");
+        var existing = Path.Combine(Path.GetTempPath(), $"loupe_pwned_{Guid.NewGuid():N}");
+        await database.ExecuteAsync("select lo_from_bytea(424242, 'pwned') where not exists (select from pg_largeobject_metadata where oid = 424242)", ct);
+        var before = await database.SnapshotAsync(ct);
+
+        await RunFailingAsync($"select lo_export(lo_create(0), '{created}')");
+
+        // An existing large object is visible: a read-only transaction alone would let a superuser export it.
+        (await RunFailingAsync($"select lo_export(424242, '{existing}')")).Code.ShouldBe("42501");
+        File.Exists(created).ShouldBeFalse();
+        File.Exists(existing).ShouldBeFalse();
+        (await database.SnapshotAsync(ct)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task SuperuserAccount_RunsAsReadAllData_SoServerFileFunctionsAreRefused()
+    {
+        var user = await RunAsync("select current_user, session_user, (select count(*) from victim)");
+        var readFile = await RunFailingAsync("select pg_read_file('/etc/hostname')");
+
+        user.Rows.ShouldHaveSingleItem().ShouldBe(["pg_read_all_data", "postgres", 3L]);
+        readFile.Code.ShouldBe("42501");
+    }
+
+    [Fact]
     public async Task Parameters_AreSentAsRealParameters_NotSplicedIntoTheText()
     {
         const string Hostile = "'); drop table victim; --";

@@ -14,7 +14,8 @@ namespace Loupe.Infrastructure.Connectors.Postgres;
 /// sent as a single protocol message (so PostgreSQL itself refuses a second statement) and, unless it
 /// is an EXPLAIN or SHOW, as the query of a cursor, so the server accepts only a SELECT-like query:
 /// COPY, DO, CALL, SET, transaction control and every other utility statement are refused even when
-/// the data source account is a superuser.
+/// the data source account is a superuser. A superuser account runs the transaction as
+/// <c>pg_read_all_data</c> (PostgreSQL 14+), so server-file and signalling functions are refused too.
 /// </summary>
 internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnector> logger) : IQueryConnector, IAsyncDisposable, IDisposable
 {
@@ -22,6 +23,7 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
     public const int MaxPoolSize = 10;
 
     private const string CursorName = "loupe_guard";
+    private const string ReadAllDataRole = "pg_read_all_data";
     private const int FetchChunk = 500;
     private static readonly TimeSpan LockTimeoutCap = TimeSpan.FromSeconds(5);
 
@@ -185,9 +187,20 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
         var sql = string.Create(
             CultureInfo.InvariantCulture,
             $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {statementMs}; SET LOCAL lock_timeout = {lockMs}; SET LOCAL idle_in_transaction_session_timeout = {idleMs}");
+        if (IsSuperuser(connection))
+        {
+            // A superuser may read and write server files and signal other backends even in a read-only
+            // transaction (lo_export of an existing large object, pg_read_file, …). For this transaction
+            // it acts as pg_read_all_data instead: it still reads every table, but nothing more.
+            sql += $"; SET LOCAL ROLE {ReadAllDataRole}";
+        }
+
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
+
+    private static bool IsSuperuser(NpgsqlConnection connection) =>
+        connection.PostgresParameters.TryGetValue("is_superuser", out var value) && string.Equals(value, "on", StringComparison.Ordinal);
 
     private static long ToMilliseconds(TimeSpan value) => Math.Max(1, (long)Math.Ceiling(value.TotalMilliseconds));
 
