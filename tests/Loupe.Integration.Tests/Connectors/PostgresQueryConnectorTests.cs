@@ -84,6 +84,9 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
     [InlineData("select 1; insert into victim values (99, 'pwned')")]
     [InlineData("select 1 from victim; set transaction read write; delete from victim")]
     [InlineData("end; create table pwned (a int)")]
+    [InlineData("explain select 1; commit; insert into victim values (99, 'pwned')")]
+    [InlineData("show search_path; rollback; create table pwned (a int)")]
+    [InlineData("explain analyze select 1; end; delete from victim")]
     public async Task SecondStatement_AfterEndingTheTransaction_IsRefusedAndChangesNothing(string sql)
     {
         var ct = TestContext.Current.CancellationToken;
