@@ -1,0 +1,41 @@
+namespace Loupe.Application.Common.Connectors;
+
+/// <summary>
+/// The database refused or aborted a query. <see cref="Code"/> is the SQLSTATE when the database gave
+/// one (<c>42601</c> syntax, <c>57014</c> timeout, <c>25006</c> write in a read-only run, …), otherwise a
+/// Loupe code. The message never carries connection details or secrets.
+/// </summary>
+public sealed class QueryExecutionException : Exception
+{
+    /// <summary>Code used when the connection to the data source failed without a SQLSTATE.</summary>
+    public const string ConnectionFailedCode = "08000";
+
+    public QueryExecutionException()
+        : this(ConnectionFailedCode, "The query could not be run.")
+    {
+    }
+
+    public QueryExecutionException(string message)
+        : this(ConnectionFailedCode, message)
+    {
+    }
+
+    public QueryExecutionException(string message, Exception innerException)
+        : this(ConnectionFailedCode, message, innerException)
+    {
+    }
+
+    public QueryExecutionException(string code, string message)
+        : base(message)
+    {
+        Code = code;
+    }
+
+    public QueryExecutionException(string code, string message, Exception? innerException)
+        : base(message, innerException)
+    {
+        Code = code;
+    }
+
+    public string Code { get; }
+}

@@ -1,0 +1,360 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Globalization;
+using System.Text;
+using Loupe.Application.Common.Connectors;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Loupe.Infrastructure.Connectors.Postgres;
+
+/// <summary>
+/// The execution guard for PostgreSQL data sources (spec §4.4). Every run is one read-only
+/// transaction with local statement, lock and idle timeouts that is always rolled back. The SQL is
+/// sent as a single protocol message (so PostgreSQL itself refuses a second statement) and, unless it
+/// is an EXPLAIN or SHOW, as the query of a cursor, so the server accepts only a SELECT-like query:
+/// COPY, DO, CALL, SET, transaction control and every other utility statement are refused even when
+/// the data source account is a superuser. A superuser account runs the transaction as
+/// <c>pg_read_all_data</c> (PostgreSQL 14+), so server-file and signalling functions are refused too.
+/// </summary>
+internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnector> logger) : IQueryConnector, IAsyncDisposable, IDisposable
+{
+    /// <summary>Upper bound of every data source pool.</summary>
+    public const int MaxPoolSize = 10;
+
+    private const string CursorName = "loupe_guard";
+    private const string ReadAllDataRole = "pg_read_all_data";
+    private const int FetchChunk = 500;
+    private static readonly TimeSpan LockTimeoutCap = TimeSpan.FromSeconds(5);
+
+    /// <summary>Extra time the client waits after the statement timeout before cancelling on its own.</summary>
+    private static readonly TimeSpan ClientGrace = TimeSpan.FromSeconds(2);
+
+    private readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _dataSources = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    public async Task<QueryResult> ExecuteAsync(QueryRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (request.MaxRows < 0 || request.MaxBytes < 0 || request.StatementTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), "MaxRows and MaxBytes must not be negative and the statement timeout must be positive.");
+        }
+
+        ct.ThrowIfCancellationRequested();
+        var dataSource = DataSourceFor(request.ConnectionString);
+
+        // The database enforces statement_timeout per statement; this bounds the whole run (all FETCHes) too.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(request.StatementTimeout + request.StatementTimeout + ClientGrace);
+        var token = deadline.Token;
+
+        NpgsqlConnection? connection = null;
+        try
+        {
+            connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, token).ConfigureAwait(false);
+            try
+            {
+                await ApplyGuardAsync(connection, transaction, request.StatementTimeout, token).ConfigureAwait(false);
+                return IsExplainOrShow(request.Sql)
+                    ? await RunDirectAsync(connection, transaction, request, token).ConfigureAwait(false)
+                    : await RunThroughCursorAsync(connection, transaction, request, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                await RollBackQuietlyAsync(connection, transaction).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            throw new QueryExecutionException("57014", "The query ran longer than its time limit and was cancelled.");
+        }
+        catch (PostgresException exception)
+        {
+            throw new QueryExecutionException(exception.SqlState, exception.MessageText);
+        }
+        catch (NpgsqlException exception) when (exception.InnerException is TimeoutException)
+        {
+            throw new QueryExecutionException("57014", "The query ran longer than its time limit and was cancelled.");
+        }
+        catch (NpgsqlException exception)
+        {
+            LogConnectionFailure(logger, exception.SqlState ?? "none");
+            throw new QueryExecutionException(QueryExecutionException.ConnectionFailedCode, "The connection to the data source failed or was closed.");
+        }
+        catch (NotSupportedException)
+        {
+            // Npgsql refuses a second statement in one batch command before anything is sent.
+            throw new QueryExecutionException("42601", "Only one SQL statement can be run at a time.");
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var dataSource in _dataSources.Values.Where(lazy => lazy.IsValueCreated).Select(lazy => lazy.Value))
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _dataSources.Clear();
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var dataSource in _dataSources.Values.Where(lazy => lazy.IsValueCreated).Select(lazy => lazy.Value))
+        {
+            dataSource.Dispose();
+        }
+
+        _dataSources.Clear();
+    }
+
+    /// <summary>True when the text (after leading whitespace) starts with the keyword EXPLAIN or SHOW.</summary>
+    internal static bool IsExplainOrShow(string sql)
+    {
+        var text = sql.AsSpan().TrimStart();
+        return StartsWithKeyword(text, "explain") || StartsWithKeyword(text, "show");
+
+        static bool StartsWithKeyword(ReadOnlySpan<char> text, string keyword) =>
+            text.StartsWith(keyword, StringComparison.OrdinalIgnoreCase)
+            && (text.Length == keyword.Length || char.IsWhiteSpace(text[keyword.Length]) || text[keyword.Length] == '(');
+    }
+
+    /// <summary>The data source's pool, bounded and without multiplexing; created once per connection string.</summary>
+    internal NpgsqlDataSource DataSourceFor(string connectionString)
+    {
+        var lazy = _dataSources.GetOrAdd(
+            connectionString,
+            static key => new Lazy<NpgsqlDataSource>(() => CreateDataSource(key), LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return lazy.Value;
+        }
+        catch (ArgumentException)
+        {
+            _dataSources.TryRemove(new KeyValuePair<string, Lazy<NpgsqlDataSource>>(connectionString, lazy));
+            throw new QueryExecutionException(QueryExecutionException.ConnectionFailedCode, "The data source's connection settings are not valid.");
+        }
+    }
+
+    private static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        var settings = builder.ConnectionStringBuilder;
+        settings.MaxPoolSize = Math.Min(settings.MaxPoolSize, MaxPoolSize);
+        settings.MinPoolSize = Math.Min(settings.MinPoolSize, settings.MaxPoolSize);
+        settings.Multiplexing = false;
+        settings.Enlist = false;
+
+        // Returning a connection to the pool resets the session (DISCARD ALL): no leftover settings,
+        // advisory locks, LISTENs, prepared statements or temporary tables reach the next run.
+        settings.NoResetOnClose = false;
+        settings.ApplicationName ??= "loupe-query";
+        return builder.Build();
+    }
+
+    private static async Task ApplyGuardAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan statementTimeout, CancellationToken ct)
+    {
+        var statementMs = ToMilliseconds(statementTimeout);
+        var lockMs = Math.Min(statementMs, ToMilliseconds(LockTimeoutCap));
+        var idleMs = statementMs + ToMilliseconds(ClientGrace);
+        var sql = string.Create(
+            CultureInfo.InvariantCulture,
+            $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {statementMs}; SET LOCAL lock_timeout = {lockMs}; SET LOCAL idle_in_transaction_session_timeout = {idleMs}");
+        if (IsSuperuser(connection))
+        {
+            // A superuser may read and write server files and signal other backends even in a read-only
+            // transaction (lo_export of an existing large object, pg_read_file, …). For this transaction
+            // it acts as pg_read_all_data instead: it still reads every table, but nothing more.
+            sql += $"; SET LOCAL ROLE {ReadAllDataRole}";
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static bool IsSuperuser(NpgsqlConnection connection) =>
+        connection.PostgresParameters.TryGetValue("is_superuser", out var value) && string.Equals(value, "on", StringComparison.Ordinal);
+
+    private static long ToMilliseconds(TimeSpan value) => Math.Max(1, (long)Math.Ceiling(value.TotalMilliseconds));
+
+    private static async Task<QueryResult> RunThroughCursorAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, QueryRequest request, CancellationToken ct)
+    {
+        // The user's text is the whole tail of the statement: nothing follows it that a trailing comment could hide.
+        var declare = Single(connection, transaction, $"DECLARE {CursorName} NO SCROLL CURSOR WITHOUT HOLD FOR\n{request.Sql}", request.Parameters);
+        await using (declare.ConfigureAwait(false))
+        {
+            await declare.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        var collector = new RowCollector(request.MaxRows, request.MaxBytes);
+        while (!collector.Done)
+        {
+            var wanted = Math.Min(FetchChunk, collector.RowsWanted);
+            var fetch = Single(connection, transaction, string.Create(CultureInfo.InvariantCulture, $"FETCH FORWARD {wanted} FROM {CursorName}"), []);
+            await using (fetch.ConfigureAwait(false))
+            {
+                var reader = await fetch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    var read = await collector.ReadAsync(reader, ct).ConfigureAwait(false);
+                    if (read < wanted)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        return collector.ToResult();
+    }
+
+    private static async Task<QueryResult> RunDirectAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, QueryRequest request, CancellationToken ct)
+    {
+        var collector = new RowCollector(request.MaxRows, request.MaxBytes);
+        var batch = Single(connection, transaction, request.Sql, request.Parameters);
+        await using (batch.ConfigureAwait(false))
+        {
+            var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await collector.ReadAsync(reader, ct).ConfigureAwait(false);
+            }
+        }
+
+        return collector.ToResult();
+    }
+
+    /// <summary>
+    /// One batch command: Npgsql sends it as a single Parse message (and refuses to split it), so
+    /// PostgreSQL rejects a text holding more than one statement.
+    /// </summary>
+    private static NpgsqlBatch Single(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, IReadOnlyList<QueryParameter> parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter.Value ?? DBNull.Value });
+        }
+
+        var batch = new NpgsqlBatch(connection, transaction) { Timeout = 0 };
+        batch.BatchCommands.Add(command);
+        return batch;
+    }
+
+    private async Task RollBackQuietlyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        try
+        {
+            // Never commit: whatever the text managed to do in this transaction is undone.
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+
+            // What a rollback keeps (session advisory locks taken by a SELECT) is dropped now, not only
+            // when the pool hands the connection out again.
+            await using var discard = new NpgsqlCommand("DISCARD ALL", connection);
+            await discard.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection (e.g. the backend was terminated) is dropped by the pool, not reused.
+            LogRollbackFailed(logger);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A query connection failed (SQLSTATE {SqlState})")]
+    private static partial void LogConnectionFailure(ILogger logger, string sqlState);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rolling back a query run failed; the connection is discarded")]
+    private static partial void LogRollbackFailed(ILogger logger);
+
+    /// <summary>Reads rows up to the row limit plus one (to detect truncation) and the byte limit.</summary>
+    private sealed class RowCollector(int maxRows, long maxBytes)
+    {
+        private readonly List<object?[]> _rows = [];
+        private List<QueryColumn>? _columns;
+        private long _bytes;
+        private bool _truncated;
+
+        public bool Done { get; private set; }
+
+        /// <summary>Rows still to fetch: up to the limit, plus one to learn whether more exist.</summary>
+        public int RowsWanted => maxRows - _rows.Count + 1;
+
+        public async Task<int> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
+        {
+            _columns ??= [.. Enumerable.Range(0, reader.FieldCount).Select(i => new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i)))];
+            var read = 0;
+            while (!Done && await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                read++;
+                if (_rows.Count >= maxRows)
+                {
+                    _truncated = true;
+                    Done = true;
+                    break;
+                }
+
+                var row = new object?[reader.FieldCount];
+                long size = 0;
+                for (var i = 0; i < row.Length; i++)
+                {
+                    var value = await reader.IsDBNullAsync(i, ct).ConfigureAwait(false) ? null : reader.GetValue(i);
+                    row[i] = value;
+                    size += ApproximateSize(value);
+                }
+
+                if (_bytes + size > maxBytes)
+                {
+                    _truncated = true;
+                    Done = true;
+                    break;
+                }
+
+                _bytes += size;
+                _rows.Add(row);
+            }
+
+            return read;
+        }
+
+        public QueryResult ToResult() => new(_columns ?? [], _rows, _truncated, _rows.Count);
+
+        private static long ApproximateSize(object? value) => value switch
+        {
+            null => 1,
+            string text => Encoding.UTF8.GetByteCount(text),
+            byte[] bytes => bytes.Length,
+            Array array => 16 + (array.Length * 8),
+            _ => 8,
+        };
+    }
+}

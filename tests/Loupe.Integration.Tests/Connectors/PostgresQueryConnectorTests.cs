@@ -1,0 +1,302 @@
+using Loupe.Application.Common.Connectors;
+using Loupe.Infrastructure.Connectors.Postgres;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Loupe.Integration.Tests.Connectors;
+
+/// <summary>The execution guard's limits and refusals, against a real PostgreSQL, connected as superuser.</summary>
+public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClassFixture<VictimDatabase>, IAsyncDisposable
+{
+    private readonly PostgresQueryConnector _connector = new(NullLogger<PostgresQueryConnector>.Instance);
+
+    public ValueTask DisposeAsync() => _connector.DisposeAsync();
+
+    [Fact]
+    public async Task RowLimit_WhenMoreRowsExist_ReturnsLimitAndFlagsTruncation()
+    {
+        var result = await RunAsync("select generate_series(1, 1000)", maxRows: 100);
+
+        result.RowCount.ShouldBe(100);
+        result.Rows.Count.ShouldBe(100);
+        result.Truncated.ShouldBeTrue();
+        result.Rows[99][0].ShouldBe(100);
+        result.Columns.ShouldBe([new QueryColumn("generate_series", "integer")]);
+    }
+
+    [Fact]
+    public async Task RowLimit_WhenExactlyLimitRowsExist_IsNotTruncated()
+    {
+        var result = await RunAsync("select g as n, g::text as label from generate_series(1, 100) g", maxRows: 100);
+
+        result.RowCount.ShouldBe(100);
+        result.Truncated.ShouldBeFalse();
+        result.Columns.ShouldBe([new QueryColumn("n", "integer"), new QueryColumn("label", "text")]);
+    }
+
+    [Fact]
+    public async Task RowLimit_AcrossSeveralFetchChunks_ReturnsEveryRowInOrder()
+    {
+        var result = await RunAsync("select generate_series(1, 1234)", maxRows: 5000);
+
+        result.RowCount.ShouldBe(1234);
+        result.Truncated.ShouldBeFalse();
+        result.Rows.Select(row => (int)row[0]!).ShouldBe(Enumerable.Range(1, 1234));
+    }
+
+    [Fact]
+    public async Task ByteLimit_WhenRowsExceedIt_StopsReadingAndFlagsTruncation()
+    {
+        var result = await RunAsync("select repeat('x', 1000) from generate_series(1, 100)", maxBytes: 10_500);
+
+        result.RowCount.ShouldBe(10);
+        result.Truncated.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task StatementTimeout_WhenQueryRunsLonger_FailsWithQueryCanceled()
+    {
+        var error = await RunFailingAsync("select pg_sleep(5)", timeout: TimeSpan.FromSeconds(1));
+
+        error.Code.ShouldBe("57014");
+    }
+
+    [Fact]
+    public async Task WriteAttempt_IsRefusedAndChangesNothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var before = await database.SnapshotAsync(ct);
+
+        // A plain INSERT is not a query a cursor can hold: refused before it runs.
+        (await RunFailingAsync("insert into victim values (99, 'pwned')")).Code.ShouldBeOneOf("42601", "25006");
+
+        // Writes that do reach execution meet the read-only transaction.
+        (await RunFailingAsync("explain analyze insert into victim values (99, 'pwned')")).Code.ShouldBe("25006");
+        (await RunFailingAsync("select * from victim for update")).Code.ShouldBe("25006");
+
+        (await database.SnapshotAsync(ct)).ShouldBe(before);
+    }
+
+    [Theory]
+    [InlineData("commit; insert into victim values (99, 'pwned')")]
+    [InlineData("rollback; insert into victim values (99, 'pwned')")]
+    [InlineData("select 1; insert into victim values (99, 'pwned')")]
+    [InlineData("select 1 from victim; set transaction read write; delete from victim")]
+    [InlineData("end; create table pwned (a int)")]
+    [InlineData("explain select 1; commit; insert into victim values (99, 'pwned')")]
+    [InlineData("show search_path; rollback; create table pwned (a int)")]
+    [InlineData("explain analyze select 1; end; delete from victim")]
+    public async Task SecondStatement_AfterEndingTheTransaction_IsRefusedAndChangesNothing(string sql)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var before = await database.SnapshotAsync(ct);
+
+        await RunFailingAsync(sql);
+        await RunFailingAsync(sql, parameters: [new QueryParameter("p", 1)]);
+
+        (await database.SnapshotAsync(ct)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task CopyToFileOrProgram_AsSuperuser_IsRefusedAndWritesNoFile()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"loupe_pwned_{Guid.NewGuid():N}");
+        var program = Path.Combine(Path.GetTempPath(), $"loupe_pwned_{Guid.NewGuid():N}");
+
+        // A read-only transaction alone would let a superuser run COPY … TO a file or program.
+        (await RunFailingAsync($"copy (select 1) to '{file}'")).Code.ShouldBe("42601");
+        (await RunFailingAsync($"COPY victim TO PROGRAM 'touch {program}'")).Code.ShouldBe("42601");
+        (await RunFailingAsync($"do $$ begin execute 'copy (select 1) to ''{file}'''; end $$")).Code.ShouldBe("42601");
+
+        File.Exists(file).ShouldBeFalse();
+        File.Exists(program).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task LargeObjectExport_AsSuperuser_WritesNoFile()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var created = Path.Combine(Path.GetTempPath(), $"loupe_pwned_{Guid.NewGuid():N}");
+        var existing = Path.Combine(Path.GetTempPath(), $"loupe_pwned_{Guid.NewGuid():N}");
+        await database.ExecuteAsync("select lo_from_bytea(424242, 'pwned') where not exists (select from pg_largeobject_metadata where oid = 424242)", ct);
+        var before = await database.SnapshotAsync(ct);
+
+        await RunFailingAsync($"select lo_export(lo_create(0), '{created}')");
+
+        // An existing large object is visible: a read-only transaction alone would let a superuser export it.
+        (await RunFailingAsync($"select lo_export(424242, '{existing}')")).Code.ShouldBe("42501");
+        File.Exists(created).ShouldBeFalse();
+        File.Exists(existing).ShouldBeFalse();
+        (await database.SnapshotAsync(ct)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task SuperuserAccount_RunsAsReadAllData_SoServerFileFunctionsAreRefused()
+    {
+        var user = await RunAsync("select current_user, session_user, (select count(*) from victim)");
+        var readFile = await RunFailingAsync("select pg_read_file('/etc/hostname')");
+
+        user.Rows.ShouldHaveSingleItem().ShouldBe(["pg_read_all_data", "postgres", 3L]);
+        readFile.Code.ShouldBe("42501");
+    }
+
+    [Fact]
+    public async Task Parameters_AreSentAsRealParameters_NotSplicedIntoTheText()
+    {
+        const string Hostile = "'); drop table victim; --";
+        var ct = TestContext.Current.CancellationToken;
+        var before = await database.SnapshotAsync(ct);
+
+        var text = await RunAsync("select $1::text", parameters: [new QueryParameter("value", Hostile)]);
+        var sum = await RunAsync("select $1::int + $2", parameters: [new QueryParameter("a", 2), new QueryParameter("b", 3)]);
+        var filtered = await RunAsync("select note from victim where id = $1", parameters: [new QueryParameter("id", 2)]);
+
+        text.Rows.ShouldHaveSingleItem()[0].ShouldBe(Hostile);
+        sum.Rows.ShouldHaveSingleItem()[0].ShouldBe(5);
+        filtered.Rows.ShouldHaveSingleItem()[0].ShouldBe("beta");
+        (await database.SnapshotAsync(ct)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Cancellation_EndsTheQueryInTheDatabase_AndThrowsOperationCanceled()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var applicationName = $"loupe_cancel_{Guid.NewGuid():N}";
+        var connectionString = new NpgsqlConnectionStringBuilder(database.SuperuserConnection) { ApplicationName = applicationName }.ConnectionString;
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cancellation.CancelAfter(TimeSpan.FromMilliseconds(700));
+
+        await Should.ThrowAsync<OperationCanceledException>(() => _connector.ExecuteAsync(
+            Request("select pg_sleep(30)", TimeSpan.FromSeconds(60), connectionString: connectionString), cancellation.Token));
+
+        (await database.ScalarAsync<long>(
+            $"select count(*) from pg_stat_activity where application_name = '{applicationName}' and state <> 'idle'", ct)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Errors_NeverCarryTheConnectionPassword()
+    {
+        var password = VictimDatabase.SuperuserPassword;
+        password.ShouldNotBeNullOrEmpty();
+        var wrong = new NpgsqlConnectionStringBuilder(database.SuperuserConnection) { Password = password + "-wrong" }.ConnectionString;
+
+        var syntax = await RunFailingAsync("selec 1");
+        var authentication = await Should.ThrowAsync<QueryExecutionException>(() => _connector.ExecuteAsync(
+            Request("select 1", TimeSpan.FromSeconds(5), connectionString: wrong), TestContext.Current.CancellationToken));
+        var malformed = await Should.ThrowAsync<QueryExecutionException>(() => _connector.ExecuteAsync(
+            Request("select 1", TimeSpan.FromSeconds(5), connectionString: $"Password={password};Nonsense Key=1"), TestContext.Current.CancellationToken));
+
+        syntax.Code.ShouldBe("42601");
+        authentication.Code.ShouldBe("28P01");
+        foreach (var error in new[] { syntax, authentication, malformed })
+        {
+            error.Message.ShouldNotContain(password);
+            error.ToString().ShouldNotContain(password);
+            error.Message.ShouldNotContain("Host=", Case.Insensitive);
+        }
+    }
+
+    [Fact]
+    public async Task PooledConnection_AfterAGuardedRun_HasNoLeftoverSessionState()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // One connection in the pool, so the next open gets the very session the guard used.
+        var connectionString = new NpgsqlConnectionStringBuilder(database.SuperuserConnection) { MaxPoolSize = 1 }.ConnectionString;
+
+        var result = await _connector.ExecuteAsync(
+            Request(
+                "select set_config('statement_timeout', '4321', false) as timeout, set_config('search_path', 'evil', false) as path, pg_advisory_lock(424242)::text as locked",
+                TimeSpan.FromSeconds(3),
+                connectionString: connectionString),
+            ct);
+        result.Rows.ShouldHaveSingleItem()[0].ShouldBe("4321ms");
+
+        // The session advisory lock survives a rollback; the guard resets the session before pooling it.
+        (await database.ScalarAsync<long>("select count(*) from pg_locks where locktype = 'advisory' and objid = 424242", ct)).ShouldBe(0);
+
+        var dataSource = _connector.DataSourceFor(connectionString);
+        new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize.ShouldBe(1);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        (await ShowAsync(connection, "statement_timeout", ct)).ShouldBe("0");
+        (await ShowAsync(connection, "lock_timeout", ct)).ShouldBe("0");
+        (await ShowAsync(connection, "idle_in_transaction_session_timeout", ct)).ShouldBe("0");
+        (await ShowAsync(connection, "transaction_read_only", ct)).ShouldBe("off");
+        (await ShowAsync(connection, "search_path", ct)).ShouldBe("\"$user\", public");
+    }
+
+    [Fact]
+    public void Pool_IsBoundedToTenUnlessTheConnectionStringSaysLess()
+    {
+        var unbounded = new NpgsqlConnectionStringBuilder(database.SuperuserConnection) { MaxPoolSize = 500 }.ConnectionString;
+        var small = new NpgsqlConnectionStringBuilder(database.SuperuserConnection) { MaxPoolSize = 3 }.ConnectionString;
+
+        new NpgsqlConnectionStringBuilder(_connector.DataSourceFor(unbounded).ConnectionString).MaxPoolSize.ShouldBe(10);
+        new NpgsqlConnectionStringBuilder(_connector.DataSourceFor(small).ConnectionString).MaxPoolSize.ShouldBe(3);
+        _connector.DataSourceFor(small).ShouldBeSameAs(_connector.DataSourceFor(small));
+    }
+
+    [Fact]
+    public async Task TerminatingItsOwnBackend_SurfacesAsQueryError_AndThePoolRecovers()
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(database.SuperuserConnection) { MaxPoolSize = 1 }.ConnectionString;
+
+        var error = await Should.ThrowAsync<QueryExecutionException>(() => _connector.ExecuteAsync(
+            Request("select pg_terminate_backend(pg_backend_pid())", TimeSpan.FromSeconds(3), connectionString: connectionString),
+            TestContext.Current.CancellationToken));
+        var next = await _connector.ExecuteAsync(
+            Request("select 42", TimeSpan.FromSeconds(3), connectionString: connectionString), TestContext.Current.CancellationToken);
+
+        error.Code.ShouldNotBeNullOrEmpty();
+        next.Rows.ShouldHaveSingleItem()[0].ShouldBe(42);
+    }
+
+    [Fact]
+    public async Task ExplainAndShow_RunAsTheyAre()
+    {
+        var explain = await RunAsync("explain select * from victim");
+        var analyze = await RunAsync("EXPLAIN (ANALYZE, COSTS OFF) select count(*) from victim");
+        var show = await RunAsync("  show statement_timeout");
+
+        explain.RowCount.ShouldBeGreaterThan(0);
+        analyze.RowCount.ShouldBeGreaterThan(0);
+        show.Rows.ShouldHaveSingleItem()[0].ShouldBe("5s");
+    }
+
+    [Fact]
+    public async Task AddPostgresConnector_RegistersOneGuardedConnector()
+    {
+        var services = new ServiceCollection().AddLogging().AddPostgresConnector();
+        await using var provider = services.BuildServiceProvider();
+
+        var connector = provider.GetRequiredService<IQueryConnector>();
+        var result = await connector.ExecuteAsync(Request("select 'ok'"), TestContext.Current.CancellationToken);
+
+        connector.ShouldBeSameAs(provider.GetRequiredService<IQueryConnector>());
+        result.Rows.ShouldHaveSingleItem()[0].ShouldBe("ok");
+    }
+
+    private static async Task<string> ShowAsync(NpgsqlConnection connection, string setting, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"SHOW {setting}", connection);
+        return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private QueryRequest Request(
+        string sql,
+        TimeSpan? timeout = null,
+        int maxRows = 1000,
+        long maxBytes = 10_000_000,
+        IReadOnlyList<QueryParameter>? parameters = null,
+        string? connectionString = null) =>
+        new(connectionString ?? database.SuperuserConnection, sql, parameters ?? [], timeout ?? TimeSpan.FromSeconds(5), maxRows, maxBytes);
+
+    private Task<QueryResult> RunAsync(
+        string sql, int maxRows = 1000, long maxBytes = 10_000_000, IReadOnlyList<QueryParameter>? parameters = null) =>
+        _connector.ExecuteAsync(Request(sql, maxRows: maxRows, maxBytes: maxBytes, parameters: parameters), TestContext.Current.CancellationToken);
+
+    private Task<QueryExecutionException> RunFailingAsync(
+        string sql, TimeSpan? timeout = null, IReadOnlyList<QueryParameter>? parameters = null) =>
+        Should.ThrowAsync<QueryExecutionException>(() => _connector.ExecuteAsync(
+            Request(sql, timeout: timeout, parameters: parameters), TestContext.Current.CancellationToken));
+}
