@@ -92,6 +92,15 @@ APP_PASSWORD="$(read_or_create_secret "$SECRETS_DIR/loupe_app.password")"
 # The access-token signing key, kept so that sign-ins survive a restart; read by the API from the file.
 SIGNING_KEY_FILE="$SECRETS_DIR/auth-signing.key"
 read_or_create_secret "$SIGNING_KEY_FILE" >/dev/null
+# The key that encrypts data source passwords (base64 of 32 random bytes), kept so that stored
+# passwords stay readable after a restart; read by the API from the file.
+SECRETS_KEY_FILE="$SECRETS_DIR/secrets-local.key"
+if [[ ! -s "$SECRETS_KEY_FILE" ]]; then
+  (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' >"$SECRETS_KEY_FILE.tmp" && mv "$SECRETS_KEY_FILE.tmp" "$SECRETS_KEY_FILE")
+fi
+chmod 0600 "$SECRETS_KEY_FILE"
+[[ "$(<"$SECRETS_KEY_FILE")" =~ ^[A-Za-z0-9+/]{43}=$ ]] ||
+  die "unexpected content in $SECRETS_KEY_FILE (expected base64 of 32 bytes)"
 
 # --- Start / stop ------------------------------------------------------------
 STARTED_PG=0
@@ -172,6 +181,8 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export ASPNETCORE_URLS="http://127.0.0.1:$API_PORT"
 export ConnectionStrings__Loupe="Host=127.0.0.1;Port=$PG_PORT;Database=$DATABASE;Username=loupe_app;Password=$APP_PASSWORD"
 export Auth__SigningKey_FILE="$SIGNING_KEY_FILE"
+export Secrets__ActiveKeyId=local
+export Secrets__Keys__local_FILE="$SECRETS_KEY_FILE"
 export App__PublicUrl="http://127.0.0.1:$API_PORT/"
 export Mail__DropFolder="$DATA_DIR/mail"
 export ConnectionStrings__LoupeOwner="Host=127.0.0.1;Port=$PG_PORT;Database=$DATABASE;Username=loupe_owner;Password=$OWNER_PASSWORD"

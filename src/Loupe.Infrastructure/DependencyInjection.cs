@@ -1,10 +1,12 @@
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Infrastructure.Audit;
+using Loupe.Infrastructure.Connectors.Postgres;
 using Loupe.Infrastructure.Health;
 using Loupe.Infrastructure.Persistence;
 using Loupe.Infrastructure.Persistence.Migrations;
 using Loupe.Infrastructure.Security;
+using Loupe.Infrastructure.Security.Secrets;
 using Loupe.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -60,6 +62,8 @@ public static class DependencyInjection
         services.AddHostedService<MigrateOnStartup>();
 
         services.AddSecurityServices(configuration);
+        services.AddSecretProtection(configuration);
+        services.AddPostgresConnector();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, [ReadinessTag])

@@ -21,6 +21,14 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
     /// </summary>
     public const string TestSigningKey = "loupe-integration-tests-signing-key-0123456789";
 
+    /// <summary>
+    /// The key that encrypts stored secrets in every test host unless its settings name
+    /// <c>Secrets:ActiveKeyId</c>: base64 of 32 fixed bytes (0x00..0x1f), under the key id <c>test</c>.
+    /// </summary>
+    public const string TestSecretsKeyId = "test";
+
+    public static readonly string TestSecretsKey = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
+
     private readonly string _appConnection;
     private readonly string _ownerConnection;
     private readonly string _environment;
@@ -78,6 +86,12 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
         if (!_settings.ContainsKey("Auth:SigningKey"))
         {
             builder.UseSetting("Auth:SigningKey", TestSigningKey);
+        }
+
+        if (!_settings.ContainsKey("Secrets:ActiveKeyId"))
+        {
+            builder.UseSetting("Secrets:ActiveKeyId", TestSecretsKeyId);
+            builder.UseSetting($"Secrets:Keys:{TestSecretsKeyId}", TestSecretsKey);
         }
 
         foreach (var (key, value) in GenerousLimits.Where(limit => !_settings.ContainsKey(limit.Key)))
