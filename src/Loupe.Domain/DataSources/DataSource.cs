@@ -19,7 +19,6 @@ public sealed class DataSource : AggregateRoot, ITenantOwned
     {
         OrganizationId = organizationId;
         Name = name;
-        Type = settings.Type;
         Settings = settings;
         QueryTimeoutSeconds = queryTimeoutSeconds;
         MaxRows = maxRows;
@@ -27,18 +26,43 @@ public sealed class DataSource : AggregateRoot, ITenantOwned
         UpdatedAt = createdAt;
     }
 
+    private string? _passwordKeyId;
+    private byte[]? _passwordCipher;
+
+    /// <summary>For the persistence layer, which sets the settings and the password from the stored row.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0051", Justification = "EF Core materializes stored rows through it.")]
+    private DataSource(Guid id, Guid organizationId, string name, int queryTimeoutSeconds, int maxRows, DateTimeOffset createdAt)
+        : base(id)
+    {
+        OrganizationId = organizationId;
+        Name = name;
+        Settings = null!;
+        QueryTimeoutSeconds = queryTimeoutSeconds;
+        MaxRows = maxRows;
+        CreatedAt = createdAt;
+    }
+
     public Guid OrganizationId { get; private set; }
 
     public string Name { get; private set; }
 
-    public DataSourceType Type { get; private set; }
+    /// <summary>Fixed at creation: new settings must be of the same type.</summary>
+    public DataSourceType Type => Settings.Type;
 
     public ConnectionSettings Settings { get; private set; }
 
     /// <summary>The encrypted password, or null when there is none (always null for SQLite).</summary>
-    public EncryptedSecret? Password { get; private set; }
+    public EncryptedSecret? Password
+    {
+        get => _passwordCipher is null || _passwordKeyId is null ? null : EncryptedSecret.Create(_passwordKeyId, _passwordCipher);
+        private set
+        {
+            _passwordKeyId = value?.KeyId;
+            _passwordCipher = value?.CipherText.ToArray();
+        }
+    }
 
-    public bool HasPassword => Password is not null;
+    public bool HasPassword => _passwordCipher is not null;
 
     public int QueryTimeoutSeconds { get; private set; }
 

@@ -5,6 +5,7 @@ using Loupe.Application.Common.Security;
 using Loupe.Domain.ApiKeys;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Common;
+using Loupe.Domain.DataSources;
 using Loupe.Domain.Invitations;
 using Loupe.Domain.Organizations;
 using Loupe.Domain.PasswordResets;
@@ -50,6 +51,8 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     public DbSet<PasswordReset> PasswordResets => Set<PasswordReset>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<DataSource> DataSources => Set<DataSource>();
 
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;
