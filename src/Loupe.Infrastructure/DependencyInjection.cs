@@ -1,6 +1,8 @@
+using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Infrastructure.Audit;
+using Loupe.Infrastructure.Connectors.ConnectionStrings;
 using Loupe.Infrastructure.Connectors.Postgres;
 using Loupe.Infrastructure.Health;
 using Loupe.Infrastructure.Persistence;
@@ -64,6 +66,7 @@ public static class DependencyInjection
         services.AddSecurityServices(configuration);
         services.AddSecretProtection(configuration);
         services.AddPostgresConnector();
+        services.AddSingleton<IConnectionStringParser, ConnectionStringParser>();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, [ReadinessTag])

@@ -94,4 +94,7 @@ public static class AuditActions
     public const string InvitationCreated = "invitation.created";
     public const string InvitationRevoked = "invitation.revoked";
     public const string InvitationAccepted = "invitation.accepted";
+    public const string DataSourceCreated = "datasource.created";
+    public const string DataSourceUpdated = "datasource.updated";
+    public const string DataSourceDeleted = "datasource.deleted";
 }

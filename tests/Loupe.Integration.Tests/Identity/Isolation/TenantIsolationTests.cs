@@ -27,7 +27,9 @@ public sealed record Resources(
     Guid InvitationId,
     string InvitedEmail,
     string OrganizationName,
-    IReadOnlyList<Guid> AuditEventIds)
+    IReadOnlyList<Guid> AuditEventIds,
+    Guid DataSourceId,
+    string DataSourceName)
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -35,6 +37,7 @@ public sealed record Resources(
         {
             Admin.OrganizationId.ToString(), Admin.UserId.ToString(), Admin.Email, Member.UserId.ToString(), Member.Email,
             SessionId.ToString(), ApiKeyId.ToString(), ApiKeyPrefix, InvitationId.ToString(), InvitedEmail, OrganizationName,
+            DataSourceId.ToString(), DataSourceName,
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -61,6 +64,9 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         new("PUT", "/api/v1/organization/users/{id}/role", r => r.Member.UserId.ToString(), new { role = "viewer" }),
         new("DELETE", "/api/v1/organization/users/{id}", r => r.Member.UserId.ToString(), null),
         new("DELETE", "/api/v1/organization/invitations/{id}", r => r.InvitationId.ToString(), null),
+        new("GET", "/api/v1/datasources/{id}", r => r.DataSourceId.ToString(), null),
+        new("PATCH", "/api/v1/datasources/{id}", r => r.DataSourceId.ToString(), new { name = "taken over" }),
+        new("DELETE", "/api/v1/datasources/{id}", r => r.DataSourceId.ToString(), null),
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -70,6 +76,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         "/api/v1/api-keys",
         "/api/v1/organization/users",
         "/api/v1/organization/invitations",
+        "/api/v1/datasources",
         "/api/v1/audit-events",
         "/api/v1/organization",
         "/api/v1/organization/usage",
@@ -110,6 +117,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         var key = await IdentityApi.CreateApiKeyAsync(admin, "admin");
         var invitedEmail = IdentityApi.NewEmail($"{name.ToLowerInvariant()}.invitee");
         var invitation = await IdentityApi.InviteAsync(admin, invitedEmail);
+        var dataSource = await IdentityApi.CreateDataSourceAsync(admin, $"{name} source {Guid.NewGuid():N}");
         var session = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/auth/sessions")).Single(s => s.GetProperty("current").GetBoolean());
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
@@ -123,7 +131,9 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
             invitation.GetProperty("id").GetGuid(),
             invitedEmail,
             organizationName,
-            [.. auditEvents.Select(e => e.GetProperty("id").GetGuid())]);
+            [.. auditEvents.Select(e => e.GetProperty("id").GetGuid())],
+            dataSource.GetProperty("id").GetGuid(),
+            dataSource.GetProperty("name").GetString()!);
     }
 
     [Theory]
@@ -151,6 +161,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
             SessionId = Guid.CreateVersion7(),
             ApiKeyId = Guid.CreateVersion7(),
             InvitationId = Guid.CreateVersion7(),
+            DataSourceId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 

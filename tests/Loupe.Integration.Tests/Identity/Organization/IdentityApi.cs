@@ -15,6 +15,9 @@ public sealed class IdentityApi : IAsyncLifetime
 
     public LoupeApiFactory Factory { get; private set; } = null!;
 
+    /// <summary>The schema owner's connection to this class's database: it sees every organization's rows.</summary>
+    public string OwnerConnection => _database.OwnerConnection;
+
     public IdentityDriver Identity { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
@@ -43,6 +46,22 @@ public sealed class IdentityApi : IAsyncLifetime
     {
         using var response = await creator.Client.PostAsJsonAsync(
             "/api/v1/api-keys", new { name = name ?? $"key {Guid.NewGuid():N}", role }, TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A PostgreSQL data source made from settings (nothing connects to it).</summary>
+    public static async Task<JsonElement> CreateDataSourceAsync(Member admin, string? name = null, string password = "s3cret-pw")
+    {
+        using var response = await admin.Client.PostAsJsonAsync(
+            "/api/v1/datasources",
+            new
+            {
+                name = name ?? $"source {Guid.NewGuid():N}",
+                type = "postgresql",
+                settings = new { host = "db.example.com", port = 5432, database = "sales", username = "reader", password, ssl_mode = "require" },
+            },
+            TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
     }

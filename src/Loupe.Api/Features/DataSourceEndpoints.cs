@@ -1,0 +1,45 @@
+using Loupe.Api.Http;
+using Loupe.Application.Common.Paging;
+using Loupe.Application.DataSources;
+using Loupe.Application.DataSources.Commands.CreateDataSource;
+using Loupe.Application.DataSources.Commands.DeleteDataSource;
+using Loupe.Application.DataSources.Commands.UpdateDataSource;
+using Loupe.Application.DataSources.Queries.GetDataSource;
+using Loupe.Application.DataSources.Queries.ListDataSources;
+using MediatR;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Loupe.Api.Features;
+
+/// <summary>Data sources: the databases an organization queries. Passwords go in, never out.</summary>
+internal sealed class DataSourceEndpoints : IEndpointModule
+{
+    public void MapEndpoints(IEndpointRouteBuilder api)
+    {
+        var dataSources = api.MapGroup("/datasources").WithTags("Data sources");
+
+        dataSources.MapPost(string.Empty, async Task<Created<DataSourceDto>> (CreateDataSourceCommand command, IMediator mediator, CancellationToken ct) =>
+        {
+            var created = await mediator.Send(command, ct);
+            return TypedResults.Created($"/api/v1/datasources/{created.Id}", created);
+        }).WithSummary("Add a data source from a connection string or settings (admin)");
+
+        dataSources.MapGet(string.Empty, async Task<Ok<PagedResult<DataSourceDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new ListDataSourcesQuery(query.Values), ct)))
+            .WithSummary("List the organization's data sources");
+
+        dataSources.MapGet("/{id:guid}", async Task<Ok<DataSourceDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new GetDataSourceQuery(id), ct)))
+            .WithSummary("Get a data source");
+
+        dataSources.MapPatch("/{id:guid}", async Task<Ok<DataSourceDto>> (Guid id, UpdateDataSourceRequest body, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(body.ToCommand(id), ct)))
+            .WithSummary("Change a data source's name, settings, password or limits (admin)");
+
+        dataSources.MapDelete("/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
+        {
+            await mediator.Send(new DeleteDataSourceCommand(id), ct);
+            return TypedResults.NoContent();
+        }).WithSummary("Delete a data source (admin)");
+    }
+}

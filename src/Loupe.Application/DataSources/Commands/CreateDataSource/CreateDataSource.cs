@@ -1,0 +1,81 @@
+using FluentValidation;
+using Loupe.Application.Common.Connectors;
+using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
+using Loupe.Domain.Audit;
+using Loupe.Domain.DataSources;
+using Loupe.Domain.Organizations;
+using MediatR;
+
+namespace Loupe.Application.DataSources.Commands.CreateDataSource;
+
+/// <summary>
+/// Adds a data source from a connection string or from settings (one of the two). The password is
+/// encrypted at once and never answered; a name already used in the organization is a conflict.
+/// </summary>
+[Authorize(MinimumRole = Role.Admin)]
+public sealed record CreateDataSourceCommand(
+    string? Name,
+    string? Type,
+    string? ConnectionString = null,
+    DataSourceSettingsInput? Settings = null,
+    int? QueryTimeoutSeconds = null,
+    int? MaxRows = null) : IRequest<DataSourceDto>
+{
+    /// <summary>Never the connection string or the password.</summary>
+    public override string ToString() => $"CreateDataSourceCommand {{ Name = {Name}, Type = {Type} }}";
+}
+
+internal sealed class CreateDataSourceCommandValidator : AbstractValidator<CreateDataSourceCommand>
+{
+    public CreateDataSourceCommandValidator()
+    {
+        RuleFor(c => c.Name).NotEmpty().MaximumLength(DataSource.NameMaxLength);
+        RuleFor(c => c.Type).Must(type => DataSourceTypes.Parse(type) is not null)
+            .WithMessage($"The type is {DataSourceTypes.Postgresql} or {DataSourceTypes.Sqlite}.");
+        RuleFor(c => c).Must(c => (c.ConnectionString is null) != (c.Settings is null))
+            .WithName("body").WithMessage("Give either a connection_string or settings, not both.");
+    }
+}
+
+internal sealed class CreateDataSourceCommandHandler(
+    ITenantScope tenant,
+    IRepository<DataSource> dataSources,
+    IConnectionStringParser parser,
+    ISecretProtector protector,
+    IAuditTrail audit,
+    IUnitOfWork unitOfWork,
+    TimeProvider clock) : IRequestHandler<CreateDataSourceCommand, DataSourceDto>
+{
+    public async Task<DataSourceDto> Handle(CreateDataSourceCommand request, CancellationToken cancellationToken)
+    {
+        var type = DataSourceTypes.Parse(request.Type)!.Value;
+        var (settings, password) = request.ConnectionString is not null
+            ? ConnectionInput.FromConnectionString(parser, type, request.ConnectionString)
+            : (ConnectionInput.FromSettings(type, request.Settings!), request.Settings!.Password);
+        var organizationId = tenant.OrganizationId ?? throw new ForbiddenException("A data source belongs to an organization.");
+        var dataSource = DataSource.Create(
+            Guid.CreateVersion7(),
+            organizationId,
+            request.Name!,
+            settings,
+            string.IsNullOrEmpty(password) ? null : protector.Protect(password),
+            DataSourceLimits.Default,
+            clock.GetUtcNow(),
+            request.QueryTimeoutSeconds,
+            request.MaxRows);
+        dataSources.Add(dataSource);
+        audit.Record(AuditActions.DataSourceCreated, new AuditTarget("data_source", dataSource.Id));
+        try
+        {
+            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConflictException conflict)
+        {
+            throw new ConflictException($"A data source named '{dataSource.Name}' already exists.", conflict);
+        }
+
+        return DataSourceDto.From(dataSource);
+    }
+}

@@ -1,0 +1,121 @@
+using FluentValidation;
+using Loupe.Application.Common.Connectors;
+using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
+using Loupe.Domain.Audit;
+using Loupe.Domain.DataSources;
+using Loupe.Domain.Organizations;
+using MediatR;
+
+namespace Loupe.Application.DataSources.Commands.UpdateDataSource;
+
+/// <summary>
+/// Changes a data source; fields left out stay as they are. Settings fields left out keep their
+/// value; <c>settings.password</c> replaces the password ("" removes it). A connection string
+/// replaces the settings and the password.
+/// </summary>
+[Authorize(MinimumRole = Role.Admin)]
+public sealed record UpdateDataSourceCommand(
+    Guid Id,
+    string? Name = null,
+    string? ConnectionString = null,
+    DataSourceSettingsInput? Settings = null,
+    int? QueryTimeoutSeconds = null,
+    int? MaxRows = null) : IRequest<DataSourceDto>
+{
+    /// <summary>Never the connection string or the password.</summary>
+    public override string ToString() => $"UpdateDataSourceCommand {{ Id = {Id}, Name = {Name} }}";
+}
+
+/// <summary>The body of PATCH /datasources/{id}.</summary>
+public sealed record UpdateDataSourceRequest(
+    string? Name = null,
+    string? ConnectionString = null,
+    DataSourceSettingsInput? Settings = null,
+    int? QueryTimeoutSeconds = null,
+    int? MaxRows = null)
+{
+    public UpdateDataSourceCommand ToCommand(Guid id) => new(id, Name, ConnectionString, Settings, QueryTimeoutSeconds, MaxRows);
+
+    /// <summary>Never the connection string or the password.</summary>
+    public override string ToString() => $"UpdateDataSourceRequest {{ Name = {Name} }}";
+}
+
+internal sealed class UpdateDataSourceCommandValidator : AbstractValidator<UpdateDataSourceCommand>
+{
+    public UpdateDataSourceCommandValidator()
+    {
+        RuleFor(c => c.Name).NotEmpty().MaximumLength(DataSource.NameMaxLength).When(c => c.Name is not null);
+        RuleFor(c => c).Must(c => c.ConnectionString is null || c.Settings is null)
+            .WithName("body").WithMessage("Give either a connection_string or settings, not both.");
+        RuleFor(c => c)
+            .Must(c => c.Name is not null || c.ConnectionString is not null || c.Settings is not null || c.QueryTimeoutSeconds is not null || c.MaxRows is not null)
+            .WithName("body").WithMessage("Give a name, connection_string, settings, query_timeout_seconds or max_rows to change.");
+    }
+}
+
+internal sealed class UpdateDataSourceCommandHandler(
+    IRepository<DataSource> dataSources,
+    IConnectionStringParser parser,
+    ISecretProtector protector,
+    IAuditTrail audit,
+    IUnitOfWork unitOfWork,
+    TimeProvider clock) : IRequestHandler<UpdateDataSourceCommand, DataSourceDto>
+{
+    public async Task<DataSourceDto> Handle(UpdateDataSourceCommand request, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var dataSource = await dataSources.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException("Data source", request.Id);
+        if (request.Name is not null)
+        {
+            dataSource.Rename(request.Name, now);
+        }
+
+        if (request.ConnectionString is not null)
+        {
+            var (settings, password) = ConnectionInput.FromConnectionString(parser, dataSource.Type, request.ConnectionString);
+            dataSource.ChangeSettings(settings, now);
+            ChangePassword(dataSource, password, now);
+        }
+        else if (request.Settings is not null)
+        {
+            dataSource.ChangeSettings(ConnectionInput.FromSettings(dataSource.Type, request.Settings, dataSource.Settings), now);
+            if (request.Settings.Password is not null)
+            {
+                ChangePassword(dataSource, request.Settings.Password, now);
+            }
+        }
+
+        if (request.QueryTimeoutSeconds is not null || request.MaxRows is not null)
+        {
+            dataSource.ChangeLimits(
+                request.QueryTimeoutSeconds ?? dataSource.QueryTimeoutSeconds, request.MaxRows ?? dataSource.MaxRows, DataSourceLimits.Default, now);
+        }
+
+        audit.Record(AuditActions.DataSourceUpdated, new AuditTarget("data_source", dataSource.Id));
+        try
+        {
+            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConflictException conflict) when (conflict.InnerException is not null && request.Name is not null)
+        {
+            throw new ConflictException($"A data source named '{dataSource.Name}' already exists.", conflict);
+        }
+
+        return DataSourceDto.From(dataSource);
+    }
+
+    private void ChangePassword(DataSource dataSource, string? password, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(password))
+        {
+            dataSource.ClearPassword(now);
+        }
+        else
+        {
+            dataSource.ReplacePassword(protector.Protect(password), now);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
+using Loupe.Domain.DataSources;
+using MediatR;
+
+namespace Loupe.Application.DataSources.Queries.GetDataSource;
+
+[Authorize]
+public sealed record GetDataSourceQuery(Guid Id) : IRequest<DataSourceDto>;
+
+internal sealed class GetDataSourceQueryHandler(IReadStore store, IQueryExecutor executor)
+    : IRequestHandler<GetDataSourceQuery, DataSourceDto>
+{
+    public async Task<DataSourceDto> Handle(GetDataSourceQuery request, CancellationToken cancellationToken)
+    {
+        var dataSource = await executor.FirstOrDefaultAsync(store.Query<DataSource>().Where(d => d.Id == request.Id), cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException("Data source", request.Id);
+        return DataSourceDto.From(dataSource);
+    }
+}

@@ -1,0 +1,225 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Loupe.Integration.Tests.Identity.Organization;
+using Loupe.Integration.Tests.Support;
+using Npgsql;
+
+namespace Loupe.Integration.Tests.DataSources;
+
+/// <summary>/api/v1/datasources: admins write, everyone reads; the password goes in and never comes out.</summary>
+public sealed class DataSourceApiTests(IdentityApi api) : IClassFixture<IdentityApi>
+{
+    private const string Url = "/api/v1/datasources";
+    private readonly IdentityApi _api = api;
+    private readonly IdentityDriver _identity = api.Identity;
+
+    [Fact]
+    public async Task Create_FromSettings_AnswersTheDataSourceWithoutItsPassword()
+    {
+        var admin = await _identity.RegisterAsync();
+
+        var created = await IdentityApi.CreateDataSourceAsync(admin, "Sales DB", "pw-from-settings-123");
+
+        created.GetProperty("name").GetString().ShouldBe("Sales DB");
+        created.GetProperty("type").GetString().ShouldBe("postgresql");
+        created.GetProperty("has_password").GetBoolean().ShouldBeTrue();
+        var settings = created.GetProperty("settings");
+        settings.GetProperty("host").GetString().ShouldBe("db.example.com");
+        settings.GetProperty("port").GetInt32().ShouldBe(5432);
+        settings.GetProperty("database").GetString().ShouldBe("sales");
+        settings.GetProperty("username").GetString().ShouldBe("reader");
+        settings.GetProperty("ssl_mode").GetString().ShouldBe("require");
+        settings.TryGetProperty("password", out _).ShouldBeFalse();
+        created.GetProperty("query_timeout_seconds").GetInt32().ShouldBe(300);
+        created.GetProperty("max_rows").GetInt32().ShouldBe(100_000);
+        created.GetRawText().ShouldNotContain("pw-from-settings-123");
+    }
+
+    [Fact]
+    public async Task Create_FromAConnectionString_ThenGetAndList_NeverShowThePassword()
+    {
+        var admin = await _identity.RegisterAsync();
+        var viewer = await _identity.AddMemberAsync(admin, "viewer");
+
+        using var response = await admin.Client.PostAsJsonAsync(
+            Url,
+            new { name = "Warehouse", type = "postgresql", connection_string = "postgresql://bi:uri-pw-456@warehouse.internal:6543/dw?sslmode=verify-full", query_timeout_seconds = 60, max_rows = 1000 },
+            TestContext.Current.CancellationToken);
+
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, text);
+        var created = JsonDocument.Parse(text).RootElement;
+        var id = created.GetProperty("id").GetGuid();
+        response.Headers.Location!.ToString().ShouldEndWith($"{Url}/{id}");
+        created.GetProperty("settings").GetProperty("host").GetString().ShouldBe("warehouse.internal");
+        created.GetProperty("settings").GetProperty("port").GetInt32().ShouldBe(6543);
+        created.GetProperty("settings").GetProperty("ssl_mode").GetString().ShouldBe("verify-full");
+        created.GetProperty("query_timeout_seconds").GetInt32().ShouldBe(60);
+        created.GetProperty("max_rows").GetInt32().ShouldBe(1000);
+        text.ShouldNotContain("uri-pw-456");
+        text.ShouldNotContain("connection_string");
+
+        var one = await IdentityApi.GetOkAsync(viewer.Client, $"{Url}/{id}");
+        one.GetProperty("name").GetString().ShouldBe("Warehouse");
+        one.GetProperty("has_password").GetBoolean().ShouldBeTrue();
+        one.GetRawText().ShouldNotContain("uri-pw-456");
+
+        var rows = await IdentityApi.GetRowsAsync(viewer.Client, $"{Url}?q=wareh");
+        rows.ShouldHaveSingleItem().GetProperty("id").GetGuid().ShouldBe(id);
+        rows.Single().GetRawText().ShouldNotContain("uri-pw-456");
+        (await IdentityApi.GetRowsAsync(viewer.Client, $"{Url}?q=nothing-like-it")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Patch_ChangesNameSettingsPasswordAndLimits_AndDeleteRemovesIt()
+    {
+        var admin = await _identity.RegisterAsync();
+        var id = (await IdentityApi.CreateDataSourceAsync(admin, "Before")).GetProperty("id").GetGuid();
+
+        using var patch = await admin.Client.PatchAsJsonAsync(
+            $"{Url}/{id}",
+            new { name = "After", settings = new { host = "db2.example.com", password = "" }, query_timeout_seconds = 30, max_rows = 10 },
+            TestContext.Current.CancellationToken);
+
+        var text = await patch.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        patch.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        var changed = JsonDocument.Parse(text).RootElement;
+        changed.GetProperty("name").GetString().ShouldBe("After");
+        changed.GetProperty("settings").GetProperty("host").GetString().ShouldBe("db2.example.com");
+        changed.GetProperty("settings").GetProperty("database").GetString().ShouldBe("sales");
+        changed.GetProperty("has_password").GetBoolean().ShouldBeFalse();
+        changed.GetProperty("query_timeout_seconds").GetInt32().ShouldBe(30);
+        changed.GetProperty("max_rows").GetInt32().ShouldBe(10);
+
+        using var delete = await admin.Client.DeleteAsync($"{Url}/{id}", TestContext.Current.CancellationToken);
+        delete.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        using var gone = await admin.Client.GetAsync($"{Url}/{id}", TestContext.Current.CancellationToken);
+        await gone.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+
+        var actions = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100"))
+            .Select(e => e.GetProperty("action").GetString()).ToList();
+        actions.ShouldContain("datasource.created");
+        actions.ShouldContain("datasource.updated");
+        actions.ShouldContain("datasource.deleted");
+    }
+
+    public static TheoryData<string, string> BadBodies() => new()
+    {
+        { """{"name":"x","type":"postgresql","settings":{"host":"bad host!","port":5432,"database":"d","username":"u"}}""", "settings.host" },
+        { """{"name":"x","type":"postgresql","settings":{"host":"h","port":70000,"database":"d","username":"u"}}""", "settings.port" },
+        { """{"name":"x","type":"postgresql","settings":{"host":"h","database":"d","username":"u","ssl_mode":"sometimes"}}""", "settings.ssl_mode" },
+        { """{"name":"x","type":"postgresql","connection_string":"Host=h;Database=d;Username=u;Include Error Detail=true"}""", "connection_string" },
+        { """{"name":"x","type":"postgresql","connection_string":"Host=h;Database=d;Username=u;Options=-c default_transaction_read_only=off"}""", "connection_string" },
+        { """{"name":"x","type":"oracle","settings":{"host":"h","database":"d","username":"u"}}""", "type" },
+        { """{"name":"","type":"postgresql","settings":{"host":"h","database":"d","username":"u"}}""", "name" },
+        { """{"name":"x","type":"postgresql","settings":{"host":"h","database":"d","username":"u"},"max_rows":0}""", "max_rows" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public async Task Create_WithABrokenField_IsAValidationProblemNamingIt(string body, string field)
+    {
+        var admin = await _identity.RegisterAsync();
+
+        using var response = await admin.Client.PostAsync(Url, new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue(problem.GetRawText());
+        (await IdentityApi.GetRowsAsync(admin.Client, Url)).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("editor")]
+    [InlineData("viewer")]
+    public async Task NonAdmins_CannotWrite(string role)
+    {
+        var admin = await _identity.RegisterAsync();
+        var member = await _identity.AddMemberAsync(admin, role);
+        var id = (await IdentityApi.CreateDataSourceAsync(admin)).GetProperty("id").GetGuid();
+
+        using var create = await member.Client.PostAsJsonAsync(
+            Url, new { name = "mine", type = "postgresql", settings = new { host = "h", database = "d", username = "u" } }, TestContext.Current.CancellationToken);
+        using var patch = await member.Client.PatchAsJsonAsync($"{Url}/{id}", new { name = "renamed" }, TestContext.Current.CancellationToken);
+        using var delete = await member.Client.DeleteAsync($"{Url}/{id}", TestContext.Current.CancellationToken);
+
+        await create.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await patch.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await delete.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        (await IdentityApi.GetRowsAsync(member.Client, Url)).ShouldHaveSingleItem().GetProperty("id").GetGuid().ShouldBe(id);
+    }
+
+    [Fact]
+    public async Task AnotherOrganizationsDataSource_IsNotFound()
+    {
+        var owner = await _identity.RegisterAsync();
+        var stranger = await _identity.RegisterAsync();
+        var id = (await IdentityApi.CreateDataSourceAsync(owner)).GetProperty("id").GetGuid();
+
+        using var get = await stranger.Client.GetAsync($"{Url}/{id}", TestContext.Current.CancellationToken);
+        using var delete = await stranger.Client.DeleteAsync($"{Url}/{id}", TestContext.Current.CancellationToken);
+
+        await get.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await delete.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        (await IdentityApi.GetRowsAsync(stranger.Client, Url)).ShouldBeEmpty();
+        (await IdentityApi.GetRowsAsync(owner.Client, Url)).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task ADuplicateName_IsAConflict()
+    {
+        var admin = await _identity.RegisterAsync();
+        await IdentityApi.CreateDataSourceAsync(admin, "Twice");
+        var other = (await IdentityApi.CreateDataSourceAsync(admin, "Once")).GetProperty("id").GetGuid();
+
+        using var create = await admin.Client.PostAsJsonAsync(
+            Url, new { name = "Twice", type = "postgresql", settings = new { host = "h", database = "d", username = "u" } }, TestContext.Current.CancellationToken);
+        using var rename = await admin.Client.PatchAsJsonAsync($"{Url}/{other}", new { name = "Twice" }, TestContext.Current.CancellationToken);
+
+        await create.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await rename.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task TheDatabase_NeverHoldsThePasswordInClear()
+    {
+        const string password = "clear-text-canary-7f3a9b";
+        var admin = await _identity.RegisterAsync();
+        var id = (await IdentityApi.CreateDataSourceAsync(admin, "Canary", password)).GetProperty("id").GetGuid();
+
+        await using var connection = new NpgsqlConnection(_api.OwnerConnection);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT row_to_json(d)::text, encode(password_cipher, 'escape'), password_key_id FROM data_sources d WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        (await reader.ReadAsync(TestContext.Current.CancellationToken)).ShouldBeTrue();
+
+        reader.GetString(0).ShouldNotContain(password);
+        reader.GetString(1).ShouldNotContain(password);
+        reader.GetString(2).ShouldBe(LoupeApiFactory.TestSecretsKeyId);
+    }
+
+    [Fact]
+    public async Task ThePassword_NeverAppearsInTheLogs()
+    {
+        const string password = "log-canary-password-51c2";
+        var admin = await _identity.RegisterAsync();
+        var id = (await IdentityApi.CreateDataSourceAsync(admin, "Logged", password)).GetProperty("id").GetGuid();
+        using var bad = await admin.Client.PostAsJsonAsync(
+            Url,
+            new { name = "Bad", type = "postgresql", connection_string = $"postgresql://u:{password}@h/d?sslmode=sometimes" },
+            TestContext.Current.CancellationToken);
+        using var patch = await admin.Client.PatchAsJsonAsync(
+            $"{Url}/{id}", new { connection_string = $"Host=h;Database=d;Username=u;Password={password}2" }, TestContext.Current.CancellationToken);
+        patch.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var lines = _api.Factory.Logs.Lines;
+        lines.ShouldNotBeEmpty();
+        foreach (var line in lines)
+        {
+            var all = $"{line.Message} {line.Exception} {string.Join(' ', line.Scope.Select(pair => $"{pair.Key}={pair.Value}"))}";
+            all.ShouldNotContain(password);
+        }
+    }
+}
