@@ -76,14 +76,20 @@ public sealed class SecretProtectionServicesTests
     }
 
     [Fact]
-    public void KeysFromSecretFiles_AreRead()
+    public void KeysFromSecretFiles_AreRead_AndTheRawFileVariableIsNotTakenForAKey()
     {
         var file = Path.GetTempFileName();
         try
         {
             File.WriteAllText(file, Key + "\n");
             var configuration = new ConfigurationBuilder()
-                .AddInMemoryCollection(new Dictionary<string, string?> { ["Secrets:ActiveKeyId"] = "filed" })
+                .AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Secrets:ActiveKeyId"] = "filed",
+
+                    // What the environment-variable provider itself makes of Secrets__Keys__filed_FILE.
+                    ["Secrets:Keys:filed_FILE"] = file,
+                })
                 .AddSecretFiles(new Dictionary<string, string> { ["Secrets__Keys__filed_FILE"] = file })
                 .Build();
             var services = new ServiceCollection();

@@ -16,7 +16,17 @@ public static class SecretProtectionServices
     {
         services.AddSingleton<DevelopmentSecretKey>();
         services.AddOptions<SecretProtectionOptions>()
-            .Configure(options => configuration.GetSection(SecretProtectionOptions.Section).Bind(options))
+            .Configure(options =>
+            {
+                configuration.GetSection(SecretProtectionOptions.Section).Bind(options);
+
+                // Secrets__Keys__{id}_FILE also reaches configuration as the raw variable (a path) next
+                // to the key the secret-files provider read from it; only the key itself is a key.
+                foreach (var fileReference in options.Keys.Keys.Where(k => k.EndsWith("_FILE", StringComparison.Ordinal)).ToList())
+                {
+                    options.Keys.Remove(fileReference);
+                }
+            })
             .PostConfigure<IHostEnvironment, DevelopmentSecretKey>((options, environment, developmentKey) =>
             {
                 if (string.IsNullOrWhiteSpace(options.ActiveKeyId) && environment.IsDevelopment())
