@@ -2,6 +2,7 @@ using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Infrastructure.Audit;
+using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Connectors.ConnectionStrings;
 using Loupe.Infrastructure.Connectors.Postgres;
 using Loupe.Infrastructure.Health;
@@ -34,8 +35,7 @@ public static class DependencyInjection
                 options.ConnectionString = configuration.GetConnectionString("Loupe") ?? string.Empty;
                 options.OwnerConnectionString = configuration.GetConnectionString("LoupeOwner");
             })
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+            .ValidateProblems(options => options.Problems());
 
         services.AddSingleton(provider =>
         {
@@ -75,13 +75,4 @@ public static class DependencyInjection
         return services;
     }
 
-    /// <summary>Names every broken key at once, so one failed start tells the operator everything.</summary>
-    private sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
-        {
-            var problems = options.Problems().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Loupe.Infrastructure.Configuration;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -29,8 +30,7 @@ internal static class ForwardedHeadersSetup
     {
         services.AddOptions<ProxyOptions>()
             .Configure(options => configuration.GetSection(ProxyOptions.Section).Bind(options))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+            .ValidateProblems(options => options.Problems());
         services.AddOptions<ForwardedHeadersOptions>()
             .Configure<IOptions<ProxyOptions>>((forwarded, proxies) =>
             {
@@ -64,12 +64,4 @@ internal static class ForwardedHeadersSetup
 #pragma warning restore ASPDEPR005
     }
 
-    private sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, ProxyOptions options)
-        {
-            var problems = options.Problems().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Loupe.Api.Problems;
+using Loupe.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -19,8 +20,7 @@ internal static class RateLimitSetup
     {
         services.AddOptions<RateLimitOptions>()
             .Configure(options => configuration.GetSection(RateLimitOptions.Section).Bind(options))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+            .ValidateProblems(options => options.Problems());
         services.AddSingleton<RateLimitRejections>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>()
@@ -65,12 +65,4 @@ internal static class RateLimitSetup
         }).ConfigureAwait(false);
     }
 
-    private sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
-        {
-            var problems = options.Problems().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using Loupe.Application.Common.Security;
+using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Security.Instance;
 using Loupe.Infrastructure.Security.Limits;
 using Loupe.Infrastructure.Security.Mail;
@@ -45,8 +46,7 @@ public static class SecurityServices
                 options.PublicUrl = configuration["App:PublicUrl"] ?? options.PublicUrl;
                 options.MaxUsersPerOrganization = configuration.GetValue("Quotas:MaxUsersPerOrganization", options.MaxUsersPerOrganization);
             })
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<InstanceOptions>>(new ProblemsValidator<InstanceOptions>(options => options.Problems()));
+            .ValidateProblems(options => options.Problems());
         services.AddSingleton<IInstanceSettings, InstanceSettings>();
 
         return services;
@@ -61,18 +61,7 @@ public static class SecurityServices
     {
         services.AddOptions<TOptions>()
             .Configure(options => configuration.GetSection(section).Bind(options))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TOptions>>(new ProblemsValidator<TOptions>(problems));
+            .ValidateProblems(problems);
     }
 
-    /// <summary>Names every broken key at once, so one failed start tells the operator everything.</summary>
-    private sealed class ProblemsValidator<TOptions>(Func<TOptions, IEnumerable<string>> problems) : IValidateOptions<TOptions>
-        where TOptions : class
-    {
-        public ValidateOptionsResult Validate(string? name, TOptions options)
-        {
-            var found = problems(options).ToList();
-            return found.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(found);
-        }
-    }
 }

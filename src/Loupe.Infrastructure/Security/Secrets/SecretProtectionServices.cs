@@ -1,8 +1,8 @@
 using Loupe.Application.Common.Security;
+using Loupe.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Loupe.Infrastructure.Security.Secrets;
 
@@ -35,19 +35,10 @@ public static class SecretProtectionServices
                     options.Keys[DevelopmentSecretKey.KeyId] = developmentKey.Value;
                 }
             })
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SecretProtectionOptions>, SecretProtectionOptionsValidator>();
+            .ValidateProblems<SecretProtectionOptions, IHostEnvironment>((options, environment) =>
+                options.Problems(keyMayBeGenerated: environment.IsDevelopment()));
         services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
         return services;
     }
 
-    /// <summary>Names every broken key at once.</summary>
-    private sealed class SecretProtectionOptionsValidator(IHostEnvironment environment) : IValidateOptions<SecretProtectionOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, SecretProtectionOptions options)
-        {
-            var problems = options.Problems(keyMayBeGenerated: environment.IsDevelopment()).ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
-    }
 }

@@ -1,8 +1,8 @@
 using Loupe.Application.Common.Security;
+using Loupe.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Loupe.Infrastructure.Security.Tokens;
 
@@ -21,19 +21,10 @@ public static class AccessTokenServices
                     options.SigningKey = developmentKey.Value;
                 }
             })
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+            .ValidateProblems<AuthOptions, IHostEnvironment>((options, environment) =>
+                options.Problems(keyMayBeGenerated: environment.IsDevelopment()));
         services.AddSingleton<IAccessTokenIssuer, JwtAccessTokenIssuer>();
         return services;
     }
 
-    /// <summary>Names every broken key at once.</summary>
-    private sealed class AuthOptionsValidator(IHostEnvironment environment) : IValidateOptions<AuthOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, AuthOptions options)
-        {
-            var problems = options.Problems(keyMayBeGenerated: environment.IsDevelopment()).ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
-    }
 }
