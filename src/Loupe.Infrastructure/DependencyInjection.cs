@@ -1,10 +1,8 @@
-using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Infrastructure.Audit;
 using Loupe.Infrastructure.Configuration;
-using Loupe.Infrastructure.Connectors.ConnectionStrings;
-using Loupe.Infrastructure.Connectors.Postgres;
+using Loupe.Infrastructure.Connectors;
 using Loupe.Infrastructure.Health;
 using Loupe.Infrastructure.Persistence;
 using Loupe.Infrastructure.Persistence.Migrations;
@@ -65,8 +63,7 @@ public static class DependencyInjection
 
         services.AddSecurityServices(configuration);
         services.AddSecretProtection(configuration);
-        services.AddPostgresConnector();
-        services.AddSingleton<IConnectionStringParser, ConnectionStringParser>();
+        services.AddConnectors(configuration);
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, [ReadinessTag])

@@ -9,9 +9,9 @@ namespace Loupe.Application.DataSources;
 internal static class ConnectionInput
 {
     public static (ConnectionSettings Settings, string? Password) FromConnectionString(
-        IConnectionStringParser parser, DataSourceType type, string connectionString)
+        IDataSourceConnectors connectors, DataSourceType type, string connectionString)
     {
-        var parsed = parser.Parse(type, connectionString);
+        var parsed = connectors.ConnectorFor(type).Parse(connectionString);
         if (parsed.Errors.Count > 0 || parsed.Settings is null)
         {
             throw Invalid(parsed.Errors);

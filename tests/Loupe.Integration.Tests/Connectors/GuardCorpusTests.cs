@@ -1,8 +1,10 @@
 using System.Globalization;
 using Loupe.Application.Common.Connectors;
 using Loupe.Domain.Tests.Queries.Safety;
+using Loupe.Infrastructure.Connectors;
 using Loupe.Infrastructure.Connectors.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Loupe.Integration.Tests.Connectors;
 
@@ -15,7 +17,7 @@ public sealed class GuardCorpusTests(VictimDatabase database) : IClassFixture<Vi
 {
     private static readonly TimeSpan CorpusTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly PostgresQueryConnector _connector = new(NullLogger<PostgresQueryConnector>.Instance);
+    private readonly PostgresConnector _connector = new(NullLogger<PostgresConnector>.Instance, Options.Create(new DataSourceOptions()));
 
     public ValueTask DisposeAsync() => _connector.DisposeAsync();
 
@@ -94,7 +96,7 @@ public sealed class GuardCorpusTests(VictimDatabase database) : IClassFixture<Vi
     public async Task SelfContainedBenignText_RunsThroughTheGuard(string sql, object firstValue)
     {
         var result = await _connector.ExecuteAsync(
-            new QueryRequest(database.SuperuserConnection, sql, [], CorpusTimeout, 100, 1_000_000), TestContext.Current.CancellationToken);
+            database.Target, new QueryRequest(sql, [], CorpusTimeout, 100, 1_000_000), TestContext.Current.CancellationToken);
 
         result.Rows.ShouldNotBeEmpty();
         result.Rows[0][0].ShouldBe(firstValue);
@@ -104,7 +106,7 @@ public sealed class GuardCorpusTests(VictimDatabase database) : IClassFixture<Vi
     {
         try
         {
-            var result = await _connector.ExecuteAsync(new QueryRequest(database.SuperuserConnection, sql, [], CorpusTimeout, 100, 1_000_000), ct);
+            var result = await _connector.ExecuteAsync(database.Target, new QueryRequest(sql, [], CorpusTimeout, 100, 1_000_000), ct);
             return string.Create(CultureInfo.InvariantCulture, $"ok ({result.RowCount} rows)");
         }
         catch (QueryExecutionException exception)

@@ -1,7 +1,11 @@
 using Loupe.Application.Common.Connectors;
+using Loupe.Domain.DataSources;
+using Loupe.Infrastructure.Connectors;
 using Loupe.Infrastructure.Connectors.Postgres;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Loupe.Integration.Tests.Connectors;
@@ -9,9 +13,18 @@ namespace Loupe.Integration.Tests.Connectors;
 /// <summary>The execution guard's limits and refusals, against a real PostgreSQL, connected as superuser.</summary>
 public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClassFixture<VictimDatabase>, IAsyncDisposable
 {
-    private readonly PostgresQueryConnector _connector = new(NullLogger<PostgresQueryConnector>.Instance);
+    private readonly PostgresConnector _connector = new(NullLogger<PostgresConnector>.Instance, Options.Create(new DataSourceOptions()));
+    private readonly List<NpgsqlDataSource> _pools = [];
 
-    public ValueTask DisposeAsync() => _connector.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var pool in _pools)
+        {
+            await pool.DisposeAsync();
+        }
+
+        await _connector.DisposeAsync();
+    }
 
     [Fact]
     public async Task RowLimit_WhenMoreRowsExist_ReturnsLimitAndFlagsTruncation()
@@ -167,8 +180,8 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cancellation.CancelAfter(TimeSpan.FromMilliseconds(700));
 
-        await Should.ThrowAsync<OperationCanceledException>(() => _connector.ExecuteAsync(
-            Request("select pg_sleep(30)", TimeSpan.FromSeconds(60), connectionString: connectionString), cancellation.Token));
+        await Should.ThrowAsync<OperationCanceledException>(() => RunOnAsync(
+            connectionString, Request("select pg_sleep(30)", TimeSpan.FromSeconds(60)), cancellation.Token));
 
         (await database.ScalarAsync<long>(
             $"select count(*) from pg_stat_activity where application_name = '{applicationName}' and state <> 'idle'", ct)).ShouldBe(0);
@@ -183,13 +196,14 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
 
         var syntax = await RunFailingAsync("selec 1");
         var authentication = await Should.ThrowAsync<QueryExecutionException>(() => _connector.ExecuteAsync(
-            Request("select 1", TimeSpan.FromSeconds(5), connectionString: wrong), TestContext.Current.CancellationToken));
-        var malformed = await Should.ThrowAsync<QueryExecutionException>(() => _connector.ExecuteAsync(
-            Request("select 1", TimeSpan.FromSeconds(5), connectionString: $"Password={password};Nonsense Key=1"), TestContext.Current.CancellationToken));
+            Target(wrong), Request("select 1", TimeSpan.FromSeconds(5)), TestContext.Current.CancellationToken));
+        var unreachable = await Should.ThrowAsync<QueryExecutionException>(() => _connector.TestAsync(
+            Target(new NpgsqlConnectionStringBuilder(database.SuperuserConnection) { Port = 1 }.ConnectionString), TestContext.Current.CancellationToken));
 
         syntax.Code.ShouldBe("42601");
         authentication.Code.ShouldBe("28P01");
-        foreach (var error in new[] { syntax, authentication, malformed })
+        unreachable.Message.ShouldContain("could not be reached");
+        foreach (var error in new[] { syntax, authentication, unreachable })
         {
             error.Message.ShouldNotContain(password);
             error.ToString().ShouldNotContain(password);
@@ -204,18 +218,18 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
         // One connection in the pool, so the next open gets the very session the guard used.
         var connectionString = new NpgsqlConnectionStringBuilder(database.SuperuserConnection) { MaxPoolSize = 1 }.ConnectionString;
 
-        var result = await _connector.ExecuteAsync(
+        var result = await RunOnAsync(
+            connectionString,
             Request(
                 "select set_config('statement_timeout', '4321', false) as timeout, set_config('search_path', 'evil', false) as path, pg_advisory_lock(424242)::text as locked",
-                TimeSpan.FromSeconds(3),
-                connectionString: connectionString),
+                TimeSpan.FromSeconds(3)),
             ct);
         result.Rows.ShouldHaveSingleItem()[0].ShouldBe("4321ms");
 
         // The session advisory lock survives a rollback; the guard resets the session before pooling it.
         (await database.ScalarAsync<long>("select count(*) from pg_locks where locktype = 'advisory' and objid = 424242", ct)).ShouldBe(0);
 
-        var dataSource = _connector.DataSourceFor(connectionString);
+        var dataSource = Pool(connectionString);
         new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize.ShouldBe(1);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         (await ShowAsync(connection, "statement_timeout", ct)).ShouldBe("0");
@@ -226,14 +240,75 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
     }
 
     [Fact]
-    public void Pool_IsBoundedToTenUnlessTheConnectionStringSaysLess()
+    public void Pool_IsBoundedByTheConfiguredSize_EvenWhenTheConnectionStringAsksForMore()
     {
         var unbounded = new NpgsqlConnectionStringBuilder(database.SuperuserConnection) { MaxPoolSize = 500 }.ConnectionString;
         var small = new NpgsqlConnectionStringBuilder(database.SuperuserConnection) { MaxPoolSize = 3 }.ConnectionString;
 
-        new NpgsqlConnectionStringBuilder(_connector.DataSourceFor(unbounded).ConnectionString).MaxPoolSize.ShouldBe(10);
-        new NpgsqlConnectionStringBuilder(_connector.DataSourceFor(small).ConnectionString).MaxPoolSize.ShouldBe(3);
-        _connector.DataSourceFor(small).ShouldBeSameAs(_connector.DataSourceFor(small));
+        new NpgsqlConnectionStringBuilder(Pool(unbounded).ConnectionString).MaxPoolSize.ShouldBe(10);
+        new NpgsqlConnectionStringBuilder(Pool(small).ConnectionString).MaxPoolSize.ShouldBe(3);
+        new NpgsqlConnectionStringBuilder(_connector.PoolFor(database.Target).ConnectionString).MaxPoolSize.ShouldBe(10);
+    }
+
+    [Fact]
+    public async Task Pool_IsOnePerDataSource_RebuiltWhenItsSettingsChange_AndDisposedWhenForgotten()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var id = Guid.CreateVersion7();
+        var first = Target(database.SuperuserConnection, id);
+
+        var pool = _connector.PoolFor(first);
+        _connector.PoolFor(first with { }).ShouldBeSameAs(pool);
+        (await _connector.ExecuteAsync(first, Request("select 1"), ct)).RowCount.ShouldBe(1);
+
+        var changed = first with { Settings = ConnectionSettings.Postgresql(first.Settings.Host, first.Settings.Port!.Value, "postgres", first.Settings.Username) };
+        var rebuilt = _connector.PoolFor(changed);
+        rebuilt.ShouldNotBeSameAs(pool);
+        await Should.ThrowAsync<ObjectDisposedException>(async () => await pool.OpenConnectionAsync(ct));
+        (await _connector.ExecuteAsync(changed, Request("select current_database()"), ct)).Rows.ShouldHaveSingleItem()[0].ShouldBe("postgres");
+
+        var other = _connector.PoolFor(database.Target);
+        await _connector.ForgetAsync(id);
+        await Should.ThrowAsync<ObjectDisposedException>(async () => await rebuilt.OpenConnectionAsync(ct));
+        await using var stillOpen = await other.OpenConnectionAsync(ct);
+        _connector.PoolFor(changed).ShouldNotBeSameAs(rebuilt);
+    }
+
+    [Fact]
+    public async Task Test_AnswersTheServerVersionAndLatency()
+    {
+        var check = await _connector.TestAsync(database.Target, TestContext.Current.CancellationToken);
+
+        check.ServerVersion.ShouldStartWith("PostgreSQL 1");
+        check.Latency.ShouldBeGreaterThan(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task Schema_ListsTablesViewsAndColumnsWithTypes_OutsideSystemSchemas()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await database.ExecuteAsync(
+            """
+            CREATE SCHEMA IF NOT EXISTS shop;
+            CREATE TABLE IF NOT EXISTS shop.items (id bigint PRIMARY KEY, label varchar(40), price numeric(10,2) NOT NULL, dropped int);
+            ALTER TABLE shop.items DROP COLUMN IF EXISTS dropped;
+            CREATE OR REPLACE VIEW shop.cheap AS SELECT id, label FROM shop.items WHERE price < 10;
+            """,
+            ct);
+
+        var schema = await _connector.ReadSchemaAsync(database.Target, ct);
+
+        schema.Schemas.Select(s => s.Name).ShouldNotContain("pg_catalog");
+        schema.Schemas.Select(s => s.Name).ShouldNotContain("information_schema");
+        var shop = schema.Schemas.Single(s => s.Name == "shop");
+        shop.Tables.Select(t => (t.Name, t.Kind)).ShouldBe([("cheap", "view"), ("items", "table")]);
+        shop.Tables[1].Columns.ShouldBe(
+        [
+            new ColumnInfo("id", "bigint", false),
+            new ColumnInfo("label", "character varying(40)", true),
+            new ColumnInfo("price", "numeric(10,2)", false),
+        ]);
+        schema.Schemas.Single(s => s.Name == "public").Tables.Select(t => t.Name).ShouldContain("victim");
     }
 
     [Fact]
@@ -241,11 +316,9 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
     {
         var connectionString = new NpgsqlConnectionStringBuilder(database.SuperuserConnection) { MaxPoolSize = 1 }.ConnectionString;
 
-        var error = await Should.ThrowAsync<QueryExecutionException>(() => _connector.ExecuteAsync(
-            Request("select pg_terminate_backend(pg_backend_pid())", TimeSpan.FromSeconds(3), connectionString: connectionString),
-            TestContext.Current.CancellationToken));
-        var next = await _connector.ExecuteAsync(
-            Request("select 42", TimeSpan.FromSeconds(3), connectionString: connectionString), TestContext.Current.CancellationToken);
+        var error = await Should.ThrowAsync<QueryExecutionException>(() => RunOnAsync(
+            connectionString, Request("select pg_terminate_backend(pg_backend_pid())", TimeSpan.FromSeconds(3)), TestContext.Current.CancellationToken));
+        var next = await RunOnAsync(connectionString, Request("select 42", TimeSpan.FromSeconds(3)), TestContext.Current.CancellationToken);
 
         error.Code.ShouldNotBeNullOrEmpty();
         next.Rows.ShouldHaveSingleItem()[0].ShouldBe(42);
@@ -264,15 +337,18 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
     }
 
     [Fact]
-    public async Task AddPostgresConnector_RegistersOneGuardedConnector()
+    public async Task AddConnectors_RegistersOneConnectorPerType_AsSingletons()
     {
-        var services = new ServiceCollection().AddLogging().AddPostgresConnector();
+        var configuration = new ConfigurationBuilder().Build();
+        var services = new ServiceCollection().AddLogging().AddConnectors(configuration);
         await using var provider = services.BuildServiceProvider();
 
-        var connector = provider.GetRequiredService<IQueryConnector>();
-        var result = await connector.ExecuteAsync(Request("select 'ok'"), TestContext.Current.CancellationToken);
+        var connectors = provider.GetRequiredService<IDataSourceConnectors>();
+        var connector = connectors.ConnectorFor(DataSourceType.Postgresql);
+        var result = await connector.ExecuteAsync(database.Target, Request("select 'ok'"), TestContext.Current.CancellationToken);
 
-        connector.ShouldBeSameAs(provider.GetRequiredService<IQueryConnector>());
+        connector.ShouldBeSameAs(provider.GetRequiredService<IDataSourceConnectors>().ConnectorFor(DataSourceType.Postgresql));
+        provider.GetRequiredService<DataSourceLimits>().MaxQueryTimeoutSeconds.ShouldBe(3600);
         result.Rows.ShouldHaveSingleItem()[0].ShouldBe("ok");
     }
 
@@ -282,21 +358,37 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
         return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private QueryRequest Request(
+    private static QueryRequest Request(
         string sql,
         TimeSpan? timeout = null,
         int maxRows = 1000,
         long maxBytes = 10_000_000,
-        IReadOnlyList<QueryParameter>? parameters = null,
-        string? connectionString = null) =>
-        new(connectionString ?? database.SuperuserConnection, sql, parameters ?? [], timeout ?? TimeSpan.FromSeconds(5), maxRows, maxBytes);
+        IReadOnlyList<QueryParameter>? parameters = null) =>
+        new(sql, parameters ?? [], timeout ?? TimeSpan.FromSeconds(5), maxRows, maxBytes);
+
+    private static ConnectionTarget Target(string connectionString, Guid? id = null) => VictimDatabase.TargetFor(connectionString, id);
+
+    /// <summary>A pool built exactly as the connector builds them, from a connection string with test-only keys.</summary>
+    private NpgsqlDataSource Pool(string connectionString)
+    {
+        var pool = PostgresPools.Create(connectionString, PostgresPools.DefaultMaxPoolSize);
+        _pools.Add(pool);
+        return pool;
+    }
+
+    private async Task<QueryResult> RunOnAsync(string connectionString, QueryRequest request, CancellationToken ct)
+    {
+        var collector = new RowCollector();
+        var outcome = await _connector.ExecuteAsync(Pool(connectionString), request, collector, ct);
+        return collector.ToResult(outcome);
+    }
 
     private Task<QueryResult> RunAsync(
         string sql, int maxRows = 1000, long maxBytes = 10_000_000, IReadOnlyList<QueryParameter>? parameters = null) =>
-        _connector.ExecuteAsync(Request(sql, maxRows: maxRows, maxBytes: maxBytes, parameters: parameters), TestContext.Current.CancellationToken);
+        _connector.ExecuteAsync(database.Target, Request(sql, maxRows: maxRows, maxBytes: maxBytes, parameters: parameters), TestContext.Current.CancellationToken);
 
     private Task<QueryExecutionException> RunFailingAsync(
         string sql, TimeSpan? timeout = null, IReadOnlyList<QueryParameter>? parameters = null) =>
         Should.ThrowAsync<QueryExecutionException>(() => _connector.ExecuteAsync(
-            Request(sql, timeout: timeout, parameters: parameters), TestContext.Current.CancellationToken));
+            database.Target, Request(sql, timeout: timeout, parameters: parameters), TestContext.Current.CancellationToken));
 }

@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Loupe.Application.Common.Connectors;
+using Loupe.Domain.DataSources;
 using Loupe.Integration.Tests.Support;
 using Npgsql;
 
@@ -40,11 +42,23 @@ public sealed partial class VictimDatabase : IAsyncLifetime
         """;
 
     private string? _name;
+    private ConnectionTarget? _target;
 
     public string Name => _name ?? throw new InvalidOperationException("The database is not created yet.");
 
     /// <summary>Superuser connection string for the scratch database.</summary>
     public string SuperuserConnection => new NpgsqlConnectionStringBuilder(TestPostgres.AdminConnection) { Database = Name }.ConnectionString;
+
+    /// <summary>The scratch database as a data source connecting as superuser (one id, so one pool per connector).</summary>
+    public ConnectionTarget Target => _target ??= TargetFor(SuperuserConnection);
+
+    /// <summary>A data source target from a connection string, as an admin would enter its settings.</summary>
+    public static ConnectionTarget TargetFor(string connectionString, Guid? id = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var settings = ConnectionSettings.Postgresql(builder.Host, builder.Port, builder.Database, builder.Username, PostgresSslMode.Disable);
+        return new ConnectionTarget(id ?? Guid.CreateVersion7(), settings, builder.Password);
+    }
 
     /// <summary>The superuser's password, which must never appear in an error.</summary>
     public static string SuperuserPassword => new NpgsqlConnectionStringBuilder(TestPostgres.AdminConnection).Password ?? string.Empty;

@@ -1,14 +1,12 @@
 namespace Loupe.Application.Common.Connectors;
 
 /// <summary>One guarded query run.</summary>
-/// <param name="ConnectionString">The data source's connection string (never logged, never echoed in errors).</param>
 /// <param name="Sql">The SQL text; parameters are referenced positionally as <c>$1</c>, <c>$2</c>, …</param>
 /// <param name="Parameters">Values for <c>$1</c>…<c>$n</c>, in order, sent as real database parameters.</param>
 /// <param name="StatementTimeout">How long the query may run in the database.</param>
 /// <param name="MaxRows">At most this many rows are returned.</param>
 /// <param name="MaxBytes">Reading stops once the rows read take about this many bytes.</param>
 public sealed record QueryRequest(
-    string ConnectionString,
     string Sql,
     IReadOnlyList<QueryParameter> Parameters,
     TimeSpan StatementTimeout,

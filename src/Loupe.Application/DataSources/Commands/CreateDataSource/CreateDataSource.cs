@@ -42,7 +42,8 @@ internal sealed class CreateDataSourceCommandValidator : AbstractValidator<Creat
 internal sealed class CreateDataSourceCommandHandler(
     ITenantScope tenant,
     IRepository<DataSource> dataSources,
-    IConnectionStringParser parser,
+    IDataSourceConnectors connectors,
+    DataSourceLimits limits,
     ISecretProtector protector,
     IAuditTrail audit,
     IUnitOfWork unitOfWork,
@@ -52,7 +53,7 @@ internal sealed class CreateDataSourceCommandHandler(
     {
         var type = DataSourceTypes.Parse(request.Type)!.Value;
         var (settings, password) = request.ConnectionString is not null
-            ? ConnectionInput.FromConnectionString(parser, type, request.ConnectionString)
+            ? ConnectionInput.FromConnectionString(connectors, type, request.ConnectionString)
             : (ConnectionInput.FromSettings(type, request.Settings!), request.Settings!.Password);
         var organizationId = tenant.OrganizationId ?? throw new ForbiddenException("A data source belongs to an organization.");
         var dataSource = DataSource.Create(
@@ -61,7 +62,7 @@ internal sealed class CreateDataSourceCommandHandler(
             request.Name!,
             settings,
             string.IsNullOrEmpty(password) ? null : protector.Protect(password),
-            DataSourceLimits.Default,
+            limits,
             clock.GetUtcNow(),
             request.QueryTimeoutSeconds,
             request.MaxRows);

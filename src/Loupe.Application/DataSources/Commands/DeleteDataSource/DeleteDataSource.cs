@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
@@ -14,7 +15,8 @@ public sealed record DeleteDataSourceCommand(Guid Id) : IRequest<Unit>;
 internal sealed class DeleteDataSourceCommandHandler(
     IRepository<DataSource> dataSources,
     IAuditTrail audit,
-    IUnitOfWork unitOfWork) : IRequestHandler<DeleteDataSourceCommand, Unit>
+    IUnitOfWork unitOfWork,
+    IDataSourceConnectors connectors) : IRequestHandler<DeleteDataSourceCommand, Unit>
 {
     public async Task<Unit> Handle(DeleteDataSourceCommand request, CancellationToken cancellationToken)
     {
@@ -23,6 +25,9 @@ internal sealed class DeleteDataSourceCommandHandler(
         dataSources.Remove(dataSource);
         audit.Record(AuditActions.DataSourceDeleted, new AuditTarget("data_source", dataSource.Id));
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+
+        // Its pool on this node goes at once; other nodes' idle connections expire on their own.
+        await connectors.ForgetAsync(dataSource.Id).ConfigureAwait(false);
         return Unit.Value;
     }
 }

@@ -57,7 +57,8 @@ internal sealed class UpdateDataSourceCommandValidator : AbstractValidator<Updat
 
 internal sealed class UpdateDataSourceCommandHandler(
     IRepository<DataSource> dataSources,
-    IConnectionStringParser parser,
+    IDataSourceConnectors connectors,
+    DataSourceLimits limits,
     ISecretProtector protector,
     IAuditTrail audit,
     IUnitOfWork unitOfWork,
@@ -75,7 +76,7 @@ internal sealed class UpdateDataSourceCommandHandler(
 
         if (request.ConnectionString is not null)
         {
-            var (settings, password) = ConnectionInput.FromConnectionString(parser, dataSource.Type, request.ConnectionString);
+            var (settings, password) = ConnectionInput.FromConnectionString(connectors, dataSource.Type, request.ConnectionString);
             dataSource.ChangeSettings(settings, now);
             ChangePassword(dataSource, password, now);
         }
@@ -91,7 +92,7 @@ internal sealed class UpdateDataSourceCommandHandler(
         if (request.QueryTimeoutSeconds is not null || request.MaxRows is not null)
         {
             dataSource.ChangeLimits(
-                request.QueryTimeoutSeconds ?? dataSource.QueryTimeoutSeconds, request.MaxRows ?? dataSource.MaxRows, DataSourceLimits.Default, now);
+                request.QueryTimeoutSeconds ?? dataSource.QueryTimeoutSeconds, request.MaxRows ?? dataSource.MaxRows, limits, now);
         }
 
         audit.Record(AuditActions.DataSourceUpdated, new AuditTarget("data_source", dataSource.Id));

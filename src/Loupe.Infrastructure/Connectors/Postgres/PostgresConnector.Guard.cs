@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Globalization;
 using System.Text;
@@ -17,11 +16,8 @@ namespace Loupe.Infrastructure.Connectors.Postgres;
 /// the data source account is a superuser. A superuser account runs the transaction as
 /// <c>pg_read_all_data</c> (PostgreSQL 14+), so server-file and signalling functions are refused too.
 /// </summary>
-internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnector> logger) : IQueryConnector, IAsyncDisposable, IDisposable
+internal sealed partial class PostgresConnector
 {
-    /// <summary>Upper bound of every data source pool.</summary>
-    public const int MaxPoolSize = 10;
-
     private const string CursorName = "loupe_guard";
     private const string ReadAllDataRole = "pg_read_all_data";
     private const int FetchChunk = 500;
@@ -30,20 +26,18 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
     /// <summary>Extra time the client waits after the statement timeout before cancelling on its own.</summary>
     private static readonly TimeSpan ClientGrace = TimeSpan.FromSeconds(2);
 
-    private readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _dataSources = new(StringComparer.Ordinal);
-    private bool _disposed;
-
-    public async Task<QueryResult> ExecuteAsync(QueryRequest request, CancellationToken ct)
+    /// <summary>Runs <paramref name="request"/> on a connection of <paramref name="dataSource"/> under the guard.</summary>
+    internal async Task<QueryOutcome> ExecuteAsync(NpgsqlDataSource dataSource, QueryRequest request, IRowSink sink, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(request);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(sink);
         if (request.MaxRows < 0 || request.MaxBytes < 0 || request.StatementTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(request), "MaxRows and MaxBytes must not be negative and the statement timeout must be positive.");
         }
 
         ct.ThrowIfCancellationRequested();
-        var dataSource = DataSourceFor(request.ConnectionString);
 
         // The database enforces statement_timeout per statement; this bounds the whole run (all FETCHes) too.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -59,8 +53,8 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
             {
                 await ApplyGuardAsync(connection, transaction, request.StatementTimeout, token).ConfigureAwait(false);
                 return IsExplainOrShow(request.Sql)
-                    ? await RunDirectAsync(connection, transaction, request, token).ConfigureAwait(false)
-                    : await RunThroughCursorAsync(connection, transaction, request, token).ConfigureAwait(false);
+                    ? await RunDirectAsync(connection, transaction, request, sink, token).ConfigureAwait(false)
+                    : await RunThroughCursorAsync(connection, transaction, request, sink, token).ConfigureAwait(false);
             }
             finally
             {
@@ -85,7 +79,7 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
         }
         catch (NpgsqlException exception)
         {
-            LogConnectionFailure(logger, exception.SqlState ?? "none");
+            LogConnectionFailure(_logger, exception.SqlState ?? "none");
             throw new QueryExecutionException(QueryExecutionException.ConnectionFailedCode, "The connection to the data source failed or was closed.");
         }
         catch (NotSupportedException)
@@ -102,38 +96,6 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        foreach (var dataSource in _dataSources.Values.Where(lazy => lazy.IsValueCreated).Select(lazy => lazy.Value))
-        {
-            await dataSource.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _dataSources.Clear();
-    }
-
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        foreach (var dataSource in _dataSources.Values.Where(lazy => lazy.IsValueCreated).Select(lazy => lazy.Value))
-        {
-            dataSource.Dispose();
-        }
-
-        _dataSources.Clear();
-    }
-
     /// <summary>True when the text (after leading whitespace) starts with the keyword EXPLAIN or SHOW.</summary>
     internal static bool IsExplainOrShow(string sql)
     {
@@ -143,39 +105,6 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
         static bool StartsWithKeyword(ReadOnlySpan<char> text, string keyword) =>
             text.StartsWith(keyword, StringComparison.OrdinalIgnoreCase)
             && (text.Length == keyword.Length || char.IsWhiteSpace(text[keyword.Length]) || text[keyword.Length] == '(');
-    }
-
-    /// <summary>The data source's pool, bounded and without multiplexing; created once per connection string.</summary>
-    internal NpgsqlDataSource DataSourceFor(string connectionString)
-    {
-        var lazy = _dataSources.GetOrAdd(
-            connectionString,
-            static key => new Lazy<NpgsqlDataSource>(() => CreateDataSource(key), LazyThreadSafetyMode.ExecutionAndPublication));
-        try
-        {
-            return lazy.Value;
-        }
-        catch (ArgumentException)
-        {
-            _dataSources.TryRemove(new KeyValuePair<string, Lazy<NpgsqlDataSource>>(connectionString, lazy));
-            throw new QueryExecutionException(QueryExecutionException.ConnectionFailedCode, "The data source's connection settings are not valid.");
-        }
-    }
-
-    private static NpgsqlDataSource CreateDataSource(string connectionString)
-    {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        var settings = builder.ConnectionStringBuilder;
-        settings.MaxPoolSize = Math.Min(settings.MaxPoolSize, MaxPoolSize);
-        settings.MinPoolSize = Math.Min(settings.MinPoolSize, settings.MaxPoolSize);
-        settings.Multiplexing = false;
-        settings.Enlist = false;
-
-        // Returning a connection to the pool resets the session (DISCARD ALL): no leftover settings,
-        // advisory locks, LISTENs, prepared statements or temporary tables reach the next run.
-        settings.NoResetOnClose = false;
-        settings.ApplicationName ??= "loupe-query";
-        return builder.Build();
     }
 
     private static async Task ApplyGuardAsync(
@@ -204,8 +133,8 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
 
     private static long ToMilliseconds(TimeSpan value) => Math.Max(1, (long)Math.Ceiling(value.TotalMilliseconds));
 
-    private static async Task<QueryResult> RunThroughCursorAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, QueryRequest request, CancellationToken ct)
+    private static async Task<QueryOutcome> RunThroughCursorAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, QueryRequest request, IRowSink sink, CancellationToken ct)
     {
         // The user's text is the whole tail of the statement: nothing follows it that a trailing comment could hide.
         var declare = Single(connection, transaction, $"DECLARE {CursorName} NO SCROLL CURSOR WITHOUT HOLD FOR\n{request.Sql}", request.Parameters);
@@ -214,7 +143,7 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
             await declare.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        var collector = new RowCollector(request.MaxRows, request.MaxBytes);
+        var collector = new RowReader(request.MaxRows, request.MaxBytes, sink);
         while (!collector.Done)
         {
             var wanted = Math.Min(FetchChunk, collector.RowsWanted);
@@ -233,13 +162,13 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
             }
         }
 
-        return collector.ToResult();
+        return collector.ToOutcome();
     }
 
-    private static async Task<QueryResult> RunDirectAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, QueryRequest request, CancellationToken ct)
+    private static async Task<QueryOutcome> RunDirectAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, QueryRequest request, IRowSink sink, CancellationToken ct)
     {
-        var collector = new RowCollector(request.MaxRows, request.MaxBytes);
+        var collector = new RowReader(request.MaxRows, request.MaxBytes, sink);
         var batch = Single(connection, transaction, request.Sql, request.Parameters);
         await using (batch.ConfigureAwait(false))
         {
@@ -250,7 +179,7 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
             }
         }
 
-        return collector.ToResult();
+        return collector.ToOutcome();
     }
 
     /// <summary>
@@ -286,7 +215,7 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
         catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
         {
             // A broken connection (e.g. the backend was terminated) is dropped by the pool, not reused.
-            LogRollbackFailed(logger);
+            LogRollbackFailed(_logger);
         }
     }
 
@@ -296,27 +225,41 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rolling back a query run failed; the connection is discarded")]
     private static partial void LogRollbackFailed(ILogger logger);
 
-    /// <summary>Reads rows up to the row limit plus one (to detect truncation) and the byte limit.</summary>
-    private sealed class RowCollector(int maxRows, long maxBytes)
+    /// <summary>
+    /// Hands rows to the sink up to the row limit, reading one more to learn whether the result was cut,
+    /// and up to the byte limit.
+    /// </summary>
+    private sealed class RowReader(int maxRows, long maxBytes, IRowSink sink)
     {
-        private readonly List<object?[]> _rows = [];
-        private List<QueryColumn>? _columns;
+        private bool _columnsSent;
+        private int _rows;
         private long _bytes;
         private bool _truncated;
 
         public bool Done { get; private set; }
 
         /// <summary>Rows still to fetch: up to the limit, plus one to learn whether more exist.</summary>
-        public int RowsWanted => maxRows - _rows.Count + 1;
+        public int RowsWanted => maxRows - _rows + 1;
 
         public async Task<int> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
         {
-            _columns ??= [.. Enumerable.Range(0, reader.FieldCount).Select(i => new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i)))];
+            if (!_columnsSent)
+            {
+                _columnsSent = true;
+                var columns = new QueryColumn[reader.FieldCount];
+                for (var i = 0; i < columns.Length; i++)
+                {
+                    columns[i] = new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i));
+                }
+
+                await sink.ColumnsAsync(columns, ct).ConfigureAwait(false);
+            }
+
             var read = 0;
             while (!Done && await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 read++;
-                if (_rows.Count >= maxRows)
+                if (_rows >= maxRows)
                 {
                     _truncated = true;
                     Done = true;
@@ -327,7 +270,7 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
                 long size = 0;
                 for (var i = 0; i < row.Length; i++)
                 {
-                    var value = await reader.IsDBNullAsync(i, ct).ConfigureAwait(false) ? null : reader.GetValue(i);
+                    var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
                     row[i] = value;
                     size += ApproximateSize(value);
                 }
@@ -340,13 +283,14 @@ internal sealed partial class PostgresQueryConnector(ILogger<PostgresQueryConnec
                 }
 
                 _bytes += size;
-                _rows.Add(row);
+                _rows++;
+                await sink.RowAsync(row, ct).ConfigureAwait(false);
             }
 
             return read;
         }
 
-        public QueryResult ToResult() => new(_columns ?? [], _rows, _truncated, _rows.Count);
+        public QueryOutcome ToOutcome() => new(_rows, _truncated, _bytes);
 
         private static long ApproximateSize(object? value) => value switch
         {
