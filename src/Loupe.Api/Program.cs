@@ -5,9 +5,10 @@ using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Hosting;
 using Loupe.Infrastructure.Logging;
 using Loupe.Infrastructure.Persistence.Migrations;
+using Loupe.Infrastructure.Security.Secrets;
 using Serilog;
 
-var builder = WebApplication.CreateBuilder(args is ["migrate", ..] ? [] : args);
+var builder = WebApplication.CreateBuilder(args is ["migrate", ..] or ["secrets", ..] ? [] : args);
 builder.Configuration.AddSecretFiles();
 
 var logger = LoupeLogging.CreateLogger(builder.Configuration, builder.Environment.IsDevelopment());
@@ -31,6 +32,11 @@ if (args is ["migrate", .. var migrateArgs])
 {
     // The host is built but never started: no web server, no start-up migration, only the command.
     return await MigrationCli.RunAsync(migrateArgs, app.Services.GetRequiredService<MigrationRunner>(), Console.Out, CancellationToken.None);
+}
+
+if (args is ["secrets", .. var secretsArgs])
+{
+    return await SecretsCli.RunAsync(secretsArgs, app.Services.GetRequiredService<SecretRotation>(), Console.Out, CancellationToken.None);
 }
 
 app.UseLoupePipeline();

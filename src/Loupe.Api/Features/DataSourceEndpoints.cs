@@ -3,8 +3,10 @@ using Loupe.Application.Common.Paging;
 using Loupe.Application.DataSources;
 using Loupe.Application.DataSources.Commands.CreateDataSource;
 using Loupe.Application.DataSources.Commands.DeleteDataSource;
+using Loupe.Application.DataSources.Commands.TestDataSource;
 using Loupe.Application.DataSources.Commands.UpdateDataSource;
 using Loupe.Application.DataSources.Queries.GetDataSource;
+using Loupe.Application.DataSources.Queries.GetDataSourceSchema;
 using Loupe.Application.DataSources.Queries.ListDataSources;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -35,6 +37,14 @@ internal sealed class DataSourceEndpoints : IEndpointModule
         dataSources.MapPatch("/{id:guid}", async Task<Ok<DataSourceDto>> (Guid id, UpdateDataSourceRequest body, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(body.ToCommand(id), ct)))
             .WithSummary("Change a data source's name, settings, password or limits (admin)");
+
+        dataSources.MapPost("/{id:guid}/test", async Task<Ok<DataSourceTestDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new TestDataSourceCommand(id), ct)))
+            .WithSummary("Connect to a data source and report the server version and latency, or the error (admin)");
+
+        dataSources.MapGet("/{id:guid}/schema", async Task<Ok<DataSourceSchemaDto>> (Guid id, bool? refresh, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new GetDataSourceSchemaQuery(id, refresh ?? false), ct)))
+            .WithSummary("The data source's schemas, tables, views and columns with types (cached; ?refresh=true reads them again)");
 
         dataSources.MapDelete("/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
         {

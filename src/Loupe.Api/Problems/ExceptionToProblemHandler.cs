@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
@@ -19,7 +20,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         }
 
         var problem = ToProblem(exception);
-        if (problem.Status >= StatusCodes.Status500InternalServerError)
+        if (problem.Status == StatusCodes.Status500InternalServerError)
         {
             LogUnhandled(exception, httpContext.TraceIdentifier);
         }
@@ -51,6 +52,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
         UnauthenticatedException unauthenticated => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", unauthenticated.Message),
         ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", forbidden.Message),
+        QueryExecutionException dataSource => DataSourceProblem(dataSource),
         TooManyRequestsException tooMany => Problem(StatusCodes.Status429TooManyRequests, "Too many requests", tooMany.Message),
         BadHttpRequestException { InnerException: JsonException json } =>
             Validation(new Dictionary<string, string[]> { [JsonField(json.Path)] = [JsonMessage(json)] }),
@@ -67,6 +69,14 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
             Type = TypeFor(StatusCodes.Status400BadRequest),
         };
 
+    /// <summary>The data source refused or could not be reached: 502, with its SQLSTATE (or Loupe code) and a message without secrets.</summary>
+    private static ProblemDetails DataSourceProblem(QueryExecutionException exception)
+    {
+        var problem = Problem(StatusCodes.Status502BadGateway, "The data source answered with an error", exception.Message);
+        problem.Extensions["code"] = exception.Code;
+        return problem;
+    }
+
     private static ProblemDetails Problem(int status, string title, string? detail) =>
         new() { Status = status, Title = title, Detail = detail, Type = TypeFor(status) };
 
@@ -82,6 +92,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         429 => "https://tools.ietf.org/html/rfc6585#section-4",
         413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
         415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+        502 => "https://tools.ietf.org/html/rfc9110#section-15.6.3",
         _ => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
     };
 

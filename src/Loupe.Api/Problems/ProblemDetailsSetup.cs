@@ -20,9 +20,11 @@ internal static class ProblemDetailsSetup
             var http = context.HttpContext;
             problem.Instance ??= http.Request.Path.Value;
             problem.Extensions[ErrorIdKey] = http.TraceIdentifier;
-            if (problem.Status >= StatusCodes.Status500InternalServerError && problem.Status != StatusCodes.Status503ServiceUnavailable)
+            if (problem.Status >= StatusCodes.Status500InternalServerError
+                && problem.Status is not (StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable))
             {
                 // Whatever produced it, a server error says nothing about why: the log has the rest.
+                // (502 carries a data source's own error, which never holds a secret; 503 says what is not ready.)
                 problem.Title = "An unexpected error occurred";
                 problem.Detail = $"An unexpected error occurred. Quote error id {http.TraceIdentifier} when reporting it.";
             }

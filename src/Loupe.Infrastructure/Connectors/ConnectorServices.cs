@@ -24,6 +24,7 @@ public static class ConnectorServices
         services.TryAddSingleton(provider => new DataSourceLimits(provider.GetRequiredService<IOptions<DataSourceOptions>>().Value.MaxQueryTimeoutSeconds));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDataSourceConnector, PostgresConnector>());
         services.TryAddSingleton<IDataSourceConnectors, DataSourceConnectors>();
+        services.TryAddSingleton<ISchemaCache, MemorySchemaCache>();
         return services;
     }
 }

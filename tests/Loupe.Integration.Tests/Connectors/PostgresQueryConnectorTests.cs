@@ -281,6 +281,7 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
 
         check.ServerVersion.ShouldStartWith("PostgreSQL 1");
         check.Latency.ShouldBeGreaterThan(TimeSpan.Zero);
+        check.Warnings.ShouldHaveSingleItem().ShouldContain("superuser");
     }
 
     [Fact]

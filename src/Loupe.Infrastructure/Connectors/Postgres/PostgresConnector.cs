@@ -52,7 +52,10 @@ internal sealed partial class PostgresConnector : IDataSourceConnector, IAsyncDi
             await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
             var latency = Stopwatch.GetElapsedTime(started);
             var version = connection.PostgresParameters.TryGetValue("server_version", out var reported) ? reported : connection.ServerVersion;
-            return new ConnectionCheck($"PostgreSQL {version}", latency);
+            string[] warnings = IsSuperuser(connection)
+                ? ["The account is a superuser. Loupe runs every query as pg_read_all_data, read-only, but an account that can only read is safer."]
+                : [];
+            return new ConnectionCheck($"PostgreSQL {version}", latency, warnings);
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
         {

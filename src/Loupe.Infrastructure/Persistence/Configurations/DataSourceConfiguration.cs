@@ -13,6 +13,7 @@ namespace Loupe.Infrastructure.Persistence.Configurations;
 internal sealed class DataSourceConfiguration : IEntityTypeConfiguration<DataSource>
 {
     private const int TypeMaxLength = 16;
+    private const string NameKey = "NameKey";
 
     private static readonly ValueConverter<DataSourceType, string> TypeConversion = new(
         type => type.ToString().ToLowerInvariant(),
@@ -28,7 +29,11 @@ internal sealed class DataSourceConfiguration : IEntityTypeConfiguration<DataSou
         builder.HasKey(d => d.Id);
         builder.Property(d => d.Id).ValueGeneratedNever();
         builder.Property(d => d.Name).HasMaxLength(DataSource.NameMaxLength).IsRequired();
-        builder.HasIndex(d => new { d.OrganizationId, d.Name }).IsUnique();
+
+        // Names are unique per organization regardless of case; the database derives the key.
+        builder.Property<string>(NameKey).HasColumnName("name_key").HasMaxLength(DataSource.NameMaxLength)
+            .HasComputedColumnSql("lower((name)::text)", stored: true).IsRequired();
+        builder.HasIndex(nameof(DataSource.OrganizationId), NameKey).IsUnique();
         builder.ComplexProperty(d => d.Settings, settings =>
         {
             settings.Property(s => s.Type).HasColumnName("type").HasConversion(TypeConversion).HasMaxLength(TypeMaxLength).IsRequired();

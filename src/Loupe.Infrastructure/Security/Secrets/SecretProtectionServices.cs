@@ -38,6 +38,7 @@ public static class SecretProtectionServices
             .ValidateProblems<SecretProtectionOptions, IHostEnvironment>((options, environment) =>
                 options.Problems(keyMayBeGenerated: environment.IsDevelopment()));
         services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
+        services.AddSingleton<SecretRotation>();
         return services;
     }
 

@@ -66,6 +66,8 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         new("DELETE", "/api/v1/organization/invitations/{id}", r => r.InvitationId.ToString(), null),
         new("GET", "/api/v1/datasources/{id}", r => r.DataSourceId.ToString(), null),
         new("PATCH", "/api/v1/datasources/{id}", r => r.DataSourceId.ToString(), new { name = "taken over" }),
+        new("POST", "/api/v1/datasources/{id}/test", r => r.DataSourceId.ToString(), null),
+        new("GET", "/api/v1/datasources/{id}/schema", r => r.DataSourceId.ToString(), null),
         new("DELETE", "/api/v1/datasources/{id}", r => r.DataSourceId.ToString(), null),
     ];
 
@@ -117,7 +119,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         var key = await IdentityApi.CreateApiKeyAsync(admin, "admin");
         var invitedEmail = IdentityApi.NewEmail($"{name.ToLowerInvariant()}.invitee");
         var invitation = await IdentityApi.InviteAsync(admin, invitedEmail);
-        var dataSource = await IdentityApi.CreateDataSourceAsync(admin, $"{name} source {Guid.NewGuid():N}");
+        var dataSource = await IdentityApi.CreateReachableDataSourceAsync(admin, $"{name} source {Guid.NewGuid():N}");
         var session = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/auth/sessions")).Single(s => s.GetProperty("current").GetBoolean());
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Loupe.Integration.Tests.Support;
+using Npgsql;
 
 namespace Loupe.Integration.Tests.Identity.Organization;
 
@@ -17,6 +18,9 @@ public sealed class IdentityApi : IAsyncLifetime
 
     /// <summary>The schema owner's connection to this class's database: it sees every organization's rows.</summary>
     public string OwnerConnection => _database.OwnerConnection;
+
+    /// <summary>The application role's connection to this class's database (row-level security applies).</summary>
+    public string AppConnection => _database.AppConnection;
 
     public IdentityDriver Identity { get; private set; } = null!;
 
@@ -60,6 +64,23 @@ public sealed class IdentityApi : IAsyncLifetime
                 name = name ?? $"source {Guid.NewGuid():N}",
                 type = "postgresql",
                 settings = new { host = "db.example.com", port = 5432, database = "sales", username = "reader", password, ssl_mode = "require" },
+            },
+            TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A PostgreSQL data source that connects: the test server's <c>postgres</c> database, as its superuser.</summary>
+    public static async Task<JsonElement> CreateReachableDataSourceAsync(Member admin, string? name = null)
+    {
+        var server = new NpgsqlConnectionStringBuilder(TestPostgres.AdminConnection);
+        using var response = await admin.Client.PostAsJsonAsync(
+            "/api/v1/datasources",
+            new
+            {
+                name = name ?? $"reachable {Guid.NewGuid():N}",
+                type = "postgresql",
+                settings = new { host = server.Host, port = server.Port, database = "postgres", username = server.Username, password = server.Password, ssl_mode = "disable" },
             },
             TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));

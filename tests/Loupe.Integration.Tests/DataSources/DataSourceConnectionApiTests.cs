@@ -1,0 +1,200 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Loupe.Integration.Tests.Identity.Organization;
+using Loupe.Integration.Tests.Support;
+using Npgsql;
+
+namespace Loupe.Integration.Tests.DataSources;
+
+/// <summary>
+/// POST /datasources/{id}/test and GET /datasources/{id}/schema against a real PostgreSQL database the
+/// data source points at, and case-insensitive names.
+/// </summary>
+public sealed class DataSourceConnectionApiTests(IdentityApi api) : IClassFixture<IdentityApi>, IAsyncLifetime
+{
+    private const string Url = "/api/v1/datasources";
+    private readonly IdentityDriver _identity = api.Identity;
+    private string _database = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await TestPostgres.CreateEmptyDatabaseAsync();
+        await ExecuteAsync("CREATE TABLE orders (id bigint PRIMARY KEY, total numeric(12,2) NOT NULL, note text); CREATE VIEW big_orders AS SELECT id FROM orders WHERE total > 100;");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await TestPostgres.DropDatabaseAsync(_database);
+    }
+
+    [Fact]
+    public async Task Test_WithGoodSettings_AnswersOkWithVersionAndLatency()
+    {
+        var admin = await _identity.RegisterAsync();
+        var id = await CreateReachableAsync(admin);
+
+        var result = await PostOkAsync(admin.Client, $"{Url}/{id}/test");
+
+        result.GetProperty("ok").GetBoolean().ShouldBeTrue();
+        result.GetProperty("server_version").GetString()!.ShouldStartWith("PostgreSQL ");
+        result.GetProperty("latency_ms").GetDouble().ShouldBeGreaterThan(0);
+        result.TryGetProperty("error", out var error).ShouldBeTrue();
+        error.ValueKind.ShouldBe(JsonValueKind.Null);
+        result.GetProperty("warnings").EnumerateArray().ShouldHaveSingleItem().GetString()!.ShouldContain("superuser");
+    }
+
+    [Fact]
+    public async Task Test_WithAWrongPassword_AnswersTheErrorWithoutAnySecret()
+    {
+        var admin = await _identity.RegisterAsync();
+        var wrong = Admin.Password + "-not-it";
+        var id = await CreateReachableAsync(admin, password: wrong);
+
+        var result = await PostOkAsync(admin.Client, $"{Url}/{id}/test");
+
+        result.GetProperty("ok").GetBoolean().ShouldBeFalse();
+        result.GetProperty("error").GetProperty("code").GetString().ShouldBe("28P01");
+        result.GetRawText().ShouldNotContain(wrong);
+        result.GetRawText().ShouldNotContain(Admin.Password!);
+        api.Factory.Logs.Lines.ShouldAllBe(line => !line.Message.Contains(wrong, StringComparison.Ordinal) && !(line.Exception ?? new InvalidOperationException()).ToString().Contains(wrong, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Test_WhenNothingListens_SaysTheDataSourceCouldNotBeReached()
+    {
+        var admin = await _identity.RegisterAsync();
+        var id = await CreateReachableAsync(admin, port: 1);
+
+        var result = await PostOkAsync(admin.Client, $"{Url}/{id}/test");
+
+        result.GetProperty("ok").GetBoolean().ShouldBeFalse();
+        result.GetProperty("error").GetProperty("code").GetString().ShouldBe("08000");
+        result.GetProperty("error").GetProperty("message").GetString()!.ShouldContain("could not be reached");
+    }
+
+    [Fact]
+    public async Task Test_IsForAdmins_AndAnUnknownIdIsNotFound()
+    {
+        var admin = await _identity.RegisterAsync();
+        var editor = await _identity.AddMemberAsync(admin, "editor");
+        var id = await CreateReachableAsync(admin);
+
+        using var forbidden = await editor.Client.PostAsync($"{Url}/{id}/test", null, TestContext.Current.CancellationToken);
+        await forbidden.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        using var missing = await admin.Client.PostAsync($"{Url}/{Guid.CreateVersion7()}/test", null, TestContext.Current.CancellationToken);
+        await missing.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Schema_ListsTablesViewsAndColumns_ServesTheCacheUntilRefreshed()
+    {
+        var admin = await _identity.RegisterAsync();
+        var viewer = await _identity.AddMemberAsync(admin, "viewer");
+        var id = await CreateReachableAsync(admin);
+        var table = $"late_{Guid.NewGuid():N}";
+
+        var first = await IdentityApi.GetOkAsync(viewer.Client, $"{Url}/{id}/schema");
+        first.GetProperty("from_cache").GetBoolean().ShouldBeFalse();
+        var publicSchema = first.GetProperty("schemas").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "public");
+        var orders = publicSchema.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "orders");
+        orders.GetProperty("kind").GetString().ShouldBe("table");
+        orders.GetProperty("columns").EnumerateArray().Select(c => (c.GetProperty("name").GetString(), c.GetProperty("type").GetString(), c.GetProperty("nullable").GetBoolean()))
+            .ShouldBe([("id", "bigint", false), ("total", "numeric(12,2)", false), ("note", "text", true)]);
+        publicSchema.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "big_orders").GetProperty("kind").GetString().ShouldBe("view");
+        first.GetProperty("table_count").GetInt32().ShouldBeGreaterThanOrEqualTo(2);
+
+        await ExecuteAsync($"CREATE TABLE {table} (a int)");
+        var cached = await IdentityApi.GetOkAsync(viewer.Client, $"{Url}/{id}/schema");
+        cached.GetProperty("from_cache").GetBoolean().ShouldBeTrue();
+        cached.GetProperty("fetched_at").GetDateTimeOffset().ShouldBe(first.GetProperty("fetched_at").GetDateTimeOffset());
+        cached.GetRawText().ShouldNotContain(table);
+
+        var refreshed = await IdentityApi.GetOkAsync(viewer.Client, $"{Url}/{id}/schema?refresh=true");
+        refreshed.GetProperty("from_cache").GetBoolean().ShouldBeFalse();
+        refreshed.GetRawText().ShouldContain(table);
+    }
+
+    [Fact]
+    public async Task Schema_AfterTheDataSourceChanged_IsReadAgain()
+    {
+        var admin = await _identity.RegisterAsync();
+        var id = await CreateReachableAsync(admin);
+        (await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}/schema")).GetRawText().ShouldContain("orders");
+
+        using var patch = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", new { settings = new { database = "postgres" } }, TestContext.Current.CancellationToken);
+        patch.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var after = await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}/schema");
+        after.GetProperty("from_cache").GetBoolean().ShouldBeFalse();
+        after.GetRawText().ShouldNotContain("big_orders");
+    }
+
+    [Fact]
+    public async Task Schema_WhenTheDataSourceCannotBeReached_IsA502ProblemWithItsCode()
+    {
+        var admin = await _identity.RegisterAsync();
+        var id = await CreateReachableAsync(admin, port: 1);
+
+        using var response = await admin.Client.GetAsync($"{Url}/{id}/schema", TestContext.Current.CancellationToken);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadGateway);
+        problem.GetProperty("code").GetString().ShouldBe("08000");
+    }
+
+    [Fact]
+    public async Task Names_DifferingOnlyInCase_AreTheSameName()
+    {
+        var admin = await _identity.RegisterAsync();
+        await IdentityApi.CreateDataSourceAsync(admin, "Sales");
+        var other = (await IdentityApi.CreateDataSourceAsync(admin, "Marketing")).GetProperty("id").GetGuid();
+
+        using var duplicate = await admin.Client.PostAsJsonAsync(
+            Url,
+            new { name = "SALES", type = "postgresql", settings = new { host = "db.example.com", database = "x", username = "y" } },
+            TestContext.Current.CancellationToken);
+        (await duplicate.ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("SALES");
+
+        using var rename = await admin.Client.PatchAsJsonAsync($"{Url}/{other}", new { name = "sales" }, TestContext.Current.CancellationToken);
+        await rename.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{other}")).GetProperty("name").GetString().ShouldBe("Marketing");
+
+        // Another organization may use the name.
+        var stranger = await _identity.RegisterAsync();
+        await IdentityApi.CreateDataSourceAsync(stranger, "sales");
+    }
+
+    private static NpgsqlConnectionStringBuilder Admin => new(TestPostgres.AdminConnection);
+
+    private async Task<Guid> CreateReachableAsync(Member admin, string? password = null, int? port = null)
+    {
+        using var response = await admin.Client.PostAsJsonAsync(
+            Url,
+            new
+            {
+                name = $"reachable {Guid.NewGuid():N}",
+                type = "postgresql",
+                settings = new { host = Admin.Host, port = port ?? Admin.Port, database = _database, username = Admin.Username, password = password ?? Admin.Password, ssl_mode = "disable" },
+            },
+            TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+    }
+
+    private static async Task<JsonElement> PostOkAsync(HttpClient client, string url)
+    {
+        using var response = await client.PostAsync(url, null, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestPostgres.AdminConnection) { Database = _database }.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+}
