@@ -2,7 +2,9 @@
 # Runs Loupe locally: installs missing prerequisites (PostgreSQL, libargon2-1),
 # builds the API (Release, the same build build/test.sh uses), starts a private
 # PostgreSQL cluster under $LOUPE_DATA_DIR/postgres with the loupe_owner and
-# loupe_app roles and the `loupe` database, then runs the API in the foreground.
+# loupe_app roles and the `loupe` database, creates the `demo` database of sample
+# shop data once (with the read-only role loupe_demo_reader), then runs the API in
+# the foreground; in Development its first start creates a demo organization.
 # Ctrl-C / SIGTERM stops the API and the PostgreSQL this script started.
 # Second and later starts reuse the cluster and the generated passwords.
 #
@@ -11,6 +13,7 @@
 #   LOUPE_PORT           API port on 127.0.0.1, default 5080
 #   LOUPE_PG_PORT        PostgreSQL port on 127.0.0.1, default 5433
 #   LOUPE_CONFIGURATION  build configuration, default Release
+#   LOUPE_DEMO           1 (default): the demo database and organization; 0: neither
 #   ASPNETCORE_ENVIRONMENT  default Development
 set -Eeuo pipefail
 
@@ -18,6 +21,8 @@ set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # shellcheck source=build/lib/postgres.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
+# shellcheck source=build/lib/demo.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/demo.sh"
 
 DATA_DIR="${LOUPE_DATA_DIR:-$LOUPE_REPO_ROOT/.data}"
 mkdir -p "$DATA_DIR"
@@ -27,9 +32,11 @@ cd "$LOUPE_REPO_ROOT"
 API_PORT="${LOUPE_PORT:-5080}"
 PG_PORT="${LOUPE_PG_PORT:-5433}"
 CONFIGURATION="${LOUPE_CONFIGURATION:-Release}"
+DEMO="${LOUPE_DEMO:-1}"
 DATABASE=loupe
 [[ "$API_PORT" =~ ^[0-9]+$ ]] || die "LOUPE_PORT must be a number"
 [[ "$PG_PORT" =~ ^[0-9]+$ ]] || die "LOUPE_PG_PORT must be a number"
+[[ "$DEMO" =~ ^[01]$ ]] || die "LOUPE_DEMO must be 1 or 0"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 ensure_prereqs
@@ -89,6 +96,11 @@ else
 fi
 OWNER_PASSWORD="$(read_or_create_secret "$SECRETS_DIR/loupe_owner.password")"
 APP_PASSWORD="$(read_or_create_secret "$SECRETS_DIR/loupe_app.password")"
+# The demo database's read-only role; read by the API from the file (Demo__Password_FILE).
+DEMO_PASSWORD_FILE="$SECRETS_DIR/$DEMO_READER.password"
+DEMO_PASSWORD="$(read_or_create_secret "$DEMO_PASSWORD_FILE")"
+# Written by the API when its first start creates the demo organization (0600).
+DEMO_CREDENTIALS_FILE="$DATA_DIR/demo-credentials.txt"
 # The access-token signing key, kept so that sign-ins survive a restart; read by the API from the file.
 SIGNING_KEY_FILE="$SECRETS_DIR/auth-signing.key"
 read_or_create_secret "$SIGNING_KEY_FILE" >/dev/null
@@ -175,6 +187,9 @@ owned="$(pg_app_owned_relations "$PG_PORT" "$SU_PASSWORD" "$DATABASE")"
 if [[ "$owned" != 0 ]]; then
   warn "loupe_app owns $owned relation(s) in $DATABASE; it must own none (migrations run as loupe_owner)"
 fi
+if ((DEMO)); then
+  demo_ensure "$PG_PORT" "$SU_PASSWORD" "$DEMO_PASSWORD"
+fi
 
 # --- The API -----------------------------------------------------------------
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
@@ -187,6 +202,17 @@ export App__PublicUrl="http://127.0.0.1:$API_PORT/"
 export Mail__DropFolder="$DATA_DIR/mail"
 export ConnectionStrings__LoupeOwner="Host=127.0.0.1;Port=$PG_PORT;Database=$DATABASE;Username=loupe_owner;Password=$OWNER_PASSWORD"
 export LOUPE_DATA_DIR="$DATA_DIR"
+if ((DEMO)); then
+  export Demo__Enabled=true
+  export Demo__Host=127.0.0.1
+  export Demo__Port="$PG_PORT"
+  export Demo__Database="$DEMO_DATABASE"
+  export Demo__Username="$DEMO_READER"
+  export Demo__Password_FILE="$DEMO_PASSWORD_FILE"
+  export Demo__CredentialsFile="$DEMO_CREDENTIALS_FILE"
+else
+  export Demo__Enabled=false
+fi
 
 base="http://127.0.0.1:$API_PORT"
 cat >&2 <<EOF
@@ -196,9 +222,16 @@ cat >&2 <<EOF
     OpenAPI UI  $base/docs
     Health      $base/health/ready
     PostgreSQL  127.0.0.1:$PG_PORT, database $DATABASE (passwords in $SECRETS_DIR)
-  Press Ctrl-C to stop.
-
 EOF
+if ((DEMO)); then
+  printf '    Demo data   database %s, read-only role %s\n' "$DEMO_DATABASE" "$DEMO_READER" >&2
+  if [[ -f "$DEMO_CREDENTIALS_FILE" ]]; then
+    demo_print_credentials "$DEMO_CREDENTIALS_FILE" >&2
+  elif [[ "$ASPNETCORE_ENVIRONMENT" == Development ]]; then
+    printf '    Demo sign-in: printed by the API below when it creates the demo organization\n' >&2
+  fi
+fi
+printf '  Press Ctrl-C to stop.\n\n' >&2
 
 # The project folder is the content root (appsettings*.json), as with `dotnet run`.
 # Running the built dll (not `dotnet run`) gives us the real process id to signal

@@ -2,6 +2,7 @@ using Loupe.Api;
 using Loupe.Application;
 using Loupe.Infrastructure;
 using Loupe.Infrastructure.Configuration;
+using Loupe.Infrastructure.Demo;
 using Loupe.Infrastructure.Hosting;
 using Loupe.Infrastructure.Logging;
 using Loupe.Infrastructure.Persistence.Migrations;
@@ -24,7 +25,8 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 builder.Services
     .AddApplication()
     .AddInfrastructure(builder.Configuration)
-    .AddApi(builder.Configuration);
+    .AddApi(builder.Configuration)
+    .AddDemoOrganization(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 
