@@ -156,7 +156,7 @@ internal sealed partial class DemoOrganizationSeeder(
                 DemoOptions.DataSourceName,
                 ConnectionSettings.Postgresql(demo.Host, demo.Port, demo.Database, demo.Username),
                 services.GetRequiredService<ISecretProtector>().Protect(demo.Password!),
-                DataSourceLimits.Default,
+                services.GetRequiredService<DataSourceLimits>(),
                 now);
             services.GetRequiredService<IRepository<DataSource>>().Add(dataSource);
             services.GetRequiredService<IAuditTrail>().Record(AuditActions.DataSourceCreated, new AuditTarget("data_source", dataSource.Id), admin.Id);

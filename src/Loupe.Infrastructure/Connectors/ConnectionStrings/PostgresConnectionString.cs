@@ -85,19 +85,24 @@ public static class PostgresConnectionString
 
     /// <summary>
     /// The allowed keys only, as Npgsql writes them (values quoted where needed); <see cref="Parse"/> reads it
-    /// back to the same settings. For opening connections use <see cref="BuildForConnecting"/>.
+    /// back to the same settings and password, except a password ending in a single line feed (the .NET
+    /// writer leaves such a value unquoted). For opening connections use <see cref="BuildForConnecting"/>.
     /// </summary>
     public static string Build(ConnectionSettings settings, string? password) => Builder(settings, password).ConnectionString;
 
-    /// <summary>What a connector opens: the settings plus the keys Loupe owns (connect timeout, command timeout, application name).</summary>
-    public static string BuildForConnecting(ConnectionSettings settings, string? password, int commandTimeoutSeconds)
+    /// <summary>
+    /// What a connector opens: the settings plus the keys Loupe owns (connect timeout, command timeout,
+    /// application name), as a builder. Use it as it is rather than through its text: .NET writes a
+    /// value ending in one line feed unquoted, and reading the text back drops that line feed.
+    /// </summary>
+    public static NpgsqlConnectionStringBuilder BuildForConnecting(ConnectionSettings settings, string? password, int commandTimeoutSeconds)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(commandTimeoutSeconds, 1);
         var builder = Builder(settings, password);
         builder.Timeout = ConnectTimeoutSeconds;
         builder.CommandTimeout = commandTimeoutSeconds;
         builder.ApplicationName = ApplicationName;
-        return builder.ConnectionString;
+        return builder;
     }
 
     private static NpgsqlConnectionStringBuilder Builder(ConnectionSettings settings, string? password)

@@ -9,7 +9,7 @@ namespace Loupe.Infrastructure.Connectors.Postgres;
 /// One bounded pool per data source (spec §4.3). A pool is keyed by the data source's id and built
 /// from its current connection string; when the settings or password change, the next use builds a
 /// new pool and disposes the old one, and <see cref="ForgetAsync"/> disposes it when the data source
-/// is deleted. Only a hash of the connection string is kept to notice changes.
+/// is deleted. Only a hash of the settings is kept to notice changes.
 /// </summary>
 internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
 {
@@ -24,11 +24,11 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
     /// <summary>How many pools are open (for tests and metrics).</summary>
     public int Count => _pools.Count;
 
-    /// <summary>The data source's pool for this connection string, built (and the previous one retired) when it changed.</summary>
-    public NpgsqlDataSource For(Guid dataSourceId, string connectionString)
+    /// <summary>The data source's pool for these connection settings, built (and the previous one retired) when they changed.</summary>
+    public NpgsqlDataSource For(Guid dataSourceId, NpgsqlConnectionStringBuilder settings)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var fingerprint = Fingerprint(connectionString);
+        var fingerprint = Fingerprint(settings);
         if (_pools.TryGetValue(dataSourceId, out var current) && current.Fingerprint.AsSpan().SequenceEqual(fingerprint))
         {
             return current.DataSource;
@@ -43,7 +43,7 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
                 return current.DataSource;
             }
 
-            var created = new Pool(fingerprint, Create(connectionString, MaxPoolSize));
+            var created = new Pool(fingerprint, Create(settings, MaxPoolSize));
             retired = current;
             _pools[dataSourceId] = created;
             result = created.DataSource;
@@ -76,11 +76,25 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
         }
     }
 
+    /// <summary>A pool from a connection string (tests give keys a data source cannot have, such as a pool size).</summary>
+    internal static NpgsqlDataSource Create(string connectionString, int maxPoolSize) =>
+        Create(new NpgsqlConnectionStringBuilder(connectionString), maxPoolSize);
+
     /// <summary>A pool that never opens more than <paramref name="maxPoolSize"/> connections, without multiplexing, resetting each session it takes back.</summary>
-    internal static NpgsqlDataSource Create(string connectionString, int maxPoolSize)
+    internal static NpgsqlDataSource Create(NpgsqlConnectionStringBuilder source, int maxPoolSize)
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        var builder = new NpgsqlDataSourceBuilder();
         var settings = builder.ConnectionStringBuilder;
+
+        // Copied value by value, never through the text, so every value arrives exactly as given.
+        foreach (string key in source.Keys)
+        {
+            if (source.TryGetValue(key, out var value) && value is not null && source.ShouldSerialize(key))
+            {
+                settings[key] = value;
+            }
+        }
+
         settings.MaxPoolSize = Math.Min(settings.MaxPoolSize, maxPoolSize);
         settings.MinPoolSize = Math.Min(settings.MinPoolSize, settings.MaxPoolSize);
         settings.Multiplexing = false;
@@ -93,7 +107,20 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
         return builder.Build();
     }
 
-    private static byte[] Fingerprint(string connectionString) => SHA256.HashData(Encoding.UTF8.GetBytes(connectionString));
+    /// <summary>A hash of every set key and its exact value.</summary>
+    private static byte[] Fingerprint(NpgsqlConnectionStringBuilder settings)
+    {
+        var text = new StringBuilder();
+        foreach (string key in settings.Keys)
+        {
+            if (settings.ShouldSerialize(key) && settings.TryGetValue(key, out var value))
+            {
+                text.Append(key).Append('\0').Append(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)).Append('\0');
+            }
+        }
+
+        return SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
+    }
 
     private sealed record Pool(byte[] Fingerprint, NpgsqlDataSource DataSource);
 }
