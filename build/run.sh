@@ -200,6 +200,9 @@ export Secrets__ActiveKeyId=local
 export Secrets__Keys__local_FILE="$SECRETS_KEY_FILE"
 export App__PublicUrl="http://127.0.0.1:$API_PORT/"
 export Mail__DropFolder="$DATA_DIR/mail"
+# SQLite data sources: files placed here can be registered with a relative settings.path.
+mkdir -p "$DATA_DIR/sqlite"
+export DataSources__SqliteFolder="${DataSources__SqliteFolder:-$DATA_DIR/sqlite}"
 export ConnectionStrings__LoupeOwner="Host=127.0.0.1;Port=$PG_PORT;Database=$DATABASE;Username=loupe_owner;Password=$OWNER_PASSWORD"
 export LOUPE_DATA_DIR="$DATA_DIR"
 if ((DEMO)); then

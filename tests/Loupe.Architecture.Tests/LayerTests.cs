@@ -17,7 +17,7 @@ public class LayerTests
     private static readonly string[] HostsAndWeb =
         ["Loupe.Api", "Loupe.Worker", "Microsoft.AspNetCore", "Microsoft.AspNetCore.*"];
 
-    private static readonly string[] DataAccessNamespaces = ["Microsoft.EntityFrameworkCore", "Npgsql", "System.Data"];
+    private static readonly string[] DataAccessNamespaces = ["Microsoft.EntityFrameworkCore", "Npgsql", "Microsoft.Data.Sqlite", "SQLitePCL", "System.Data"];
 
     [Fact]
     public void Domain_DependsOnNothing() =>

@@ -2,6 +2,7 @@ using Loupe.Application.Common.Connectors;
 using Loupe.Domain.DataSources;
 using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Connectors.Postgres;
+using Loupe.Infrastructure.Connectors.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,7 @@ public static class ConnectorServices
             .ValidateProblems(options => options.Problems());
         services.TryAddSingleton(provider => new DataSourceLimits(provider.GetRequiredService<IOptions<DataSourceOptions>>().Value.MaxQueryTimeoutSeconds));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDataSourceConnector, PostgresConnector>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDataSourceConnector, SqliteConnector>());
         services.TryAddSingleton<IDataSourceConnectors, DataSourceConnectors>();
         services.TryAddSingleton<ISchemaCache, MemorySchemaCache>();
         return services;

@@ -114,6 +114,33 @@ public sealed class ConnectionSettingsTests
         Should.Throw<DomainException>(() => ConnectionSettings.Sqlite(path)).Error.Code.ShouldBe(code);
 
     [Fact]
+    public void CheckSqlite_NeverThrows_AndAcceptsOnlyPathsThatStayInTheFolder()
+    {
+        // Pieces that make the tricky paths: separators, dot segments, NUL, roots, drive and URI prefixes.
+        var pieces = Gen.Elements("a", "b.db", "sub", "..", ".", "...", "..db", "/", "//", "\\", "\0", " ", "~", ":", "C:", "file:", "é", "\uD800", "\n", "\u2028");
+        var built = Gen.Choose(0, 12).SelectMany(count => pieces.ArrayOf(count)).Select(parts => string.Concat(parts));
+
+        Prop.ForAll(built.ToArbitrary(), ArbMap.Default.ArbFor<string>(), (tricky, any) =>
+            new[] { tricky, any }.All(path =>
+            {
+                var errors = ConnectionSettings.CheckSqlite(path);
+                return errors.Count > 0 || StaysInTheFolder(path!);
+            })).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void SqlitePaths_OfPlainSegments_AreAccepted() =>
+        Prop.ForAll(
+            Gen.Elements("a", "b.db", "sales 2026", "é.sqlite", "...", "..db", ".hidden", "x~").NonEmptyListOf().ToArbitrary(),
+            segments =>
+            {
+                var path = string.Join('/', segments);
+                return path.Length > ConnectionSettings.PathMaxLength
+                    ? ConnectionSettings.CheckSqlite(path).SequenceEqual([DataSourceErrors.PathInvalid])
+                    : ConnectionSettings.CheckSqlite(path).Count == 0 && ConnectionSettings.Sqlite(path).Path == path && StaysInTheFolder(path);
+            }).QuickCheckThrowOnFailure();
+
+    [Fact]
     public void SslModes_HaveTheirLibpqNames()
     {
         foreach (var mode in Enum.GetValues<PostgresSslMode>())
@@ -125,4 +152,11 @@ public sealed class ConnectionSettingsTests
         PostgresSslModes.Names.ShouldBe(["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]);
         PostgresSslModes.TryParse("VerifyFull", out _).ShouldBeFalse();
     }
+
+    /// <summary>What an accepted SQLite path must be: relative, without <c>..</c> or NUL, and inside any folder it is joined to.</summary>
+    private static bool StaysInTheFolder(string path) =>
+        !Path.IsPathRooted(path)
+        && !path.Contains('\0', StringComparison.Ordinal)
+        && !path.Split('/', '\\').Contains("..")
+        && Path.GetFullPath(Path.Join("/srv/loupe/data", path)).StartsWith("/srv/loupe/data/", StringComparison.Ordinal);
 }

@@ -1,6 +1,5 @@
 using System.Data;
 using System.Globalization;
-using System.Text;
 using Loupe.Application.Common.Connectors;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -225,80 +224,53 @@ internal sealed partial class PostgresConnector
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rolling back a query run failed; the connection is discarded")]
     private static partial void LogRollbackFailed(ILogger logger);
 
-    /// <summary>
-    /// Hands rows to the sink up to the row limit, reading one more to learn whether the result was cut,
-    /// and up to the byte limit.
-    /// </summary>
+    /// <summary>Reads a PostgreSQL result, fetch by fetch, into a <see cref="RowLimiter"/>.</summary>
     private sealed class RowReader(int maxRows, long maxBytes, IRowSink sink)
     {
-        private bool _columnsSent;
-        private int _rows;
-        private long _bytes;
-        private bool _truncated;
+        private readonly RowLimiter _limiter = new(maxRows, maxBytes, sink);
 
-        public bool Done { get; private set; }
+        public bool Done => _limiter.Done;
 
         /// <summary>Rows still to fetch: up to the limit, plus one to learn whether more exist.</summary>
-        public int RowsWanted => maxRows - _rows + 1;
+        public int RowsWanted => _limiter.RowsWanted;
 
         public async Task<int> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
         {
-            if (!_columnsSent)
+            if (!_limiter.ColumnsSent)
             {
-                _columnsSent = true;
                 var columns = new QueryColumn[reader.FieldCount];
                 for (var i = 0; i < columns.Length; i++)
                 {
                     columns[i] = new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i));
                 }
 
-                await sink.ColumnsAsync(columns, ct).ConfigureAwait(false);
+                await _limiter.ColumnsAsync(columns, ct).ConfigureAwait(false);
             }
 
             var read = 0;
-            while (!Done && await reader.ReadAsync(ct).ConfigureAwait(false))
+            while (!_limiter.Done && await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 read++;
-                if (_rows >= maxRows)
+                if (!_limiter.TakesAnotherRow())
                 {
-                    _truncated = true;
-                    Done = true;
                     break;
                 }
 
                 var row = new object?[reader.FieldCount];
-                long size = 0;
                 for (var i = 0; i < row.Length; i++)
                 {
-                    var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                    row[i] = value;
-                    size += ApproximateSize(value);
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
                 }
 
-                if (_bytes + size > maxBytes)
+                if (!await _limiter.AddAsync(row, ct).ConfigureAwait(false))
                 {
-                    _truncated = true;
-                    Done = true;
                     break;
                 }
-
-                _bytes += size;
-                _rows++;
-                await sink.RowAsync(row, ct).ConfigureAwait(false);
             }
 
             return read;
         }
 
-        public QueryOutcome ToOutcome() => new(_rows, _truncated, _bytes);
-
-        private static long ApproximateSize(object? value) => value switch
-        {
-            null => 1,
-            string text => Encoding.UTF8.GetByteCount(text),
-            byte[] bytes => bytes.Length,
-            Array array => 16 + (array.Length * 8),
-            _ => 8,
-        };
+        public QueryOutcome ToOutcome() => _limiter.ToOutcome();
     }
 }
