@@ -9,6 +9,7 @@ using Loupe.Domain.DataSources;
 using Loupe.Domain.Invitations;
 using Loupe.Domain.Organizations;
 using Loupe.Domain.PasswordResets;
+using Loupe.Domain.Runs;
 using Loupe.Domain.Sessions;
 using Loupe.Domain.Users;
 using Microsoft.EntityFrameworkCore;
@@ -53,6 +54,8 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<DataSource> DataSources => Set<DataSource>();
+
+    public DbSet<QueryRun> QueryRuns => Set<QueryRun>();
 
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;

@@ -1,0 +1,3 @@
+DROP TABLE run_result_chunks;
+DROP TABLE run_results;
+DROP TABLE query_runs;

@@ -1,0 +1,53 @@
+using Loupe.Application.Common.Connectors;
+
+namespace Loupe.Application.Common.Results;
+
+/// <summary>
+/// Stored run results (ADR 0022): the columns, then the rows in compressed chunks in Loupe's database,
+/// written while the data source is read so memory does not grow with the result, and read back one
+/// page or one export at a time. Every call acts in the current organization (row-level security).
+/// Results are stored per attempt: reads name the attempt the run recorded as its result, so a late
+/// write by a presumed-dead attempt never mixes with the current one.
+/// </summary>
+public interface IResultStore
+{
+    /// <summary>Starts storing one attempt's result; whatever an earlier attempt of the same number left is removed first.</summary>
+    Task<IResultWriter> BeginAsync(Guid runId, int attempt, CancellationToken ct);
+
+    /// <summary>
+    /// Rows <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="count"/> (fewer at the end),
+    /// reading only the chunks that hold them; none when the result is not stored.
+    /// </summary>
+    Task<ResultPage?> ReadPageAsync(Guid runId, int attempt, long offset, int count, CancellationToken ct);
+
+    /// <summary>Writes the whole result to <paramref name="destination"/> as it reads it; false when the result is not stored.</summary>
+    Task<bool> ExportAsync(Guid runId, int attempt, ResultFormat format, Stream destination, CancellationToken ct);
+
+    /// <summary>Removes the stored results (every attempt) of these runs.</summary>
+    Task DeleteAsync(IReadOnlyCollection<Guid> runIds, CancellationToken ct);
+}
+
+/// <summary>
+/// Receives one attempt's rows (as an <see cref="IRowSink"/>) and writes them in chunks as they come.
+/// Nothing is visible until <see cref="CompleteAsync"/>; disposing without completing removes what was written.
+/// </summary>
+public interface IResultWriter : IRowSink, IAsyncDisposable
+{
+    /// <summary>Writes the last chunk and the result's summary; answers what was stored.</summary>
+    Task<StoredResult> CompleteAsync(QueryOutcome outcome, CancellationToken ct);
+}
+
+/// <summary>What a completed writer stored.</summary>
+public sealed record StoredResult(long RowCount, bool Truncated, long StoredBytes, int ChunkCount);
+
+/// <summary>A page of a stored result: the columns, the total row count and the rows asked for (values as the JSON answer shows them).</summary>
+public sealed record ResultPage(IReadOnlyList<QueryColumn> Columns, long TotalRows, IReadOnlyList<object?[]> Rows);
+
+public enum ResultFormat
+{
+    /// <summary>RFC 4180: a header line, CRLF line ends, fields quoted when they hold a comma, quote, CR or LF.</summary>
+    Csv,
+
+    /// <summary><c>{"columns":[{"name","type"}…],"rows":[[…]…]}</c>, numbers and booleans as JSON values.</summary>
+    Json,
+}

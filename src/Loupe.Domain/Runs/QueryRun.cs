@@ -1,0 +1,258 @@
+using Loupe.Domain.Common;
+
+namespace Loupe.Domain.Runs;
+
+/// <summary>
+/// One execution of SQL against a data source, in the background. Its SQL is stored as bound (with
+/// <c>$1…$n</c>) and its parameter values beside it, so any attempt can run it again. The state
+/// machine guards every change: a finished run never changes again, and only the current attempt
+/// may finish a running one (a worker presumed dead that comes back is ignored).
+/// </summary>
+public sealed class QueryRun : AggregateRoot, ITenantOwned
+{
+    public const int SqlMaxLength = 100_000;
+    public const int CacheKeyLength = 64;
+
+    private QueryRun(
+        Guid id,
+        Guid organizationId,
+        Guid dataSourceId,
+        Guid? savedQueryId,
+        Guid? requestedBy,
+        string sql,
+        string parameterValues,
+        string cacheKey,
+        int timeoutSeconds,
+        int maxRows,
+        DateTimeOffset queuedAt)
+        : base(id)
+    {
+        OrganizationId = organizationId;
+        DataSourceId = dataSourceId;
+        SavedQueryId = savedQueryId;
+        RequestedBy = requestedBy;
+        Sql = sql;
+        ParameterValues = parameterValues;
+        CacheKey = cacheKey;
+        TimeoutSeconds = timeoutSeconds;
+        MaxRows = maxRows;
+        QueuedAt = queuedAt;
+        Status = RunStatus.Queued;
+    }
+
+    public Guid OrganizationId { get; private set; }
+
+    public Guid DataSourceId { get; private set; }
+
+    /// <summary>The saved query it ran, or none for ad-hoc SQL.</summary>
+    public Guid? SavedQueryId { get; private set; }
+
+    /// <summary>Who asked for it (none once that person is gone, or for a schedule).</summary>
+    public Guid? RequestedBy { get; private set; }
+
+    /// <summary>The SQL as run: placeholders already replaced by <c>$1…$n</c>.</summary>
+    public string Sql { get; private set; }
+
+    /// <summary>The values of <c>$1…$n</c> as a JSON array of typed values (never logged).</summary>
+    public string ParameterValues { get; private set; }
+
+    /// <summary>A hash of data source, SQL and parameter values: runs with equal keys answer the same question.</summary>
+    public string CacheKey { get; private set; }
+
+    public int TimeoutSeconds { get; private set; }
+
+    public int MaxRows { get; private set; }
+
+    public RunStatus Status { get; private set; }
+
+    /// <summary>0 before the first attempt starts; each start (first or again after a lost attempt) adds one.</summary>
+    public int Attempt { get; private set; }
+
+    public DateTimeOffset QueuedAt { get; private set; }
+
+    public DateTimeOffset? StartedAt { get; private set; }
+
+    public DateTimeOffset? FinishedAt { get; private set; }
+
+    public long? RowCount { get; private set; }
+
+    public bool? Truncated { get; private set; }
+
+    public long? ResultBytes { get; private set; }
+
+    /// <summary>The attempt whose stored result is the run's result.</summary>
+    public int? ResultAttempt { get; private set; }
+
+    /// <summary>When the stored result is removed; none when it is kept (or there is none).</summary>
+    public DateTimeOffset? ResultExpiresAt { get; private set; }
+
+    /// <summary>The stored result has been removed by the retention job.</summary>
+    public bool ResultExpired { get; private set; }
+
+    public RunError? Error { get; private set; }
+
+    /// <summary>The background job that runs it.</summary>
+    public Guid? JobId { get; private set; }
+
+    public long? DurationMs => StartedAt is { } started && FinishedAt is { } finished
+        ? (long)Math.Round((finished - started).TotalMilliseconds)
+        : null;
+
+    public bool HasResult => Status == RunStatus.Succeeded && ResultAttempt is not null && !ResultExpired;
+
+    public static QueryRun Queue(
+        Guid id,
+        Guid organizationId,
+        Guid dataSourceId,
+        Guid? savedQueryId,
+        Guid? requestedBy,
+        string sql,
+        string parameterValues,
+        string cacheKey,
+        int timeoutSeconds,
+        int maxRows,
+        DateTimeOffset now)
+    {
+        if (organizationId == Guid.Empty)
+        {
+            throw new ArgumentException("A run belongs to an organization.", nameof(organizationId));
+        }
+
+        if (string.IsNullOrWhiteSpace(sql))
+        {
+            throw new DomainException(RunErrors.SqlRequired);
+        }
+
+        if (sql.Length > SqlMaxLength)
+        {
+            throw new DomainException(RunErrors.SqlTooLong);
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(parameterValues);
+        ArgumentException.ThrowIfNullOrEmpty(cacheKey);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeoutSeconds, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        return new QueryRun(id, organizationId, dataSourceId, savedQueryId, requestedBy, sql, parameterValues, cacheKey, timeoutSeconds, maxRows, now);
+    }
+
+    /// <summary>Records the background job that runs it.</summary>
+    public void AssignJob(Guid jobId) => JobId = jobId;
+
+    /// <summary>
+    /// Starts an attempt: from queued, or again from running when the previous attempt was lost (its
+    /// worker died). Answers the attempt number, which the attempt presents when it finishes.
+    /// </summary>
+    public int Start(DateTimeOffset now)
+    {
+        EnsureNotFinished();
+        Status = RunStatus.Running;
+        Attempt++;
+        StartedAt = now;
+        Error = null;
+        return Attempt;
+    }
+
+    /// <summary>The attempt stored its result; it becomes the run's result.</summary>
+    public void Succeed(int attempt, long rowCount, bool truncated, long resultBytes, DateTimeOffset now, DateTimeOffset? resultExpiresAt)
+    {
+        EnsureCurrentRunningAttempt(attempt);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(resultBytes);
+        Status = RunStatus.Succeeded;
+        RowCount = rowCount;
+        Truncated = truncated;
+        ResultBytes = resultBytes;
+        ResultAttempt = attempt;
+        ResultExpiresAt = resultExpiresAt;
+        FinishedAt = now;
+    }
+
+    /// <summary>The attempt failed for good (syntax, permission, data errors, or the last attempt of a retryable one).</summary>
+    public void Fail(int attempt, RunError error, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        EnsureCurrentRunningAttempt(attempt);
+        Status = RunStatus.Failed;
+        Error = error;
+        FinishedAt = now;
+    }
+
+    /// <summary>The attempt ran longer than the run's timeout.</summary>
+    public void TimeOut(int attempt, RunError error, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        EnsureCurrentRunningAttempt(attempt);
+        Status = RunStatus.TimedOut;
+        Error = error;
+        FinishedAt = now;
+    }
+
+    /// <summary>The attempt met an error that may pass: the run waits in the queue for its next attempt.</summary>
+    public void Retry(int attempt, RunError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        EnsureCurrentRunningAttempt(attempt);
+        Status = RunStatus.Queued;
+        Error = error;
+    }
+
+    /// <summary>Cancels a queued or running run; a finished one cannot be cancelled (409).</summary>
+    public void Cancel(DateTimeOffset now)
+    {
+        EnsureNotFinished();
+        Status = RunStatus.Cancelled;
+        Error = new RunError("57014", "The run was cancelled.");
+        FinishedAt = now;
+    }
+
+    /// <summary>A run that can no longer start (its data source is gone) fails without an attempt.</summary>
+    public void Abandon(RunError error, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        EnsureNotFinished();
+        Status = RunStatus.Failed;
+        Error = error;
+        FinishedAt = now;
+    }
+
+    /// <summary>Keeps the stored result (a saved query's latest) or lets it expire at a new time.</summary>
+    public void KeepResultUntil(DateTimeOffset? expiresAt)
+    {
+        if (Status == RunStatus.Succeeded && !ResultExpired)
+        {
+            ResultExpiresAt = expiresAt;
+        }
+    }
+
+    /// <summary>The retention job removed the stored result.</summary>
+    public void ExpireResult()
+    {
+        if (Status == RunStatus.Succeeded)
+        {
+            ResultExpired = true;
+            ResultExpiresAt = null;
+        }
+    }
+
+    private void EnsureNotFinished()
+    {
+        if (Status.IsFinished())
+        {
+            throw new DomainException(RunErrors.AlreadyFinished(Status));
+        }
+    }
+
+    private void EnsureCurrentRunningAttempt(int attempt)
+    {
+        EnsureNotFinished();
+        if (attempt != Attempt)
+        {
+            throw new DomainException(RunErrors.StaleAttempt);
+        }
+
+        if (Status != RunStatus.Running)
+        {
+            throw new DomainException(RunErrors.NotRunning(Status));
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Loupe.Domain.Common;
+
+namespace Loupe.Domain.Runs;
+
+public static class RunErrors
+{
+    public static DomainError AlreadyFinished(RunStatus status) =>
+        DomainError.Conflict("run.finished", $"The run has already finished ({status.ToName()}).");
+
+    public static DomainError NotRunning(RunStatus status) =>
+        DomainError.Conflict("run.not_running", $"The run is not running ({status.ToName()}).");
+
+    public static readonly DomainError StaleAttempt =
+        DomainError.Conflict("run.stale_attempt", "A later attempt of the run has started; this attempt's outcome is discarded.");
+
+    public static readonly DomainError SqlRequired =
+        DomainError.Validation("run.sql_required", "sql", "SQL is required.");
+
+    public static readonly DomainError SqlTooLong =
+        DomainError.Validation("run.sql_too_long", "sql", $"SQL has at most {QueryRun.SqlMaxLength} characters.");
+}

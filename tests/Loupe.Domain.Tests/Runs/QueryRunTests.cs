@@ -1,0 +1,190 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Loupe.Domain.Common;
+using Loupe.Domain.Runs;
+
+namespace Loupe.Domain.Tests.Runs;
+
+public sealed class QueryRunTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private static readonly RunError Oops = new("42601", "syntax error");
+
+    [Fact]
+    public void Queue_StartsQueuedWithoutAttempts()
+    {
+        var run = NewRun();
+
+        run.Status.ShouldBe(RunStatus.Queued);
+        run.Attempt.ShouldBe(0);
+        run.DurationMs.ShouldBeNull();
+        run.HasResult.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void StartThenSucceed_RecordsTheResultAndDuration()
+    {
+        var run = NewRun();
+        var attempt = run.Start(Now);
+
+        run.Succeed(attempt, 42, truncated: true, 1234, Now.AddMilliseconds(250), Now.AddDays(7));
+
+        run.Status.ShouldBe(RunStatus.Succeeded);
+        (run.RowCount, run.Truncated, run.ResultBytes, run.ResultAttempt).ShouldBe((42L, (bool?)true, 1234L, (int?)1));
+        run.DurationMs.ShouldBe(250);
+        run.HasResult.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void ALostAttempt_CannotFinishTheRun_OnceALaterAttemptStarted()
+    {
+        var run = NewRun();
+        var first = run.Start(Now);
+        var second = run.Start(Now.AddSeconds(40));
+
+        Should.Throw<DomainException>(() => run.Succeed(first, 1, false, 1, Now, null)).Error.Code.ShouldBe("run.stale_attempt");
+        run.Succeed(second, 1, false, 1, Now.AddSeconds(41), null);
+        run.ResultAttempt.ShouldBe(2);
+    }
+
+    [Fact]
+    public void Cancel_AFinishedRun_IsAConflict()
+    {
+        var run = NewRun();
+        run.Fail(run.Start(Now), Oops, Now);
+
+        Should.Throw<DomainException>(() => run.Cancel(Now)).Error.Kind.ShouldBe(DomainErrorKind.Conflict);
+    }
+
+    [Fact]
+    public void RunError_KeepsCodeAndMessageWithinTheirLimits()
+    {
+        var error = new RunError("TOO-LONG-CODE-1234567890", new string('x', 5000));
+
+        error.Code.Length.ShouldBe(RunError.CodeMaxLength);
+        error.Message.Length.ShouldBe(RunError.MessageMaxLength);
+    }
+
+    [Fact]
+    public void StateMachine_FollowsItsModel_UnderRandomOperationSequences()
+    {
+        var operations = Gen.Elements(Enum.GetValues<Operation>()).ArrayOf();
+        var attemptOffsets = Gen.Choose(-1, 1);
+        var steps = operations.SelectMany(ops => attemptOffsets.ArrayOf(ops.Length).Select(offsets => ops.Zip(offsets).ToArray()));
+
+        Prop.ForAll(steps.ToArbitrary(), sequence =>
+        {
+            var run = NewRun();
+            var model = new Model();
+            foreach (var (operation, offset) in sequence)
+            {
+                var attempt = run.Attempt + offset;
+                var expected = model.Apply(operation, attempt);
+                var accepted = TryApply(run, operation, attempt);
+                if (accepted != expected || run.Status != model.Status || run.Attempt != model.Attempt)
+                {
+                    return false;
+                }
+
+                if (run.Status.IsFinished() && run.FinishedAt is null)
+                {
+                    return false;
+                }
+
+                if (run.Status == RunStatus.Succeeded && run.ResultAttempt != run.Attempt)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    private static bool TryApply(QueryRun run, Operation operation, int attempt)
+    {
+        try
+        {
+            switch (operation)
+            {
+                case Operation.Start:
+                    run.Start(Now);
+                    break;
+                case Operation.Succeed:
+                    run.Succeed(attempt, 1, false, 10, Now, null);
+                    break;
+                case Operation.Fail:
+                    run.Fail(attempt, Oops, Now);
+                    break;
+                case Operation.TimeOut:
+                    run.TimeOut(attempt, Oops, Now);
+                    break;
+                case Operation.Retry:
+                    run.Retry(attempt, Oops);
+                    break;
+                case Operation.Cancel:
+                    run.Cancel(Now);
+                    break;
+                case Operation.Abandon:
+                    run.Abandon(Oops, Now);
+                    break;
+            }
+
+            return true;
+        }
+        catch (DomainException)
+        {
+            return false;
+        }
+    }
+
+    private static QueryRun NewRun() =>
+        QueryRun.Queue(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), null, null, "select 1", "[]", new string('a', 64), 30, 100, Now);
+
+    private enum Operation
+    {
+        Start,
+        Succeed,
+        Fail,
+        TimeOut,
+        Retry,
+        Cancel,
+        Abandon,
+    }
+
+    /// <summary>The specification: a table of which operation is allowed in which state, and where it leads.</summary>
+    private sealed class Model
+    {
+        public RunStatus Status { get; private set; } = RunStatus.Queued;
+
+        public int Attempt { get; private set; }
+
+        public bool Apply(Operation operation, int attempt)
+        {
+            var finished = Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled or RunStatus.TimedOut;
+            var current = !finished && Status == RunStatus.Running && attempt == Attempt;
+            (bool Allowed, RunStatus Next) outcome = operation switch
+            {
+                Operation.Start => (!finished, RunStatus.Running),
+                Operation.Succeed => (current, RunStatus.Succeeded),
+                Operation.Fail => (current, RunStatus.Failed),
+                Operation.TimeOut => (current, RunStatus.TimedOut),
+                Operation.Retry => (current, RunStatus.Queued),
+                Operation.Cancel or Operation.Abandon => (!finished, operation == Operation.Cancel ? RunStatus.Cancelled : RunStatus.Failed),
+                _ => (false, Status),
+            };
+            if (!outcome.Allowed)
+            {
+                return false;
+            }
+
+            if (operation == Operation.Start)
+            {
+                Attempt++;
+            }
+
+            Status = outcome.Next;
+            return true;
+        }
+    }
+}
