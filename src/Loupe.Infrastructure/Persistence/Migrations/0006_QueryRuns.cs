@@ -4,5 +4,5 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Loupe.Infrastructure.Persistence.Migrations;
 
 [DbContext(typeof(LoupeDbContext))]
-[Migration("00000000000005_query_runs")]
+[Migration("00000000000006_query_runs")]
 internal sealed class QueryRuns : SqlFileMigration;
