@@ -72,21 +72,11 @@ internal sealed class JobsReadModel(NpgsqlDataSource dataSource) : IJobsReadMode
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(page);
-        await using var command = dataSource.CreateCommand($"SELECT {SummaryColumns}, total FROM loupe_jobs_list($1, $2, $3, $4, $5, $6)");
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            Value = filter.Statuses is { Count: > 0 } statuses ? statuses.Select(TextOf).ToArray() : DBNull.Value,
-            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
-        });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Kind ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Queue ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.OrganizationId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = page.Skip });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = page.PerPage });
         var rows = new List<JobSummary>(page.PerPage);
         long total = 0;
-        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        await using (var command = ListCommand($"SELECT {SummaryColumns}, total", filter, page.Skip, page.PerPage))
         {
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 rows.Add(Summary(reader));
@@ -96,8 +86,9 @@ internal sealed class JobsReadModel(NpgsqlDataSource dataSource) : IJobsReadMode
 
         if (rows.Count == 0 && page.Skip > 0)
         {
-            // Past the last page the window counts nothing; count apart so the pagination is still right.
-            total = await CountMatchingAsync(command, ct).ConfigureAwait(false);
+            // Past the last page no row carries the total; count apart so the pagination stays right.
+            await using var count = ListCommand("SELECT count(*)", filter, 0, null);
+            total = (long)(await count.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }
 
         return new PagedResult<JobSummary>(rows, Pagination.Create(page, (int)Math.Min(total, int.MaxValue)));
@@ -126,13 +117,20 @@ internal sealed class JobsReadModel(NpgsqlDataSource dataSource) : IJobsReadMode
             NullableUtc(reader, 18));
     }
 
-    private static async Task<long> CountMatchingAsync(NpgsqlCommand list, CancellationToken ct)
+    private NpgsqlCommand ListCommand(string select, JobListFilter filter, int offset, int? limit)
     {
-        await using var count = list.Clone();
-        count.CommandText = "SELECT count(*) FROM loupe_jobs_list($1, $2, $3, $4, 0, NULL)";
-        count.Parameters.RemoveAt(5);
-        count.Parameters.RemoveAt(4);
-        return (long)(await count.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        var command = dataSource.CreateCommand($"{select} FROM loupe_jobs_list($1, $2, $3, $4, $5, $6)");
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = filter.Statuses is { Count: > 0 } statuses ? statuses.Select(TextOf).ToArray() : DBNull.Value,
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+        });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Kind ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Queue ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.OrganizationId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = offset });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)limit ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        return command;
     }
 
     private static JobSummary Summary(NpgsqlDataReader reader) => new(
