@@ -37,14 +37,14 @@ internal sealed partial class JobEngine(
     // Cancellations that arrived for jobs not (yet) held here: a claim may be on its way back.
     private readonly ConcurrentDictionary<Guid, long> _earlyCancels = new();
     private readonly WakeSignal _wake = new();
-    private long _lastClaimTimestamp;
+    private long _lastContactTimestamp;
 
     public string Node => store.Node;
 
-    /// <summary>Whether the claim loop reached the database recently (for the readiness check).</summary>
+    /// <summary>Whether a claim, heartbeat or sweep reached the database recently (for the readiness check).</summary>
     public bool IsHealthy =>
-        Volatile.Read(ref _lastClaimTimestamp) is var last and > 0
-        && time.GetElapsedTime(last) < TimeSpan.FromTicks(Math.Max(_options.Poll.Ticks * 5, TimeSpan.FromSeconds(15).Ticks));
+        Volatile.Read(ref _lastContactTimestamp) is var last and > 0
+        && time.GetElapsedTime(last) < TimeSpan.FromTicks(Math.Max(Math.Max(_options.Poll.Ticks * 5, _options.Sweep.Ticks * 3), TimeSpan.FromSeconds(15).Ticks));
 
     public int RunningCount => _held.Count;
 
@@ -98,7 +98,7 @@ internal sealed partial class JobEngine(
                 try
                 {
                     claimed = await store.ClaimAsync(free, stopping).ConfigureAwait(false);
-                    Volatile.Write(ref _lastClaimTimestamp, time.GetTimestamp());
+                    MarkContact();
                     errorBackoff = TimeSpan.FromMilliseconds(200);
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -154,7 +154,8 @@ internal sealed partial class JobEngine(
             var duration = time.GetElapsedTime(started);
             var written = await WriteAsync(held, ending).ConfigureAwait(false);
             metrics.Finished(job.Kind, ending.Outcome, duration, ending.IsFailure);
-            LogAttemptEnded(job.Kind, job.Id, job.Attempt, duration.TotalMilliseconds, ending.Outcome, ending.FailureType ?? "-");
+            var level = ending.IsFailure ? LogLevel.Warning : ending.State == JobState.Succeeded ? LogLevel.Debug : LogLevel.Information;
+            LogAttemptEnded(level, job.Kind, job.Id, job.Attempt, duration.TotalMilliseconds, ending.Outcome, ending.FailureType ?? "-");
             if (!written && held.Reason != StopReason.LeaseLost)
             {
                 LogLeaseLost(job.Kind, job.Id, job.Attempt);
@@ -265,6 +266,7 @@ internal sealed partial class JobEngine(
             try
             {
                 kept = await store.HeartbeatAsync(ids, ct).ConfigureAwait(false);
+                MarkContact();
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -304,6 +306,7 @@ internal sealed partial class JobEngine(
             try
             {
                 var swept = await store.SweepAsync(ct).ConfigureAwait(false);
+                MarkContact();
                 metrics.Swept(swept);
                 if (swept.Requeued + swept.DeadLettered + swept.Cancelled > 0)
                 {
@@ -322,6 +325,8 @@ internal sealed partial class JobEngine(
             PruneEarlyCancels();
         }
     }
+
+    private void MarkContact() => Volatile.Write(ref _lastContactTimestamp, time.GetTimestamp());
 
     private void OnCancelRequested(Guid jobId)
     {
@@ -451,8 +456,9 @@ internal sealed partial class JobEngine(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {Kind} {JobId} attempt {Attempt}/{MaxAttempts} started")]
     private partial void LogAttemptStarted(string kind, Guid jobId, int attempt, int maxAttempts);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Kind} {JobId} attempt {Attempt} ended {Outcome} after {DurationMs} ms (failure: {FailureType})")]
-    private partial void LogAttemptEnded(string kind, Guid jobId, int attempt, double durationMs, string outcome, string failureType);
+    /// <summary>Successes at Debug (hundreds a second would flood the log), failures at Warning, the rest at Information.</summary>
+    [LoggerMessage(Message = "Job {Kind} {JobId} attempt {Attempt} ended {Outcome} after {DurationMs} ms (failure: {FailureType})")]
+    private partial void LogAttemptEnded(LogLevel level, string kind, Guid jobId, int attempt, double durationMs, string outcome, string failureType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Kind} {JobId} attempt {Attempt}: this node no longer holds its lease; its outcome was not stored")]
     private partial void LogLeaseLost(string kind, Guid jobId, int attempt);

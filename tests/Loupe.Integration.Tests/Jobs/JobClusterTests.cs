@@ -98,15 +98,20 @@ public sealed class JobClusterTests : IAsyncLifetime
         var organization = await TenantData.CreateOrganizationAsync(TestPostgres.AppConnection(_database));
         var started = new TaskCompletionSource();
         var cancelled = new TaskCompletionSource<long>();
-        await using var a = await JobNode.Create(_database, "node-a", services => services.AddSingleton<IJobHandler>(
-            new TestHandler("test.cancellable", async (_, ct) =>
+
+        // Only node-a serves the job's queue, so node-a holds it; node-b is a node like any other.
+        await using var a = await JobNode.Create(
+            _database,
+            "node-a",
+            services => services.AddSingleton<IJobHandler>(new TestHandler("test.cancellable", async (_, ct) =>
             {
                 await using var registration = ct.Register(() => cancelled.TrySetResult(Stopwatch.GetTimestamp()));
                 started.TrySetResult();
                 await Task.Delay(Timeout.InfiniteTimeSpan, ct);
-            }))).StartAsync();
+            })),
+            new Dictionary<string, string?> { ["Jobs:Queues:0"] = "held-by-a" }).StartAsync();
         await using var b = await JobNode.Create(_database, "node-b").StartAsync();
-        var id = (await a.EnqueueAsync(organization.Id, new JobRequest("test.cancellable", "{}", organization.Id)))[0];
+        var id = (await a.EnqueueAsync(organization.Id, new JobRequest("test.cancellable", "{}", organization.Id, Queue: "held-by-a")))[0];
         await started.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
         (await JobRows.GetAsync(_database, id)).LeaseOwner.ShouldBe("node-a");
 

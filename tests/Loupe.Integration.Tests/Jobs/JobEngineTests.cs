@@ -63,13 +63,13 @@ public sealed class JobEngineTests : IAsyncLifetime
         var maintenance = await node.EnqueueAsync(null, new JobRequest("test.order", "{}", null, JobPriority.Maintenance));
         var scheduledLate = await node.EnqueueAsync(null, new JobRequest("test.order", "{}", null, JobPriority.Scheduled));
         var scheduledEarly = await node.EnqueueAsync(null, new JobRequest("test.order", "{}", null, JobPriority.Scheduled, RunAt: earlier));
-        var interactive = await node.EnqueueAsync(
-            null, new JobRequest("test.order", "{}", null, JobPriority.Interactive), new JobRequest("test.order", "{}", null, JobPriority.Interactive));
+        var tied = new JobRequest("test.order", "{}", null, JobPriority.Interactive, RunAt: DateTimeOffset.UtcNow.AddSeconds(-1));
+        var interactive = await node.EnqueueAsync(null, tied, tied, tied);
 
         await node.StartAsync();
-        await JobRows.EventuallyAsync(() => Task.FromResult(order.Count == 5), Patience, "all five jobs ran");
+        await JobRows.EventuallyAsync(() => Task.FromResult(order.Count == 6), Patience, "all six jobs ran");
 
-        order.ShouldBe([interactive[0], interactive[1], scheduledEarly[0], scheduledLate[0], maintenance[0]]);
+        order.ShouldBe([.. interactive.Order(), scheduledEarly[0], scheduledLate[0], maintenance[0]]);
     }
 
     [Fact]
