@@ -3,7 +3,8 @@
 # builds the API (Release, the same build build/test.sh uses), starts a private
 # PostgreSQL cluster under $LOUPE_DATA_DIR/postgres with the loupe_owner and
 # loupe_app roles and the `loupe` database, creates the `demo` database of sample
-# shop data once (with the read-only role loupe_demo_reader), then runs the API in
+# shop data once (with the read-only role loupe_demo_reader), then runs the API (with a
+# node of the job engine in-process, Jobs__RunInApi=true) in
 # the foreground; in Development its first start creates a demo organization.
 # Ctrl-C / SIGTERM stops the API and the PostgreSQL this script started.
 # Second and later starts reuse the cluster and the generated passwords.
@@ -205,6 +206,8 @@ mkdir -p "$DATA_DIR/sqlite"
 export DataSources__SqliteFolder="${DataSources__SqliteFolder:-$DATA_DIR/sqlite}"
 export ConnectionStrings__LoupeOwner="Host=127.0.0.1;Port=$PG_PORT;Database=$DATABASE;Username=loupe_owner;Password=$OWNER_PASSWORD"
 export LOUPE_DATA_DIR="$DATA_DIR"
+# One process for a local run: the API also runs a node of the job engine.
+export Jobs__RunInApi="${Jobs__RunInApi:-true}"
 if ((DEMO)); then
   export Demo__Enabled=true
   export Demo__Host=127.0.0.1

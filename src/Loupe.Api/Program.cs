@@ -4,6 +4,7 @@ using Loupe.Infrastructure;
 using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Demo;
 using Loupe.Infrastructure.Hosting;
+using Loupe.Infrastructure.Jobs;
 using Loupe.Infrastructure.Logging;
 using Loupe.Infrastructure.Persistence.Migrations;
 using Loupe.Infrastructure.Security.Secrets;
@@ -26,7 +27,8 @@ builder.Services
     .AddApplication()
     .AddInfrastructure(builder.Configuration)
     .AddApi(builder.Configuration)
-    .AddDemoOrganization(builder.Configuration, builder.Environment);
+    .AddDemoOrganization(builder.Configuration, builder.Environment)
+    .AddJobEngineInApi(builder.Configuration);
 
 var app = builder.Build();
 

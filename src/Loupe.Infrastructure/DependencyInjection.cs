@@ -4,6 +4,7 @@ using Loupe.Infrastructure.Audit;
 using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Connectors;
 using Loupe.Infrastructure.Health;
+using Loupe.Infrastructure.Jobs;
 using Loupe.Infrastructure.Persistence;
 using Loupe.Infrastructure.Persistence.Migrations;
 using Loupe.Infrastructure.Security;
@@ -64,6 +65,7 @@ public static class DependencyInjection
         services.AddSecurityServices(configuration);
         services.AddSecretProtection(configuration);
         services.AddConnectors(configuration);
+        services.AddJobs(configuration);
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, [ReadinessTag])

@@ -2,12 +2,13 @@ using Loupe.Application;
 using Loupe.Infrastructure;
 using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Hosting;
+using Loupe.Infrastructure.Jobs;
 using Loupe.Infrastructure.Logging;
 using Serilog;
 
 // The worker host: the same configuration, logging and infrastructure as the API, without HTTP.
 // It applies pending migrations at start-up (unless disabled) and hosts the background services
-// registered by Infrastructure; the job engine joins them with the runs feature.
+// registered by Infrastructure, the job engine among them (one node per worker process).
 var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddSecretFiles();
 
@@ -16,7 +17,8 @@ builder.Logging.ClearProviders().AddSerilog(logger, dispose: true);
 
 builder.Services
     .AddApplication()
-    .AddInfrastructure(builder.Configuration);
+    .AddInfrastructure(builder.Configuration)
+    .AddJobEngine(builder.Configuration);
 
 using var host = builder.Build();
 return await HostRunner.RunAsync(host).ConfigureAwait(false);

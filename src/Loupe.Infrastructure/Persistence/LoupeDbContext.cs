@@ -12,6 +12,7 @@ using Loupe.Domain.PasswordResets;
 using Loupe.Domain.Runs;
 using Loupe.Domain.Sessions;
 using Loupe.Domain.Users;
+using Loupe.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -57,6 +58,9 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
 
     public DbSet<QueryRun> QueryRuns => Set<QueryRun>();
 
+    /// <summary>Jobs of the current organization (row-level security shows no others); written only through <see cref="JobOutbox"/>.</summary>
+    internal DbSet<Job> Jobs => Set<Job>();
+
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;
 
@@ -86,34 +90,55 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
 
     /// <summary>
     /// Saves inside a transaction, always: the tenant interceptor scopes a transaction once, which
-    /// leaves EF Core's statement batches untouched.
+    /// leaves EF Core's statement batches untouched. Enqueued jobs are written last, in the same
+    /// transaction (<see cref="JobOutbox"/>).
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         RefuseCrossTenantWrites();
-        if (Database.CurrentTransaction is not null)
+        var jobs = JobOutbox.Take(ChangeTracker);
+        try
         {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
-        }
+            if (Database.CurrentTransaction is not null)
+            {
+                var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+                return saved + await JobOutbox.WriteAsync(this, jobs, cancellationToken).ConfigureAwait(false);
+            }
 
-        await using var transaction = await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return written;
+            await using var transaction = await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+            written += await JobOutbox.WriteAsync(this, jobs, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return written;
+        }
+        catch
+        {
+            JobOutbox.Restore(this, jobs);
+            throw;
+        }
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         RefuseCrossTenantWrites();
-        if (Database.CurrentTransaction is not null)
+        var jobs = JobOutbox.Take(ChangeTracker);
+        try
         {
-            return base.SaveChanges(acceptAllChangesOnSuccess);
-        }
+            if (Database.CurrentTransaction is not null)
+            {
+                return base.SaveChanges(acceptAllChangesOnSuccess) + JobOutbox.Write(this, jobs);
+            }
 
-        using var transaction = Database.BeginTransaction();
-        var written = base.SaveChanges(acceptAllChangesOnSuccess);
-        transaction.Commit();
-        return written;
+            using var transaction = Database.BeginTransaction();
+            var written = base.SaveChanges(acceptAllChangesOnSuccess) + JobOutbox.Write(this, jobs);
+            transaction.Commit();
+            return written;
+        }
+        catch
+        {
+            JobOutbox.Restore(this, jobs);
+            throw;
+        }
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -122,6 +147,7 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
         SnakeCaseNaming.Apply(modelBuilder);
 
         modelBuilder.Entity<Organization>().HasQueryFilter(o => o.Id == CurrentOrganizationId);
+        modelBuilder.Entity<Job>().HasQueryFilter(j => j.OrganizationId == CurrentOrganizationId);
         foreach (var entity in modelBuilder.Model.GetEntityTypes()
                      .Where(e => !e.IsOwned() && typeof(ITenantOwned).IsAssignableFrom(e.ClrType)))
         {

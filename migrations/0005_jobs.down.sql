@@ -1,0 +1,15 @@
+DROP FUNCTION loupe_jobs_get(uuid);
+DROP FUNCTION loupe_jobs_recent_failures(integer);
+DROP FUNCTION loupe_jobs_list(text[], text, text, uuid, integer, integer);
+DROP FUNCTION loupe_jobs_running();
+DROP FUNCTION loupe_jobs_counts();
+DROP FUNCTION loupe_jobs_status(text, integer, timestamp with time zone);
+DROP FUNCTION loupe_jobs_requeue(uuid);
+DROP FUNCTION loupe_jobs_cancel(uuid);
+DROP FUNCTION loupe_jobs_sweep();
+DROP FUNCTION loupe_jobs_release(text, uuid[]);
+DROP FUNCTION loupe_jobs_finish(uuid, text, text, text, timestamp with time zone);
+DROP FUNCTION loupe_jobs_heartbeat(text, uuid[], integer);
+DROP FUNCTION loupe_jobs_claim(text, integer, integer, integer, text[]);
+DROP TABLE jobs;
+DROP FUNCTION loupe_jobs_notify_ready();

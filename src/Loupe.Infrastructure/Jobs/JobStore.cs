@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Loupe.Infrastructure.Jobs;
+
+/// <summary>One attempt of a job, as a claim hands it to the node.</summary>
+internal sealed record ClaimedJob(
+    Guid Id,
+    string Kind,
+    string Payload,
+    Guid? OrganizationId,
+    int Attempt,
+    int MaxAttempts,
+    DateTime EnqueuedAt,
+    DateTime ClaimedAt);
+
+internal readonly record struct SweepResult(int Requeued, int DeadLettered, int Cancelled, long Ready);
+
+/// <summary>
+/// The engine's connections: a small pool of their own (so handlers that use every application
+/// connection cannot starve heartbeats), named <c>loupe-jobs</c> in <c>pg_stat_activity</c>.
+/// </summary>
+internal sealed class JobsDataSource : IAsyncDisposable, IDisposable
+{
+    public const string ApplicationName = "loupe-jobs";
+
+    public JobsDataSource(IOptions<Persistence.DatabaseOptions> database, IOptions<JobsOptions> jobs)
+    {
+        var builder = new NpgsqlDataSourceBuilder(database.Value.ConnectionString);
+        builder.ConnectionStringBuilder.ApplicationName = ApplicationName;
+        builder.ConnectionStringBuilder.MaxPoolSize = Math.Min(jobs.Value.Concurrency, 8) + 4;
+        Source = builder.Build();
+    }
+
+    public NpgsqlDataSource Source { get; }
+
+    public ValueTask DisposeAsync() => Source.DisposeAsync();
+
+    public void Dispose() => Source.Dispose();
+}
+
+/// <summary>The engine's SQL: each method is one round trip to one function of migration 0005.</summary>
+internal sealed class JobStore(JobsDataSource dataSource, IOptions<JobsOptions> options)
+{
+    private readonly JobsOptions _options = options.Value;
+
+    public string Node => _options.Node;
+
+    public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(int limit, CancellationToken ct)
+    {
+        await using var command = dataSource.Source.CreateCommand(
+            "SELECT id, kind, payload, organization_id, attempt, max_attempts, enqueued_at, claimed_at " +
+            "FROM loupe_jobs_claim($1, $2, $3, $4, $5)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Node });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.LeaseSeconds });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.MaxRunningPerOrganization });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _options.EffectiveQueues], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var claimed = new List<ClaimedJob>(limit);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            claimed.Add(new ClaimedJob(
+                reader.GetGuid(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetGuid(3),
+                reader.GetInt32(4),
+                reader.GetInt32(5),
+                reader.GetDateTime(6),
+                reader.GetDateTime(7)));
+        }
+
+        return claimed;
+    }
+
+    /// <returns>For each job the node still holds: whether its cancellation was asked for.</returns>
+    public async Task<IReadOnlyDictionary<Guid, bool>> HeartbeatAsync(IReadOnlyCollection<Guid> jobIds, CancellationToken ct)
+    {
+        await using var command = dataSource.Source.CreateCommand("SELECT job_id, cancel_requested FROM loupe_jobs_heartbeat($1, $2, $3)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Node });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. jobIds] });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.LeaseSeconds });
+        var held = new Dictionary<Guid, bool>(jobIds.Count);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            held[reader.GetGuid(0)] = reader.GetBoolean(1);
+        }
+
+        return held;
+    }
+
+    /// <returns>False when the node no longer held the job.</returns>
+    public async Task<bool> FinishAsync(Guid jobId, JobState state, string? error, DateTime? retryAt, CancellationToken ct)
+    {
+        await using var command = dataSource.Source.CreateCommand("SELECT loupe_jobs_finish($1, $2, $3, $4, $5)");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Node });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = state.ToText() });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)retryAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return (bool)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Hands jobs back without using up their attempt; null means every job the node holds.</summary>
+    public async Task<int> ReleaseAsync(IReadOnlyCollection<Guid>? jobIds, CancellationToken ct)
+    {
+        await using var command = dataSource.Source.CreateCommand("SELECT loupe_jobs_release($1, $2)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Node });
+        command.Parameters.Add(new NpgsqlParameter { Value = jobIds is null ? DBNull.Value : jobIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        return (int)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    public async Task<SweepResult> SweepAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.Source.CreateCommand("SELECT requeued, dead_lettered, cancelled, ready FROM loupe_jobs_sweep()");
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await reader.ReadAsync(ct).ConfigureAwait(false);
+        return new SweepResult(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3));
+    }
+}

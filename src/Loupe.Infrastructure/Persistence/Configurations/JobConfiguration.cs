@@ -1,0 +1,45 @@
+using Loupe.Domain.Organizations;
+using Loupe.Infrastructure.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Loupe.Infrastructure.Persistence.Configurations;
+
+/// <summary>The job engine's table (migration 0005); its partial indexes are the claim order, the running set and the unique keys.</summary>
+internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
+{
+    public const int KindMaxLength = 100;
+    public const int QueueMaxLength = 64;
+    public const int UniqueKeyMaxLength = 200;
+    public const int NodeMaxLength = 200;
+    private const int StateMaxLength = 16;
+
+    private static readonly ValueConverter<JobState, string> StateConversion = new(state => state.ToText(), text => JobStates.Parse(text));
+
+    public void Configure(EntityTypeBuilder<Job> builder)
+    {
+        builder.ToTable("jobs", table =>
+        {
+            table.HasCheckConstraint("ck_jobs_state", "state IN ('queued', 'running', 'succeeded', 'failed', 'dead_lettered', 'cancelled')");
+            table.HasCheckConstraint("ck_jobs_attempts", "max_attempts BETWEEN 1 AND 20 AND attempt BETWEEN 0 AND max_attempts");
+        });
+        builder.HasKey(j => j.Id);
+        builder.Property(j => j.Id).ValueGeneratedNever();
+        builder.Property(j => j.Kind).HasMaxLength(KindMaxLength).IsRequired();
+        builder.Property(j => j.Queue).HasMaxLength(QueueMaxLength).IsRequired();
+        builder.Property(j => j.Priority).HasConversion<int>();
+        builder.Property(j => j.Payload).IsRequired();
+        builder.Property(j => j.State).HasConversion(StateConversion).HasMaxLength(StateMaxLength).IsRequired();
+        builder.Property(j => j.RunAt).IsRequired();
+        builder.Property(j => j.UniqueKey).HasMaxLength(UniqueKeyMaxLength);
+        builder.Property(j => j.LeaseOwner).HasMaxLength(NodeMaxLength);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(j => j.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+
+        builder.HasIndex(j => new { j.Priority, j.RunAt, j.Id }, "ix_jobs_ready").HasFilter("state = 'queued'");
+        builder.HasIndex(j => j.OrganizationId, "ix_jobs_running").HasFilter("state = 'running'");
+        builder.HasIndex(j => new { j.OrganizationId, j.UniqueKey }, "ix_jobs_unique_key").IsUnique().AreNullsDistinct(false)
+            .HasFilter("unique_key IS NOT NULL AND state IN ('queued', 'running')");
+        builder.HasIndex(j => j.FinishedAt, "ix_jobs_failures").HasFilter("state IN ('failed', 'dead_lettered')");
+    }
+}

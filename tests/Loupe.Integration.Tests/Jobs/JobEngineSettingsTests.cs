@@ -1,0 +1,124 @@
+using System.Diagnostics.Metrics;
+using FsCheck;
+using FsCheck.Fluent;
+using Loupe.Application.Common.Jobs;
+using Loupe.Infrastructure.Jobs;
+using Loupe.Integration.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Loupe.Integration.Tests.Jobs;
+
+/// <summary>The engine's settings, its backoff arithmetic and its metrics.</summary>
+[Collection(JobEngineSerial.Name)]
+public sealed class JobEngineSettingsTests
+{
+    [Fact]
+    public void TheDefaults_HaveNoProblem() => new JobsOptions().Problems().ShouldBeEmpty();
+
+    [Theory]
+    [InlineData("Concurrency", "0", "Jobs:Concurrency")]
+    [InlineData("MaxRunningPerOrganization", "0", "Jobs:MaxRunningPerOrganization")]
+    [InlineData("LeaseSeconds", "4000", "Jobs:LeaseSeconds")]
+    [InlineData("HeartbeatSeconds", "15", "Jobs:HeartbeatSeconds")]
+    [InlineData("SweepSeconds", "0", "Jobs:SweepSeconds")]
+    [InlineData("PollMilliseconds", "10", "Jobs:PollMilliseconds")]
+    [InlineData("ShutdownGraceSeconds", "-1", "Jobs:ShutdownGraceSeconds")]
+    [InlineData("RetryBaseSeconds", "0", "Jobs:RetryBaseSeconds")]
+    [InlineData("RetryMaxSeconds", "1", "Jobs:RetryMaxSeconds")]
+    [InlineData("NodeId", "two words", "Jobs:NodeId")]
+    public void ABadValue_IsReportedByItsKey(string property, string value, string key)
+    {
+        var options = new JobsOptions();
+        var target = typeof(JobsOptions).GetProperty(property)!;
+        target.SetValue(options, Convert.ChangeType(value, target.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
+
+        options.Problems().ShouldHaveSingleItem().ShouldStartWith(key);
+    }
+
+    [Fact]
+    public void ABadQueueName_IsReported()
+    {
+        var options = new JobsOptions();
+        options.Queues.Add("Reports");
+
+        options.Problems().ShouldHaveSingleItem().ShouldStartWith("Jobs:Queues");
+    }
+
+    [Fact]
+    public void TheBackoff_WaitsBetweenHalfAndAllOfItsDoublingStep_UpToTheMaximum()
+    {
+        Prop.ForAll(Gen.Choose(1, 40).ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(), (attempt, thousandths) =>
+        {
+            var baseDelay = TimeSpan.FromSeconds(30);
+            var max = TimeSpan.FromHours(1);
+            var step = Math.Min(max.TotalSeconds, 30 * Math.Pow(2, Math.Min(attempt - 1, 30)));
+
+            var delay = RetryBackoff.Delay(attempt, baseDelay, max, thousandths / 1000.0 * 0.999);
+
+            delay.TotalSeconds.ShouldBeInRange((step / 2) - 1e-9, step + 1e-9);
+        }).QuickCheckThrowOnFailure();
+        RetryBackoff.Delay(1, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), 0).ShouldBe(TimeSpan.FromSeconds(15));
+        RetryBackoff.Delay(3, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), 0).ShouldBe(TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task TheEngine_ReportsClaimsDurationsAndOutcomes_OnTheLoupeJobsMeter()
+    {
+        await using var databases = new ScratchDatabases();
+        var database = await databases.MigratedAsync();
+        var measurements = new List<(string Instrument, string? Outcome)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == JobMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) => Record(instrument, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Record(instrument, tags));
+        listener.Start();
+        await using var node = await JobNode.Create(database, "node-a", services => services.AddSingleton<IJobHandler>(
+            new TestHandler("test.metered", (context, _) => context.Attempt == 1 ? throw new InvalidOperationException("no") : Task.CompletedTask))).StartAsync();
+
+        var id = (await node.EnqueueAsync(null, new JobRequest("test.metered", "{}", null)))[0];
+        await JobRows.WaitForAsync(database, id, TimeSpan.FromSeconds(30), "failed");
+        await JobRows.EventuallyAsync(
+            () => Task.FromResult(Snapshot().Any(m => m.Instrument == "loupe.jobs.failures")), TimeSpan.FromSeconds(10), "the failure was counted");
+        listener.RecordObservableInstruments();
+
+        var seen = Snapshot();
+        seen.ShouldContain(("loupe.jobs.claimed", null));
+        seen.ShouldContain(("loupe.jobs.queue_latency", null));
+        seen.ShouldContain(("loupe.jobs.finished", "failed"));
+        seen.ShouldContain(("loupe.jobs.duration", "failed"));
+        seen.ShouldContain(("loupe.jobs.failures", null));
+
+        void Record(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? kind = null;
+            string? outcome = null;
+            foreach (var (key, value) in tags)
+            {
+                kind = key == "kind" ? value as string : kind;
+                outcome = key == "outcome" ? value as string : outcome;
+            }
+
+            if (kind == "test.metered")
+            {
+                lock (measurements)
+                {
+                    measurements.Add((instrument.Name, outcome));
+                }
+            }
+        }
+
+        List<(string Instrument, string? Outcome)> Snapshot()
+        {
+            lock (measurements)
+            {
+                return [.. measurements];
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Loupe.Integration.Tests.Support;
+using Npgsql;
+
+namespace Loupe.Integration.Tests.Jobs;
+
+/// <summary>A job row as the owner role sees it (no row-level security), for assertions.</summary>
+internal sealed record JobRow(
+    Guid Id,
+    string Kind,
+    string State,
+    int Attempt,
+    int MaxAttempts,
+    string? LeaseOwner,
+    string? Error,
+    DateTime RunAt,
+    DateTime EnqueuedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    Guid? OrganizationId,
+    DateTime? CancelRequestedAt);
+
+internal static class JobRows
+{
+    public static async Task<JobRow?> FindAsync(string database, Guid id) =>
+        (await ReadAsync(database, "WHERE id = @id", new NpgsqlParameter("id", id))).SingleOrDefault();
+
+    public static async Task<JobRow> GetAsync(string database, Guid id) =>
+        await FindAsync(database, id) ?? throw new InvalidOperationException($"Job {id} does not exist.");
+
+    public static Task<IReadOnlyList<JobRow>> AllAsync(string database) => ReadAsync(database, string.Empty);
+
+    public static async Task<long> CountAsync(string database, string where)
+    {
+        await using var connection = new NpgsqlConnection(TestPostgres.OwnerConnection(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM jobs {where}", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public static async Task ExecuteAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(TestPostgres.OwnerConnection(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Waits until the job is in one of <paramref name="states"/>; fails after <paramref name="timeout"/>.</summary>
+    public static async Task<JobRow> WaitForAsync(string database, Guid id, TimeSpan timeout, params string[] states)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var row = await GetAsync(database, id);
+            if (states.Contains(row.State))
+            {
+                return row;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Job {id} is {row.State} (attempt {row.Attempt}), not {string.Join(" or ", states)}, after {timeout}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails after <paramref name="timeout"/>.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not true after {timeout}: {what}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<IReadOnlyList<JobRow>> ReadAsync(string database, string where, params NpgsqlParameter[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(TestPostgres.OwnerConnection(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT id, kind, state, attempt, max_attempts, lease_owner, error, run_at, enqueued_at, started_at, finished_at, organization_id, cancel_requested_at " +
+            $"FROM jobs {where} ORDER BY id",
+            connection);
+        command.Parameters.AddRange(parameters);
+        var rows = new List<JobRow>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(new JobRow(
+                reader.GetGuid(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetInt32(3),
+                reader.GetInt32(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.GetDateTime(7),
+                reader.GetDateTime(8),
+                reader.IsDBNull(9) ? null : reader.GetDateTime(9),
+                reader.IsDBNull(10) ? null : reader.GetDateTime(10),
+                reader.IsDBNull(11) ? null : reader.GetGuid(11),
+                reader.IsDBNull(12) ? null : reader.GetDateTime(12)));
+        }
+
+        return rows;
+    }
+}
