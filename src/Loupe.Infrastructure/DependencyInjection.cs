@@ -1,4 +1,5 @@
 using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Results;
 using Loupe.Application.Common.Security;
 using Loupe.Infrastructure.Audit;
 using Loupe.Infrastructure.Configuration;
@@ -6,6 +7,7 @@ using Loupe.Infrastructure.Connectors;
 using Loupe.Infrastructure.Health;
 using Loupe.Infrastructure.Persistence;
 using Loupe.Infrastructure.Persistence.Migrations;
+using Loupe.Infrastructure.Results;
 using Loupe.Infrastructure.Security;
 using Loupe.Infrastructure.Security.Secrets;
 using Loupe.Infrastructure.Tenancy;
@@ -57,6 +59,7 @@ public static class DependencyInjection
         services.AddScoped<ICredentialLocator, CredentialLocator>();
         services.AddScoped<IApiKeyUsage, ApiKeyUsage>();
         services.AddScoped<IAuditTrail, AuditTrail>();
+        services.AddScoped<IResultStore, PostgresResultStore>();
 
         services.AddSingleton<MigrationRunner>();
         services.AddHostedService<MigrateOnStartup>();
