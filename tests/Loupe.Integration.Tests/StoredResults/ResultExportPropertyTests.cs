@@ -58,6 +58,7 @@ public sealed class ResultExportPropertyTests(DatabaseFixture database) : IClass
 
         var csv = await StoreAndExportAsync(tenant, (names, rows), ResultFormat.Csv);
 
+        csv.ShouldNotBeNull().ShouldStartWith("plain,", Case.Sensitive, "no byte order mark comes first");
         csv.ShouldBe(
             "plain,\"comma,name\",\"say \"\"hi\"\"\"\r\n" +
             "a,\"b,c\",\"d\"\"e\"\r\n" +
