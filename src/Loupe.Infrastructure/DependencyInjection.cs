@@ -1,4 +1,5 @@
 using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Results;
 using Loupe.Application.Common.Security;
 using Loupe.Infrastructure.Audit;
 using Loupe.Infrastructure.Configuration;
@@ -7,6 +8,7 @@ using Loupe.Infrastructure.Health;
 using Loupe.Infrastructure.Jobs;
 using Loupe.Infrastructure.Persistence;
 using Loupe.Infrastructure.Persistence.Migrations;
+using Loupe.Infrastructure.Results;
 using Loupe.Infrastructure.Security;
 using Loupe.Infrastructure.Security.Secrets;
 using Loupe.Infrastructure.Tenancy;
@@ -58,6 +60,7 @@ public static class DependencyInjection
         services.AddScoped<ICredentialLocator, CredentialLocator>();
         services.AddScoped<IApiKeyUsage, ApiKeyUsage>();
         services.AddScoped<IAuditTrail, AuditTrail>();
+        services.AddScoped<IResultStore, PostgresResultStore>();
 
         services.AddSingleton<MigrationRunner>();
         services.AddHostedService<MigrateOnStartup>();

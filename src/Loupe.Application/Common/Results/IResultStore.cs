@@ -7,11 +7,13 @@ namespace Loupe.Application.Common.Results;
 /// written while the data source is read so memory does not grow with the result, and read back one
 /// page or one export at a time. Every call acts in the current organization (row-level security).
 /// Results are stored per attempt: reads name the attempt the run recorded as its result, so a late
-/// write by a presumed-dead attempt never mixes with the current one.
+/// write by a presumed-dead attempt never mixes with the current one. Without a current organization
+/// every call throws <see cref="InvalidOperationException"/>.
 /// </summary>
 public interface IResultStore
 {
     /// <summary>Starts storing one attempt's result; whatever an earlier attempt of the same number left is removed first.</summary>
+    /// <exception cref="InvalidOperationException">The run is not one of the current organization's runs.</exception>
     Task<IResultWriter> BeginAsync(Guid runId, int attempt, CancellationToken ct);
 
     /// <summary>

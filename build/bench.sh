@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Runs Loupe's benchmarks (spec §5) against a throwaway PostgreSQL, started as
+# build/test.sh starts it (same helpers, same settings), and prints each figure
+# with the baseline measured in the same run. Nothing here asserts a target:
+# read the figures. Not part of the test command.
+#
+#   ./build/bench.sh [SECTION...]     SECTION: results | all (default: all)
+#
+# Sections (add one: write a bench_NAME function and list NAME in SECTIONS):
+#   results   stored results, ADR 0022: P5 CSV export vs psql \copy, P6 peak
+#             memory 1M vs 100k rows, P7 page latency vs OFFSET/LIMIT, the
+#             write path, and the chunk codecs side by side.
+# Environment (optional): LOUPE_BENCH_ROWS (default 1000000) for the results
+# section; a smaller number gives a quick look, not the spec's figures.
+set -Eeuo pipefail
+
+# shellcheck source=build/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=build/lib/postgres.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
+
+cd "$LOUPE_REPO_ROOT"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+SECTIONS=(results)
+BENCH_PROJECT=bench/Loupe.Benchmarks/Loupe.Benchmarks.csproj
+BENCH_BIN=bench/Loupe.Benchmarks/bin/Release/net10.0/Loupe.Benchmarks
+FIRST_PORT=56432
+
+usage() {
+  printf 'usage: %s [%s|all]...\n' "$0" "$(
+    IFS='|'
+    printf '%s' "${SECTIONS[*]}"
+  )" >&2
+  exit 2
+}
+
+# --- Which sections ----------------------------------------------------------------
+selected=()
+for arg in "${@:-all}"; do
+  case "$arg" in
+    all) selected+=("${SECTIONS[@]}") ;;
+    -h | --help) usage ;;
+    *)
+      known=0
+      for section in "${SECTIONS[@]}"; do [[ "$arg" == "$section" ]] && known=1; done
+      ((known)) || usage
+      selected+=("$arg")
+      ;;
+  esac
+done
+
+# --- Sections ------------------------------------------------------------------------
+bench_results() {
+  "$BENCH_BIN" results
+}
+
+TMP_DIR=""
+PGDATA_DIR=""
+PG_STARTED=0
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+finish() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if ((PG_STARTED)); then
+    pg_stop "$PGDATA_DIR"
+  fi
+  if [[ -n "$TMP_DIR" ]]; then
+    rm -rf "$TMP_DIR"
+  fi
+  exit "$rc"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ensure_prereqs
+PG_BINDIR="$(pg_find_bindir)"
+
+# --- Throwaway PostgreSQL (as build/test.sh) ------------------------------------------
+TMP_DIR="$(mktemp -d /tmp/loupe-bench.XXXXXXXX)"
+chmod 0711 "$TMP_DIR" # the postgres user must traverse it when we are root
+PG_HOME="$TMP_DIR/pg"
+PGDATA_DIR="$PG_HOME/data"
+pg_make_dir "$PG_HOME"
+SU_PASSWORD="$(new_secret)"
+OWNER_PASSWORD="$(new_secret)"
+APP_PASSWORD="$(new_secret)"
+
+log "creating a throwaway PostgreSQL in $PG_HOME"
+pg_init_cluster "$PGDATA_DIR" "$SU_PASSWORD"
+FAST_SETTINGS="fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200"
+
+port=$FIRST_PORT
+started=0
+for ((attempt = 0; attempt < 20; attempt++)); do
+  while port_in_use "$port"; do port=$((port + 1)); done
+  pg_write_settings "$PGDATA_DIR" "$port" "$PG_HOME" "$FAST_SETTINGS"
+  PG_STARTED=1
+  if pg_start "$PGDATA_DIR" "$PG_HOME/postgres.log"; then
+    started=1
+    break
+  fi
+  PG_STARTED=0
+  port=$((port + 1))
+done
+if ((!started)); then
+  tail -n 20 "$PG_HOME/postgres.log" >&2 || true
+  die "the throwaway PostgreSQL did not start"
+fi
+log "PostgreSQL listens on 127.0.0.1:$port"
+pg_ensure_roles "$port" "$SU_PASSWORD" "$OWNER_PASSWORD" "$APP_PASSWORD"
+
+export LOUPE_BENCH_ADMIN_CONNECTION="Host=127.0.0.1;Port=$port;Database=postgres;Username=$PG_SUPERUSER;Password=$SU_PASSWORD"
+export LOUPE_BENCH_OWNER_CONNECTION="Host=127.0.0.1;Port=$port;Username=loupe_owner;Password=$OWNER_PASSWORD"
+export LOUPE_BENCH_APP_CONNECTION="Host=127.0.0.1;Port=$port;Username=loupe_app;Password=$APP_PASSWORD"
+export LOUPE_BENCH_PSQL="$PG_BINDIR/psql"
+
+# --- Build, then each section ------------------------------------------------------------
+log "dotnet build $BENCH_PROJECT (Release)"
+dotnet build "$BENCH_PROJECT" -c Release -nologo -v quiet >&2
+
+for section in "${selected[@]}"; do
+  log "section: $section"
+  "bench_$section"
+done

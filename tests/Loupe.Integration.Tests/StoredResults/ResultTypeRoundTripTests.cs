@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Loupe.Application.Common.Connectors;
+using Loupe.Application.Common.Results;
+using Loupe.Infrastructure.Connectors;
+using Loupe.Infrastructure.Connectors.Postgres;
+using Loupe.Integration.Tests.Connectors;
+using Loupe.Integration.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Loupe.Integration.Tests.StoredResults;
+
+/// <summary>
+/// Every PostgreSQL type family, read by the real connector into a writer, comes back from a page, the
+/// CSV export and the JSON export as its canonical text (ADR 0022), typed as the JSON answer shows it.
+/// </summary>
+public sealed class ResultTypeRoundTripTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncDisposable
+{
+    /// <summary>Column, SQL expression, stored text (null for NULL), and the value as JSON.</summary>
+    private static readonly (string Name, string Sql, string? Text, string Json)[] Cases =
+    [
+        ("int_value", "42::int", "42", "42"),
+        ("smallint_value", "-7::smallint", "-7", "-7"),
+        ("bigint_value", "9007199254740993::bigint", "9007199254740993", "9007199254740993"),
+        ("numeric_value", "-12.50::numeric(10, 2)", "-12.50", "-12.50"),
+        ("numeric_plain", "123456789.000000001::numeric", "123456789.000000001", "123456789.000000001"),
+        ("double_value", "1.5::float8", "1.5", "1.5"),
+        ("double_tiny", "5e-324::float8", "5E-324", "5E-324"),
+        ("double_nan", "'NaN'::float8", "NaN", "\"NaN\""),
+        ("double_infinity", "'-Infinity'::float8", "-Infinity", "\"-Infinity\""),
+        ("real_value", "0.1::real", "0.1", "0.1"),
+        ("bool_true", "true", "true", "true"),
+        ("bool_false", "false", "false", "false"),
+        ("bool_null", "NULL::boolean", null, "null"),
+        ("text_specials", "E'a,b \"c\"\\r\\nd'", "a,b \"c\"\r\nd", "\"a,b \\\"c\\\"\\r\\nd\""),
+        ("text_unicode", "'Grüße 🦆 ✓'", "Grüße 🦆 ✓", "\"Grüße 🦆 ✓\""),
+        ("text_empty", "''", string.Empty, "\"\""),
+        ("text_null", "NULL::text", null, "null"),
+        ("text_control", "E'tab\\there\\x01'", "tab\there\u0001", "\"tab\\there\\u0001\""),
+        ("varchar_value", "'x'::varchar(5)", "x", "\"x\""),
+        ("date_value", "DATE '2024-02-29'", "2024-02-29", "\"2024-02-29\""),
+        ("timestamp_value", "TIMESTAMP '2024-02-29 13:45:07.123456'", "2024-02-29T13:45:07.123456", "\"2024-02-29T13:45:07.123456\""),
+        ("timestamp_whole", "TIMESTAMP '2024-02-29 13:45:07'", "2024-02-29T13:45:07", "\"2024-02-29T13:45:07\""),
+        ("timestamptz_value", "TIMESTAMPTZ '2024-02-29 13:45:07.5+02'", "2024-02-29T11:45:07.5Z", "\"2024-02-29T11:45:07.5Z\""),
+        ("timestamptz_infinity", "'infinity'::timestamptz", "infinity", "\"infinity\""),
+        ("time_value", "TIME '08:30:00.25'", "08:30:00.25", "\"08:30:00.25\""),
+        ("timetz_value", "'08:30:00+02'::timetz", "08:30:00+02:00", "\"08:30:00+02:00\""),
+        ("interval_value", "interval '1 day 02:03:04'", "1.02:03:04", "\"1.02:03:04\""),
+        ("uuid_value", "'f47ac10b-58cc-4372-a567-0e02b2c3d479'::uuid", "f47ac10b-58cc-4372-a567-0e02b2c3d479", "\"f47ac10b-58cc-4372-a567-0e02b2c3d479\""),
+        ("bytea_value", "'\\xdeadbeef00'::bytea", "\\xdeadbeef00", "\"\\\\xdeadbeef00\""),
+        ("bytea_empty", "''::bytea", "\\x", "\"\\\\x\""),
+        ("jsonb_value", "'{\"b\": [1, 2], \"a\": \"x\"}'::jsonb", "{\"a\": \"x\", \"b\": [1, 2]}", "\"{\\\"a\\\": \\\"x\\\", \\\"b\\\": [1, 2]}\""),
+        ("int_array", "ARRAY[1, 2, 3]", "{1,2,3}", "\"{1,2,3}\""),
+        ("int_matrix", "'{{1,2},{3,4}}'::int[]", "{{1,2},{3,4}}", "\"{{1,2},{3,4}}\""),
+        ("text_array", "ARRAY['a b', NULL, '', 'NULL', 'q\"x\\y', 'plain']", "{\"a b\",NULL,\"\",\"NULL\",\"q\\\"x\\\\y\",plain}", "\"{\\\"a b\\\",NULL,\\\"\\\",\\\"NULL\\\",\\\"q\\\\\\\"x\\\\\\\\y\\\",plain}\""),
+        ("date_array", "ARRAY[DATE '2024-01-02']", "{2024-01-02}", "\"{2024-01-02}\""),
+        ("inet_value", "'192.168.1.1'::inet", "192.168.1.1", "\"192.168.1.1\""),
+        ("bit_value", "B'101'::bit(3)", "101", "\"101\""),
+        ("macaddr_value", "'08:00:2b:01:02:03'::macaddr", "08:00:2b:01:02:03", "\"08:00:2b:01:02:03\""),
+    ];
+
+    private static readonly QueryRequest Request = new(
+        "SELECT " + string.Join(", ", Cases.Select(c => $"{c.Sql} AS {c.Name}")) + " FROM generate_series(1, 3)",
+        [],
+        TimeSpan.FromSeconds(30),
+        100,
+        10_000_000);
+
+    private readonly PostgresConnector _connector = new(NullLogger<PostgresConnector>.Instance, Options.Create(new DataSourceOptions()));
+
+    public async ValueTask DisposeAsync() => await _connector.DisposeAsync();
+
+    [Fact]
+    public async Task EveryTypeFamily_ComesBackFromAPage_AsItsJsonValue()
+    {
+        var (tenant, runId, stored) = await StoreCasesAsync();
+        await using var _ = tenant;
+
+        var page = await tenant.Store().ReadPageAsync(runId, 1, 0, 10, TestContext.Current.CancellationToken);
+
+        page.ShouldNotBeNull();
+        stored.RowCount.ShouldBe(3);
+        page.TotalRows.ShouldBe(3);
+        page.Columns.Select(c => c.Name).ShouldBe(Cases.Select(c => c.Name));
+        page.Columns.Single(c => c.Name == "bigint_value").TypeName.ShouldBe("bigint");
+        page.Rows.Count.ShouldBe(3);
+        for (var i = 0; i < Cases.Length; i++)
+        {
+            using var value = JsonDocument.Parse(JsonSerializer.Serialize(page.Rows[1][i]));
+            ShouldBeSameJson(value.RootElement, Cases[i].Json, Cases[i].Name);
+        }
+
+        page.Rows[0][Index("int_value")].ShouldBe(42L);
+        page.Rows[0][Index("bool_true")].ShouldBe(true);
+        page.Rows[0][Index("numeric_value")].ShouldBe(-12.50m);
+        page.Rows[0][Index("double_nan")].ShouldBe("NaN");
+        page.Rows[0][Index("text_null")].ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task EveryTypeFamily_IsExportedAsCsv_WithItsCanonicalText()
+    {
+        var (tenant, runId, _) = await StoreCasesAsync();
+        await using var _ = tenant;
+
+        var csv = await tenant.ExportAsync(runId, 1, ResultFormat.Csv);
+
+        var records = StrictCsv.Parse(csv.ShouldNotBeNull());
+        records.Count.ShouldBe(4);
+        records[0].ShouldBe(Cases.Select(c => c.Name).ToArray());
+        foreach (var record in records.Skip(1))
+        {
+            record.ShouldBe(Cases.Select(c => c.Text).ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task EveryTypeFamily_IsExportedAsJson_NumbersAndBooleansAsJsonValues()
+    {
+        var (tenant, runId, _) = await StoreCasesAsync();
+        await using var _ = tenant;
+
+        var json = await tenant.ExportAsync(runId, 1, ResultFormat.Json);
+
+        using var document = JsonDocument.Parse(json.ShouldNotBeNull());
+        var columns = document.RootElement.GetProperty("columns");
+        columns.EnumerateArray().Select(c => c.GetProperty("name").GetString()).ShouldBe(Cases.Select(c => c.Name));
+        columns[Index("timestamptz_value")].GetProperty("type").GetString().ShouldBe("timestamp with time zone");
+        var rows = document.RootElement.GetProperty("rows");
+        rows.GetArrayLength().ShouldBe(3);
+        foreach (var row in rows.EnumerateArray())
+        {
+            for (var i = 0; i < Cases.Length; i++)
+            {
+                ShouldBeSameJson(row[i], Cases[i].Json, Cases[i].Name);
+                if (Cases[i].Text is { } text && row[i].ValueKind == JsonValueKind.String)
+                {
+                    row[i].GetString().ShouldBe(text, Cases[i].Name);
+                }
+            }
+        }
+    }
+
+    /// <summary>Same kind; numbers with the same text (so <c>-12.50</c> keeps its scale), strings with the same value.</summary>
+    private static void ShouldBeSameJson(JsonElement actual, string expectedJson, string name)
+    {
+        using var expected = JsonDocument.Parse(expectedJson);
+        actual.ValueKind.ShouldBe(expected.RootElement.ValueKind, name);
+        switch (actual.ValueKind)
+        {
+            case JsonValueKind.Number:
+                actual.GetRawText().ShouldBe(expected.RootElement.GetRawText(), name);
+                break;
+            case JsonValueKind.String:
+                actual.GetString().ShouldBe(expected.RootElement.GetString(), name);
+                break;
+        }
+    }
+
+    private static int Index(string name) => Array.FindIndex(Cases, c => c.Name == name);
+
+    private async Task<(ResultTenant Tenant, Guid RunId, StoredResult Stored)> StoreCasesAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var tenant = await ResultTenant.CreateAsync(database);
+        var runId = await tenant.NewRunAsync();
+        await using var writer = await tenant.Store().BeginAsync(runId, 1, ct);
+        var outcome = await _connector.ExecuteAsync(VictimDatabase.TargetFor(database.OwnerConnection), Request, writer, ct);
+        var stored = await writer.CompleteAsync(outcome, ct);
+        return (tenant, runId, stored);
+    }
+}
