@@ -27,6 +27,9 @@ public static class DependencyInjection
 
         services.AddScoped<Auth.SignIn>();
         services.AddScoped<Organizations.MembershipChange>();
+        services.AddScoped<Runs.RunQueue>();
+        services.TryAddSingleton(Runs.RunSettings.Default);
+        services.AddScoped<Common.Jobs.IJobHandler, Runs.RunQueryJobHandler>();
         return services.AddRequestHandlersFrom(typeof(DependencyInjection).Assembly);
     }
 

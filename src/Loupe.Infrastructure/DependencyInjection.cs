@@ -9,6 +9,7 @@ using Loupe.Infrastructure.Jobs;
 using Loupe.Infrastructure.Persistence;
 using Loupe.Infrastructure.Persistence.Migrations;
 using Loupe.Infrastructure.Results;
+using Loupe.Infrastructure.Runs;
 using Loupe.Infrastructure.Security;
 using Loupe.Infrastructure.Security.Secrets;
 using Loupe.Infrastructure.Tenancy;
@@ -69,6 +70,7 @@ public static class DependencyInjection
         services.AddSecretProtection(configuration);
         services.AddConnectors(configuration);
         services.AddJobs(configuration);
+        services.AddRuns(configuration);
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, [ReadinessTag])

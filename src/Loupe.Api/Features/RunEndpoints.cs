@@ -1,0 +1,59 @@
+using Loupe.Api.Http;
+using Loupe.Application.Common.Paging;
+using Loupe.Application.Common.Results;
+using Loupe.Application.Runs;
+using Loupe.Application.Runs.Commands.CancelRun;
+using Loupe.Application.Runs.Commands.CreateRun;
+using Loupe.Application.Runs.Queries.ExportRunResults;
+using Loupe.Application.Runs.Queries.GetRun;
+using Loupe.Application.Runs.Queries.GetRunResults;
+using Loupe.Application.Runs.Queries.ListRuns;
+using MediatR;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Loupe.Api.Features;
+
+/// <summary>Runs: SQL executed in the background, and their stored results.</summary>
+internal sealed class RunEndpoints : IEndpointModule
+{
+    public void MapEndpoints(IEndpointRouteBuilder api)
+    {
+        var runs = api.MapGroup("/runs").WithTags("Runs");
+
+        runs.MapPost(string.Empty, async Task<Results<Accepted<RunDto>, Ok<RunDto>>> (CreateRunCommand command, IMediator mediator, CancellationToken ct) =>
+            Answer(await mediator.Send(command, ct)))
+            .WithSummary("Run ad-hoc SQL on a data source in the background (editor); 202 with the run, or 200 with a cached one when max_age_seconds allows");
+
+        runs.MapGet(string.Empty, async Task<Ok<PagedResult<RunDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new ListRunsQuery(query.Values), ct)))
+            .WithSummary("List the organization's runs (status, datasource_id, query_id, owner_id filters)");
+
+        runs.MapGet("/{id:guid}", async Task<Ok<RunDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new GetRunQuery(id), ct)))
+            .WithSummary("Get a run: status, timing, row count, error");
+
+        runs.MapPost("/{id:guid}/cancel", async Task<Ok<RunDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new CancelRunCommand(id), ct)))
+            .WithSummary("Cancel a queued or running run; the query stops in the database (409 when finished)");
+
+        runs.MapGet("/{id:guid}/results", async Task<Ok<RunResultsDto>> (Guid id, RawQuery query, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new GetRunResultsQuery(id, query.Values), ct)))
+            .WithSummary("One page of a run's result (page, per_page up to 10,000)");
+
+        runs.MapGet("/{id:guid}/results.csv", (Guid id, IMediator mediator, CancellationToken ct) => ExportAsync(id, ResultFormat.Csv, mediator, ct))
+            .WithSummary("A run's whole result as CSV (RFC 4180), streamed");
+
+        runs.MapGet("/{id:guid}/results.json", (Guid id, IMediator mediator, CancellationToken ct) => ExportAsync(id, ResultFormat.Json, mediator, ct))
+            .WithSummary("A run's whole result as JSON, streamed");
+    }
+
+    /// <summary>A queued run is 202 with its address; a cached one is 200.</summary>
+    internal static Results<Accepted<RunDto>, Ok<RunDto>> Answer(RunDto run) =>
+        run.FromCache ? TypedResults.Ok(run) : TypedResults.Accepted($"/api/v1/runs/{run.Id}", run);
+
+    private static async Task<PushStreamHttpResult> ExportAsync(Guid id, ResultFormat format, IMediator mediator, CancellationToken ct)
+    {
+        var export = await mediator.Send(new ExportRunResultsQuery(id, format), ct);
+        return TypedResults.Stream(stream => export.WriteToAsync(stream, ct), export.ContentType, export.FileName);
+    }
+}

@@ -1,0 +1,42 @@
+using Loupe.Domain.Runs;
+
+namespace Loupe.Application.Runs;
+
+/// <summary>A run as answered: where it is, its timing and size, and why it failed (never its parameter values).</summary>
+public sealed record RunDto(
+    Guid Id,
+    string Status,
+    Guid DataSourceId,
+    Guid? SavedQueryId,
+    Guid? RequestedBy,
+    DateTimeOffset QueuedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    long? DurationMs,
+    long? RowCount,
+    bool? Truncated,
+    int Attempt,
+    RunErrorDto? Error,
+    bool HasResult,
+    bool FromCache)
+{
+    internal static RunDto From(QueryRun run, bool fromCache = false) => new(
+        run.Id,
+        run.Status.ToName(),
+        run.DataSourceId,
+        run.SavedQueryId,
+        run.RequestedBy,
+        run.QueuedAt,
+        run.StartedAt,
+        run.FinishedAt,
+        run.DurationMs,
+        run.RowCount,
+        run.Truncated,
+        run.Attempt,
+        run.Error is { } error ? new RunErrorDto(error.Code, error.Message) : null,
+        run.HasResult,
+        fromCache);
+}
+
+/// <summary>Why a run failed: the database's SQLSTATE (or a Loupe code) and its message.</summary>
+public sealed record RunErrorDto(string Code, string Message);

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Loupe.Application.Common.Connectors;
+using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Jobs;
+using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Results;
+using Loupe.Application.Common.Security;
+using Loupe.Application.DataSources;
+using Loupe.Domain.DataSources;
+using Loupe.Domain.Runs;
+using Microsoft.Extensions.Logging;
+
+namespace Loupe.Application.Runs;
+
+/// <summary>
+/// Runs one <see cref="QueryRun"/> (job kind <c>query.run</c>): starts an attempt, reads the data
+/// source under the guard straight into the result store, and finishes the run with the outcome.
+/// Retryable database errors (connection refused or reset, too many connections, admin shutdown,
+/// serialization failure, deadlock) send the run back to the queue; syntax, undefined object,
+/// permission and data errors fail it at once; a timeout ends it as <c>timed_out</c>. Delivered at
+/// least once: a run whose worker died starts again with a new attempt, and only the latest attempt's
+/// result counts.
+/// </summary>
+internal sealed partial class RunQueryJobHandler(
+    IRepository<QueryRun> runs,
+    IRepository<DataSource> dataSources,
+    IDataSourceConnectors connectors,
+    ISecretProtector protector,
+    IResultStore results,
+    IUnitOfWork unitOfWork,
+    RunSettings settings,
+    TimeProvider clock,
+    ILogger<RunQueryJobHandler> logger) : IJobHandler
+{
+    public const string JobKind = "query.run";
+
+    /// <summary>Engine attempts: more than the run's own, so a run always gets to record why it ended.</summary>
+    public const int JobAttempts = 6;
+
+    private const string TimeoutCode = "57014";
+
+    private static readonly HashSet<string> RetryableCodes = new(StringComparer.Ordinal)
+    {
+        QueryExecutionException.ConnectionFailedCode, "08001", "08003", "08004", "08006", "08P01",
+        "53300", "57P01", "57P02", "57P03", "40001", "40P01",
+    };
+
+    public string Kind => JobKind;
+
+    public async Task HandleAsync(JobContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var payload = JsonSerializer.Deserialize<Payload>(context.Payload) ?? throw new InvalidOperationException("A query.run job carries a run id.");
+        var run = await runs.FindAsync(payload.RunId, ct).ConfigureAwait(false);
+        if (run is null || run.Status.IsFinished())
+        {
+            return;
+        }
+
+        var dataSource = await dataSources.FindAsync(run.DataSourceId, ct).ConfigureAwait(false);
+        if (dataSource is null)
+        {
+            run.Abandon(new RunError("LP002", "The data source no longer exists."), clock.GetUtcNow());
+            await SaveQuietlyAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        if (run.Attempt >= settings.MaxAttempts)
+        {
+            // The previous attempts were lost (their workers stopped): give up rather than loop.
+            run.Abandon(new RunError("LP003", $"The run was interrupted {settings.MaxAttempts} times and was given up."), clock.GetUtcNow());
+            await SaveQuietlyAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        var attempt = run.Start(clock.GetUtcNow());
+        if (!await SaveQuietlyAsync(ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var stored = await ExecuteAsync(run, dataSource, attempt, ct).ConfigureAwait(false);
+            run.Succeed(attempt, stored.RowCount, stored.Truncated, stored.StoredBytes, clock.GetUtcNow(), clock.GetUtcNow() + settings.ResultRetention);
+        }
+        catch (QueryExecutionException failure) when (failure.Code == TimeoutCode && !ct.IsCancellationRequested)
+        {
+            run.TimeOut(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
+        }
+        catch (QueryExecutionException failure) when (RetryableCodes.Contains(failure.Code) && run.Attempt < settings.MaxAttempts)
+        {
+            run.Retry(attempt, new RunError(failure.Code, failure.Message));
+            await SaveQuietlyAsync(CancellationToken.None).ConfigureAwait(false);
+            throw new RetryableJobException($"The data source failed with {failure.Code}; the run is tried again.", failure);
+        }
+        catch (QueryExecutionException failure)
+        {
+            run.Fail(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
+        }
+        catch (SecretProtectionException)
+        {
+            var unreadable = DataSourceTargets.UnreadablePassword();
+            run.Fail(attempt, new RunError(unreadable.Code, unreadable.Message), clock.GetUtcNow());
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (!await SaveQuietlyAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            // Cancelled (or taken over by a later attempt) meanwhile: this attempt's stored result is not
+            // the run's, and the retention job removes it with every other orphaned attempt.
+            return;
+        }
+
+        if (elapsed >= settings.SlowRunThreshold)
+        {
+            LogSlowRun(logger, run.Id, run.DataSourceId, (long)elapsed.TotalMilliseconds, run.Status.ToName(), run.RowCount ?? 0);
+        }
+    }
+
+    private async Task<StoredResult> ExecuteAsync(QueryRun run, DataSource dataSource, int attempt, CancellationToken ct)
+    {
+        var target = dataSource.TargetOf(protector);
+        var request = new QueryRequest(
+            run.Sql,
+            [.. RunParameterValues.Decode(run.ParameterValues).Select((value, index) => new QueryParameter($"${index + 1}", value))],
+            TimeSpan.FromSeconds(run.TimeoutSeconds),
+            run.MaxRows,
+            settings.MaxResultBytes);
+        var writer = await results.BeginAsync(run.Id, attempt, ct).ConfigureAwait(false);
+        await using (writer.ConfigureAwait(false))
+        {
+            var outcome = await connectors.ConnectorFor(dataSource.Type).ExecuteAsync(target, request, writer, ct).ConfigureAwait(false);
+            return await writer.CompleteAsync(outcome, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Saves; false when the run changed meanwhile (cancelled, or taken over by a later attempt).</summary>
+    private async Task<bool> SaveQuietlyAsync(CancellationToken ct)
+    {
+        try
+        {
+            await unitOfWork.SaveChangesAsync(ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConflictException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slow run {RunId} on data source {DataSourceId}: {ElapsedMs} ms, {Status}, {RowCount} rows")]
+    private static partial void LogSlowRun(ILogger logger, Guid runId, Guid dataSourceId, long elapsedMs, string status, long rowCount);
+
+    /// <summary>The job's payload: the run, nothing else (no SQL, no values).</summary>
+    internal sealed record Payload(Guid RunId);
+}

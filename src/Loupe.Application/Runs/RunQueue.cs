@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Jobs;
+using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
+
+using Loupe.Domain.DataSources;
+using Loupe.Domain.Queries.Safety;
+using Loupe.Domain.Runs;
+
+namespace Loupe.Application.Runs;
+
+/// <summary>
+/// Queues a run and its job in one save, or answers a fresh enough earlier result of the same data
+/// source, SQL and values (<c>max_age_seconds</c>). Shared by ad-hoc runs and saved-query runs.
+/// </summary>
+internal sealed class RunQueue(
+    ITenantScope tenant,
+    ICurrentUser user,
+    IReadStore store,
+    IQueryExecutor executor,
+    IRepository<QueryRun> runs,
+    IJobScheduler jobs,
+    IUnitOfWork unitOfWork,
+    TimeProvider clock)
+{
+    /// <summary>What to run: SQL already bound to <c>$1…$n</c> and its values.</summary>
+    public sealed record Request(
+        DataSource DataSource,
+        Guid? SavedQueryId,
+        string Sql,
+        IReadOnlyList<object?> Values,
+        int? TimeoutSeconds,
+        int? MaxAgeSeconds,
+        JobPriority Priority = JobPriority.Interactive);
+
+    /// <summary>The queued run, or the cached one (<see cref="RunDto.FromCache"/>).</summary>
+    public async Task<RunDto> QueueAsync(Request request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var verdict = SqlSafety.Check(request.Sql);
+        if (!verdict.IsAllowed)
+        {
+            throw new ValidationFailedException(new Dictionary<string, string[]> { ["sql"] = [verdict.Reason!.Message] });
+        }
+
+        var dataSource = request.DataSource;
+        var timeout = request.TimeoutSeconds ?? dataSource.QueryTimeoutSeconds;
+        if (timeout < 1 || timeout > dataSource.QueryTimeoutSeconds)
+        {
+            throw new ValidationFailedException(new Dictionary<string, string[]>
+            {
+                ["timeout_seconds"] = [$"The timeout is between 1 and the data source's {dataSource.QueryTimeoutSeconds} seconds."],
+            });
+        }
+
+        var values = RunParameterValues.Encode(request.Values);
+        var cacheKey = RunCacheKey.Of(dataSource.Id, request.Sql, values);
+        var now = clock.GetUtcNow();
+        if (request.MaxAgeSeconds is { } maxAge)
+        {
+            var since = now.AddSeconds(-maxAge);
+            var cached = await executor.FirstOrDefaultAsync(
+                store.Query<QueryRun>()
+                    .Where(r => r.CacheKey == cacheKey && r.Status == RunStatus.Succeeded && !r.ResultExpired && r.FinishedAt >= since)
+                    .OrderByDescending(r => r.FinishedAt),
+                ct).ConfigureAwait(false);
+            if (cached is not null)
+            {
+                return RunDto.From(cached, fromCache: true);
+            }
+        }
+
+        var organizationId = tenant.OrganizationId ?? throw new ForbiddenException("A run belongs to an organization.");
+        var run = QueryRun.Queue(
+            Guid.CreateVersion7(), organizationId, dataSource.Id, request.SavedQueryId, user.UserId, request.Sql, values, cacheKey, timeout, dataSource.MaxRows, now);
+        var jobId = jobs.Enqueue(new JobRequest(
+            RunQueryJobHandler.JobKind,
+            JsonSerializer.Serialize(new RunQueryJobHandler.Payload(run.Id)),
+            organizationId,
+            request.Priority,
+            MaxAttempts: RunQueryJobHandler.JobAttempts));
+        run.AssignJob(jobId);
+        runs.Add(run);
+        await unitOfWork.SaveChangesAsync(ct).ConfigureAwait(false);
+        return RunDto.From(run);
+    }
+}

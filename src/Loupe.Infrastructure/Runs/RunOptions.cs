@@ -1,0 +1,42 @@
+namespace Loupe.Infrastructure.Runs;
+
+/// <summary>The <c>Runs</c> section: how long results are kept, how big a run's result may be, what counts as slow.</summary>
+public sealed class RunOptions
+{
+    public const string Section = "Runs";
+
+    /// <summary>Days a stored result is kept (1–3650); each saved query's latest result is kept until a newer one exists.</summary>
+    public int ResultRetentionDays { get; set; } = 7;
+
+    /// <summary>The most a run reads from its data source, in MiB (1–65536); beyond it the result is cut and flagged truncated.</summary>
+    public int MaxResultMegabytes { get; set; } = 1024;
+
+    /// <summary>Runs at least this long are logged as slow (1–3600000 ms).</summary>
+    public int SlowRunMilliseconds { get; set; } = 1000;
+
+    /// <summary>Attempts of one run before it fails (1–10): a lost worker or a retryable error starts another.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    internal IEnumerable<string> Problems()
+    {
+        if (ResultRetentionDays is < 1 or > 3650)
+        {
+            yield return "Runs:ResultRetentionDays must be between 1 and 3650.";
+        }
+
+        if (MaxResultMegabytes is < 1 or > 65_536)
+        {
+            yield return "Runs:MaxResultMegabytes must be between 1 and 65536.";
+        }
+
+        if (SlowRunMilliseconds is < 1 or > 3_600_000)
+        {
+            yield return "Runs:SlowRunMilliseconds must be between 1 and 3600000.";
+        }
+
+        if (MaxAttempts is < 1 or > 10)
+        {
+            yield return "Runs:MaxAttempts must be between 1 and 10.";
+        }
+    }
+}

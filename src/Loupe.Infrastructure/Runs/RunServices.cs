@@ -1,0 +1,29 @@
+using Loupe.Application.Runs;
+using Loupe.Infrastructure.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Loupe.Infrastructure.Runs;
+
+public static class RunServices
+{
+    /// <summary>The <c>Runs</c> options (checked at start-up) as the application's <see cref="RunSettings"/>, and result retention.</summary>
+    public static IServiceCollection AddRuns(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RunOptions>()
+            .Configure(options => configuration.GetSection(RunOptions.Section).Bind(options))
+            .ValidateProblems(options => options.Problems());
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<RunOptions>>().Value;
+            return new RunSettings(
+                TimeSpan.FromDays(options.ResultRetentionDays),
+                (long)options.MaxResultMegabytes << 20,
+                TimeSpan.FromMilliseconds(options.SlowRunMilliseconds),
+                options.MaxAttempts);
+        });
+        services.AddSingleton<ResultRetention>();
+        return services;
+    }
+}

@@ -1,0 +1,203 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Loupe.Integration.Tests.Identity.Organization;
+using Loupe.Integration.Tests.Support;
+
+namespace Loupe.Integration.Tests.Runs;
+
+/// <summary>POST /runs and everything after it, with the job engine in the API host, against a real PostgreSQL data source.</summary>
+public sealed class RunApiTests(RunsApi api) : IClassFixture<RunsApi>
+{
+    [Fact]
+    public async Task AdHocRun_IsQueuedThenSucceeds_AndItsResultPagesAndExportsAgree()
+    {
+        var (admin, source) = await SetUpAsync();
+        var run = await RunsApi.StartAsync(admin, source, "select g as n, 'label ' || g as label, g % 2 = 0 as even from generate_series(1, 2500) g order by g");
+        run.GetProperty("status").GetString().ShouldBe("queued");
+        run.GetProperty("from_cache").GetBoolean().ShouldBeFalse();
+        var id = run.GetProperty("id").GetGuid();
+
+        var finished = await RunsApi.FinishedAsync(admin, id);
+
+        finished.GetProperty("status").GetString().ShouldBe("succeeded", finished.ToString());
+        finished.GetProperty("row_count").GetInt64().ShouldBe(2500);
+        finished.GetProperty("truncated").GetBoolean().ShouldBeFalse();
+        finished.GetProperty("attempt").GetInt32().ShouldBe(1);
+        finished.GetProperty("duration_ms").GetInt64().ShouldBeGreaterThanOrEqualTo(0);
+        finished.GetProperty("started_at").GetDateTimeOffset().ShouldBeGreaterThanOrEqualTo(finished.GetProperty("queued_at").GetDateTimeOffset());
+
+        var page = await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{id}/results?page=3&per_page=1000");
+        page.GetProperty("total_rows").GetInt64().ShouldBe(2500);
+        page.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()).ShouldBe(["n", "label", "even"]);
+        var rows = page.GetProperty("rows").EnumerateArray().ToList();
+        rows.Count.ShouldBe(500);
+        rows[0][0].GetInt64().ShouldBe(2001);
+        rows[0][1].GetString().ShouldBe("label 2001");
+        rows[0][2].GetBoolean().ShouldBeFalse();
+
+        var csv = await admin.Client.GetStringAsync($"/api/v1/runs/{id}/results.csv", TestContext.Current.CancellationToken);
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        lines.Length.ShouldBe(2501);
+        lines[0].ShouldBe("n,label,even");
+        lines[2500].ShouldBe("2500,label 2500,true");
+
+        var json = await admin.Client.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{id}/results.json", TestContext.Current.CancellationToken);
+        json.GetProperty("rows").GetArrayLength().ShouldBe(2500);
+        json.GetProperty("rows")[41][0].GetInt64().ShouldBe(42);
+    }
+
+    [Fact]
+    public async Task MaxAge_AnswersAFreshEnoughEarlierResult_FromTheCache()
+    {
+        var (admin, source) = await SetUpAsync();
+        var sql = $"select '{Guid.NewGuid():N}' as marker";
+        var first = await RunsApi.StartAsync(admin, source, sql);
+        await RunsApi.FinishedAsync(admin, first.GetProperty("id").GetGuid());
+
+        var cached = await RunsApi.StartAsync(admin, source, sql, new { max_age_seconds = 600 }, HttpStatusCode.OK);
+        var fresh = await RunsApi.StartAsync(admin, source, sql, new { max_age_seconds = 0 });
+
+        cached.GetProperty("from_cache").GetBoolean().ShouldBeTrue();
+        cached.GetProperty("id").GetGuid().ShouldBe(first.GetProperty("id").GetGuid());
+        fresh.GetProperty("id").GetGuid().ShouldNotBe(first.GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task FinalErrors_FailAtOnce_WithTheDatabasesCode_AndTimeoutsEndTimedOut()
+    {
+        var (admin, source) = await SetUpAsync();
+
+        var missing = await RunsApi.FinishedAsync(admin, (await RunsApi.StartAsync(admin, source, "select * from no_such_table_anywhere")).GetProperty("id").GetGuid());
+        var slow = await RunsApi.FinishedAsync(admin, (await RunsApi.StartAsync(admin, source, RunsApi.Busy(2_000_000_000), new { timeout_seconds = 1 })).GetProperty("id").GetGuid());
+
+        missing.GetProperty("status").GetString().ShouldBe("failed");
+        missing.GetProperty("error").GetProperty("code").GetString().ShouldBe("42P01");
+        missing.GetProperty("attempt").GetInt32().ShouldBe(1);
+        slow.GetProperty("status").GetString().ShouldBe("timed_out");
+        slow.GetProperty("error").GetProperty("code").GetString().ShouldBe("57014");
+    }
+
+    [Fact]
+    public async Task Cancel_ARunningRun_RemovesItsQueryFromTheDatabase_AndAFinishedOneIsAConflict()
+    {
+        var (admin, source) = await SetUpAsync();
+        var id = (await RunsApi.StartAsync(admin, source, RunsApi.Busy(2_000_000_000))).GetProperty("id").GetGuid();
+        await RunsApi.ReachesAsync(admin, id, "running");
+        var started = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (await api.ActiveQueriesAsync() == 0 && DateTime.UtcNow < started)
+        {
+            await Task.Delay(25, TestContext.Current.CancellationToken);
+        }
+
+        (await api.ActiveQueriesAsync()).ShouldBe(1);
+
+        using var cancel = await admin.Client.PostAsync($"/api/v1/runs/{id}/cancel", null, TestContext.Current.CancellationToken);
+        cancel.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await cancel.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("status").GetString().ShouldBe("cancelled");
+
+        // The database query is gone within 2 seconds.
+        var gone = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while (await api.ActiveQueriesAsync() > 0 && DateTime.UtcNow < gone)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        (await api.ActiveQueriesAsync()).ShouldBe(0);
+        using var again = await admin.Client.PostAsync($"/api/v1/runs/{id}/cancel", null, TestContext.Current.CancellationToken);
+        await again.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await RunsApi.FinishedAsync(admin, id)).GetProperty("status").GetString().ShouldBe("cancelled");
+    }
+
+    [Fact]
+    public async Task BadRequests_Are400sNamingTheField_AndCreateNothing()
+    {
+        var (admin, source) = await SetUpAsync();
+
+        using var refused = await admin.Client.PostAsJsonAsync("/api/v1/runs", new { datasource_id = source, sql = "delete from pg_class" }, TestContext.Current.CancellationToken);
+        var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").GetProperty("sql")[0].GetString()!.ShouldContain("position");
+
+        using var unknown = await admin.Client.PostAsJsonAsync("/api/v1/runs", new { datasource_id = Guid.CreateVersion7(), sql = "select 1" }, TestContext.Current.CancellationToken);
+        (await unknown.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("datasource_id", out _).ShouldBeTrue();
+
+        using var tooLong = await admin.Client.PostAsJsonAsync("/api/v1/runs", new { datasource_id = source, sql = "select 1", timeout_seconds = 100_000 }, TestContext.Current.CancellationToken);
+        (await tooLong.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("timeout_seconds", out _).ShouldBeTrue();
+
+        (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/runs")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Viewers_ReadRuns_ButCannotRunAdHocSql()
+    {
+        var (admin, source) = await SetUpAsync();
+        var viewer = await api.Identity.AddMemberAsync(admin, "viewer");
+        var id = (await RunsApi.StartAsync(admin, source, "select 1 as one")).GetProperty("id").GetGuid();
+
+        using var refused = await viewer.Client.PostAsJsonAsync("/api/v1/runs", new { datasource_id = source, sql = "select 1" }, TestContext.Current.CancellationToken);
+        await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+
+        (await RunsApi.FinishedAsync(viewer, id)).GetProperty("status").GetString().ShouldBe("succeeded");
+        (await IdentityApi.GetRowsAsync(viewer.Client, "/api/v1/runs?status=succeeded")).Select(r => r.GetProperty("id").GetGuid()).ShouldContain(id);
+        (await IdentityApi.GetRowsAsync(viewer.Client, "/api/v1/runs?status=failed")).ShouldBeEmpty();
+        (await IdentityApi.GetOkAsync(viewer.Client, $"/api/v1/runs/{id}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ResultsOfAnUnfinishedRun_AreAConflict_AndPagingIsValidated()
+    {
+        var (admin, source) = await SetUpAsync();
+        var id = (await RunsApi.StartAsync(admin, source, RunsApi.Busy(2_000_000_000))).GetProperty("id").GetGuid();
+
+        using var early = await admin.Client.GetAsync($"/api/v1/runs/{id}/results", TestContext.Current.CancellationToken);
+        await early.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        using var badPage = await admin.Client.GetAsync($"/api/v1/runs/{id}/results?per_page=10001", TestContext.Current.CancellationToken);
+        (await badPage.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("per_page", out _).ShouldBeTrue();
+        using var cancel = await admin.Client.PostAsync($"/api/v1/runs/{id}/cancel", null, TestContext.Current.CancellationToken);
+        cancel.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task EightConcurrentRuns_NeverHaveMoreThanFiveInTheDatabase()
+    {
+        var (admin, source) = await SetUpAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 8; i++)
+        {
+            ids.Add((await RunsApi.StartAsync(admin, source, RunsApi.Busy(4_000_000, $"_{i}"))).GetProperty("id").GetGuid());
+        }
+
+        var most = 0;
+        var done = Task.WhenAll(ids.Select(id => RunsApi.FinishedAsync(admin, id, TimeSpan.FromMinutes(3))));
+        while (!done.IsCompleted)
+        {
+            most = Math.Max(most, await api.ActiveQueriesAsync());
+            await Task.Delay(25, TestContext.Current.CancellationToken);
+        }
+
+        (await done).ShouldAllBe(run => run.GetProperty("status").GetString() == "succeeded");
+        most.ShouldBeGreaterThan(0);
+        most.ShouldBeLessThanOrEqualTo(5);
+    }
+
+    [Fact]
+    public async Task Usage_CountsRunsRowsAndStoredBytes()
+    {
+        var (admin, source) = await SetUpAsync();
+        var id = (await RunsApi.StartAsync(admin, source, "select generate_series(1, 300) as n")).GetProperty("id").GetGuid();
+        await RunsApi.FinishedAsync(admin, id);
+
+        var usage = await IdentityApi.GetOkAsync(admin.Client, "/api/v1/organization/usage");
+
+        usage.GetProperty("runs_this_month").GetInt32().ShouldBe(1);
+        usage.GetProperty("rows_this_month").GetInt64().ShouldBe(300);
+        usage.GetProperty("stored_result_bytes").GetInt64().ShouldBeGreaterThan(0);
+    }
+
+    private async Task<(Member Admin, Guid Source)> SetUpAsync()
+    {
+        var admin = await api.Identity.RegisterAsync();
+        var source = await api.CreateSourceAsync(admin);
+        return (admin, source);
+    }
+}

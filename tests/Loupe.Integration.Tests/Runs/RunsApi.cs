@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Loupe.Integration.Tests.Identity.Organization;
+using Loupe.Integration.Tests.Support;
+
+namespace Loupe.Integration.Tests.Runs;
+
+/// <summary>An API host that also runs the job engine in-process, over its own migrated database.</summary>
+public sealed class RunsApi : IAsyncLifetime
+{
+    private readonly DatabaseFixture _database = new();
+
+    public LoupeApiFactory Factory { get; private set; } = null!;
+
+    public IdentityDriver Identity { get; private set; } = null!;
+
+    public string OwnerConnection => _database.OwnerConnection;
+
+    /// <summary>The database data sources of these tests read (a scratch database of the test server).</summary>
+    public string SourceDatabase { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        SourceDatabase = await TestPostgres.CreateEmptyDatabaseAsync();
+        Factory = LoupeApiFactory.For(_database, settings: new Dictionary<string, string?>
+        {
+            ["Jobs:RunInApi"] = "true",
+            ["Runs:SlowRunMilliseconds"] = "500",
+        });
+        Identity = new IdentityDriver(Factory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await _database.DisposeAsync();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await TestPostgres.DropDatabaseAsync(SourceDatabase);
+    }
+
+    /// <summary>A data source reading <see cref="SourceDatabase"/> as the test server's superuser.</summary>
+    public async Task<Guid> CreateSourceAsync(Member admin)
+    {
+        var server = new Npgsql.NpgsqlConnectionStringBuilder(TestPostgres.AdminConnection);
+        using var response = await admin.Client.PostAsJsonAsync(
+            "/api/v1/datasources",
+            new
+            {
+                name = $"runs source {Guid.NewGuid():N}",
+                type = "postgresql",
+                settings = new { host = server.Host, port = server.Port, database = SourceDatabase, username = server.Username, password = server.Password, ssl_mode = "disable" },
+            },
+            TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>A query that keeps a backend busy for seconds without any function the scanner refuses (about 1 s per 10 million).</summary>
+    public static string Busy(long rows, string marker = "") => $"select count(*) as n{marker} from generate_series(1, {rows}) g";
+
+    /// <summary>Backends of <see cref="SourceDatabase"/> running a statement now (runs' queries in progress).</summary>
+    public async Task<int> ActiveQueriesAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(TestPostgres.AdminConnection);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select count(*) from pg_stat_activity where datname = $1 and state = 'active' and pid <> pg_backend_pid()", connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = SourceDatabase });
+        return (int)(long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+
+    /// <summary>Posts an ad-hoc run and answers the run (202 expected unless <paramref name="expected"/> says otherwise).</summary>
+    public static async Task<JsonElement> StartAsync(Member member, Guid dataSourceId, string sql, object? extra = null, HttpStatusCode expected = HttpStatusCode.Accepted)
+    {
+        var body = new Dictionary<string, object?> { ["datasource_id"] = dataSourceId, ["sql"] = sql };
+        if (extra is not null)
+        {
+            foreach (var property in JsonSerializer.SerializeToElement(extra).EnumerateObject())
+            {
+                body[property.Name] = property.Value;
+            }
+        }
+
+        using var response = await member.Client.PostAsJsonAsync("/api/v1/runs", body, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(expected, text);
+        var run = JsonDocument.Parse(text).RootElement;
+        if (expected == HttpStatusCode.Accepted)
+        {
+            response.Headers.Location!.ToString().ShouldEndWith($"/api/v1/runs/{run.GetProperty("id").GetGuid()}");
+        }
+
+        return run;
+    }
+
+    /// <summary>Polls the run until it has finished (or the generous functional bound passes).</summary>
+    public static async Task<JsonElement> FinishedAsync(Member member, Guid runId, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var run = await IdentityApi.GetOkAsync(member.Client, $"/api/v1/runs/{runId}");
+            var status = run.GetProperty("status").GetString();
+            if (status is "succeeded" or "failed" or "cancelled" or "timed_out")
+            {
+                return run;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Run {runId} is still {status}.");
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Polls until the run is in <paramref name="status"/>.</summary>
+    public static async Task<JsonElement> ReachesAsync(Member member, Guid runId, string status, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var run = await IdentityApi.GetOkAsync(member.Client, $"/api/v1/runs/{runId}");
+            if (run.GetProperty("status").GetString() == status)
+            {
+                return run;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Run {runId} never reached {status}: {run}.");
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+}
