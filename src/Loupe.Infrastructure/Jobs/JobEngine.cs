@@ -32,7 +32,11 @@ internal sealed partial class JobEngine(
     private const int MaxErrorLength = 4000;
 
     private readonly JobsOptions _options = options.Value;
-    private readonly ConcurrentDictionary<Guid, HeldJob> _held = new();
+
+    // Keyed by job and attempt, not by job alone: a node whose lease ran out may claim the same job
+    // again while the handler of its earlier attempt is still stopping. Within one engine, attempts of
+    // a job only grow while it claims (a release gives one back only once claiming has stopped).
+    private readonly ConcurrentDictionary<(Guid JobId, int Attempt), HeldJob> _held = new();
 
     // Cancellations that arrived for jobs not (yet) held here: a claim may be on its way back.
     private readonly ConcurrentDictionary<Guid, long> _earlyCancels = new();
@@ -131,8 +135,19 @@ internal sealed partial class JobEngine(
 
     private void Start(ClaimedJob job)
     {
+        // Claimed again while an earlier attempt still runs here: that attempt's lease expired and the
+        // job was given back, so it has lost the job, whatever a heartbeat for the job id now answers.
+        foreach (var earlier in HeldAttempts(job.Id))
+        {
+            if (!earlier.IsFinishing)
+            {
+                LogLeaseLost(earlier.Job.Kind, earlier.Job.Id, earlier.Job.Attempt);
+                earlier.Stop(StopReason.LeaseLost);
+            }
+        }
+
         var held = new HeldJob(job);
-        _held[job.Id] = held;
+        _held[(job.Id, job.Attempt)] = held;
         metrics.Claimed(job);
         if (_earlyCancels.TryRemove(job.Id, out _))
         {
@@ -151,6 +166,13 @@ internal sealed partial class JobEngine(
         {
             var ending = await AttemptAsync(held).ConfigureAwait(false);
             held.MarkFinishing();
+            if (held.Reason == StopReason.LeaseLost && ending.State is not null)
+            {
+                // The handler returned after its lease was lost: the job is no longer this attempt's to
+                // end (this node may even hold a newer attempt of it, which a write would end instead).
+                ending = AttemptEnding.Abandoned(ending.FailureType ?? "-");
+            }
+
             var duration = time.GetElapsedTime(started);
             var written = await WriteAsync(held, ending).ConfigureAwait(false);
             metrics.Finished(job.Kind, ending.Outcome, duration, ending.IsFailure);
@@ -163,7 +185,7 @@ internal sealed partial class JobEngine(
         }
         finally
         {
-            _held.TryRemove(job.Id, out _);
+            _held.TryRemove((job.Id, job.Attempt), out _);
             held.Dispose();
             _wake.Set();
         }
@@ -256,11 +278,14 @@ internal sealed partial class JobEngine(
         using var timer = new PeriodicTimer(_options.Heartbeat, time);
         while (await WaitTickAsync(timer, ct).ConfigureAwait(false))
         {
-            var ids = _held.Keys.ToArray();
-            if (ids.Length == 0)
+            // The attempts held when the heartbeat leaves: one claimed meanwhile is not judged by its answer.
+            var holding = _held.Select(pair => pair.Value).ToArray();
+            if (holding.Length == 0)
             {
                 continue;
             }
+
+            var ids = holding.Select(h => h.Job.Id).Distinct().ToArray();
 
             IReadOnlyDictionary<Guid, bool> kept;
             try
@@ -278,16 +303,17 @@ internal sealed partial class JobEngine(
                 continue;
             }
 
-            foreach (var id in ids)
+            // An earlier attempt of a job claimed again was stopped by Start already; the first reason wins.
+            foreach (var held in holding)
             {
-                if (!_held.TryGetValue(id, out var held) || held.IsFinishing)
+                if (held.IsFinishing)
                 {
                     continue;
                 }
 
-                if (!kept.TryGetValue(id, out var cancelRequested))
+                if (!kept.TryGetValue(held.Job.Id, out var cancelRequested))
                 {
-                    LogLeaseLost(held.Job.Kind, id, held.Job.Attempt);
+                    LogLeaseLost(held.Job.Kind, held.Job.Id, held.Job.Attempt);
                     held.Stop(StopReason.LeaseLost);
                 }
                 else if (cancelRequested)
@@ -330,14 +356,29 @@ internal sealed partial class JobEngine(
 
     private void OnCancelRequested(Guid jobId)
     {
-        if (_held.TryGetValue(jobId, out var held))
+        var found = false;
+        foreach (var held in HeldAttempts(jobId))
         {
+            found = true;
             LogCancelRequested(held.Job.Kind, jobId, held.Job.Attempt);
             held.Stop(StopReason.Cancelled);
         }
-        else
+
+        if (!found)
         {
             _earlyCancels[jobId] = time.GetTimestamp();
+        }
+    }
+
+    /// <summary>The attempts of the job this node runs: one, or more while earlier ones are stopping.</summary>
+    private IEnumerable<HeldJob> HeldAttempts(Guid jobId)
+    {
+        foreach (var ((id, _), held) in _held)
+        {
+            if (id == jobId)
+            {
+                yield return held;
+            }
         }
     }
 

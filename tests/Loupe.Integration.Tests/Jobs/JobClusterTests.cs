@@ -205,17 +205,79 @@ public sealed class JobClusterTests : IAsyncLifetime
         var id = (await a.EnqueueAsync(null, new JobRequest("test.stuck", "{}", null)))[0];
         await JobRows.EventuallyAsync(() => Task.FromResult(!attempts.IsEmpty), Patience, "node-a started the job");
 
-        // node-a's heartbeats stop reaching its job (as when a node is cut off): another node takes it.
-        await JobRows.ExecuteAsync(_database, $"UPDATE jobs SET lease_owner = 'node-a-lost' WHERE id = '{id}'");
-        await JobRows.ExecuteAsync(_database, $"UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = '{id}'");
-        await using var b = await JobNode.Create(_database, "node-b", handler("node-b"), settings).StartAsync();
+        // node-a's heartbeats stop reaching its job (as when a node is cut off): its lease runs out and
+        // another node takes the job. node-a is not really cut off, so the job moves to a queue only
+        // node-b serves; otherwise node-a could claim it back itself (the next test is that case).
+        await JobRows.ExecuteAsync(
+            _database,
+            $"UPDATE jobs SET lease_owner = 'node-a-lost', lease_expires_at = now() - interval '1 second', queue = 'node-b-only' WHERE id = '{id}'");
+        var settingsOfB = new Dictionary<string, string?>(settings) { ["Jobs:Queues:0"] = "node-b-only" };
+        await using var b = await JobNode.Create(_database, "node-b", handler("node-b"), settingsOfB).StartAsync();
 
         var row = await JobRows.WaitForAsync(_database, id, Patience, "succeeded");
         await firstStopped.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
 
         row.Attempt.ShouldBe(2);
         attempts.ShouldContain(("node-a", 1));
+        attempts.ShouldContain(("node-b", 2));
         attempts.Count(x => x.Attempt == 2).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ANodeThatClaimsAgainAJobWhoseLeaseItLost_StopsTheEarlierAttempt_AndKeepsTheNewOne()
+    {
+        var attempts = new ConcurrentQueue<int>();
+        var firstStopped = new TaskCompletionSource();
+        var finishSecond = new TaskCompletionSource();
+        Action<IServiceCollection> handler = services => services.AddSingleton<IJobHandler>(new TestHandler("test.reclaimed", async (context, ct) =>
+        {
+            attempts.Enqueue(context.Attempt);
+            if (context.Attempt == 1)
+            {
+                // Returns normally when stopped: what it would write must not end the newer attempt.
+                try
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    firstStopped.TrySetResult();
+                }
+            }
+            else
+            {
+                await finishSecond.Task.WaitAsync(ct);
+            }
+        }));
+
+        // The first heartbeat comes 5 s after the start: the job is lost and claimed again well before it.
+        var settings = new Dictionary<string, string?> { ["Jobs:LeaseSeconds"] = "15", ["Jobs:HeartbeatSeconds"] = "5" };
+        await using var node = await JobNode.Create(_database, "node-a", handler, settings).StartAsync();
+        var id = (await node.EnqueueAsync(null, new JobRequest("test.reclaimed", "{}", null)))[0];
+        await JobRows.EventuallyAsync(() => Task.FromResult(attempts.Contains(1)), Patience, "node-a started the job");
+
+        // node-a's lease runs out while its handler still runs (as after a pause longer than the lease):
+        // its own sweeper gives the job back, and node-a claims it again.
+        await JobRows.ExecuteAsync(_database, $"UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = '{id}'");
+        await JobRows.EventuallyAsync(() => Task.FromResult(attempts.Contains(2)), Patience, "node-a claimed the job again");
+        await firstStopped.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await JobRows.EventuallyAsync(
+            () => Task.FromResult(node.Logs.Lines.Any(l => l.Message.Contains($"{id} attempt 1 ended lease_lost", StringComparison.Ordinal))),
+            Patience,
+            "attempt 1 ended without writing its outcome");
+
+        // Attempt 2 still runs, and node-a's heartbeats keep its lease.
+        await JobRows.EventuallyAsync(
+            async () => await JobRows.CountAsync(
+                _database,
+                $"WHERE id = '{id}' AND state = 'running' AND attempt = 2 AND lease_owner = 'node-a' AND heartbeat_at > claimed_at") == 1,
+            Patience,
+            "node-a renewed the lease of attempt 2");
+        finishSecond.SetResult();
+        var row = await JobRows.WaitForAsync(_database, id, Patience, "succeeded");
+
+        row.Attempt.ShouldBe(2);
+        attempts.ShouldBe([1, 2]);
     }
 
     [Fact]
