@@ -1,0 +1,2 @@
+DROP TABLE saved_query_versions;
+DROP TABLE saved_queries;
