@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -13,10 +14,10 @@ namespace Loupe.Application.DataSources.Commands.DeleteDataSource;
 
 /// <summary>
 /// Deletes a data source that no saved query uses (archived ones included): saved SQL is never lost
-/// with its data source. Otherwise a 409 says how many queries to move first.
+/// with its data source. Otherwise a 409 says how many queries to move first. A stale <c>If-Match</c> is a 412.
 /// </summary>
 [Authorize(MinimumRole = Role.Admin)]
-public sealed record DeleteDataSourceCommand(Guid Id) : IRequest<Unit>;
+public sealed record DeleteDataSourceCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Unit>;
 
 internal sealed class DeleteDataSourceCommandHandler(
     IRepository<DataSource> dataSources,
@@ -29,6 +30,7 @@ internal sealed class DeleteDataSourceCommandHandler(
     {
         var dataSource = await dataSources.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Data source", request.Id);
+        request.IfMatch?.Check(dataSource.RowVersion);
         var used = await queries.CountAsync(new SavedQueriesOnDataSource(dataSource.Id), cancellationToken).ConfigureAwait(false);
         if (used > 0)
         {
