@@ -61,8 +61,9 @@ internal sealed class CreateSavedQueryCommandHandler(
         var timeout = input.Timeout(request.TimeoutSeconds, dataSource);
         input.ThrowIfAny();
 
+        var now = clock.GetUtcNow();
         var query = SavedQuery.Create(
-            Guid.CreateVersion7(clock.GetUtcNow()),
+            Guid.CreateVersion7(now),
             organizationId,
             ownerId,
             request.Name!,
@@ -72,7 +73,7 @@ internal sealed class CreateSavedQueryCommandHandler(
             request.Tags,
             dataSource!,
             timeout,
-            clock.GetUtcNow());
+            now);
         queries.Add(query);
         audit.Record(AuditActions.QueryCreated, new AuditTarget("query", query.Id));
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
