@@ -4,7 +4,8 @@ namespace Loupe.Domain.Queries;
 
 /// <summary>
 /// A query's tags, normalized: blanks around each are removed, letters are lower-cased (so
-/// "Finance" and "finance" are one tag), repeats are dropped and the first order is kept.
+/// "Finance" and "finance" are one tag), repeats are dropped and the first order is kept. A tag
+/// has 1 to 50 characters and no NUL.
 /// </summary>
 public static class QueryTags
 {
@@ -33,7 +34,7 @@ public static class QueryTags
 
     private static DomainError? Check(List<string> normalized)
     {
-        if (normalized.Exists(tag => tag.Length is 0 or > TagMaxLength))
+        if (normalized.Exists(tag => tag.Length is 0 or > TagMaxLength || tag.Contains('\0', StringComparison.Ordinal)))
         {
             return SavedQueryErrors.TagInvalid;
         }

@@ -292,6 +292,11 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
             throw new DomainException(SavedQueryErrors.NameRequired);
         }
 
+        if (trimmed.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new DomainException(SavedQueryErrors.NulCharacter("name"));
+        }
+
         return trimmed.Length <= NameMaxLength ? trimmed : throw new DomainException(SavedQueryErrors.NameTooLong);
     }
 
@@ -301,6 +306,11 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
         if (string.IsNullOrEmpty(trimmed))
         {
             return null;
+        }
+
+        if (trimmed.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new DomainException(SavedQueryErrors.NulCharacter("description"));
         }
 
         return trimmed.Length <= DescriptionMaxLength ? trimmed : throw new DomainException(SavedQueryErrors.DescriptionTooLong);
@@ -316,6 +326,11 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
         if (sql.Length > SqlMaxLength)
         {
             throw new DomainException(SavedQueryErrors.SqlTooLong);
+        }
+
+        if (sql.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new DomainException(SavedQueryErrors.NulCharacter("sql"));
         }
 
         if (QueryParameters.Check(sql, parameters) is [var first, ..])

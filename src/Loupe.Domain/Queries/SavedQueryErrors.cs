@@ -31,6 +31,10 @@ public static class SavedQueryErrors
     public static readonly DomainError Archived =
         DomainError.Conflict("query.archived", "This query is archived: restore it before changing it.");
 
+    /// <summary>PostgreSQL text cannot hold U+0000, so no stored text may contain it.</summary>
+    public static DomainError NulCharacter(string field) =>
+        DomainError.Validation("query.nul_character", field, "Text may not contain the NUL character (U+0000).");
+
     public static DomainError TimeoutOutOfRange(int maxSeconds) =>
         DomainError.Validation(
             "query.timeout_out_of_range",

@@ -118,6 +118,21 @@ public sealed class SavedQueryTests
     }
 
     [Fact]
+    public void TheNulCharacter_IsRefusedEverywhereItWouldReachPostgres()
+    {
+        Should.Throw<DomainException>(() => SavedQuery.Create(Guid.CreateVersion7(), Organization, Owner, "a\0b", null, "SELECT 1", [], null, Source(), null, Now))
+            .Error.Field.ShouldBe("name");
+        Should.Throw<DomainException>(() => SavedQuery.Create(Guid.CreateVersion7(), Organization, Owner, "n", "a\0", "SELECT 1", [], null, Source(), null, Now))
+            .Error.Field.ShouldBe("description");
+        Should.Throw<DomainException>(() => SavedQuery.Create(Guid.CreateVersion7(), Organization, Owner, "n", null, "SELECT '\0'", [], null, Source(), null, Now))
+            .Error.Field.ShouldBe("sql");
+        QueryTags.Check(["a\0"]).ShouldBe(SavedQueryErrors.TagInvalid);
+        ParameterDefinition.Check("p", ParameterType.Text, "t\0", null, null, "p").ShouldHaveSingleItem().Field.ShouldBe("p.title");
+        ParameterDefinition.Check("p", ParameterType.Enum, null, null, ["a\0"], "p").ShouldHaveSingleItem().Field.ShouldBe("p.options");
+        ParameterDefinition.Check("p", ParameterType.Text, null, ParameterValue.OfText("\0"), null, "p").ShouldHaveSingleItem().Field.ShouldBe("p.default");
+    }
+
+    [Fact]
     public void Tags_AreLimitedInNumberAndLength_AfterNormalizing()
     {
         QueryTags.Normalize([.. Enumerable.Range(0, 25).Select(i => $"T{i % 20}"), "t0"]).Length.ShouldBe(20);

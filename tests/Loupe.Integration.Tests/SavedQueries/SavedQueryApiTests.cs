@@ -155,6 +155,8 @@ public sealed class SavedQueryApiTests(IdentityApi api) : IClassFixture<Identity
         { """{"name":"q","sql":"SELECT 1","datasource_id":"{ds}","tags":["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o","p","q","r","s","t","u"]}""", "tags" },
         { """{"name":"q","sql":"SELECT 1","datasource_id":"{ds}","tags":["  "]}""", "tags" },
         { """{"name":"q","sql":"UPDATE t SET x = 1","datasource_id":"{ds}"}""", "sql" },
+        { """{"name":"q","sql":"SELECT '\u0000'","datasource_id":"{ds}"}""", "sql" },
+        { """{"name":"q","sql":"SELECT {{ p }}","datasource_id":"{ds}","parameters":[{"name":"p","type":"text","default":"a\u0000"}]}""", "parameters[0].default" },
     };
 
     [Theory]

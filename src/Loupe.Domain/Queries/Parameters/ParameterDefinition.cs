@@ -75,7 +75,7 @@ public sealed class ParameterDefinition : IEquatable<ParameterDefinition>
             return errors;
         }
 
-        if (title is { } text && text.Trim().Length > TitleMaxLength)
+        if (title is { } text && (text.Trim().Length > TitleMaxLength || text.Contains('\0', StringComparison.Ordinal)))
         {
             errors.Add(ParameterErrors.TitleTooLong($"{field}.title"));
         }
@@ -87,7 +87,7 @@ public sealed class ParameterDefinition : IEquatable<ParameterDefinition>
             {
                 errors.Add(ParameterErrors.OptionsRequired($"{field}.options"));
             }
-            else if (optionList.Any(o => string.IsNullOrEmpty(o) || o.Length > OptionMaxLength)
+            else if (optionList.Any(o => string.IsNullOrEmpty(o) || o.Length > OptionMaxLength || o.Contains('\0', StringComparison.Ordinal))
                      || optionList.Distinct(StringComparer.Ordinal).Count() != optionList.Count)
             {
                 errors.Add(ParameterErrors.OptionInvalid($"{field}.options"));

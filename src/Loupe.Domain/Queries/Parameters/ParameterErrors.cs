@@ -27,7 +27,7 @@ public static class ParameterErrors
         "parameter.type_unknown", field, $"The type is one of {string.Join(", ", ParameterTypes.Names)}.");
 
     public static DomainError TitleTooLong(string field) => DomainError.Validation(
-        "parameter.title_too_long", field, $"A title has at most {ParameterDefinition.TitleMaxLength} characters.");
+        "parameter.title_too_long", field, $"A title has at most {ParameterDefinition.TitleMaxLength} characters and no NUL.");
 
     public static DomainError OptionsRequired(string field) => DomainError.Validation(
         "parameter.options_required", field, $"An enum parameter lists 1 to {ParameterDefinition.MaxOptions} options.");
@@ -36,7 +36,7 @@ public static class ParameterErrors
         "parameter.options_not_allowed", field, "Only an enum parameter has options.");
 
     public static DomainError OptionInvalid(string field) => DomainError.Validation(
-        "parameter.option_invalid", field, $"Each option is 1 to {ParameterDefinition.OptionMaxLength} characters, and no option is listed twice.");
+        "parameter.option_invalid", field, $"Each option is 1 to {ParameterDefinition.OptionMaxLength} characters without NUL, and no option is listed twice.");
 
     public static DomainError DefaultInvalid(string field, string problem) => DomainError.Validation(
         "parameter.default_invalid", field, $"The default does not fit the parameter: {problem}");

@@ -23,9 +23,7 @@ internal static partial class ParameterValues
 
     public static ConvertedValue Convert(ParameterType type, IReadOnlyList<string> options, ParameterValue value) => type switch
     {
-        ParameterType.Text => value is TextValue text
-            ? text.Value.Length <= TextMaxLength ? Ok(text.Value) : Problem($"A text value has at most {TextMaxLength:N0} characters.")
-            : Problem("Expected text (a JSON string)."),
+        ParameterType.Text => value is TextValue text ? ToText(text.Value) : Problem("Expected text (a JSON string)."),
         ParameterType.Number => value is NumberValue number ? ToNumber(number.Literal) : Problem("Expected a number (a JSON number)."),
         ParameterType.Boolean => value is BooleanValue boolean ? Ok(boolean.Value) : Problem("Expected true or false."),
         ParameterType.Date => ToDate(value) is { } date ? Ok(date) : Problem($"Expected a date written YYYY-MM-DD, e.g. {DateExample}."),
@@ -40,6 +38,14 @@ internal static partial class ParameterValues
     };
 
     private static ConvertedValue Ok(object value) => new(value, null);
+
+    // PostgreSQL text cannot hold U+0000: refused here rather than failing in the database.
+    private static ConvertedValue ToText(string text) => text switch
+    {
+        { Length: > TextMaxLength } => Problem($"A text value has at most {TextMaxLength:N0} characters."),
+        _ when text.Contains('\0', StringComparison.Ordinal) => Problem("A text value may not contain the NUL character (U+0000)."),
+        _ => Ok(text),
+    };
 
     private static ConvertedValue Problem(string problem) => new(null, problem);
 

@@ -93,6 +93,7 @@ public sealed class QueryParametersBindTests
     {
         { ParameterType.Text, ParameterValue.OfNumber("1") },
         { ParameterType.Text, ParameterValue.OfText(new string('x', 10_001)) },
+        { ParameterType.Text, ParameterValue.OfText("a\0b") },
         { ParameterType.Number, ParameterValue.OfText("1") },
         { ParameterType.Number, ParameterValue.OfNumber("1e400") },
         { ParameterType.Number, ParameterValue.OfNumber("NaN") },
