@@ -50,7 +50,7 @@ public sealed class ParameterJsonTests
 
         ParameterJson.Deserialize(json).ShouldBe(definitions);
         json.ShouldContain("\"type\":\"date_range\"");
-        json.ShouldContain("\"default\":1e2");
+        json.ShouldContain("\"default\":100");
     }
 
     [Fact]

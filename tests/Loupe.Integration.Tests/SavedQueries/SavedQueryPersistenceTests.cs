@@ -18,6 +18,8 @@ public sealed class SavedQueryPersistenceTests(DatabaseFixture database) : IClas
     [
         ParameterDefinition.Create("status", ParameterType.Enum, "Status", true, ParameterValue.OfText("open"), ["open", "closed"]),
         ParameterDefinition.Create("period", ParameterType.DateRange, required: false),
+        ParameterDefinition.Create("limit", ParameterType.Number, defaultValue: ParameterValue.OfNumber("1e2")),
+        ParameterDefinition.Create("ratio", ParameterType.Number, defaultValue: ParameterValue.OfNumber("2.50")),
     ];
 
     private async Task<(Guid OrganizationId, Guid OwnerId, DataSource Source)> SeedAsync()
@@ -39,7 +41,7 @@ public sealed class SavedQueryPersistenceTests(DatabaseFixture database) : IClas
             ownerId,
             "Tickets",
             null,
-            "SELECT * FROM tickets WHERE status = {{ status }} AND opened >= {{ period.start }}",
+            "SELECT * FROM tickets WHERE status = {{ status }} AND opened >= {{ period.start }} AND r > {{ ratio }} LIMIT {{ limit }}",
             Parameters,
             ["Support"],
             source,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Loupe.Domain.Common;
 
 namespace Loupe.Domain.Queries.Parameters;
@@ -53,7 +54,7 @@ public sealed class ParameterDefinition : IEquatable<ParameterDefinition>
             throw new DomainException(errors[0]);
         }
 
-        return new ParameterDefinition(name!, type, string.IsNullOrWhiteSpace(title) ? null : title.Trim(), required, defaultValue, [.. options ?? []]);
+        return new ParameterDefinition(name!, type, string.IsNullOrWhiteSpace(title) ? null : title.Trim(), required, Canonical(defaultValue), [.. options ?? []]);
     }
 
     /// <summary>
@@ -106,6 +107,15 @@ public sealed class ParameterDefinition : IEquatable<ParameterDefinition>
 
         return errors;
     }
+
+    /// <summary>
+    /// A number default in one spelling (<c>1e2</c> becomes <c>100</c>), the one PostgreSQL's
+    /// <c>jsonb</c> gives back, so a definition read back from storage equals the one saved.
+    /// </summary>
+    private static ParameterValue? Canonical(ParameterValue? value) =>
+        value is NumberValue number && decimal.TryParse(number.Literal, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
+            ? ParameterValue.OfNumber(parsed.ToString(CultureInfo.InvariantCulture))
+            : value;
 
     /// <summary>A letter or '_', then letters, digits or '_' (ASCII), at most <see cref="NameMaxLength"/> characters.</summary>
     public static bool IsName(string? name) =>

@@ -56,6 +56,13 @@ public sealed class ParameterDefinitionTests
         ParameterDefinition.Create("e", ParameterType.Enum, defaultValue: ParameterValue.OfText("b"), options: ["a", "b"]).Default.ShouldBe(ParameterValue.OfText("b"));
     }
 
+    [Theory]
+    [InlineData("1e2", "100")]
+    [InlineData("2.50", "2.50")]
+    [InlineData("-0.001", "-0.001")]
+    public void ANumberDefault_IsKeptInOneSpelling(string literal, string canonical) =>
+        ParameterDefinition.Create("n", ParameterType.Number, defaultValue: ParameterValue.OfNumber(literal)).Default.ShouldBe(ParameterValue.OfNumber(canonical));
+
     [Fact]
     public void Definitions_AreEqualByValue()
     {
