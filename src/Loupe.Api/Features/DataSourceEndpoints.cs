@@ -10,6 +10,7 @@ using Loupe.Application.DataSources.Queries.GetDataSourceSchema;
 using Loupe.Application.DataSources.Queries.ListDataSources;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Loupe.Api.Features;
 
@@ -20,23 +21,26 @@ internal sealed class DataSourceEndpoints : IEndpointModule
     {
         var dataSources = api.MapGroup("/datasources").WithTags("Data sources");
 
-        dataSources.MapPost(string.Empty, async Task<Created<DataSourceDto>> (CreateDataSourceCommand command, IMediator mediator, CancellationToken ct) =>
+        dataSources.MapPost(string.Empty, async Task<Created<DataSourceDto>> (CreateDataSourceCommand command, HttpContext http, IMediator mediator, CancellationToken ct) =>
         {
             var created = await mediator.Send(command, ct);
-            return TypedResults.Created($"/api/v1/datasources/{created.Id}", created);
+            return TypedResults.Created($"/api/v1/datasources/{created.Value.Id}", EntityTags.Tag(http, created));
         }).WithSummary("Add a data source from a connection string or settings (admin)");
 
         dataSources.MapGet(string.Empty, async Task<Ok<PagedResult<DataSourceDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListDataSourcesQuery(query.Values), ct)))
             .WithSummary("List the organization's data sources");
 
-        dataSources.MapGet("/{id:guid}", async Task<Ok<DataSourceDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
-            TypedResults.Ok(await mediator.Send(new GetDataSourceQuery(id), ct)))
-            .WithSummary("Get a data source");
+        dataSources.MapGet("/{id:guid}", async Task<Results<Ok<DataSourceDto>, StatusCodeHttpResult>> (
+                Guid id, [FromHeader(Name = EntityTags.IfNoneMatchHeader)] string? ifNoneMatch, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                EntityTags.Read(http, await mediator.Send(new GetDataSourceQuery(id), ct), ifNoneMatch))
+            .Produces(StatusCodes.Status304NotModified)
+            .WithSummary("Get a data source (ETag; If-None-Match answers 304)");
 
-        dataSources.MapPatch("/{id:guid}", async Task<Ok<DataSourceDto>> (Guid id, UpdateDataSourceRequest body, IMediator mediator, CancellationToken ct) =>
-            TypedResults.Ok(await mediator.Send(body.ToCommand(id), ct)))
-            .WithSummary("Change a data source's name, settings, password or limits (admin)");
+        dataSources.MapPatch("/{id:guid}", async Task<Ok<DataSourceDto>> (
+                Guid id, UpdateDataSourceRequest body, [FromHeader(Name = EntityTags.IfMatchHeader)] string? ifMatch, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(EntityTags.Tag(http, await mediator.Send(body.ToCommand(id, EntityTags.Precondition(ifMatch)), ct))))
+            .WithSummary("Change a data source's name, settings, password or limits (admin); If-Match answers 412 when stale");
 
         dataSources.MapPost("/{id:guid}/test", async Task<Ok<DataSourceTestDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new TestDataSourceCommand(id), ct)))
@@ -46,10 +50,11 @@ internal sealed class DataSourceEndpoints : IEndpointModule
             TypedResults.Ok(await mediator.Send(new GetDataSourceSchemaQuery(id, refresh ?? false), ct)))
             .WithSummary("The data source's schemas, tables, views and columns with types (cached; ?refresh=true reads them again)");
 
-        dataSources.MapDelete("/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
+        dataSources.MapDelete("/{id:guid}", async Task<NoContent> (
+            Guid id, [FromHeader(Name = EntityTags.IfMatchHeader)] string? ifMatch, IMediator mediator, CancellationToken ct) =>
         {
-            await mediator.Send(new DeleteDataSourceCommand(id), ct);
+            await mediator.Send(new DeleteDataSourceCommand(id, EntityTags.Precondition(ifMatch)), ct);
             return TypedResults.NoContent();
-        }).WithSummary("Delete a data source (admin)");
+        }).WithSummary("Delete a data source no saved query uses (admin); If-Match answers 412 when stale");
     }
 }

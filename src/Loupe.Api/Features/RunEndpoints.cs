@@ -4,6 +4,7 @@ using Loupe.Application.Common.Results;
 using Loupe.Application.Runs;
 using Loupe.Application.Runs.Commands.CancelRun;
 using Loupe.Application.Runs.Commands.CreateRun;
+using Loupe.Application.Runs.Commands.RunSavedQuery;
 using Loupe.Application.Runs.Queries.ExportRunResults;
 using Loupe.Application.Runs.Queries.GetRun;
 using Loupe.Application.Runs.Queries.GetRunResults;
@@ -23,6 +24,12 @@ internal sealed class RunEndpoints : IEndpointModule
         runs.MapPost(string.Empty, async Task<Results<Accepted<RunDto>, Ok<RunDto>>> (CreateRunCommand command, IMediator mediator, CancellationToken ct) =>
             Answer(await mediator.Send(command, ct)))
             .WithSummary("Run ad-hoc SQL on a data source in the background (editor); 202 with the run, or 200 with a cached one when max_age_seconds allows");
+
+        api.MapPost("/queries/{id:guid}/runs", async Task<Results<Accepted<RunDto>, Ok<RunDto>>> (
+            Guid id, RunSavedQueryRequest body, IMediator mediator, CancellationToken ct) =>
+            Answer(await mediator.Send(body.ToCommand(id), ct)))
+            .WithTags("Runs")
+            .WithSummary("Run a saved query with parameter values (viewer+); 202 with the run, or 200 with a cached one when max_age_seconds allows");
 
         runs.MapGet(string.Empty, async Task<Ok<PagedResult<RunDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListRunsQuery(query.Values), ct)))

@@ -50,6 +50,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         DomainException { Error.Kind: DomainErrorKind.Forbidden } domain => Problem(StatusCodes.Status403Forbidden, "Forbidden", domain.Error.Message),
         NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
         ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
+        PreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", stale.Message),
         UnauthenticatedException unauthenticated => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", unauthenticated.Message),
         ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", forbidden.Message),
         QueryExecutionException dataSource => DataSourceProblem(dataSource),

@@ -39,6 +39,7 @@ internal sealed partial class RunQueryJobHandler(
     public const int JobAttempts = 6;
 
     private const string TimeoutCode = "57014";
+    private const int MaxFinishTries = 5;
 
     private static readonly HashSet<string> RetryableCodes = new(StringComparer.Ordinal)
     {
@@ -74,40 +75,51 @@ internal sealed partial class RunQueryJobHandler(
             return;
         }
 
-        var attempt = run.Start(clock.GetUtcNow());
-        if (!await SaveQuietlyAsync(ct).ConfigureAwait(false))
+        var attempt = 0;
+        for (var tries = 1; ; tries++)
         {
-            return;
+            attempt = run.Start(clock.GetUtcNow());
+            if (await SaveQuietlyAsync(ct).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            // Changed meanwhile (cancelled, most likely): start from what is stored, unless it finished.
+            if (tries >= MaxFinishTries || !await runs.ReloadAsync(run, ct).ConfigureAwait(false) || run.Status.IsFinished())
+            {
+                return;
+            }
         }
 
         var started = Stopwatch.GetTimestamp();
+        Action<QueryRun> finish;
         try
         {
             var stored = await ExecuteAsync(run, dataSource, attempt, ct).ConfigureAwait(false);
-            run.Succeed(attempt, stored.RowCount, stored.Truncated, stored.StoredBytes, clock.GetUtcNow(), clock.GetUtcNow() + settings.ResultRetention);
+            var expiresAt = clock.GetUtcNow() + settings.ResultRetention;
+            finish = r => r.Succeed(attempt, stored.RowCount, stored.Truncated, stored.StoredBytes, clock.GetUtcNow(), expiresAt);
         }
         catch (QueryExecutionException failure) when (failure.Code == TimeoutCode && !ct.IsCancellationRequested)
         {
-            run.TimeOut(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
+            finish = r => r.TimeOut(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
         }
         catch (QueryExecutionException failure) when (RetryableCodes.Contains(failure.Code) && run.Attempt < settings.MaxAttempts)
         {
-            run.Retry(attempt, new RunError(failure.Code, failure.Message));
-            await SaveQuietlyAsync(CancellationToken.None).ConfigureAwait(false);
+            await FinishAsync(run, attempt, r => r.Retry(attempt, new RunError(failure.Code, failure.Message))).ConfigureAwait(false);
             throw new RetryableJobException($"The data source failed with {failure.Code}; the run is tried again.", failure);
         }
         catch (QueryExecutionException failure)
         {
-            run.Fail(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
+            finish = r => r.Fail(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
         }
         catch (SecretProtectionException)
         {
             var unreadable = DataSourceTargets.UnreadablePassword();
-            run.Fail(attempt, new RunError(unreadable.Code, unreadable.Message), clock.GetUtcNow());
+            finish = r => r.Fail(attempt, new RunError(unreadable.Code, unreadable.Message), clock.GetUtcNow());
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        if (!await SaveQuietlyAsync(CancellationToken.None).ConfigureAwait(false))
+        if (!await FinishAsync(run, attempt, finish).ConfigureAwait(false))
         {
             // Cancelled (or taken over by a later attempt) meanwhile: this attempt's stored result is not
             // the run's, and the retention job removes it with every other orphaned attempt.
@@ -137,6 +149,32 @@ internal sealed partial class RunQueryJobHandler(
         }
     }
 
+    /// <summary>
+    /// Applies this attempt's ending and saves it. When the row changed meanwhile, reads it again: if
+    /// this attempt is still the running one, the ending is applied again; if the run was cancelled or a
+    /// later attempt took over, this attempt's ending is dropped (false).
+    /// </summary>
+    private async Task<bool> FinishAsync(QueryRun run, int attempt, Action<QueryRun> ending)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            ending(run);
+            if (await SaveQuietlyAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            LogFinishConflict(logger, run.Id, attempt, tries);
+            if (tries >= MaxFinishTries
+                || !await runs.ReloadAsync(run, CancellationToken.None).ConfigureAwait(false)
+                || run.Status != RunStatus.Running
+                || run.Attempt != attempt)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>Saves; false when the run changed meanwhile (cancelled, or taken over by a later attempt).</summary>
     private async Task<bool> SaveQuietlyAsync(CancellationToken ct)
     {
@@ -150,6 +188,9 @@ internal sealed partial class RunQueryJobHandler(
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} changed while attempt {Attempt} was finishing it (try {Try}); reading it again")]
+    private static partial void LogFinishConflict(ILogger logger, Guid runId, int attempt, int @try);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slow run {RunId} on data source {DataSourceId}: {ElapsedMs} ms, {Status}, {RowCount} rows")]
     private static partial void LogSlowRun(ILogger logger, Guid runId, Guid dataSourceId, long elapsedMs, string status, long rowCount);

@@ -97,4 +97,9 @@ public static class AuditActions
     public const string DataSourceCreated = "datasource.created";
     public const string DataSourceUpdated = "datasource.updated";
     public const string DataSourceDeleted = "datasource.deleted";
+    public const string QueryCreated = "query.created";
+    public const string QueryUpdated = "query.updated";
+    public const string QueryArchived = "query.archived";
+    public const string QueryRestored = "query.restored";
+    public const string QueryForked = "query.forked";
 }

@@ -72,6 +72,12 @@ public sealed class DataSource : AggregateRoot, ITenantOwned
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>
+    /// The stored row's version, set by the store on every save. Clients send it back (HTTP
+    /// <c>If-Match</c>) so that a change based on a stale copy is refused.
+    /// </summary>
+    public uint RowVersion { get; private set; }
+
     /// <param name="queryTimeoutSeconds">Null: the default of <paramref name="limits"/> (300 seconds).</param>
     /// <param name="maxRows">Null: 100,000.</param>
     public static DataSource Create(

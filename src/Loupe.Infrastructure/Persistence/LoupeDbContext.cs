@@ -9,6 +9,7 @@ using Loupe.Domain.DataSources;
 using Loupe.Domain.Invitations;
 using Loupe.Domain.Organizations;
 using Loupe.Domain.PasswordResets;
+using Loupe.Domain.Queries;
 using Loupe.Domain.Runs;
 using Loupe.Domain.Sessions;
 using Loupe.Domain.Users;
@@ -60,6 +61,9 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
 
     /// <summary>Jobs of the current organization (row-level security shows no others); written only through <see cref="JobOutbox"/>.</summary>
     internal DbSet<Job> Jobs => Set<Job>();
+    public DbSet<SavedQuery> SavedQueries => Set<SavedQuery>();
+
+    public DbSet<SavedQueryVersion> SavedQueryVersions => Set<SavedQueryVersion>();
 
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;
@@ -77,6 +81,10 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
         catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             throw new ConflictException("A resource with the same unique value already exists.", failure);
+        }
+        catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
+        {
+            throw new ConflictException("Another resource refers to this one, or the one this refers to is gone; reload and try again.", failure);
         }
     }
 

@@ -25,4 +25,11 @@ internal sealed class Repository<T>(LoupeDbContext context) : IRepository<T>
     public void Add(T aggregate) => context.Set<T>().Add(aggregate);
 
     public void Remove(T aggregate) => context.Set<T>().Remove(aggregate);
+
+    public async Task<bool> ReloadAsync(T aggregate, CancellationToken cancellationToken)
+    {
+        var entry = context.Entry(aggregate);
+        await entry.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        return entry.State != EntityState.Detached;
+    }
 }

@@ -104,6 +104,38 @@ public sealed class DataSourceApiTests(IdentityApi api) : IClassFixture<Identity
         actions.ShouldContain("datasource.deleted");
     }
 
+    [Fact]
+    public async Task ETags_GiveNotModifiedReads_AndRefuseStalePatchesAndDeletes()
+    {
+        var admin = await _identity.RegisterAsync();
+        using var create = await admin.Client.PostAsJsonAsync(
+            Url, new { name = "Tagged", type = "postgresql", settings = new { host = "h", database = "d", username = "u" } }, TestContext.Current.CancellationToken);
+        create.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var created = create.Headers.ETag!.Tag;
+        var id = (await create.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+
+        using var notModified = await SendAsync(admin, HttpMethod.Get, $"{Url}/{id}", null, ("If-None-Match", created));
+        using var patched = await SendAsync(admin, HttpMethod.Patch, $"{Url}/{id}", new { name = "Retagged" }, ("If-Match", created));
+        using var stalePatch = await SendAsync(admin, HttpMethod.Patch, $"{Url}/{id}", new { name = "Lost" }, ("If-Match", created));
+        using var staleDelete = await SendAsync(admin, HttpMethod.Delete, $"{Url}/{id}", null, ("If-Match", created));
+        using var delete = await SendAsync(admin, HttpMethod.Delete, $"{Url}/{id}", null, ("If-Match", patched.Headers.ETag!.Tag));
+
+        notModified.StatusCode.ShouldBe(HttpStatusCode.NotModified);
+        notModified.Headers.ETag!.Tag.ShouldBe(created);
+        patched.StatusCode.ShouldBe(HttpStatusCode.OK);
+        patched.Headers.ETag!.Tag.ShouldNotBe(created);
+        await stalePatch.ShouldBeProblemAsync(HttpStatusCode.PreconditionFailed);
+        await staleDelete.ShouldBeProblemAsync(HttpStatusCode.PreconditionFailed);
+        delete.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(Member member, HttpMethod method, string url, object? body, (string Name, string Value) header)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation(header.Name, header.Value);
+        return await member.Client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
     public static TheoryData<string, string> BadBodies() => new()
     {
         { """{"name":"x","type":"postgresql","settings":{"host":"bad host!","port":5432,"database":"d","username":"u"}}""", "settings.host" },

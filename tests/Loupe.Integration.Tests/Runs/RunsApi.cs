@@ -57,6 +57,24 @@ public sealed class RunsApi : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
     }
 
+    /// <summary>Every run with its job's state, for a failing test's output.</summary>
+    public async Task<string> DescribeRunsAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(OwnerConnection);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select r.id, r.status, r.attempt, j.state, j.attempt, j.lease_owner, j.run_at, now(), j.error from query_runs r left join jobs j on j.id = r.job_id order by r.queued_at",
+            connection);
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        var lines = new System.Text.StringBuilder();
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            lines.AppendLine(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        return lines.ToString();
+    }
+
     /// <summary>A query that keeps a backend busy for seconds without any function the scanner refuses (about 1 s per 10 million).</summary>
     public static string Busy(long rows, string marker = "") => $"select count(*) as n{marker} from generate_series(1, {rows}) g";
 

@@ -21,6 +21,9 @@ public interface IRepository<T>
     void Add(T aggregate);
 
     void Remove(T aggregate);
+
+    /// <summary>Forgets unsaved changes and reads the aggregate's stored state again (after a conflict); false when it is gone.</summary>
+    Task<bool> ReloadAsync(T aggregate, CancellationToken cancellationToken);
 }
 
 /// <summary>Saves every change of the current request in one transaction, or none.</summary>

@@ -47,7 +47,7 @@ internal sealed class DataSourceConfiguration : IEntityTypeConfiguration<DataSou
         builder.Property<string?>("_passwordKeyId").HasColumnName("password_key_id").HasMaxLength(EncryptedSecret.KeyIdMaxLength);
         builder.Property<byte[]?>("_passwordCipher").HasColumnName("password_cipher");
         builder.HasOne<Organization>().WithMany().HasForeignKey(d => d.OrganizationId).OnDelete(DeleteBehavior.Cascade);
-        builder.Property<uint>("Version").HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
+        builder.Property(d => d.RowVersion).HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
         builder.Ignore(d => d.Type);
         builder.Ignore(d => d.Password);
         builder.Ignore(d => d.HasPassword);

@@ -1,5 +1,6 @@
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Organizations;
+using Loupe.Domain.Queries;
 using Loupe.Domain.Runs;
 using Loupe.Domain.Users;
 using Loupe.Infrastructure.Results;
@@ -41,6 +42,7 @@ internal sealed class QueryRunConfiguration : IEntityTypeConfiguration<QueryRun>
         builder.HasOne<Organization>().WithMany().HasForeignKey(r => r.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<DataSource>().WithMany().HasForeignKey(r => r.DataSourceId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<User>().WithMany().HasForeignKey(r => r.RequestedBy).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<SavedQuery>().WithMany().HasForeignKey(r => r.SavedQueryId).OnDelete(DeleteBehavior.SetNull);
         builder.Property<uint>("Version").HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
         builder.Ignore(r => r.DurationMs);
         builder.Ignore(r => r.HasResult);

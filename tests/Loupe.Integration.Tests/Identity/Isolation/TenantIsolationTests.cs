@@ -16,7 +16,11 @@ using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Isolation;
 
-/// <summary>One organization with something of every kind: an admin (signed in: a session), a member, an API key, a pending invitation, audit events.</summary>
+/// <summary>
+/// One organization with something of every kind: an admin (signed in: a session), a member, an API
+/// key, a pending invitation, audit events, a data source, and a saved query (on a data source of its
+/// own, so that the first one can be deleted).
+/// </summary>
 public sealed record Resources(
     Member Admin,
     Member Member,
@@ -29,7 +33,10 @@ public sealed record Resources(
     string OrganizationName,
     IReadOnlyList<Guid> AuditEventIds,
     Guid DataSourceId,
-    string DataSourceName)
+    string DataSourceName,
+    Guid SavedQueryId,
+    string SavedQueryName,
+    Guid QuerySourceId)
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -37,7 +44,7 @@ public sealed record Resources(
         {
             Admin.OrganizationId.ToString(), Admin.UserId.ToString(), Admin.Email, Member.UserId.ToString(), Member.Email,
             SessionId.ToString(), ApiKeyId.ToString(), ApiKeyPrefix, InvitationId.ToString(), InvitedEmail, OrganizationName,
-            DataSourceId.ToString(), DataSourceName,
+            DataSourceId.ToString(), DataSourceName, SavedQueryId.ToString(), SavedQueryName, QuerySourceId.ToString(),
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -69,6 +76,12 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         new("POST", "/api/v1/datasources/{id}/test", r => r.DataSourceId.ToString(), null),
         new("GET", "/api/v1/datasources/{id}/schema", r => r.DataSourceId.ToString(), null),
         new("DELETE", "/api/v1/datasources/{id}", r => r.DataSourceId.ToString(), null),
+        new("GET", "/api/v1/queries/{id}", r => r.SavedQueryId.ToString(), null),
+        new("PATCH", "/api/v1/queries/{id}", r => r.SavedQueryId.ToString(), new { name = "taken over" }),
+        new("DELETE", "/api/v1/queries/{id}", r => r.SavedQueryId.ToString(), null),
+        new("POST", "/api/v1/queries/{id}/restore", r => r.SavedQueryId.ToString(), null),
+        new("POST", "/api/v1/queries/{id}/fork", r => r.SavedQueryId.ToString(), null),
+        new("GET", "/api/v1/queries/{id}/versions", r => r.SavedQueryId.ToString(), null),
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -79,6 +92,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         "/api/v1/organization/users",
         "/api/v1/organization/invitations",
         "/api/v1/datasources",
+        "/api/v1/queries",
         "/api/v1/audit-events",
         "/api/v1/organization",
         "/api/v1/organization/usage",
@@ -120,6 +134,8 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         var invitedEmail = IdentityApi.NewEmail($"{name.ToLowerInvariant()}.invitee");
         var invitation = await IdentityApi.InviteAsync(admin, invitedEmail);
         var dataSource = await IdentityApi.CreateReachableDataSourceAsync(admin, $"{name} source {Guid.NewGuid():N}");
+        var querySource = await IdentityApi.CreateDataSourceAsync(admin, $"{name} query source {Guid.NewGuid():N}");
+        var query = await IdentityApi.CreateSavedQueryAsync(member, querySource.GetProperty("id").GetGuid(), $"{name} query {Guid.NewGuid():N}");
         var session = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/auth/sessions")).Single(s => s.GetProperty("current").GetBoolean());
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
@@ -135,7 +151,10 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
             organizationName,
             [.. auditEvents.Select(e => e.GetProperty("id").GetGuid())],
             dataSource.GetProperty("id").GetGuid(),
-            dataSource.GetProperty("name").GetString()!);
+            dataSource.GetProperty("name").GetString()!,
+            query.GetProperty("id").GetGuid(),
+            query.GetProperty("name").GetString()!,
+            querySource.GetProperty("id").GetGuid());
     }
 
     [Theory]
@@ -164,6 +183,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
             ApiKeyId = Guid.CreateVersion7(),
             InvitationId = Guid.CreateVersion7(),
             DataSourceId = Guid.CreateVersion7(),
+            SavedQueryId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 

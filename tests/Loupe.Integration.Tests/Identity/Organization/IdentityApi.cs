@@ -87,6 +87,23 @@ public sealed class IdentityApi : IAsyncLifetime
         return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>A saved query with one text parameter, made by <paramref name="editor"/> on <paramref name="dataSourceId"/>.</summary>
+    public static async Task<JsonElement> CreateSavedQueryAsync(Member editor, Guid dataSourceId, string? name = null)
+    {
+        using var response = await editor.Client.PostAsJsonAsync(
+            "/api/v1/queries",
+            new
+            {
+                name = name ?? $"query {Guid.NewGuid():N}",
+                sql = "SELECT * FROM orders WHERE country = {{ country }}",
+                datasource_id = dataSourceId,
+                parameters = new[] { new { name = "country", type = "text" } },
+            },
+            TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Invites <paramref name="email"/> as <paramref name="admin"/> and returns the created answer (with its token).</summary>
     public static async Task<JsonElement> InviteAsync(Member admin, string email, string role = "viewer")
     {

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -21,7 +22,7 @@ public sealed record CreateDataSourceCommand(
     string? ConnectionString = null,
     DataSourceSettingsInput? Settings = null,
     int? QueryTimeoutSeconds = null,
-    int? MaxRows = null) : IRequest<DataSourceDto>
+    int? MaxRows = null) : IRequest<Versioned<DataSourceDto>>
 {
     /// <summary>Never the connection string or the password.</summary>
     public override string ToString() => $"CreateDataSourceCommand {{ Name = {Name}, Type = {Type} }}";
@@ -47,9 +48,9 @@ internal sealed class CreateDataSourceCommandHandler(
     ISecretProtector protector,
     IAuditTrail audit,
     IUnitOfWork unitOfWork,
-    TimeProvider clock) : IRequestHandler<CreateDataSourceCommand, DataSourceDto>
+    TimeProvider clock) : IRequestHandler<CreateDataSourceCommand, Versioned<DataSourceDto>>
 {
-    public async Task<DataSourceDto> Handle(CreateDataSourceCommand request, CancellationToken cancellationToken)
+    public async Task<Versioned<DataSourceDto>> Handle(CreateDataSourceCommand request, CancellationToken cancellationToken)
     {
         var type = DataSourceTypes.Parse(request.Type)!.Value;
         var (settings, password) = request.ConnectionString is not null
@@ -77,6 +78,6 @@ internal sealed class CreateDataSourceCommandHandler(
             throw new ConflictException($"A data source named '{dataSource.Name}' already exists.", conflict);
         }
 
-        return DataSourceDto.From(dataSource);
+        return new Versioned<DataSourceDto>(DataSourceDto.From(dataSource), dataSource.RowVersion);
     }
 }

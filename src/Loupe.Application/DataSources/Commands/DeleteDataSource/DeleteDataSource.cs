@@ -1,19 +1,27 @@
+using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
+using Loupe.Application.SavedQueries;
 using Loupe.Domain.Audit;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Organizations;
+using Loupe.Domain.Queries;
 using MediatR;
 
 namespace Loupe.Application.DataSources.Commands.DeleteDataSource;
 
+/// <summary>
+/// Deletes a data source that no saved query uses (archived ones included): saved SQL is never lost
+/// with its data source. Otherwise a 409 says how many queries to move first. A stale <c>If-Match</c> is a 412.
+/// </summary>
 [Authorize(MinimumRole = Role.Admin)]
-public sealed record DeleteDataSourceCommand(Guid Id) : IRequest<Unit>;
+public sealed record DeleteDataSourceCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Unit>;
 
 internal sealed class DeleteDataSourceCommandHandler(
     IRepository<DataSource> dataSources,
+    IRepository<SavedQuery> queries,
     IAuditTrail audit,
     IUnitOfWork unitOfWork,
     IDataSourceConnectors connectors) : IRequestHandler<DeleteDataSourceCommand, Unit>
@@ -22,6 +30,14 @@ internal sealed class DeleteDataSourceCommandHandler(
     {
         var dataSource = await dataSources.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Data source", request.Id);
+        request.IfMatch?.Check(dataSource.RowVersion);
+        var used = await queries.CountAsync(new SavedQueriesOnDataSource(dataSource.Id), cancellationToken).ConfigureAwait(false);
+        if (used > 0)
+        {
+            var archived = await queries.CountAsync(new SavedQueriesOnDataSource(dataSource.Id, archivedOnly: true), cancellationToken).ConfigureAwait(false);
+            throw new ConflictException(InUse(used, archived));
+        }
+
         dataSources.Remove(dataSource);
         audit.Record(AuditActions.DataSourceDeleted, new AuditTarget("data_source", dataSource.Id));
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -29,5 +45,12 @@ internal sealed class DeleteDataSourceCommandHandler(
         // Its pool on this node goes at once; other nodes' idle connections expire on their own.
         await connectors.ForgetAsync(dataSource.Id).ConfigureAwait(false);
         return Unit.Value;
+    }
+
+    private static string InUse(int used, int archived)
+    {
+        var queries = used == 1 ? "1 saved query uses" : $"{used} saved queries use";
+        var archivedNote = archived == 0 ? string.Empty : $" ({archived} of them archived: restore those to change them)";
+        return $"{queries} this data source{archivedNote}. Point them at another data source first.";
     }
 }

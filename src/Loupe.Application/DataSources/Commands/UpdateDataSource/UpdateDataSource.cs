@@ -1,4 +1,5 @@
 using FluentValidation;
+using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -13,7 +14,7 @@ namespace Loupe.Application.DataSources.Commands.UpdateDataSource;
 /// <summary>
 /// Changes a data source; fields left out stay as they are. Settings fields left out keep their
 /// value; <c>settings.password</c> replaces the password ("" removes it). A connection string
-/// replaces the settings and the password.
+/// replaces the settings and the password. A stale <c>If-Match</c> is a 412.
 /// </summary>
 [Authorize(MinimumRole = Role.Admin)]
 public sealed record UpdateDataSourceCommand(
@@ -22,7 +23,8 @@ public sealed record UpdateDataSourceCommand(
     string? ConnectionString = null,
     DataSourceSettingsInput? Settings = null,
     int? QueryTimeoutSeconds = null,
-    int? MaxRows = null) : IRequest<DataSourceDto>
+    int? MaxRows = null,
+    VersionPrecondition? IfMatch = null) : IRequest<Versioned<DataSourceDto>>
 {
     /// <summary>Never the connection string or the password.</summary>
     public override string ToString() => $"UpdateDataSourceCommand {{ Id = {Id}, Name = {Name} }}";
@@ -36,7 +38,8 @@ public sealed record UpdateDataSourceRequest(
     int? QueryTimeoutSeconds = null,
     int? MaxRows = null)
 {
-    public UpdateDataSourceCommand ToCommand(Guid id) => new(id, Name, ConnectionString, Settings, QueryTimeoutSeconds, MaxRows);
+    public UpdateDataSourceCommand ToCommand(Guid id, VersionPrecondition? ifMatch = null) =>
+        new(id, Name, ConnectionString, Settings, QueryTimeoutSeconds, MaxRows, ifMatch);
 
     /// <summary>Never the connection string or the password.</summary>
     public override string ToString() => $"UpdateDataSourceRequest {{ Name = {Name} }}";
@@ -62,13 +65,14 @@ internal sealed class UpdateDataSourceCommandHandler(
     ISecretProtector protector,
     IAuditTrail audit,
     IUnitOfWork unitOfWork,
-    TimeProvider clock) : IRequestHandler<UpdateDataSourceCommand, DataSourceDto>
+    TimeProvider clock) : IRequestHandler<UpdateDataSourceCommand, Versioned<DataSourceDto>>
 {
-    public async Task<DataSourceDto> Handle(UpdateDataSourceCommand request, CancellationToken cancellationToken)
+    public async Task<Versioned<DataSourceDto>> Handle(UpdateDataSourceCommand request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var dataSource = await dataSources.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Data source", request.Id);
+        request.IfMatch?.Check(dataSource.RowVersion);
         if (request.Name is not null)
         {
             dataSource.Rename(request.Name, now);
@@ -105,7 +109,7 @@ internal sealed class UpdateDataSourceCommandHandler(
             throw new ConflictException($"A data source named '{dataSource.Name}' already exists.", conflict);
         }
 
-        return DataSourceDto.From(dataSource);
+        return new Versioned<DataSourceDto>(DataSourceDto.From(dataSource), dataSource.RowVersion);
     }
 
     private void ChangePassword(DataSource dataSource, string? password, DateTimeOffset now)

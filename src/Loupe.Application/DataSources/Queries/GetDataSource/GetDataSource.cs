@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
@@ -7,15 +8,15 @@ using MediatR;
 namespace Loupe.Application.DataSources.Queries.GetDataSource;
 
 [Authorize]
-public sealed record GetDataSourceQuery(Guid Id) : IRequest<DataSourceDto>;
+public sealed record GetDataSourceQuery(Guid Id) : IRequest<Versioned<DataSourceDto>>;
 
 internal sealed class GetDataSourceQueryHandler(IReadStore store, IQueryExecutor executor)
-    : IRequestHandler<GetDataSourceQuery, DataSourceDto>
+    : IRequestHandler<GetDataSourceQuery, Versioned<DataSourceDto>>
 {
-    public async Task<DataSourceDto> Handle(GetDataSourceQuery request, CancellationToken cancellationToken)
+    public async Task<Versioned<DataSourceDto>> Handle(GetDataSourceQuery request, CancellationToken cancellationToken)
     {
         var dataSource = await executor.FirstOrDefaultAsync(store.Query<DataSource>().Where(d => d.Id == request.Id), cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Data source", request.Id);
-        return DataSourceDto.From(dataSource);
+        return new Versioned<DataSourceDto>(DataSourceDto.From(dataSource), dataSource.RowVersion);
     }
 }

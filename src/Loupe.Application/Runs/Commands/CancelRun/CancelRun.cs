@@ -20,18 +20,30 @@ internal sealed class CancelRunCommandHandler(
     IUnitOfWork unitOfWork,
     TimeProvider clock) : IRequestHandler<CancelRunCommand, RunDto>
 {
+    private const int MaxTries = 5;
+
     public async Task<RunDto> Handle(CancelRunCommand request, CancellationToken cancellationToken)
     {
         var run = await runs.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Run", request.Id);
-        run.Cancel(clock.GetUtcNow());
-        try
+
+        // The worker may save the run (starting an attempt) at the same moment: read it again and
+        // cancel what is there now; a finished run answers 409 from the domain.
+        for (var attempt = 1; ; attempt++)
         {
-            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (ConflictException conflict)
-        {
-            throw new ConflictException("The run changed while it was being cancelled (it may have just finished); reload it.", conflict);
+            run.Cancel(clock.GetUtcNow());
+            try
+            {
+                await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (ConflictException) when (attempt < MaxTries)
+            {
+                if (!await runs.ReloadAsync(run, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new NotFoundException("Run", request.Id);
+                }
+            }
         }
 
         if (run.JobId is { } jobId)
