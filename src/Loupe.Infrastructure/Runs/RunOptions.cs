@@ -14,6 +14,9 @@ public sealed class RunOptions
     /// <summary>Runs at least this long are logged as slow (1–3600000 ms).</summary>
     public int SlowRunMilliseconds { get; set; } = 1000;
 
+    /// <summary>How often each engine node queues the result retention sweep (1–1440 minutes; 0: this node never queues it).</summary>
+    public int RetentionSweepMinutes { get; set; } = 15;
+
     /// <summary>Attempts of one run before it fails (1–10): a lost worker or a retryable error starts another.</summary>
     public int MaxAttempts { get; set; } = 3;
 
@@ -32,6 +35,11 @@ public sealed class RunOptions
         if (SlowRunMilliseconds is < 1 or > 3_600_000)
         {
             yield return "Runs:SlowRunMilliseconds must be between 1 and 3600000.";
+        }
+
+        if (RetentionSweepMinutes is < 0 or > 1440)
+        {
+            yield return "Runs:RetentionSweepMinutes must be between 0 and 1440.";
         }
 
         if (MaxAttempts is < 1 or > 10)

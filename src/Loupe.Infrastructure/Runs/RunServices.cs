@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Jobs;
 using Loupe.Application.Runs;
 using Loupe.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -24,6 +25,14 @@ public static class RunServices
                 options.MaxAttempts);
         });
         services.AddSingleton<ResultRetention>();
+        services.AddScoped<IJobHandler, ResultRetentionJob>();
+        return services;
+    }
+
+    /// <summary>Queues the retention sweep periodically; only in hosts that run the job engine.</summary>
+    public static IServiceCollection AddRunMaintenance(this IServiceCollection services)
+    {
+        services.AddHostedService<ResultRetentionSchedule>();
         return services;
     }
 }

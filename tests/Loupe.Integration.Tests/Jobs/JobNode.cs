@@ -43,6 +43,9 @@ internal sealed class JobNode : IAsyncDisposable
         ["Jobs:RetryBaseSeconds"] = "0.2",
         ["Jobs:RetryMaxSeconds"] = "2",
         ["Jobs:ShutdownGraceSeconds"] = "5",
+
+        // These tests count the jobs they enqueue: no maintenance job joins them.
+        ["Runs:RetentionSweepMinutes"] = "0",
     };
 
     public static JobNode Create(

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Loupe.Integration.Tests.Identity.Organization;
 using Loupe.Integration.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loupe.Integration.Tests.Runs;
 
@@ -83,18 +84,23 @@ public sealed class RunApiTests(RunsApi api) : IClassFixture<RunsApi>
     {
         var (admin, source) = await SetUpAsync();
         var id = (await RunsApi.StartAsync(admin, source, RunsApi.Busy(2_000_000_000))).GetProperty("id").GetGuid();
-        await RunsApi.ReachesAsync(admin, id, "running");
-        var started = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (await api.ActiveQueriesAsync() == 0 && DateTime.UtcNow < started)
+        try
         {
-            await Task.Delay(25, TestContext.Current.CancellationToken);
+            await RunsApi.ReachesAsync(admin, id, "running");
+            var started = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (await api.ActiveQueriesAsync() == 0 && DateTime.UtcNow < started)
+            {
+                await Task.Delay(25, TestContext.Current.CancellationToken);
+            }
+
+            (await api.ActiveQueriesAsync()).ShouldBe(1);
         }
-
-        (await api.ActiveQueriesAsync()).ShouldBe(1);
-
-        using var cancel = await admin.Client.PostAsync($"/api/v1/runs/{id}/cancel", null, TestContext.Current.CancellationToken);
-        cancel.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await cancel.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("status").GetString().ShouldBe("cancelled");
+        finally
+        {
+            using var cancel = await admin.Client.PostAsync($"/api/v1/runs/{id}/cancel", null, TestContext.Current.CancellationToken);
+            cancel.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await cancel.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("status").GetString().ShouldBe("cancelled");
+        }
 
         // The database query is gone within 2 seconds.
         var gone = DateTime.UtcNow + TimeSpan.FromSeconds(2);
@@ -266,6 +272,46 @@ public sealed class RunApiTests(RunsApi api) : IClassFixture<RunsApi>
 
         api.Factory.Logs.Lines.ShouldContain(line => line.Message.Contains($"Slow run {id}", StringComparison.Ordinal));
         api.Factory.Logs.Lines.ShouldAllBe(line => !line.Message.Contains(marker, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Retention_RemovesExpiredResults_ButKeepsEachSavedQuerysLatest_AndOrphanedAttempts()
+    {
+        var (admin, source) = await SetUpAsync();
+        var adHoc = (await RunsApi.StartAsync(admin, source, "select 1 as one")).GetProperty("id").GetGuid();
+        await RunsApi.FinishedAsync(admin, adHoc);
+        using var created = await admin.Client.PostAsJsonAsync(
+            "/api/v1/queries", new { name = "kept", sql = "select 2 as two", datasource_id = source }, TestContext.Current.CancellationToken);
+        var queryId = (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        var older = await RunSavedAsync(admin, queryId);
+        var latest = await RunSavedAsync(admin, queryId);
+        await api.ExecuteOwnerAsync(
+            $"UPDATE query_runs SET result_expires_at = now() - interval '1 minute' WHERE id IN ('{adHoc}', '{older}', '{latest}');" +
+            $"INSERT INTO run_result_chunks (run_id, attempt, chunk_number, organization_id, first_row, row_count, data) " +
+            $"SELECT id, 9, 0, organization_id, 0, 1, '\\x00' FROM query_runs WHERE id = '{latest}'");
+
+        var retention = api.Factory.Services.GetRequiredService<Loupe.Infrastructure.Runs.ResultRetention>();
+        var outcome = await retention.SweepAsync(DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+
+        outcome.ExpiredResults.ShouldBeGreaterThanOrEqualTo(2);
+        outcome.OrphanedChunks.ShouldBeGreaterThanOrEqualTo(1);
+        foreach (var expired in new[] { adHoc, older })
+        {
+            (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{expired}")).GetProperty("has_result").GetBoolean().ShouldBeFalse();
+            using var gone = await admin.Client.GetAsync($"/api/v1/runs/{expired}/results", TestContext.Current.CancellationToken);
+            (await gone.ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("expired");
+        }
+
+        (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{latest}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(2);
+    }
+
+    private static async Task<Guid> RunSavedAsync(Member member, Guid queryId)
+    {
+        using var start = await member.Client.PostAsJsonAsync($"/api/v1/queries/{queryId}/runs", new { }, TestContext.Current.CancellationToken);
+        start.StatusCode.ShouldBe(HttpStatusCode.Accepted, await start.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var id = (await start.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        (await RunsApi.FinishedAsync(member, id)).GetProperty("status").GetString().ShouldBe("succeeded");
+        return id;
     }
 
     private async Task<(Member Admin, Guid Source)> SetUpAsync()

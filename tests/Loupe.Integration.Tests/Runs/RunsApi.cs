@@ -57,6 +57,15 @@ public sealed class RunsApi : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
     }
 
+    /// <summary>Runs SQL on the Loupe database as its owner (row-level security does not apply).</summary>
+    public async Task ExecuteOwnerAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(OwnerConnection);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Every run with its job's state, for a failing test's output.</summary>
     public async Task<string> DescribeRunsAsync()
     {
@@ -78,13 +87,13 @@ public sealed class RunsApi : IAsyncLifetime
     /// <summary>A query that keeps a backend busy for seconds without any function the scanner refuses (about 1 s per 10 million).</summary>
     public static string Busy(long rows, string marker = "") => $"select count(*) as n{marker} from generate_series(1, {rows}) g";
 
-    /// <summary>Backends of <see cref="SourceDatabase"/> running a statement now (runs' queries in progress).</summary>
+    /// <summary>Backends of <see cref="SourceDatabase"/> inside a statement or a transaction now: runs in progress (a pooled, finished one is idle).</summary>
     public async Task<int> ActiveQueriesAsync()
     {
         await using var connection = new Npgsql.NpgsqlConnection(TestPostgres.AdminConnection);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = new Npgsql.NpgsqlCommand(
-            "select count(*) from pg_stat_activity where datname = $1 and state = 'active' and pid <> pg_backend_pid()", connection);
+            "select count(*) from pg_stat_activity where datname = $1 and state <> 'idle' and pid <> pg_backend_pid()", connection);
         command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = SourceDatabase });
         return (int)(long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }

@@ -1,0 +1,69 @@
+using Loupe.Application.Common.Jobs;
+using Loupe.Application.Common.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Loupe.Infrastructure.Runs;
+
+/// <summary>The maintenance job <c>results.retention</c>: one sweep of <see cref="ResultRetention"/>.</summary>
+internal sealed class ResultRetentionJob(ResultRetention retention, TimeProvider clock) : IJobHandler
+{
+    public const string JobKind = "results.retention";
+
+    public string Kind => JobKind;
+
+    public Task HandleAsync(JobContext context, CancellationToken ct) => retention.SweepAsync(clock.GetUtcNow(), ct);
+}
+
+/// <summary>
+/// On every node that runs the job engine: every <c>Runs:RetentionSweepMinutes</c>, enqueues the
+/// retention job as an instance job with a unique key, so however many nodes ask, one sweep is
+/// queued at a time.
+/// </summary>
+internal sealed partial class ResultRetentionSchedule(
+    IServiceScopeFactory scopes, IOptions<RunOptions> options, TimeProvider clock, ILogger<ResultRetentionSchedule> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.RetentionSweepMinutes == 0)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.RetentionSweepMinutes), clock);
+        do
+        {
+            try
+            {
+                await EnqueueAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A failed enqueue (database restarting) is retried at the next tick.
+            catch (Exception failure)
+#pragma warning restore CA1031
+            {
+                LogEnqueueFailed(logger, failure.GetType().Name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    private async Task EnqueueAsync(CancellationToken ct)
+    {
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            scope.ServiceProvider.GetRequiredService<IJobScheduler>().Enqueue(new JobRequest(
+                ResultRetentionJob.JobKind, "{}", null, JobPriority.Maintenance, MaxAttempts: 3, UniqueKey: ResultRetentionJob.JobKind));
+            await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue the result retention job ({FailureType}); trying again at the next tick")]
+    private static partial void LogEnqueueFailed(ILogger logger, string failureType);
+}
