@@ -72,43 +72,7 @@ ensure_prereqs
 PG_BINDIR="$(pg_find_bindir)"
 
 # --- Throwaway PostgreSQL ------------------------------------------------------
-TMP_DIR="$(mktemp -d /tmp/loupe-test.XXXXXXXX)"
-chmod 0711 "$TMP_DIR" # the postgres user must traverse it when we are root
-PG_HOME="$TMP_DIR/pg"
-PGDATA_DIR="$PG_HOME/data"
-pg_make_dir "$PG_HOME"
-SU_PASSWORD="$(new_secret)"
-OWNER_PASSWORD="$(new_secret)"
-APP_PASSWORD="$(new_secret)"
-
-log "creating a throwaway PostgreSQL in $PG_HOME"
-pg_init_cluster "$PGDATA_DIR" "$SU_PASSWORD"
-FAST_SETTINGS="fsync = off
-synchronous_commit = off
-full_page_writes = off
-max_connections = 200"
-
-# Try ports from FIRST_PORT upward; a failed start (port taken meanwhile, e.g.
-# by a parallel run) moves on to the next one.
-port=$FIRST_PORT
-started=0
-for ((attempt = 0; attempt < 20; attempt++)); do
-  while port_in_use "$port"; do port=$((port + 1)); done
-  pg_write_settings "$PGDATA_DIR" "$port" "$PG_HOME" "$FAST_SETTINGS"
-  PG_STARTED=1
-  if pg_start "$PGDATA_DIR" "$PG_HOME/postgres.log"; then
-    started=1
-    break
-  fi
-  PG_STARTED=0
-  port=$((port + 1))
-done
-if ((!started)); then
-  tail -n 20 "$PG_HOME/postgres.log" >&2 || true
-  die "the throwaway PostgreSQL did not start"
-fi
-log "PostgreSQL listens on 127.0.0.1:$port"
-pg_ensure_roles "$port" "$SU_PASSWORD" "$OWNER_PASSWORD" "$APP_PASSWORD"
+pg_start_throwaway loupe-test
 
 export LOUPE_TEST_ADMIN_CONNECTION="Host=127.0.0.1;Port=$port;Database=postgres;Username=$PG_SUPERUSER;Password=$SU_PASSWORD"
 export LOUPE_TEST_OWNER_CONNECTION="Host=127.0.0.1;Port=$port;Username=loupe_owner;Password=$OWNER_PASSWORD"
