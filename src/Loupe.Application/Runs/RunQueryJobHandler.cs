@@ -39,7 +39,7 @@ internal sealed partial class RunQueryJobHandler(
     public const int JobAttempts = 6;
 
     private const string TimeoutCode = "57014";
-    private const int MaxFinishTries = 5;
+    private const int MaxSaveTries = 5;
 
     private static readonly HashSet<string> RetryableCodes = new(StringComparer.Ordinal)
     {
@@ -75,20 +75,11 @@ internal sealed partial class RunQueryJobHandler(
             return;
         }
 
+        // Changed meanwhile (cancelled, most likely): start from what is stored, unless it finished.
         var attempt = 0;
-        for (var tries = 1; ; tries++)
+        if (!await ChangeAsync(run, r => attempt = r.Start(clock.GetUtcNow()), r => !r.Status.IsFinished(), ct).ConfigureAwait(false))
         {
-            attempt = run.Start(clock.GetUtcNow());
-            if (await SaveQuietlyAsync(ct).ConfigureAwait(false))
-            {
-                break;
-            }
-
-            // Changed meanwhile (cancelled, most likely): start from what is stored, unless it finished.
-            if (tries >= MaxFinishTries || !await runs.ReloadAsync(run, ct).ConfigureAwait(false) || run.Status.IsFinished())
-            {
-                return;
-            }
+            return;
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -154,21 +145,25 @@ internal sealed partial class RunQueryJobHandler(
     /// this attempt is still the running one, the ending is applied again; if the run was cancelled or a
     /// later attempt took over, this attempt's ending is dropped (false).
     /// </summary>
-    private async Task<bool> FinishAsync(QueryRun run, int attempt, Action<QueryRun> ending)
+    private Task<bool> FinishAsync(QueryRun run, int attempt, Action<QueryRun> ending) =>
+        ChangeAsync(run, ending, r => r.Status == RunStatus.Running && r.Attempt == attempt, CancellationToken.None);
+
+    /// <summary>
+    /// Applies <paramref name="change"/> and saves; after a conflict reads the run again and applies it
+    /// once more while <paramref name="stillApplies"/> holds (a few times at most). False when it was dropped.
+    /// </summary>
+    private async Task<bool> ChangeAsync(QueryRun run, Action<QueryRun> change, Func<QueryRun, bool> stillApplies, CancellationToken ct)
     {
         for (var tries = 1; ; tries++)
         {
-            ending(run);
-            if (await SaveQuietlyAsync(CancellationToken.None).ConfigureAwait(false))
+            change(run);
+            if (await SaveQuietlyAsync(ct).ConfigureAwait(false))
             {
                 return true;
             }
 
-            LogFinishConflict(logger, run.Id, attempt, tries);
-            if (tries >= MaxFinishTries
-                || !await runs.ReloadAsync(run, CancellationToken.None).ConfigureAwait(false)
-                || run.Status != RunStatus.Running
-                || run.Attempt != attempt)
+            LogChangeConflict(logger, run.Id, tries);
+            if (tries >= MaxSaveTries || !await runs.ReloadAsync(run, ct).ConfigureAwait(false) || !stillApplies(run))
             {
                 return false;
             }
@@ -189,8 +184,8 @@ internal sealed partial class RunQueryJobHandler(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} changed while attempt {Attempt} was finishing it (try {Try}); reading it again")]
-    private static partial void LogFinishConflict(ILogger logger, Guid runId, int attempt, int @try);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} changed while a worker was saving it (try {Try}); reading it again")]
+    private static partial void LogChangeConflict(ILogger logger, Guid runId, int @try);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slow run {RunId} on data source {DataSourceId}: {ElapsedMs} ms, {Status}, {RowCount} rows")]
     private static partial void LogSlowRun(ILogger logger, Guid runId, Guid dataSourceId, long elapsedMs, string status, long rowCount);
