@@ -62,6 +62,7 @@ public static class DependencyInjection
         services.AddScoped<IApiKeyUsage, ApiKeyUsage>();
         services.AddScoped<IAuditTrail, AuditTrail>();
         services.AddScoped<IResultStore, PostgresResultStore>();
+        services.AddSingleton<IDatabaseFailures>(DatabaseFailures.Instance);
 
         services.AddSingleton<MigrationRunner>();
         services.AddHostedService<MigrateOnStartup>();

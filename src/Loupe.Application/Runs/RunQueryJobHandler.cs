@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
@@ -20,7 +21,8 @@ namespace Loupe.Application.Runs;
 /// serialization failure, deadlock) send the run back to the queue; syntax, undefined object,
 /// permission and data errors fail it at once; a timeout ends it as <c>timed_out</c>. Delivered at
 /// least once: a run whose worker died starts again with a new attempt, and only the latest attempt's
-/// result counts.
+/// result counts. A passing failure of Loupe's own database is left to the engine, which tries the job
+/// again; any other fault of Loupe's fails the run with <c>LP004</c> (and the job), never leaving it running.
 /// </summary>
 internal sealed partial class RunQueryJobHandler(
     IRepository<QueryRun> runs,
@@ -29,6 +31,7 @@ internal sealed partial class RunQueryJobHandler(
     ISecretProtector protector,
     IResultStore results,
     IUnitOfWork unitOfWork,
+    IDatabaseFailures databaseFailures,
     RunSettings settings,
     TimeProvider clock,
     ILogger<RunQueryJobHandler> logger) : IJobHandler
@@ -39,6 +42,9 @@ internal sealed partial class RunQueryJobHandler(
     public const int JobAttempts = 6;
 
     private const string TimeoutCode = "57014";
+
+    /// <summary>The run failed inside Loupe (not in the data source, not in passing): the server log has the exception.</summary>
+    public const string InternalFailureCode = "LP004";
     private const int MaxSaveTries = 5;
 
     private static readonly HashSet<string> RetryableCodes = new(StringComparer.Ordinal)
@@ -70,7 +76,7 @@ internal sealed partial class RunQueryJobHandler(
         if (run.Attempt >= settings.MaxAttempts)
         {
             // The previous attempts were lost (their workers stopped): give up rather than loop.
-            run.Abandon(new RunError("LP003", $"The run was interrupted {settings.MaxAttempts} times and was given up."), clock.GetUtcNow());
+            run.Abandon(new RunError("LP003", $"The run was interrupted {settings.MaxAttempts} times (its worker stopped, or Loupe's database was unavailable) and was given up."), clock.GetUtcNow());
             await SaveQuietlyAsync(ct).ConfigureAwait(false);
             return;
         }
@@ -84,6 +90,7 @@ internal sealed partial class RunQueryJobHandler(
 
         var started = Stopwatch.GetTimestamp();
         Action<QueryRun> finish;
+        ExceptionDispatchInfo? internalFailure = null;
         try
         {
             var stored = await ExecuteAsync(run, dataSource, attempt, ct).ConfigureAwait(false);
@@ -108,9 +115,19 @@ internal sealed partial class RunQueryJobHandler(
             var unreadable = DataSourceTargets.UnreadablePassword();
             finish = r => r.Fail(attempt, new RunError(unreadable.Code, unreadable.Message), clock.GetUtcNow());
         }
+        catch (Exception failure) when (!ct.IsCancellationRequested && !databaseFailures.IsTransient(failure))
+        {
+            // A fault of Loupe's own (a failure of its database in passing goes to the engine, which tries
+            // the job again): the run fails with a code rather than staying "running", and the job fails too.
+            LogInternalFailure(logger, failure, run.Id);
+            internalFailure = ExceptionDispatchInfo.Capture(failure);
+            finish = r => r.Fail(attempt, new RunError(InternalFailureCode, "Loupe failed while running the query; the server log has the details."), clock.GetUtcNow());
+        }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        if (!await FinishAsync(run, attempt, finish).ConfigureAwait(false))
+        var finished = await FinishAsync(run, attempt, finish).ConfigureAwait(false);
+        internalFailure?.Throw();
+        if (!finished)
         {
             // Cancelled (or taken over by a later attempt) meanwhile: this attempt's stored result is not
             // the run's, and the retention job removes it with every other orphaned attempt.
@@ -186,6 +203,9 @@ internal sealed partial class RunQueryJobHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} changed while a worker was saving it (try {Try}); reading it again")]
     private static partial void LogChangeConflict(ILogger logger, Guid runId, int @try);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} failed inside Loupe")]
+    private static partial void LogInternalFailure(ILogger logger, Exception failure, Guid runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slow run {RunId} on data source {DataSourceId}: {ElapsedMs} ms, {Status}, {RowCount} rows")]
     private static partial void LogSlowRun(ILogger logger, Guid runId, Guid dataSourceId, long elapsedMs, string status, long rowCount);

@@ -6,7 +6,9 @@ namespace Loupe.Infrastructure.Connectors;
 /// <summary>
 /// The row and byte limits of the execution guard (spec §4.4), the same for every connector: rows go
 /// to the sink up to <c>maxRows</c>, one more row is read only to learn that the result was cut, and
-/// reading stops before the row that would take the rows read past <c>maxBytes</c>.
+/// reading stops before the row that would take the rows read past <c>maxBytes</c>. A failure of the
+/// sink (Loupe's result store, not the data source) comes out as a <see cref="RowSinkException"/>, so the
+/// connector does not report it as the data source's error.
 /// </summary>
 internal sealed class RowLimiter(int maxRows, long maxBytes, IRowSink sink)
 {
@@ -32,7 +34,14 @@ internal sealed class RowLimiter(int maxRows, long maxBytes, IRowSink sink)
         }
 
         _columnsSent = true;
-        await sink.ColumnsAsync(columns, ct).ConfigureAwait(false);
+        try
+        {
+            await sink.ColumnsAsync(columns, ct).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (!ct.IsCancellationRequested)
+        {
+            throw new RowSinkException(failure);
+        }
     }
 
     /// <summary>
@@ -73,7 +82,15 @@ internal sealed class RowLimiter(int maxRows, long maxBytes, IRowSink sink)
 
         _bytes += size;
         _rows++;
-        await sink.RowAsync(row, ct).ConfigureAwait(false);
+        try
+        {
+            await sink.RowAsync(row, ct).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (!ct.IsCancellationRequested)
+        {
+            throw new RowSinkException(failure);
+        }
+
         return true;
     }
 

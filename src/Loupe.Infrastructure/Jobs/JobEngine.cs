@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using Loupe.Application.Common.Jobs;
 using Loupe.Application.Common.Security;
+using Loupe.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Loupe.Infrastructure.Jobs;
 
@@ -109,7 +109,7 @@ internal sealed partial class JobEngine(
                 {
                     return;
                 }
-                catch (Exception failure) when (IsDatabaseFailure(failure))
+                catch (Exception failure) when (DatabaseFailures.IsDatabaseFailure(failure))
                 {
                     LogClaimFailed(failure.GetType().Name, failure.Message);
                     await DelayAsync(errorBackoff, stopping).ConfigureAwait(false);
@@ -229,18 +229,29 @@ internal sealed partial class JobEngine(
         }
         catch (RetryableJobException retryable)
         {
-            var next = JobStateMachine.Apply(snapshot, JobTransition.FailRetryably)!.Value;
-            var retryAt = next.State == JobState.Queued
-                ? time.GetUtcNow().UtcDateTime + RetryBackoff.Delay(
-                    job.Attempt, TimeSpan.FromSeconds(_options.RetryBaseSeconds), TimeSpan.FromSeconds(_options.RetryMaxSeconds), Random.Shared.NextDouble())
-                : (DateTime?)null;
-            var outcome = next.State == JobState.Queued ? "retrying" : "dead_lettered";
-            return new AttemptEnding(next.State, false, Truncate(retryable.Message), retryAt, outcome, nameof(RetryableJobException));
+            return Retry(snapshot, retryable.Message, nameof(RetryableJobException));
+        }
+        catch (Exception failure) when (DatabaseFailures.IsTransient(failure))
+        {
+            // Loupe's own database failed in passing (restarting, unreachable, overloaded): like a retryable error.
+            return Retry(snapshot, failure.Message, failure.GetType().Name);
         }
         catch (Exception failure)
         {
             return AttemptEnding.Failed(Truncate(failure.Message), failure.GetType().Name, snapshot, JobTransition.FailPermanently);
         }
+    }
+
+    /// <summary>An attempt that failed for a reason that may pass: queued again after a backoff, or dead-lettered after the last attempt.</summary>
+    private AttemptEnding Retry(JobSnapshot snapshot, string message, string failureType)
+    {
+        var next = JobStateMachine.Apply(snapshot, JobTransition.FailRetryably)!.Value;
+        var retryAt = next.State == JobState.Queued
+            ? time.GetUtcNow().UtcDateTime + RetryBackoff.Delay(
+                snapshot.Attempt, TimeSpan.FromSeconds(_options.RetryBaseSeconds), TimeSpan.FromSeconds(_options.RetryMaxSeconds), Random.Shared.NextDouble())
+            : (DateTime?)null;
+        var outcome = next.State == JobState.Queued ? "retrying" : "dead_lettered";
+        return new AttemptEnding(next.State, false, Truncate(message), retryAt, outcome, failureType);
     }
 
     /// <summary>Stores how the attempt ended, trying again for a few seconds if the database is away.</summary>
@@ -259,12 +270,12 @@ internal sealed partial class JobEngine(
                     ? await store.ReleaseAsync([held.Job.Id], CancellationToken.None).ConfigureAwait(false) > 0
                     : await store.FinishAsync(held.Job.Id, ending.State!.Value, ending.Error, ending.RetryAt, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception failure) when (IsDatabaseFailure(failure) && attempt < 4)
+            catch (Exception failure) when (DatabaseFailures.IsDatabaseFailure(failure) && attempt < 4)
             {
                 LogWriteRetried(held.Job.Kind, held.Job.Id, failure.GetType().Name);
                 await Task.Delay(TimeSpan.FromSeconds(attempt), time, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception failure) when (IsDatabaseFailure(failure))
+            catch (Exception failure) when (DatabaseFailures.IsDatabaseFailure(failure))
             {
                 // The lease runs out and the sweeper gives the job back: it runs again (at least once).
                 LogWriteFailed(held.Job.Kind, held.Job.Id, failure.GetType().Name);
@@ -297,7 +308,7 @@ internal sealed partial class JobEngine(
             {
                 return;
             }
-            catch (Exception failure) when (IsDatabaseFailure(failure))
+            catch (Exception failure) when (DatabaseFailures.IsDatabaseFailure(failure))
             {
                 LogHeartbeatFailed(failure.GetType().Name, ids.Length);
                 continue;
@@ -343,7 +354,7 @@ internal sealed partial class JobEngine(
             {
                 return;
             }
-            catch (Exception failure) when (IsDatabaseFailure(failure))
+            catch (Exception failure) when (DatabaseFailures.IsDatabaseFailure(failure))
             {
                 LogSweepFailed(failure.GetType().Name);
             }
@@ -424,7 +435,7 @@ internal sealed partial class JobEngine(
                 var released = await store.ReleaseAsync(null, CancellationToken.None).ConfigureAwait(false);
                 LogHandedBack(released);
             }
-            catch (Exception failure) when (IsDatabaseFailure(failure))
+            catch (Exception failure) when (DatabaseFailures.IsDatabaseFailure(failure))
             {
                 LogWriteFailed("*", Guid.Empty, failure.GetType().Name);
             }
@@ -482,9 +493,6 @@ internal sealed partial class JobEngine(
             // Stopping.
         }
     }
-
-    private static bool IsDatabaseFailure(Exception failure) =>
-        failure is NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException } or IOException;
 
     private static string Truncate(string message) => message.Length <= MaxErrorLength ? message : message[..MaxErrorLength];
 

@@ -19,8 +19,8 @@ internal sealed class ResultRetentionJob(ResultRetention retention, TimeProvider
 
 /// <summary>
 /// On every node that runs the job engine: every <c>Runs:RetentionSweepMinutes</c>, enqueues the
-/// retention job as an instance job with a unique key, so however many nodes ask, one sweep is
-/// queued at a time.
+/// retention job and the stranded-run job (<see cref="StrandedRunsJob"/>) as instance jobs with unique
+/// keys, so however many nodes ask, one sweep of each is queued at a time.
 /// </summary>
 internal sealed partial class ResultRetentionSchedule(
     IServiceScopeFactory scopes, IOptions<RunOptions> options, TimeProvider clock, ILogger<ResultRetentionSchedule> logger) : BackgroundService
@@ -58,12 +58,16 @@ internal sealed partial class ResultRetentionSchedule(
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
-            scope.ServiceProvider.GetRequiredService<IJobScheduler>().Enqueue(new JobRequest(
-                ResultRetentionJob.JobKind, "{}", null, JobPriority.Maintenance, MaxAttempts: 3, UniqueKey: ResultRetentionJob.JobKind));
+            var scheduler = scope.ServiceProvider.GetRequiredService<IJobScheduler>();
+            foreach (var kind in (string[])[ResultRetentionJob.JobKind, StrandedRunsJob.JobKind])
+            {
+                scheduler.Enqueue(new JobRequest(kind, "{}", null, JobPriority.Maintenance, MaxAttempts: 3, UniqueKey: kind));
+            }
+
             await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(ct).ConfigureAwait(false);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue the result retention job ({FailureType}); trying again at the next tick")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue the run maintenance jobs ({FailureType}); trying again at the next tick")]
     private static partial void LogEnqueueFailed(ILogger logger, string failureType);
 }

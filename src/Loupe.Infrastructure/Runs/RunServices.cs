@@ -9,7 +9,7 @@ namespace Loupe.Infrastructure.Runs;
 
 public static class RunServices
 {
-    /// <summary>The <c>Runs</c> options (checked at start-up) as the application's <see cref="RunSettings"/>, and result retention.</summary>
+    /// <summary>The <c>Runs</c> options (checked at start-up) as the application's <see cref="RunSettings"/>, result retention and the stranded-run sweep.</summary>
     public static IServiceCollection AddRuns(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RunOptions>()
@@ -26,10 +26,12 @@ public static class RunServices
         });
         services.AddSingleton<ResultRetention>();
         services.AddScoped<IJobHandler, ResultRetentionJob>();
+        services.AddSingleton<StrandedRuns>();
+        services.AddScoped<IJobHandler, StrandedRunsJob>();
         return services;
     }
 
-    /// <summary>Queues the retention sweep periodically; only in hosts that run the job engine.</summary>
+    /// <summary>Queues the retention and stranded-run sweeps periodically; only in hosts that run the job engine.</summary>
     public static IServiceCollection AddRunMaintenance(this IServiceCollection services)
     {
         services.AddHostedService<ResultRetentionSchedule>();

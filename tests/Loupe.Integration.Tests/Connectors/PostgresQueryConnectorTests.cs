@@ -359,6 +359,18 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
         return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
+    [Theory]
+    [MemberData(nameof(FailingSink.Cases), MemberType = typeof(FailingSink))]
+    public async Task AFailureOfTheSink_ComesOutAsItWas_NeverAsTheDataSourcesError(string kind, int failAtRow)
+    {
+        var failure = FailingSink.Failure(kind);
+
+        var thrown = await Should.ThrowAsync<Exception>(() => _connector.ExecuteAsync(
+            database.Target, Request("select g, g::text from generate_series(1, 2000) g", maxRows: 5000), new FailingSink(failure, failAtRow), TestContext.Current.CancellationToken));
+
+        thrown.ShouldBeSameAs(failure);
+    }
+
     private static QueryRequest Request(
         string sql,
         TimeSpan? timeout = null,

@@ -604,6 +604,18 @@ public sealed class SqliteConnectorTests(SqliteFolder folder) : IClassFixture<Sq
     private static SqliteConnector Connector(string? sqliteFolder) =>
         new(NullLogger<SqliteConnector>.Instance, Options.Create(new DataSourceOptions { SqliteFolder = sqliteFolder }));
 
+    [Theory]
+    [MemberData(nameof(FailingSink.Cases), MemberType = typeof(FailingSink))]
+    public async Task AFailureOfTheSink_ComesOutAsItWas_NeverAsTheDataSourcesError(string kind, int failAtRow)
+    {
+        var failure = FailingSink.Failure(kind);
+
+        var thrown = await Should.ThrowAsync<Exception>(() => _connector.ExecuteAsync(
+            SqliteFolder.Target(Sample), Request("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 2000) SELECT x, x || '' FROM c", maxRows: 5000), new FailingSink(failure, failAtRow), TestContext.Current.CancellationToken));
+
+        thrown.ShouldBeSameAs(failure);
+    }
+
     private static QueryRequest Request(
         string sql,
         TimeSpan? timeout = null,

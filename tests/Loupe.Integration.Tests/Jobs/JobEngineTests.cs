@@ -132,6 +132,39 @@ public sealed class JobEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APassingFailureOfLoupesDatabase_IsRetried_WhileAnyOtherDatabaseError_FailsAtOnce()
+    {
+        var connection = TestPostgres.AppConnection(_database);
+        await using var node = await JobNode.Create(_database, "node-a", services => services
+            .AddSingleton<IJobHandler>(new TestHandler("test.cut", async (context, ct) =>
+            {
+                if (context.Attempt == 1)
+                {
+                    // The server ends this backend, as a restart or an administrator would (57P01).
+                    await ExecuteAsync(connection, "select pg_terminate_backend(pg_backend_pid())", ct);
+                }
+            }))
+            .AddSingleton<IJobHandler>(new TestHandler("test.missing", (_, ct) => ExecuteAsync(connection, "select * from no_such_table", ct))))
+            .StartAsync();
+
+        var cut = (await node.EnqueueAsync(null, new JobRequest("test.cut", "{}", null, MaxAttempts: 3)))[0];
+        var missing = (await node.EnqueueAsync(null, new JobRequest("test.missing", "{}", null, MaxAttempts: 3)))[0];
+
+        (await JobRows.WaitForAsync(_database, cut, Patience, "succeeded")).Attempt.ShouldBe(2);
+        var failed = await JobRows.WaitForAsync(_database, missing, Patience, "failed");
+        failed.Attempt.ShouldBe(1);
+        failed.Error!.ShouldContain("no_such_table");
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken ct)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    [Fact]
     public async Task AnUnknownKind_FailsWithAClearError()
     {
         await using var node = await JobNode.Create(_database, "node-a").StartAsync();

@@ -3,11 +3,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Loupe.Integration.Tests.Identity.Organization;
 using Loupe.Integration.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loupe.Integration.Tests.Runs;
 
 /// <summary>An API host that also runs the job engine in-process, over its own migrated database.</summary>
-public sealed class RunsApi : IAsyncLifetime
+public class RunsApi : IAsyncLifetime
 {
     private readonly DatabaseFixture _database = new();
 
@@ -28,12 +29,21 @@ public sealed class RunsApi : IAsyncLifetime
         {
             ["Jobs:RunInApi"] = "true",
             ["Runs:SlowRunMilliseconds"] = "500",
+            ["Jobs:RetryBaseSeconds"] = "0.2",
+            ["Jobs:RetryMaxSeconds"] = "1",
         });
+        Factory.TestServices = ConfigureServices;
         Identity = new IdentityDriver(Factory);
+    }
+
+    /// <summary>A derived fixture replaces services of the host here.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         await Factory.DisposeAsync();
         await _database.DisposeAsync();
         Npgsql.NpgsqlConnection.ClearAllPools();

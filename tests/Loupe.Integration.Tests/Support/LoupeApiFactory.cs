@@ -55,6 +55,9 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
 
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>Replaces or adds services of the host (set before the host starts, i.e. before the first client).</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     /// <summary>Every mail the host sent (no mail leaves a test host).</summary>
     public CapturedMail Mail { get; } = new();
 
@@ -114,6 +117,8 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
                 services.AddSingleton<IEndpointModule, Pipeline.ProbeEndpoints>();
                 services.AddSingleton<IEndpointModule, Security.AuthProbeEndpoints>();
             }
+
+            TestServices?.Invoke(services);
         });
     }
 }

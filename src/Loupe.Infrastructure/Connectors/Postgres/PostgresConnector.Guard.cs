@@ -60,6 +60,11 @@ internal sealed partial class PostgresConnector
                 await RollBackQuietlyAsync(connection, transaction).ConfigureAwait(false);
             }
         }
+        catch (RowSinkException failure)
+        {
+            failure.RethrowSinkFailure();
+            throw;
+        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             throw;

@@ -152,6 +152,11 @@ internal sealed partial class SqliteConnector : IDataSourceConnector
                 },
                 ct).ConfigureAwait(false);
         }
+        catch (RowSinkException failure)
+        {
+            failure.RethrowSinkFailure();
+            throw;
+        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             throw;
