@@ -31,15 +31,19 @@ internal static class ApiServices
             services.AddSingleton(typeof(IEndpointModule), module);
         }
 
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options =>
         {
-            document.Info.Title = "Loupe API";
-            document.Info.Description = "Self-hosted BI and SQL analytics. JSON in and out is snake_case; errors are RFC 7807 problem+json.";
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Loupe API";
+                document.Info.Description = "Self-hosted BI and SQL analytics. JSON in and out is snake_case; errors are RFC 7807 problem+json.";
 
-            // The server address depends on who asked; the checked-in document must not.
-            document.Servers = [];
-            return Task.CompletedTask;
-        }));
+                // The server address depends on who asked; the checked-in document must not.
+                document.Servers = [];
+                return Task.CompletedTask;
+            });
+            options.AddSchemaTransformer((schema, context, _) => ProblemSchema.DescribeAsync(schema, context));
+        });
         return services;
     }
 

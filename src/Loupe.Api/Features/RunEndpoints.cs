@@ -11,6 +11,7 @@ using Loupe.Application.Runs.Queries.GetRunResults;
 using Loupe.Application.Runs.Queries.ListRuns;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Loupe.Api.Features;
 
@@ -29,15 +30,17 @@ internal sealed class RunEndpoints : IEndpointModule
             Guid id, RunSavedQueryRequest body, IMediator mediator, CancellationToken ct) =>
             Answer(await mediator.Send(body.ToCommand(id), ct)))
             .WithTags("Runs")
-            .WithSummary("Run a saved query with parameter values (viewer+); 202 with the run, or 200 with a cached one when max_age_seconds allows");
+            .WithSummary("Run a saved query with parameter values (viewer+); timeout_seconds overrides the query's timeout up to the data source's; 202 with the run, or 200 with a cached one when max_age_seconds allows");
 
         runs.MapGet(string.Empty, async Task<Ok<PagedResult<RunDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListRunsQuery(query.Values), ct)))
-            .WithSummary("List the organization's runs (status, datasource_id, query_id, owner_id filters)");
+            .WithSummary("List the organization's runs, newest first (status, datasource_id, query_id, owner_id, created_after/created_before on the queued time; sort by queued_at)");
 
-        runs.MapGet("/{id:guid}", async Task<Ok<RunDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
-            TypedResults.Ok(await mediator.Send(new GetRunQuery(id), ct)))
-            .WithSummary("Get a run: status, timing, row count, error");
+        runs.MapGet("/{id:guid}", async Task<Results<Ok<RunDto>, StatusCodeHttpResult>> (
+                Guid id, [FromHeader(Name = EntityTags.IfNoneMatchHeader)] string? ifNoneMatch, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                EntityTags.Read(http, await mediator.Send(new GetRunQuery(id), ct), ifNoneMatch))
+            .Produces(StatusCodes.Status304NotModified)
+            .WithSummary("Get a run: status, timestamps, duration, row count, truncated, attempt, timeout, error (ETag; If-None-Match answers 304 until it changes)");
 
         runs.MapPost("/{id:guid}/cancel", async Task<Ok<RunDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new CancelRunCommand(id), ct)))
@@ -45,13 +48,21 @@ internal sealed class RunEndpoints : IEndpointModule
 
         runs.MapGet("/{id:guid}/results", async Task<Ok<RunResultsDto>> (Guid id, RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new GetRunResultsQuery(id, query.Values), ct)))
-            .WithSummary("One page of a run's result (page, per_page up to 10,000)");
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .WithSummary("One page of a run's result (page, per_page up to 10,000); 409 until it has succeeded, 410 once the result expired");
 
         runs.MapGet("/{id:guid}/results.csv", (Guid id, IMediator mediator, CancellationToken ct) => ExportAsync(id, ResultFormat.Csv, mediator, ct))
-            .WithSummary("A run's whole result as CSV (RFC 4180), streamed");
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .WithSummary("A run's whole result as CSV (RFC 4180), streamed; 409 until it has succeeded, 410 once the result expired");
 
         runs.MapGet("/{id:guid}/results.json", (Guid id, IMediator mediator, CancellationToken ct) => ExportAsync(id, ResultFormat.Json, mediator, ct))
-            .WithSummary("A run's whole result as JSON, streamed");
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .WithSummary("A run's whole result as JSON, streamed; 409 until it has succeeded, 410 once the result expired");
     }
 
     /// <summary>A queued run is 202 with its address; a cached one is 200.</summary>

@@ -50,6 +50,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         DomainException { Error.Kind: DomainErrorKind.Forbidden } domain => Problem(StatusCodes.Status403Forbidden, "Forbidden", domain.Error.Message),
         NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
         ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
+        GoneException gone => Coded(Problem(StatusCodes.Status410Gone, "Gone", gone.Message), gone.Code),
         PreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", stale.Message),
         UnauthenticatedException unauthenticated => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", unauthenticated.Message),
         ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", forbidden.Message),
@@ -71,10 +72,13 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         };
 
     /// <summary>The data source refused or could not be reached: 502, with its SQLSTATE (or Loupe code) and a message without secrets.</summary>
-    private static ProblemDetails DataSourceProblem(QueryExecutionException exception)
+    private static ProblemDetails DataSourceProblem(QueryExecutionException exception) =>
+        Coded(Problem(StatusCodes.Status502BadGateway, "The data source answered with an error", exception.Message), exception.Code);
+
+    /// <summary>Adds the machine-readable <c>code</c> member that tells cases of one status apart.</summary>
+    private static ProblemDetails Coded(ProblemDetails problem, string code)
     {
-        var problem = Problem(StatusCodes.Status502BadGateway, "The data source answered with an error", exception.Message);
-        problem.Extensions["code"] = exception.Code;
+        problem.Extensions["code"] = code;
         return problem;
     }
 
@@ -89,6 +93,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
         404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
         409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        410 => "https://tools.ietf.org/html/rfc9110#section-15.5.11",
         412 => "https://tools.ietf.org/html/rfc9110#section-15.5.13",
         429 => "https://tools.ietf.org/html/rfc6585#section-4",
         413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",

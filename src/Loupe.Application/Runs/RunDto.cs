@@ -2,7 +2,10 @@ using Loupe.Domain.Runs;
 
 namespace Loupe.Application.Runs;
 
-/// <summary>A run as answered: where it is, its timing and size, and why it failed (never its parameter values).</summary>
+/// <summary>
+/// A run as answered: where it is, its timing and size, the timeout it was given, and why it failed
+/// (never its SQL or parameter values).
+/// </summary>
 public sealed record RunDto(
     Guid Id,
     string Status,
@@ -15,6 +18,7 @@ public sealed record RunDto(
     long? DurationMs,
     long? RowCount,
     bool? Truncated,
+    int TimeoutSeconds,
     int Attempt,
     RunErrorDto? Error,
     bool HasResult,
@@ -32,6 +36,7 @@ public sealed record RunDto(
         run.DurationMs,
         run.RowCount,
         run.Truncated,
+        run.TimeoutSeconds,
         run.Attempt,
         run.Error is { } error ? new RunErrorDto(error.Code, error.Message) : null,
         run.HasResult,

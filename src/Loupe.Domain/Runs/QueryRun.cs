@@ -94,6 +94,12 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
     /// <summary>The background job that runs it.</summary>
     public Guid? JobId { get; private set; }
 
+    /// <summary>
+    /// The stored row's version, set by the store on every save: the API's <c>ETag</c>, so a client
+    /// polling a run is answered 304 until the run changes.
+    /// </summary>
+    public uint RowVersion { get; private set; }
+
     public long? DurationMs => StartedAt is { } started && FinishedAt is { } finished
         ? (long)Math.Round((finished - started).TotalMilliseconds)
         : null;

@@ -299,7 +299,9 @@ public sealed class RunApiTests(RunsApi api) : IClassFixture<RunsApi>
         {
             (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{expired}")).GetProperty("has_result").GetBoolean().ShouldBeFalse();
             using var gone = await admin.Client.GetAsync($"/api/v1/runs/{expired}/results", TestContext.Current.CancellationToken);
-            (await gone.ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("expired");
+            var problem = await gone.ShouldBeProblemAsync(HttpStatusCode.Gone);
+            problem.GetProperty("code").GetString().ShouldBe("run.result_expired");
+            problem.GetProperty("detail").GetString()!.ShouldContain("expired");
         }
 
         (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{latest}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(2);

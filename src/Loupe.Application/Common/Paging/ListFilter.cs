@@ -33,6 +33,15 @@ public sealed class ListFilter
 
     public string? Status { get; init; }
 
+    /// <summary>
+    /// The resource's own UUID filters that were given (e.g. <c>datasource_id</c>, <c>query_id</c>),
+    /// keyed by parameter name; read them with <see cref="IdOf"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, Guid> Ids { get; init; } = new Dictionary<string, Guid>(StringComparer.Ordinal);
+
+    /// <summary>The value of the UUID filter <paramref name="name"/>, or null when it was not given.</summary>
+    public Guid? IdOf(string name) => Ids.TryGetValue(name, out var id) ? id : null;
+
     /// <summary>Reads the filters from the raw query string; unrelated parameters are ignored.</summary>
     /// <param name="query">The raw query string, one value per name.</param>
     /// <param name="allowedStatuses">The resource's statuses; when given, any other <c>status</c> is refused.</param>
@@ -47,7 +56,10 @@ public sealed class ListFilter
     }
 
     internal static ListFilter Parse(
-        IReadOnlyDictionary<string, string?> query, IReadOnlyCollection<string>? allowedStatuses, QueryParameterErrors errors)
+        IReadOnlyDictionary<string, string?> query,
+        IReadOnlyCollection<string>? allowedStatuses,
+        QueryParameterErrors errors,
+        IReadOnlyCollection<string>? idFilters = null)
     {
         var text = QueryParameterErrors.ValueOf(query, ListQueryParameters.Text);
         if (text is { Length: > MaxTextLength })
@@ -70,9 +82,25 @@ public sealed class ListFilter
             CreatedBefore = createdBefore,
             UpdatedAfter = updatedAfter,
             UpdatedBefore = updatedBefore,
-            OwnerId = ParseOwner(query, errors),
+            OwnerId = ParseId(query, ListQueryParameters.OwnerId, errors),
             Status = ParseStatus(query, allowedStatuses, errors),
+            Ids = ParseIds(query, idFilters, errors),
         };
+    }
+
+    private static Dictionary<string, Guid> ParseIds(
+        IReadOnlyDictionary<string, string?> query, IReadOnlyCollection<string>? names, QueryParameterErrors errors)
+    {
+        var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        foreach (var name in names ?? [])
+        {
+            if (ParseId(query, name, errors) is { } id)
+            {
+                ids[name] = id;
+            }
+        }
+
+        return ids;
     }
 
     private static List<string> ParseTags(IReadOnlyDictionary<string, string?> query, QueryParameterErrors errors)
@@ -128,9 +156,9 @@ public sealed class ListFilter
         }
     }
 
-    private static Guid? ParseOwner(IReadOnlyDictionary<string, string?> query, QueryParameterErrors errors)
+    private static Guid? ParseId(IReadOnlyDictionary<string, string?> query, string name, QueryParameterErrors errors)
     {
-        var raw = QueryParameterErrors.ValueOf(query, ListQueryParameters.OwnerId);
+        var raw = QueryParameterErrors.ValueOf(query, name);
         if (raw is null)
         {
             return null;
@@ -141,7 +169,7 @@ public sealed class ListFilter
             return id;
         }
 
-        errors.Add(ListQueryParameters.OwnerId, "owner_id must be a UUID, e.g. 0190f5c2-7b1e-7cc0-9a4e-5f1f0f6f2d3a.");
+        errors.Add(name, $"{name} must be a UUID, e.g. 0190f5c2-7b1e-7cc0-9a4e-5f1f0f6f2d3a.");
         return null;
     }
 

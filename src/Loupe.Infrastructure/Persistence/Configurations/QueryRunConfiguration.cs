@@ -43,7 +43,7 @@ internal sealed class QueryRunConfiguration : IEntityTypeConfiguration<QueryRun>
         builder.HasOne<DataSource>().WithMany().HasForeignKey(r => r.DataSourceId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<User>().WithMany().HasForeignKey(r => r.RequestedBy).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne<SavedQuery>().WithMany().HasForeignKey(r => r.SavedQueryId).OnDelete(DeleteBehavior.SetNull);
-        builder.Property<uint>("Version").HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
+        builder.Property(r => r.RowVersion).HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
         builder.Ignore(r => r.DurationMs);
         builder.Ignore(r => r.HasResult);
         builder.Ignore(r => r.DomainEvents);

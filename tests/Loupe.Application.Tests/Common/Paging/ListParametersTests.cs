@@ -25,4 +25,36 @@ public class ListParametersTests
 
         error.Errors.Keys.ShouldBe(["page", "per_page", "sort", "owner_id", "status"], ignoreOrder: true);
     }
+
+    [Fact]
+    public void Parse_ReadsTheResourcesOwnIdFilters_BlankOnesAsNotGiven()
+    {
+        var id = Guid.CreateVersion7();
+
+        var parameters = ListParameters.Parse(Query(("datasource_id", $" {id} "), ("query_id", " ")), Sorts, idFilters: ["datasource_id", "query_id"]);
+
+        parameters.Filter.IdOf("datasource_id").ShouldBe(id);
+        parameters.Filter.IdOf("query_id").ShouldBeNull();
+        parameters.Filter.IdOf("not_a_filter").ShouldBeNull();
+    }
+
+    [Fact]
+    public void Parse_WhenAnIdFilterIsNotAUuid_ReportsItWithTheOtherProblems()
+    {
+        var error = ShouldFailValidation(() => ListParameters.Parse(
+            Query(("datasource_id", "nope"), ("query_id", "{0190f5c2-7b1e-7cc0-9a4e-5f1f0f6f2d3a}"), ("per_page", "0")),
+            Sorts,
+            idFilters: ["datasource_id", "query_id"]));
+
+        error.Errors.Keys.ShouldBe(["datasource_id", "query_id", "per_page"], ignoreOrder: true);
+        error.Errors["datasource_id"].ShouldHaveSingleItem().ShouldContain("UUID");
+    }
+
+    [Fact]
+    public void Parse_IgnoresIdParametersTheResourceDoesNotFilterOn()
+    {
+        var parameters = ListParameters.Parse(Query(("datasource_id", "nope")), Sorts);
+
+        parameters.Filter.Ids.ShouldBeEmpty();
+    }
 }

@@ -4,22 +4,29 @@
 //
 // Adding a future resource is ONE line:
 //   - an endpoint with an id: one IsolationCase line in ByIdCases (method, path with {id}, which id
-//     of the victim's Resources to use, and the body if it needs one);
+//     of the victim's Resources to use, and the body if it needs one; "{id}" inside the body is
+//     replaced too, for an id that travels in the body);
 //   - a list endpoint: one path in ListEndpoints.
 // Only a new kind of resource also needs a property on Resources, filled in by SeedAsync (and its
 // ids added to Resources.Secrets so list answers are checked for them).
+//
+// An id in the path answers 404. An id in the body of a create (POST /runs {datasource_id}) answers
+// what that endpoint answers for an id that does not exist: a 400 naming the field, as saved queries
+// do for theirs; either way the answer is the same as for a missing id, so ids cannot be probed.
 using System.Net;
-using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Loupe.Integration.Tests.Identity.Organization;
+using Loupe.Integration.Tests.Runs;
 using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Isolation;
 
 /// <summary>
 /// One organization with something of every kind: an admin (signed in: a session), a member, an API
-/// key, a pending invitation, audit events, a data source, and a saved query (on a data source of its
-/// own, so that the first one can be deleted).
+/// key, a pending invitation, audit events, a data source, a saved query (on a data source of its
+/// own, so that the first one can be deleted), and a run of the member's on the first data source,
+/// finished with a stored result.
 /// </summary>
 public sealed record Resources(
     Member Admin,
@@ -36,7 +43,8 @@ public sealed record Resources(
     string DataSourceName,
     Guid SavedQueryId,
     string SavedQueryName,
-    Guid QuerySourceId)
+    Guid QuerySourceId,
+    Guid RunId)
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -44,20 +52,34 @@ public sealed record Resources(
         {
             Admin.OrganizationId.ToString(), Admin.UserId.ToString(), Admin.Email, Member.UserId.ToString(), Member.Email,
             SessionId.ToString(), ApiKeyId.ToString(), ApiKeyPrefix, InvitationId.ToString(), InvitedEmail, OrganizationName,
-            DataSourceId.ToString(), DataSourceName, SavedQueryId.ToString(), SavedQueryName, QuerySourceId.ToString(),
+            DataSourceId.ToString(), DataSourceName, SavedQueryId.ToString(), SavedQueryName, QuerySourceId.ToString(), RunId.ToString(),
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
 /// <summary>An endpoint that acts on one resource: called by one organization with another's id.</summary>
 public sealed record IsolationCase(string Method, string PathTemplate, Func<Resources, string> IdOf, object? Body)
 {
+    /// <summary>What another organization's id answers: 404, unless the id travels in the body (see the top of the file).</summary>
+    public HttpStatusCode Refusal { get; init; } = HttpStatusCode.NotFound;
+
+    /// <summary>
+    /// The problem the caller's own resource answers when success is impossible by design (cancelling
+    /// the seeded run, which has finished, is a 409); null means a 2xx.
+    /// </summary>
+    public HttpStatusCode? OwnAnswer { get; init; }
+
     public string Name => $"{Method} {PathTemplate}";
 
-    public HttpRequestMessage RequestFor(Resources owner) =>
-        new(new HttpMethod(Method), PathTemplate.Replace("{id}", IdOf(owner), StringComparison.Ordinal))
+    public HttpRequestMessage RequestFor(Resources owner)
+    {
+        var id = IdOf(owner);
+        return new(new HttpMethod(Method), PathTemplate.Replace("{id}", id, StringComparison.Ordinal))
         {
-            Content = Body is null ? null : JsonContent.Create(Body),
+            Content = Body is null
+                ? null
+                : new StringContent(JsonSerializer.Serialize(Body).Replace("{id}", id, StringComparison.Ordinal), Encoding.UTF8, "application/json"),
         };
+    }
 }
 
 /// <summary>Two organizations, A and B, with one of everything each; A's admin tries B's ids and reads every list.</summary>
@@ -82,6 +104,13 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         new("POST", "/api/v1/queries/{id}/restore", r => r.SavedQueryId.ToString(), null),
         new("POST", "/api/v1/queries/{id}/fork", r => r.SavedQueryId.ToString(), null),
         new("GET", "/api/v1/queries/{id}/versions", r => r.SavedQueryId.ToString(), null),
+        new("POST", "/api/v1/queries/{id}/runs", r => r.SavedQueryId.ToString(), new { parameters = new { country = "NL" } }),
+        new("POST", "/api/v1/runs", r => r.DataSourceId.ToString(), new { datasource_id = "{id}", sql = "select 1 as one" }) { Refusal = HttpStatusCode.BadRequest },
+        new("GET", "/api/v1/runs/{id}", r => r.RunId.ToString(), null),
+        new("POST", "/api/v1/runs/{id}/cancel", r => r.RunId.ToString(), null) { OwnAnswer = HttpStatusCode.Conflict },
+        new("GET", "/api/v1/runs/{id}/results", r => r.RunId.ToString(), null),
+        new("GET", "/api/v1/runs/{id}/results.csv", r => r.RunId.ToString(), null),
+        new("GET", "/api/v1/runs/{id}/results.json", r => r.RunId.ToString(), null),
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -93,6 +122,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         "/api/v1/organization/invitations",
         "/api/v1/datasources",
         "/api/v1/queries",
+        "/api/v1/runs",
         "/api/v1/audit-events",
         "/api/v1/organization",
         "/api/v1/organization/usage",
@@ -105,10 +135,10 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
 
     public static TheoryData<string> ListEndpointPaths() => [.. ListEndpoints];
 
-    /// <summary>One database and host for the class, and the two organizations in it.</summary>
+    /// <summary>One database and host for the class (running the job engine, so runs finish), and the two organizations in it.</summary>
     public sealed class TwoOrganizations : IAsyncLifetime
     {
-        public IdentityApi Api { get; } = new();
+        public IdentityApi Api { get; } = new(new Dictionary<string, string?> { ["Jobs:RunInApi"] = "true" });
 
         public Resources A { get; private set; } = null!;
 
@@ -134,8 +164,13 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         var invitedEmail = IdentityApi.NewEmail($"{name.ToLowerInvariant()}.invitee");
         var invitation = await IdentityApi.InviteAsync(admin, invitedEmail);
         var dataSource = await IdentityApi.CreateReachableDataSourceAsync(admin, $"{name} source {Guid.NewGuid():N}");
-        var querySource = await IdentityApi.CreateDataSourceAsync(admin, $"{name} query source {Guid.NewGuid():N}");
+        var dataSourceId = dataSource.GetProperty("id").GetGuid();
+
+        // Reachable too, so that running the saved query (no such table there) fails at once instead of retrying.
+        var querySource = await IdentityApi.CreateReachableDataSourceAsync(admin, $"{name} query source {Guid.NewGuid():N}");
         var query = await IdentityApi.CreateSavedQueryAsync(member, querySource.GetProperty("id").GetGuid(), $"{name} query {Guid.NewGuid():N}");
+        var runId = (await RunsApi.StartAsync(member, dataSourceId, "select 1 as one")).GetProperty("id").GetGuid();
+        (await RunsApi.FinishedAsync(member, runId)).GetProperty("status").GetString().ShouldBe("succeeded");
         var session = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/auth/sessions")).Single(s => s.GetProperty("current").GetBoolean());
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
@@ -150,11 +185,12 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
             invitedEmail,
             organizationName,
             [.. auditEvents.Select(e => e.GetProperty("id").GetGuid())],
-            dataSource.GetProperty("id").GetGuid(),
+            dataSourceId,
             dataSource.GetProperty("name").GetString()!,
             query.GetProperty("id").GetGuid(),
             query.GetProperty("name").GetString()!,
-            querySource.GetProperty("id").GetGuid());
+            querySource.GetProperty("id").GetGuid(),
+            runId);
     }
 
     [Theory]
@@ -168,7 +204,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         using var request = isolationCase.RequestFor(_orgs.B);
         using var response = await _orgs.A.Admin.Client.SendAsync(request, TestContext.Current.CancellationToken);
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await response.ShouldBeProblemAsync(isolationCase.Refusal);
         (await SnapshotAsync(_orgs.B)).ShouldBe(before);
     }
 
@@ -184,15 +220,20 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
             InvitationId = Guid.CreateVersion7(),
             DataSourceId = Guid.CreateVersion7(),
             SavedQueryId = Guid.CreateVersion7(),
+            RunId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 
-        var foreign = await ProblemOfAsync(_orgs.A.Admin.Client, isolationCase.RequestFor(_orgs.B));
-        var missing = await ProblemOfAsync(_orgs.A.Admin.Client, isolationCase.RequestFor(nowhere));
+        var foreign = await ProblemOfAsync(_orgs.A.Admin.Client, isolationCase.RequestFor(_orgs.B), isolationCase.Refusal);
+        var missing = await ProblemOfAsync(_orgs.A.Admin.Client, isolationCase.RequestFor(nowhere), isolationCase.Refusal);
 
         foreign.GetProperty("type").GetString().ShouldBe(missing.GetProperty("type").GetString());
         foreign.GetProperty("title").GetString().ShouldBe(missing.GetProperty("title").GetString());
-        foreign.TryGetProperty("errors", out _).ShouldBe(missing.TryGetProperty("errors", out _));
+        foreign.TryGetProperty("errors", out var foreignErrors).ShouldBe(missing.TryGetProperty("errors", out var missingErrors));
+        if (foreignErrors.ValueKind != JsonValueKind.Undefined)
+        {
+            foreignErrors.GetRawText().ShouldBe(missingErrors.GetRawText());
+        }
     }
 
     [Theory]
@@ -206,7 +247,14 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         using var request = isolationCase.RequestFor(own);
         using var response = await own.Admin.Client.SendAsync(request, TestContext.Current.CancellationToken);
 
-        response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        if (isolationCase.OwnAnswer is { } expected)
+        {
+            await response.ShouldBeProblemAsync(expected);
+        }
+        else
+        {
+            response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }
     }
 
     [Theory]
@@ -297,12 +345,12 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
         return string.Join('\n', parts);
     }
 
-    private static async Task<JsonElement> ProblemOfAsync(HttpClient client, HttpRequestMessage request)
+    private static async Task<JsonElement> ProblemOfAsync(HttpClient client, HttpRequestMessage request, HttpStatusCode status)
     {
         using (request)
         {
             using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
-            return await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+            return await response.ShouldBeProblemAsync(status);
         }
     }
 }

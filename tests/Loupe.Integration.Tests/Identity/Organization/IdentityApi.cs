@@ -13,6 +13,14 @@ namespace Loupe.Integration.Tests.Identity.Organization;
 public sealed class IdentityApi : IAsyncLifetime
 {
     private readonly DatabaseFixture _database = new();
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
+
+    public IdentityApi()
+    {
+    }
+
+    /// <summary>A host with extra configuration, e.g. <c>Jobs:RunInApi</c> for a fixture that needs finished runs.</summary>
+    internal IdentityApi(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
 
     public LoupeApiFactory Factory { get; private set; } = null!;
 
@@ -27,7 +35,7 @@ public sealed class IdentityApi : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _database.InitializeAsync();
-        Factory = LoupeApiFactory.For(_database);
+        Factory = LoupeApiFactory.For(_database, settings: _settings);
         Identity = new IdentityDriver(Factory);
     }
 

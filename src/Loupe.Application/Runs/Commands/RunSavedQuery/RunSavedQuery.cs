@@ -15,27 +15,34 @@ namespace Loupe.Application.Runs.Commands.RunSavedQuery;
 /// Runs a saved query with parameter values (everyone, viewers included: refreshing is reading). The
 /// values are validated against the query's definitions and sent as real database parameters; with
 /// <see cref="MaxAgeSeconds"/> a fresh enough earlier result of the same values is answered instead.
+/// <see cref="TimeoutSeconds"/> replaces the query's own timeout for this run only, up to the data
+/// source's timeout; it does not take part in the cache key (a result does not depend on how long it
+/// was allowed to take; ADR 0023).
 /// </summary>
 [Authorize]
-public sealed record RunSavedQueryCommand(Guid QueryId, IReadOnlyDictionary<string, JsonElement>? Parameters = null, int? MaxAgeSeconds = null) : IRequest<RunDto>
+public sealed record RunSavedQueryCommand(
+    Guid QueryId, IReadOnlyDictionary<string, JsonElement>? Parameters = null, int? MaxAgeSeconds = null, int? TimeoutSeconds = null) : IRequest<RunDto>
 {
     /// <summary>Never the parameter values.</summary>
     public override string ToString() => $"RunSavedQueryCommand {{ QueryId = {QueryId} }}";
 }
 
 /// <summary>The body of POST /queries/{id}/runs.</summary>
-public sealed record RunSavedQueryRequest(Dictionary<string, JsonElement>? Parameters = null, int? MaxAgeSeconds = null)
+public sealed record RunSavedQueryRequest(Dictionary<string, JsonElement>? Parameters = null, int? MaxAgeSeconds = null, int? TimeoutSeconds = null)
 {
-    public RunSavedQueryCommand ToCommand(Guid queryId) => new(queryId, Parameters, MaxAgeSeconds);
+    public RunSavedQueryCommand ToCommand(Guid queryId) => new(queryId, Parameters, MaxAgeSeconds, TimeoutSeconds);
 
     /// <summary>Never the parameter values.</summary>
-    public override string ToString() => $"RunSavedQueryRequest {{ MaxAgeSeconds = {MaxAgeSeconds} }}";
+    public override string ToString() => $"RunSavedQueryRequest {{ MaxAgeSeconds = {MaxAgeSeconds}, TimeoutSeconds = {TimeoutSeconds} }}";
 }
 
 internal sealed class RunSavedQueryCommandValidator : AbstractValidator<RunSavedQueryCommand>
 {
-    public RunSavedQueryCommandValidator() =>
+    public RunSavedQueryCommandValidator()
+    {
         RuleFor(c => c.MaxAgeSeconds).InclusiveBetween(0, 31 * 24 * 3600).When(c => c.MaxAgeSeconds is not null);
+        RuleFor(c => c.TimeoutSeconds).GreaterThanOrEqualTo(1).When(c => c.TimeoutSeconds is not null);
+    }
 }
 
 internal sealed class RunSavedQueryCommandHandler(
@@ -55,7 +62,11 @@ internal sealed class RunSavedQueryCommandHandler(
         var dataSource = await dataSources.FindAsync(query.DataSourceId, cancellationToken).ConfigureAwait(false)
             ?? throw new ConflictException("The query's data source no longer exists.");
         var bound = QueryParameters.Bind(query.Sql, query.Parameters, ParameterJson.ToValues(request.Parameters));
+
+        // The body's timeout is checked against the data source by the queue (a 400 naming it). The
+        // query's own may exceed a data source timeout lowered since it was saved: it is capped, not refused.
+        var timeout = request.TimeoutSeconds ?? query.EffectiveTimeoutSeconds(dataSource);
         return await queue.QueueAsync(
-            new RunQueue.Request(dataSource, query.Id, bound.Sql, bound.Values, query.TimeoutSeconds, request.MaxAgeSeconds), cancellationToken).ConfigureAwait(false);
+            new RunQueue.Request(dataSource, query.Id, bound.Sql, bound.Values, timeout, request.MaxAgeSeconds), cancellationToken).ConfigureAwait(false);
     }
 }

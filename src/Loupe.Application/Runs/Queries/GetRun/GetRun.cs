@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
@@ -6,15 +7,16 @@ using MediatR;
 
 namespace Loupe.Application.Runs.Queries.GetRun;
 
+/// <summary>A run with its row version, so clients that poll it get an <c>ETag</c> (and 304 until it changes).</summary>
 [Authorize]
-public sealed record GetRunQuery(Guid Id) : IRequest<RunDto>;
+public sealed record GetRunQuery(Guid Id) : IRequest<Versioned<RunDto>>;
 
-internal sealed class GetRunQueryHandler(IReadStore store, IQueryExecutor executor) : IRequestHandler<GetRunQuery, RunDto>
+internal sealed class GetRunQueryHandler(IReadStore store, IQueryExecutor executor) : IRequestHandler<GetRunQuery, Versioned<RunDto>>
 {
-    public async Task<RunDto> Handle(GetRunQuery request, CancellationToken cancellationToken)
+    public async Task<Versioned<RunDto>> Handle(GetRunQuery request, CancellationToken cancellationToken)
     {
         var run = await executor.FirstOrDefaultAsync(store.Query<QueryRun>().Where(r => r.Id == request.Id), cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Run", request.Id);
-        return RunDto.From(run);
+        return new Versioned<RunDto>(RunDto.From(run), run.RowVersion);
     }
 }

@@ -58,9 +58,16 @@ internal sealed class GetRunResultsQueryHandler(IReadStore store, IQueryExecutor
     }
 }
 
-/// <summary>Finds a run whose result can be read, or says why not.</summary>
+/// <summary>
+/// Finds a run whose result can be read, or says why not: 404 for no such run (in this organization),
+/// 409 while it has not succeeded (not finished yet, or it ended without a result), 410 once its
+/// stored result has expired (it will never come back; run the query again).
+/// </summary>
 internal static class RunResults
 {
+    /// <summary>The problem <c>code</c> of a result that expired and was removed.</summary>
+    public const string ExpiredCode = "run.result_expired";
+
     public static async Task<QueryRun> FindWithResultAsync(IReadStore store, IQueryExecutor executor, Guid id, CancellationToken ct)
     {
         var run = await executor.FirstOrDefaultAsync(store.Query<QueryRun>().Where(r => r.Id == id), ct).ConfigureAwait(false)
@@ -73,5 +80,5 @@ internal static class RunResults
         return run.ResultExpired || run.ResultAttempt is null ? throw Missing() : run;
     }
 
-    public static ConflictException Missing() => new("The run's result has expired and was removed; run it again.");
+    public static GoneException Missing() => new(ExpiredCode, "The run's result has expired and was removed; run the query again.");
 }

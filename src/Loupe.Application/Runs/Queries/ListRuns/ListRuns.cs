@@ -1,4 +1,3 @@
-using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
@@ -16,6 +15,9 @@ public sealed record ListRunsQuery(IReadOnlyDictionary<string, string?> Query) :
 
 internal sealed class ListRunsQueryHandler(IReadStore store, IQueryExecutor executor) : IRequestHandler<ListRunsQuery, PagedResult<RunDto>>
 {
+    public const string DataSourceFilter = "datasource_id";
+    public const string QueryFilter = "query_id";
+
     private static readonly SortWhitelist<QueryRun> Sorts = SortWhitelist<QueryRun>.For()
         .Field("queued_at", r => r.QueuedAt)
         .Field("created_at", r => r.QueuedAt)
@@ -26,18 +28,17 @@ internal sealed class ListRunsQueryHandler(IReadStore store, IQueryExecutor exec
 
     public async Task<PagedResult<RunDto>> Handle(ListRunsQuery request, CancellationToken cancellationToken)
     {
-        var parameters = ListParameters.Parse(request.Query, Sorts, Statuses);
-        var dataSourceId = IdFilter(request.Query, "datasource_id");
-        var queryId = IdFilter(request.Query, "query_id");
+        // One 400 names every bad parameter, the runs' own id filters included.
+        var parameters = ListParameters.Parse(request.Query, Sorts, Statuses, [DataSourceFilter, QueryFilter]);
         var runs = store.Query<QueryRun>()
             .ApplyStatus(parameters.Filter, r => r.Status, text => RunStatuses.TryParse(text, out var status) ? status : RunStatus.Queued)
             .ApplyCreatedRange(parameters.Filter, r => r.QueuedAt);
-        if (dataSourceId is { } source)
+        if (parameters.Filter.IdOf(DataSourceFilter) is { } source)
         {
             runs = runs.Where(r => r.DataSourceId == source);
         }
 
-        if (queryId is { } query)
+        if (parameters.Filter.IdOf(QueryFilter) is { } query)
         {
             runs = runs.Where(r => r.SavedQueryId == query);
         }
@@ -49,17 +50,5 @@ internal sealed class ListRunsQueryHandler(IReadStore store, IQueryExecutor exec
 
         var page = await runs.ToPageAsync(parameters, executor, cancellationToken).ConfigureAwait(false);
         return page.Map(run => RunDto.From(run));
-    }
-
-    private static Guid? IdFilter(IReadOnlyDictionary<string, string?> query, string name)
-    {
-        if (!query.TryGetValue(name, out var text) || string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        return Guid.TryParse(text, out var id)
-            ? id
-            : throw new ValidationFailedException(new Dictionary<string, string[]> { [name] = [$"{name} must be a UUID."] });
     }
 }

@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Loupe.Api.Problems;
+
+/// <summary>
+/// The OpenAPI schema of a problem as Loupe writes it: the RFC 7807 members plus <c>error_id</c>
+/// (always), <c>code</c> (when one status covers several cases, e.g. <c>run.result_expired</c>) and
+/// <c>errors</c> (validation). The generated schema would otherwise forbid any member beyond the five
+/// of <see cref="ProblemDetails"/>, because the wire format refuses unknown members on input.
+/// </summary>
+internal static class ProblemSchema
+{
+    public static Task DescribeAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.JsonTypeInfo.Type != typeof(ProblemDetails))
+        {
+            return Task.CompletedTask;
+        }
+
+        schema.Description = "An RFC 7807 problem (application/problem+json).";
+        schema.AdditionalPropertiesAllowed = true;
+        schema.Properties ??= new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
+        schema.Properties[ProblemDetailsSetup.ErrorIdKey] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "The request id, also on the server's log line of this failure.",
+        };
+        schema.Properties["code"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "Present when a status has several causes: which one (e.g. run.result_expired, or a data source's SQLSTATE on a 502).",
+            Examples = [JsonValue.Create("run.result_expired")],
+        };
+        schema.Properties["errors"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "Validation failures (400): the messages of each snake_case field.",
+            AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+        };
+        return Task.CompletedTask;
+    }
+}
