@@ -4,14 +4,20 @@
 # with the baseline measured in the same run. Nothing here asserts a target:
 # read the figures. Not part of the test command.
 #
-#   ./build/bench.sh [SECTION...]     SECTION: results | all (default: all)
+#   ./build/bench.sh [SECTION...]     SECTION: results | jobs | all (default: all)
 #
 # Sections (add one: write a bench_NAME function and list NAME in SECTIONS):
 #   results   stored results, ADR 0022: P5 CSV export vs psql \copy, P6 peak
 #             memory 1M vs 100k rows, P7 page latency vs OFFSET/LIMIT, the
 #             write path, and the chunk codecs side by side.
+#   jobs      runs on the job engine, ADRs 0021 and 0023, full runs (CreateRun
+#             command, query.run job, RunQueryJobHandler, connector guard,
+#             result store) on one engine node in the bench process: P3 queued
+#             -> started beside a probe job and bare round trips, P4 runs/s
+#             beside probe jobs/s and the connector alone. About 1-2 minutes.
 # Environment (optional): LOUPE_BENCH_ROWS (default 1000000) for the results
-# section; a smaller number gives a quick look, not the spec's figures.
+# section, LOUPE_BENCH_RUNS (default 5000) for the jobs section; smaller
+# numbers give a quick look, not the spec's figures.
 set -Eeuo pipefail
 
 # shellcheck source=build/lib/common.sh
@@ -21,7 +27,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
 
 cd "$LOUPE_REPO_ROOT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-SECTIONS=(results)
+SECTIONS=(results jobs)
 BENCH_PROJECT=bench/Loupe.Benchmarks/Loupe.Benchmarks.csproj
 BENCH_BIN=bench/Loupe.Benchmarks/bin/Release/net10.0/Loupe.Benchmarks
 FIRST_PORT=56432
@@ -52,6 +58,10 @@ done
 # --- Sections ------------------------------------------------------------------------
 bench_results() {
   "$BENCH_BIN" results
+}
+
+bench_jobs() {
+  "$BENCH_BIN" jobs
 }
 
 TMP_DIR=""

@@ -125,6 +125,41 @@ internal sealed class BenchDatabase
         return runId;
     }
 
+    /// <summary>
+    /// Another organization with one admin (who cannot sign in: the benchmarks act as them through
+    /// <see cref="BenchCaller"/>, never through a password). Answers the organization and the user.
+    /// </summary>
+    public async Task<(Guid OrganizationId, Guid AdminId)> AddOrganizationAsync(string name)
+    {
+        var organizationId = Guid.CreateVersion7();
+        var adminId = Guid.CreateVersion7();
+        await using var connection = new NpgsqlConnection(OwnerConnection);
+        await connection.OpenAsync();
+        await using var insert = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("INSERT INTO organizations (id, name, time_zone, created_at, updated_at) VALUES ($1, $2, 'UTC', now(), now())")
+                {
+                    Parameters = { new NpgsqlParameter<Guid> { TypedValue = organizationId }, new NpgsqlParameter<string> { TypedValue = name } },
+                },
+                new NpgsqlBatchCommand(
+                    "INSERT INTO users (id, organization_id, email, name, password_hash, role, is_instance_admin, recent_failed_logins, created_at, updated_at) " +
+                    "VALUES ($1, $2, $3, 'Bench admin', '-', 'admin', false, '{}', now(), now())")
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<Guid> { TypedValue = adminId },
+                        new NpgsqlParameter<Guid> { TypedValue = organizationId },
+                        new NpgsqlParameter<string> { TypedValue = $"admin-{adminId:N}@bench.invalid" },
+                    },
+                },
+            },
+        };
+        await insert.ExecuteNonQueryAsync();
+        return (organizationId, adminId);
+    }
+
     public async Task DropAsync()
     {
         NpgsqlConnection.ClearAllPools();

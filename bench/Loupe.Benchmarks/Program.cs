@@ -1,9 +1,10 @@
 using Loupe.Benchmarks;
 
-// build/bench.sh runs "results"; the results benchmark starts "results-memory-child" processes itself (P6).
+// build/bench.sh runs "results" and "jobs"; the results benchmark starts "results-memory-child" processes itself (P6).
 return args switch
 {
     ["results"] => await ResultBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
+    ["jobs"] => await JobBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
     ["results-memory-child", var database, var organizationId, var dataSourceId, var rows] =>
         await ResultBenchmarks.RunMemoryChildAsync(BenchSettings.FromEnvironment(), database, Guid.Parse(organizationId), Guid.Parse(dataSourceId), int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Usage(),
@@ -11,6 +12,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Loupe.Benchmarks results");
+    Console.Error.WriteLine("usage: Loupe.Benchmarks results|jobs");
     return 2;
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Results;
 using Npgsql;
+using static Loupe.Benchmarks.Figures;
 
 namespace Loupe.Benchmarks;
 
@@ -58,7 +58,7 @@ internal static class ResultBenchmarks
     private static async Task MeasureStoreAsync(LoupeServices services, Guid runId, int rows)
     {
         var baseline = Stopwatch.StartNew();
-        var counted = await services.Connector.ExecuteAsync(services.Target, LoupeServices.SourceRows(rows), new CountingSink(), CancellationToken.None);
+        var counted = await services.Connector.ExecuteAsync(services.Target, LoupeServices.SourceRows(rows), DiscardingSink.Instance, CancellationToken.None);
         baseline.Stop();
 
         var (stored, elapsed) = await StoreAsync(services, runId, rows);
@@ -110,7 +110,7 @@ internal static class ResultBenchmarks
         Console.WriteLine(
             $"P6      peak working set of a fresh process storing and exporting: {rows:N0} rows {Megabytes(largePeak)}" +
             $" | baseline {small:N0} rows {Megabytes(smallPeak)}" +
-            $" | ratio {((double)largePeak / smallPeak).ToString("0.00", CultureInfo.InvariantCulture)} (target <= 1.20)");
+            $" | ratio {Ratio(largePeak, smallPeak)} (target <= 1.20)");
     }
 
     private static async Task MeasurePagesAsync(LoupeServices services, BenchDatabase database, Guid runId, int rows)
@@ -161,8 +161,8 @@ internal static class ResultBenchmarks
         }
 
         Console.WriteLine(
-            $"P7      {PageSize:N0}-row page of the stored result, {PageSamples} random pages: p50 {Milliseconds(Percentile(loupe, 50))} p99 {Milliseconds(Percentile(loupe, 99))}" +
-            $" | baseline SELECT … ORDER BY id OFFSET … LIMIT {PageSize:N0} on the source table: p50 {Milliseconds(Percentile(baseline, 50))} p99 {Milliseconds(Percentile(baseline, 99))}" +
+            $"P7      {PageSize:N0}-row page of the stored result, {PageSamples} random pages: {P50P99(loupe)}" +
+            $" | baseline SELECT … ORDER BY id OFFSET … LIMIT {PageSize:N0} on the source table: {P50P99(baseline)}" +
             " | target p99 < 50 ms");
     }
 
@@ -213,32 +213,5 @@ internal static class ResultBenchmarks
         }
 
         return long.Parse(line.Split(' ')[0]["peak_working_set=".Length..], CultureInfo.InvariantCulture);
-    }
-
-    private static TimeSpan Median(List<TimeSpan> samples) => Percentile(samples, 50);
-
-    /// <summary>Nearest-rank percentile.</summary>
-    private static TimeSpan Percentile(List<TimeSpan> samples, int percent)
-    {
-        var sorted = samples.Order().ToList();
-        var rank = (int)Math.Ceiling(percent / 100.0 * sorted.Count);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
-    }
-
-    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.000 s", CultureInfo.InvariantCulture);
-
-    private static string Milliseconds(TimeSpan value) => value.TotalMilliseconds.ToString("0.00 ms", CultureInfo.InvariantCulture);
-
-    private static string Megabytes(long bytes) => (bytes / 1_000_000.0).ToString("0.0 MB", CultureInfo.InvariantCulture);
-
-    private static string Ratio(TimeSpan numerator, TimeSpan denominator) =>
-        (numerator.TotalSeconds / denominator.TotalSeconds).ToString("0.00", CultureInfo.InvariantCulture);
-
-    /// <summary>Counts rows, keeps none: what reading alone costs.</summary>
-    private sealed class CountingSink : IRowSink
-    {
-        public ValueTask ColumnsAsync(IReadOnlyList<QueryColumn> columns, CancellationToken ct) => ValueTask.CompletedTask;
-
-        public ValueTask RowAsync(object?[] row, CancellationToken ct) => ValueTask.CompletedTask;
     }
 }
