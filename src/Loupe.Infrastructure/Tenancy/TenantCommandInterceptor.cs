@@ -16,10 +16,12 @@ namespace Loupe.Infrastructure.Tenancy;
 /// <item>A statement outside a transaction (a query) is prefixed with a <c>DO</c> block that sets it;
 /// the batch runs as one implicit transaction, and a <c>DO</c> block returns no result set.</item>
 /// <item>Inside a transaction (every save; see <c>LoupeDbContext</c>) it is set once per transaction
-/// and organization by a separate statement, so EF Core's batches are left exactly as it built them.</item>
+/// and organization by a separate statement, so EF Core's batches are left exactly as it built them.
+/// Npgsql hands out the same transaction object again for the next transaction on a connection, so
+/// what was set is forgotten whenever a transaction starts, commits or rolls back.</item>
 /// </list>
 /// </summary>
-internal sealed class TenantCommandInterceptor(ITenantScope tenant) : DbCommandInterceptor
+internal sealed class TenantCommandInterceptor(ITenantScope tenant) : DbCommandInterceptor, IDbTransactionInterceptor
 {
     private readonly ConditionalWeakTable<DbTransaction, StrongBox<Guid?>> _scopedTransactions = [];
 
@@ -60,6 +62,43 @@ internal sealed class TenantCommandInterceptor(ITenantScope tenant) : DbCommandI
     {
         await ScopeAsync(command, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        _scopedTransactions.Remove(result);
+        return result;
+    }
+
+    public ValueTask<DbTransaction> TransactionStartedAsync(
+        DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        _scopedTransactions.Remove(result);
+        return ValueTask.FromResult(result);
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => _scopedTransactions.Remove(transaction);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        _scopedTransactions.Remove(transaction);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => _scopedTransactions.Remove(transaction);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        _scopedTransactions.Remove(transaction);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => _scopedTransactions.Remove(transaction);
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        _scopedTransactions.Remove(transaction);
+        return Task.CompletedTask;
     }
 
     // A Guid formats as hex digits and dashes only, so it is safe inside the literal.

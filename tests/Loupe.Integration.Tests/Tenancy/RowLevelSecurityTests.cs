@@ -25,6 +25,26 @@ public sealed class RowLevelSecurityTests(DatabaseFixture database) : IClassFixt
     }
 
     [Fact]
+    public async Task EverySaveOfAContext_IsScopedToItsOrganization_EvenOnTheSamePooledConnection()
+    {
+        // One pooled connection: Npgsql hands out the same transaction object for each transaction on it,
+        // so the organization must be set again for every transaction, not once per transaction object.
+        var organization = await TenantData.CreateOrganizationAsync(database.AppConnection);
+        var single = new NpgsqlConnectionStringBuilder(database.AppConnection) { MaxPoolSize = 1, ApplicationName = $"rls-{Guid.NewGuid():N}" }.ConnectionString;
+        await using var context = TenantData.Context(single, organization.Id);
+        var stored = await context.Organizations.SingleAsync(o => o.Id == organization.Id, TestContext.Current.CancellationToken);
+
+        for (var save = 1; save <= 4; save++)
+        {
+            stored.Rename($"Acme {save}", TenantData.Epoch.AddMinutes(save));
+            await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using var fresh = TenantData.Context(database.AppConnection, organization.Id);
+        (await fresh.Organizations.SingleAsync(o => o.Id == organization.Id, TestContext.Current.CancellationToken)).Name.ShouldBe("Acme 4");
+    }
+
+    [Fact]
     public async Task WithoutAnOrganization_EveryTenantTableLooksEmpty()
     {
         await TwoOrganizationsAsync();
