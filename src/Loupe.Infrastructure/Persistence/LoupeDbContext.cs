@@ -33,12 +33,14 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     public LoupeDbContext(DbContextOptions<LoupeDbContext> options)
         : base(options)
     {
+        NoSavepoints();
     }
 
     public LoupeDbContext(DbContextOptions<LoupeDbContext> options, ITenantScope tenant)
         : base(options)
     {
         _tenant = tenant;
+        NoSavepoints();
     }
 
     public DbSet<Organization> Organizations => Set<Organization>();
@@ -67,6 +69,13 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
 
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;
+
+    /// <summary>
+    /// Every save runs in a transaction of its own (or of <see cref="IUnitOfWork.InTransactionAsync{T}"/>)
+    /// that is rolled back whole when the save fails, so EF Core's savepoint around each save would only
+    /// cost two more round trips.
+    /// </summary>
+    private void NoSavepoints() => Database.AutoSavepointsEnabled = false;
 
     async Task IUnitOfWork.SaveChangesAsync(CancellationToken cancellationToken)
     {

@@ -50,10 +50,11 @@ internal sealed partial class PostgresConnector
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, token).ConfigureAwait(false);
             try
             {
-                await ApplyGuardAsync(connection, transaction, request.StatementTimeout, token).ConfigureAwait(false);
+                // The guard goes in the same round trip as the statement, ahead of it: if any of it fails, nothing after it runs.
+                var guard = GuardCommands(IsSuperuser(connection), request.StatementTimeout);
                 return IsExplainOrShow(request.Sql)
-                    ? await RunDirectAsync(connection, transaction, request, sink, token).ConfigureAwait(false)
-                    : await RunThroughCursorAsync(connection, transaction, request, sink, token).ConfigureAwait(false);
+                    ? await RunDirectAsync(connection, transaction, guard, request, sink, token).ConfigureAwait(false)
+                    : await RunThroughCursorAsync(connection, transaction, guard, request, sink, token).ConfigureAwait(false);
             }
             finally
             {
@@ -111,25 +112,30 @@ internal sealed partial class PostgresConnector
             && (text.Length == keyword.Length || char.IsWhiteSpace(text[keyword.Length]) || text[keyword.Length] == '(');
     }
 
-    private static async Task ApplyGuardAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan statementTimeout, CancellationToken ct)
+    /// <summary>
+    /// The transaction's guard: read only, statement, lock and idle timeouts, and for a superuser the
+    /// <c>pg_read_all_data</c> role (a superuser may read and write server files and signal other
+    /// backends even in a read-only transaction: lo_export of an existing large object, pg_read_file,
+    /// …; for this transaction it still reads every table, but nothing more).
+    /// </summary>
+    private static NpgsqlBatchCommand[] GuardCommands(bool superuser, TimeSpan statementTimeout)
     {
         var statementMs = ToMilliseconds(statementTimeout);
         var lockMs = Math.Min(statementMs, ToMilliseconds(LockTimeoutCap));
         var idleMs = statementMs + ToMilliseconds(ClientGrace);
-        var sql = string.Create(
-            CultureInfo.InvariantCulture,
-            $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {statementMs}; SET LOCAL lock_timeout = {lockMs}; SET LOCAL idle_in_transaction_session_timeout = {idleMs}");
-        if (IsSuperuser(connection))
+        var commands = new List<NpgsqlBatchCommand>
         {
-            // A superuser may read and write server files and signal other backends even in a read-only
-            // transaction (lo_export of an existing large object, pg_read_file, …). For this transaction
-            // it acts as pg_read_all_data instead: it still reads every table, but nothing more.
-            sql += $"; SET LOCAL ROLE {ReadAllDataRole}";
+            new("SET TRANSACTION READ ONLY"),
+            new(string.Create(CultureInfo.InvariantCulture, $"SET LOCAL statement_timeout = {statementMs}")),
+            new(string.Create(CultureInfo.InvariantCulture, $"SET LOCAL lock_timeout = {lockMs}")),
+            new(string.Create(CultureInfo.InvariantCulture, $"SET LOCAL idle_in_transaction_session_timeout = {idleMs}")),
+        };
+        if (superuser)
+        {
+            commands.Add(new($"SET LOCAL ROLE {ReadAllDataRole}"));
         }
 
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return [.. commands];
     }
 
     private static bool IsSuperuser(NpgsqlConnection connection) =>
@@ -138,20 +144,24 @@ internal sealed partial class PostgresConnector
     private static long ToMilliseconds(TimeSpan value) => Math.Max(1, (long)Math.Ceiling(value.TotalMilliseconds));
 
     private static async Task<QueryOutcome> RunThroughCursorAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, QueryRequest request, IRowSink sink, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBatchCommand[] guard, QueryRequest request, IRowSink sink, CancellationToken ct)
     {
-        // The user's text is the whole tail of the statement: nothing follows it that a trailing comment could hide.
-        var declare = Single(connection, transaction, $"DECLARE {CursorName} NO SCROLL CURSOR WITHOUT HOLD FOR\n{request.Sql}", request.Parameters);
-        await using (declare.ConfigureAwait(false))
-        {
-            await declare.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
-
         var collector = new RowReader(request.MaxRows, request.MaxBytes, sink);
+        var first = true;
         while (!collector.Done)
         {
             var wanted = Math.Min(FetchChunk, collector.RowsWanted);
-            var fetch = Single(connection, transaction, string.Create(CultureInfo.InvariantCulture, $"FETCH FORWARD {wanted} FROM {CursorName}"), []);
+            var fetch = Batch(connection, transaction);
+            if (first)
+            {
+                // One round trip: the guard, the cursor (the user's text is the whole tail of the statement:
+                // nothing follows it that a trailing comment could hide), and the first rows.
+                Prepend(fetch, guard);
+                fetch.BatchCommands.Add(Command($"DECLARE {CursorName} NO SCROLL CURSOR WITHOUT HOLD FOR\n{request.Sql}", request.Parameters));
+                first = false;
+            }
+
+            fetch.BatchCommands.Add(Command(string.Create(CultureInfo.InvariantCulture, $"FETCH FORWARD {wanted} FROM {CursorName}"), []));
             await using (fetch.ConfigureAwait(false))
             {
                 var reader = await fetch.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -170,10 +180,12 @@ internal sealed partial class PostgresConnector
     }
 
     private static async Task<QueryOutcome> RunDirectAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, QueryRequest request, IRowSink sink, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBatchCommand[] guard, QueryRequest request, IRowSink sink, CancellationToken ct)
     {
         var collector = new RowReader(request.MaxRows, request.MaxBytes, sink);
-        var batch = Single(connection, transaction, request.Sql, request.Parameters);
+        var batch = Batch(connection, transaction);
+        Prepend(batch, guard);
+        batch.BatchCommands.Add(Command(request.Sql, request.Parameters));
         await using (batch.ConfigureAwait(false))
         {
             var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -190,8 +202,7 @@ internal sealed partial class PostgresConnector
     /// One batch command: Npgsql sends it as a single Parse message (and refuses to split it), so
     /// PostgreSQL rejects a text holding more than one statement.
     /// </summary>
-    private static NpgsqlBatch Single(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, IReadOnlyList<QueryParameter> parameters)
+    private static NpgsqlBatchCommand Command(string sql, IReadOnlyList<QueryParameter> parameters)
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var parameter in parameters)
@@ -199,9 +210,17 @@ internal sealed partial class PostgresConnector
             command.Parameters.Add(new NpgsqlParameter { Value = parameter.Value ?? DBNull.Value });
         }
 
-        var batch = new NpgsqlBatch(connection, transaction) { Timeout = 0 };
-        batch.BatchCommands.Add(command);
-        return batch;
+        return command;
+    }
+
+    private static NpgsqlBatch Batch(NpgsqlConnection connection, NpgsqlTransaction transaction) => new(connection, transaction) { Timeout = 0 };
+
+    private static void Prepend(NpgsqlBatch batch, NpgsqlBatchCommand[] guard)
+    {
+        foreach (var command in guard)
+        {
+            batch.BatchCommands.Add(command);
+        }
     }
 
     private async Task RollBackQuietlyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)

@@ -70,8 +70,9 @@ internal sealed partial class PostgresConnector : IDataSourceConnector, IAsyncDi
         {
             await using var connection = await pool.OpenConnectionAsync(ct).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
-            await ApplyGuardAsync(connection, transaction, CatalogTimeout, ct).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand(PostgresCatalog.SchemaSql, connection, transaction);
+            await using var command = Batch(connection, transaction);
+            Prepend(command, GuardCommands(IsSuperuser(connection), CatalogTimeout));
+            command.BatchCommands.Add(new NpgsqlBatchCommand(PostgresCatalog.SchemaSql));
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var schema = await PostgresCatalog.ReadAsync(reader, ct).ConfigureAwait(false);
             await reader.DisposeAsync().ConfigureAwait(false);
