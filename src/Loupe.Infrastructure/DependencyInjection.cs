@@ -42,9 +42,7 @@ public static class DependencyInjection
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
-            builder.ConnectionStringBuilder.MaxPoolSize = options.MaxPoolSize;
-            return builder.Build();
+            return options.PoolBuilder(options.MaxPoolSize).Build();
         });
         services.TryAddScoped<ICurrentUser, NoCaller>();
         services.TryAddScoped<IRequestOrigin, NoRequestOrigin>();

@@ -27,9 +27,8 @@ internal sealed class JobsDataSource : IAsyncDisposable, IDisposable
 
     public JobsDataSource(IOptions<Persistence.DatabaseOptions> database, IOptions<JobsOptions> jobs)
     {
-        var builder = new NpgsqlDataSourceBuilder(database.Value.ConnectionString);
+        var builder = database.Value.PoolBuilder(Math.Min(jobs.Value.Concurrency, 8) + 4);
         builder.ConnectionStringBuilder.ApplicationName = ApplicationName;
-        builder.ConnectionStringBuilder.MaxPoolSize = Math.Min(jobs.Value.Concurrency, 8) + 4;
         Source = builder.Build();
     }
 

@@ -25,6 +25,13 @@ public sealed partial class DatabaseOptions
     /// <summary>Connections the application's pool may open (<c>Database:MaxPoolSize</c>).</summary>
     public int MaxPoolSize { get; set; } = 50;
 
+    /// <summary>
+    /// Statements each connection keeps prepared on the server once used twice (Npgsql's automatic
+    /// preparation), so the same few statements of Loupe's own work are not parsed and planned again
+    /// every time (<c>Database:AutoPrepare</c>; 0 turns it off).
+    /// </summary>
+    public int AutoPrepare { get; set; } = 64;
+
     public string MigrationConnectionString =>
         string.IsNullOrWhiteSpace(OwnerConnectionString) ? ConnectionString : OwnerConnectionString;
 
@@ -44,6 +51,25 @@ public sealed partial class DatabaseOptions
         {
             yield return "Database:MaxPoolSize must be between 1 and 1000.";
         }
+
+        if (AutoPrepare is < 0 or > 1000)
+        {
+            yield return "Database:AutoPrepare must be between 0 and 1000.";
+        }
+    }
+
+    /// <summary>A builder for one of Loupe's own pools over <see cref="ConnectionString"/>, with automatic preparation.</summary>
+    internal Npgsql.NpgsqlDataSourceBuilder PoolBuilder(int maxPoolSize)
+    {
+        var builder = new Npgsql.NpgsqlDataSourceBuilder(ConnectionString);
+        builder.ConnectionStringBuilder.MaxPoolSize = maxPoolSize;
+        if (AutoPrepare > 0 && builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPrepare;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder;
     }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
