@@ -227,15 +227,17 @@ internal sealed partial class JobEngine(
                 _ => AttemptEnding.Abandoned(stopped.GetType().Name),
             };
         }
-        catch (RetryableJobException retryable)
+        catch (Exception retryable) when (retryable is RetryableJobException || IsPassingDatabaseFailure(retryable))
         {
+            // A handler's own retryable failure, or Loupe's database failing in passing (restarting,
+            // unreachable): tried again later, like the job's other retryable failures.
             var next = JobStateMachine.Apply(snapshot, JobTransition.FailRetryably)!.Value;
             var retryAt = next.State == JobState.Queued
                 ? time.GetUtcNow().UtcDateTime + RetryBackoff.Delay(
                     job.Attempt, TimeSpan.FromSeconds(_options.RetryBaseSeconds), TimeSpan.FromSeconds(_options.RetryMaxSeconds), Random.Shared.NextDouble())
                 : (DateTime?)null;
             var outcome = next.State == JobState.Queued ? "retrying" : "dead_lettered";
-            return new AttemptEnding(next.State, false, Truncate(retryable.Message), retryAt, outcome, nameof(RetryableJobException));
+            return new AttemptEnding(next.State, false, Truncate(retryable.Message), retryAt, outcome, retryable.GetType().Name);
         }
         catch (Exception failure)
         {
@@ -485,6 +487,10 @@ internal sealed partial class JobEngine(
 
     private static bool IsDatabaseFailure(Exception failure) =>
         failure is NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException } or IOException;
+
+    /// <summary>A failure of Loupe's database that trying again may cure, itself or wrapped (EF Core wraps it when saving).</summary>
+    private static bool IsPassingDatabaseFailure(Exception? failure) =>
+        failure is not null && (failure is NpgsqlException { IsTransient: true } || IsPassingDatabaseFailure(failure.InnerException));
 
     private static string Truncate(string message) => message.Length <= MaxErrorLength ? message : message[..MaxErrorLength];
 
