@@ -7,11 +7,15 @@
 #        LOUPE_TEST_OWNER_CONNECTION  loupe_owner, no Database key
 #        LOUPE_TEST_APP_CONNECTION    loupe_app, no Database key
 #      (Npgsql key=value strings; the tests create their own databases);
+#      and a second cluster (a copy of the first one's initdb) that tests may
+#      stop and start, PostgreSQL restarted under load (spec §6), with
+#        LOUPE_TEST_RESTART_ADMIN_CONNECTION, _OWNER_CONNECTION, _APP_CONNECTION
+#        LOUPE_TEST_RESTART_CONTROL   a script: stop | start | restart it;
 #   3. dotnet restore, dotnet format --verify-no-changes, dotnet build -c Release,
 #      dotnet test -c Release --no-build (TRX results are summed);
 #   4. prints ONE last line "N passed, M failed" (", K skipped" when K > 0),
-#      exits non-zero on any failure, and always stops PostgreSQL and removes
-#      the temp folder.
+#      exits non-zero on any failure, and always stops both clusters and
+#      removes the temp folder.
 # Extra arguments go to `dotnet test`, e.g.
 #   ./build/test.sh --filter "FullyQualifiedName~Dashboards"
 # Environment (optional): LOUPE_TEST_RESULTS_DIR keeps the TRX files there
@@ -27,11 +31,14 @@ cd "$LOUPE_REPO_ROOT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 SOLUTION=Loupe.sln
 FIRST_PORT=55432
+RESTART_FIRST_PORT=57432 # apart from the ports parallel runs probe (test 55432+, bench 56432+)
 START_SECONDS=$SECONDS
 
 TMP_DIR=""
 PGDATA_DIR=""
 PG_STARTED=0
+PG2DATA_DIR=""
+PG2_STARTED=0
 SUMMARY=""
 
 # shellcheck disable=SC2317 # called from the EXIT trap
@@ -40,6 +47,9 @@ finish() {
   trap - EXIT INT TERM
   if ((PG_STARTED)); then
     pg_stop "$PGDATA_DIR"
+  fi
+  if ((PG2_STARTED)); then
+    pg_stop "$PG2DATA_DIR"
   fi
   if [[ -n "$TMP_DIR" ]]; then
     rm -rf "$TMP_DIR"
@@ -72,11 +82,18 @@ ensure_prereqs
 PG_BINDIR="$(pg_find_bindir)"
 
 # --- Throwaway PostgreSQL ------------------------------------------------------
-pg_start_throwaway loupe-test
+pg_start_throwaway loupe-test "$RESTART_FIRST_PORT"
 
 export LOUPE_TEST_ADMIN_CONNECTION="Host=127.0.0.1;Port=$port;Database=postgres;Username=$PG_SUPERUSER;Password=$SU_PASSWORD"
 export LOUPE_TEST_OWNER_CONNECTION="Host=127.0.0.1;Port=$port;Username=loupe_owner;Password=$OWNER_PASSWORD"
 export LOUPE_TEST_APP_CONNECTION="Host=127.0.0.1;Port=$port;Username=loupe_app;Password=$APP_PASSWORD"
+
+# The cluster tests may restart (the one above is shared by every test and never restarted).
+pg_write_control_script "$TMP_DIR/restart-postgres" "$PG2DATA_DIR"
+export LOUPE_TEST_RESTART_ADMIN_CONNECTION="Host=127.0.0.1;Port=$port2;Database=postgres;Username=$PG_SUPERUSER;Password=$SU_PASSWORD"
+export LOUPE_TEST_RESTART_OWNER_CONNECTION="Host=127.0.0.1;Port=$port2;Username=loupe_owner;Password=$OWNER_PASSWORD"
+export LOUPE_TEST_RESTART_APP_CONNECTION="Host=127.0.0.1;Port=$port2;Username=loupe_app;Password=$APP_PASSWORD"
+export LOUPE_TEST_RESTART_CONTROL="$TMP_DIR/restart-postgres"
 
 # --- Restore, format, build ----------------------------------------------------
 stage "dotnet restore" "Check the package feed and Directory.Packages.props." \

@@ -158,14 +158,47 @@ pg_app_owned_relations() {
     "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'loupe_app'"
 }
 
-# Creates and starts a throwaway cluster under a new temporary folder named after $1
-# (e.g. loupe-test), tuned for speed (no fsync), with the owner and application roles.
-# Tries ports from FIRST_PORT upward; a failed start (port taken meanwhile, e.g. by a
-# parallel run) moves on to the next one. Sets TMP_DIR, PG_HOME, PGDATA_DIR, PG_STARTED,
-# port, SU_PASSWORD, OWNER_PASSWORD and APP_PASSWORD for the caller (whose EXIT trap
-# stops the cluster and removes TMP_DIR).
+# Settings of every throwaway cluster: fast rather than durable.
+PG_THROWAWAY_SETTINGS="fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200"
+
+# pg_start_on_free_port DATADIR HOME FIRST_PORT STARTED_VAR
+# Starts the cluster in DATADIR (log: HOME/postgres.log, socket in HOME) with the throwaway
+# settings on the first free port from FIRST_PORT upward; a failed start (port taken meanwhile,
+# e.g. by a parallel run) moves on to the next one. Sets `port`, and the variable named STARTED_VAR
+# to 1 while a server may be running (for the caller's EXIT trap). Dies when no start succeeds.
+pg_start_on_free_port() {
+  local datadir="$1" home="$2" started_var="$4" attempt
+  port="$3"
+  for ((attempt = 0; attempt < 20; attempt++)); do
+    while port_in_use "$port"; do port=$((port + 1)); done
+    pg_write_settings "$datadir" "$port" "$home" "$PG_THROWAWAY_SETTINGS"
+    printf -v "$started_var" 1
+    if pg_start "$datadir" "$home/postgres.log"; then
+      log "PostgreSQL ($datadir) listens on 127.0.0.1:$port"
+      return 0
+    fi
+    printf -v "$started_var" 0
+    port=$((port + 1))
+  done
+  tail -n 20 "$home/postgres.log" >&2 || true
+  die "the throwaway PostgreSQL in $datadir did not start"
+}
+
+# pg_start_throwaway PREFIX [SECOND_FIRST_PORT]
+# Creates and starts a throwaway cluster under a new temporary folder named after PREFIX
+# (e.g. loupe-test), tuned for speed (no fsync), with the owner and application roles, on a free
+# port from FIRST_PORT upward. Sets TMP_DIR, PG_HOME, PGDATA_DIR, PG_STARTED, port, SU_PASSWORD,
+# OWNER_PASSWORD and APP_PASSWORD for the caller (whose EXIT trap stops the cluster and removes
+# TMP_DIR).
+# With SECOND_FIRST_PORT it also starts a second cluster, a copy of the first one's fresh initdb
+# (no second initdb) in TMP_DIR/pg2, on a free port from SECOND_FIRST_PORT upward, with the same
+# roles and passwords; it sets PG2_HOME, PG2DATA_DIR, PG2_STARTED and port2 (the caller's EXIT trap
+# stops it too). Tests may stop and start that one without disturbing the first.
 pg_start_throwaway() {
-  local prefix="$1"
+  local prefix="$1" second_first_port="${2:-}"
   TMP_DIR="$(mktemp -d "/tmp/$prefix.XXXXXXXX")"
   chmod 0711 "$TMP_DIR" # the postgres user must traverse it when we are root
   PG_HOME="$TMP_DIR/pg"
@@ -177,28 +210,46 @@ pg_start_throwaway() {
 
   log "creating a throwaway PostgreSQL in $PG_HOME"
   pg_init_cluster "$PGDATA_DIR" "$SU_PASSWORD"
-  local fast_settings="fsync = off
-synchronous_commit = off
-full_page_writes = off
-max_connections = 200"
-
-  port=$FIRST_PORT
-  local started=0 attempt
-  for ((attempt = 0; attempt < 20; attempt++)); do
-    while port_in_use "$port"; do port=$((port + 1)); done
-    pg_write_settings "$PGDATA_DIR" "$port" "$PG_HOME" "$fast_settings"
-    PG_STARTED=1
-    if pg_start "$PGDATA_DIR" "$PG_HOME/postgres.log"; then
-      started=1
-      break
-    fi
-    PG_STARTED=0
-    port=$((port + 1))
-  done
-  if ((!started)); then
-    tail -n 20 "$PG_HOME/postgres.log" >&2 || true
-    die "the throwaway PostgreSQL did not start"
+  if [[ -n "$second_first_port" ]]; then
+    PG2_HOME="$TMP_DIR/pg2"
+    PG2DATA_DIR="$PG2_HOME/data"
+    pg_make_dir "$PG2_HOME"
+    # Copied before the first start: a clean, shut-down data directory.
+    pg_exec cp -a "$PGDATA_DIR" "$PG2DATA_DIR"
   fi
-  log "PostgreSQL listens on 127.0.0.1:$port"
+
+  pg_start_on_free_port "$PGDATA_DIR" "$PG_HOME" "$FIRST_PORT" PG_STARTED
   pg_ensure_roles "$port" "$SU_PASSWORD" "$OWNER_PASSWORD" "$APP_PASSWORD"
+  if [[ -n "$second_first_port" ]]; then
+    local port1="$port"
+    pg_start_on_free_port "$PG2DATA_DIR" "$PG2_HOME" "$second_first_port" PG2_STARTED
+    port2="$port"
+    port="$port1"
+    pg_ensure_roles "$port2" "$SU_PASSWORD" "$OWNER_PASSWORD" "$APP_PASSWORD"
+  fi
+}
+
+# pg_write_control_script FILE DATADIR
+# Writes FILE, an executable script that stops (`stop`, fast mode), starts (`start`) or restarts
+# (`restart`: stop, then start) the cluster in DATADIR as its owner, waiting until done; the server
+# logs to DATADIR/../postgres.log. For tests that restart a cluster they were given.
+pg_write_control_script() {
+  local file="$1" datadir="$2" runner=""
+  if is_root; then runner="runuser -u postgres --"; fi
+  {
+    printf '%s\n' '#!/usr/bin/env bash' "# Written by build/lib/postgres.sh: stop|start|restart the PostgreSQL in $datadir."
+    printf 'PG_CTL=(%s %q -D %q -w -t 60)\n' "$runner" "$PG_BINDIR/pg_ctl" "$datadir"
+    printf 'LOG_FILE=%q\n' "$(dirname "$datadir")/postgres.log"
+    cat <<'SCRIPT'
+set -euo pipefail
+cd /
+case "${1:-}" in
+  stop) "${PG_CTL[@]}" -m fast stop ;;
+  start) "${PG_CTL[@]}" -l "$LOG_FILE" start ;;
+  restart) "$0" stop && "$0" start ;;
+  *) echo "usage: $0 stop|start|restart" >&2 && exit 2 ;;
+esac
+SCRIPT
+  } >"$file"
+  chmod 0700 "$file"
 }

@@ -29,8 +29,10 @@ public class RunsApi : IAsyncLifetime
         {
             ["Jobs:RunInApi"] = "true",
             ["Runs:SlowRunMilliseconds"] = "500",
-            ["Jobs:RetryBaseSeconds"] = "0.2",
-            ["Jobs:RetryMaxSeconds"] = "1",
+
+            // Retryable failures come back within seconds, not the default 30 s and more.
+            ["Jobs:RetryBaseSeconds"] = "1",
+            ["Jobs:RetryMaxSeconds"] = "2",
         });
         Factory.TestServices = ConfigureServices;
         Identity = new IdentityDriver(Factory);
@@ -51,16 +53,19 @@ public class RunsApi : IAsyncLifetime
     }
 
     /// <summary>A data source reading <see cref="SourceDatabase"/> as the test server's superuser.</summary>
-    public async Task<Guid> CreateSourceAsync(Member admin)
+    public Task<Guid> CreateSourceAsync(Member admin) => CreateSourceAsync(admin, TestPostgres.AdminConnection, SourceDatabase);
+
+    /// <summary>A PostgreSQL data source reading <paramref name="database"/> on the server and as the user of <paramref name="serverConnection"/>.</summary>
+    public static async Task<Guid> CreateSourceAsync(Member admin, string serverConnection, string database)
     {
-        var server = new Npgsql.NpgsqlConnectionStringBuilder(TestPostgres.AdminConnection);
+        var server = new Npgsql.NpgsqlConnectionStringBuilder(serverConnection);
         using var response = await admin.Client.PostAsJsonAsync(
             "/api/v1/datasources",
             new
             {
                 name = $"runs source {Guid.NewGuid():N}",
                 type = "postgresql",
-                settings = new { host = server.Host, port = server.Port, database = SourceDatabase, username = server.Username, password = server.Password, ssl_mode = "disable" },
+                settings = new { host = server.Host, port = server.Port, database, username = server.Username, password = server.Password, ssl_mode = "disable" },
             },
             TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
