@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Persistence;
 using Loupe.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -8,8 +9,11 @@ using Microsoft.AspNetCore.Mvc;
 namespace Loupe.Api.Problems;
 
 /// <summary>The one mapping from failures to HTTP problems (RFC 7807).</summary>
-internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProblemHandler> logger) : IExceptionHandler
+internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProblemHandler> logger, IDatabaseFailures databaseFailures) : IExceptionHandler
 {
+    /// <summary>What a client is told to wait before trying again while Loupe's database is away.</summary>
+    private const int UnavailableRetryAfterSeconds = 5;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
@@ -19,7 +23,9 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
             return true;
         }
 
-        var problem = ToProblem(exception);
+        // Loupe's own database is restarting or out of reach: a 503 the client may retry, not a 500.
+        var unavailable = databaseFailures.IsTransient(exception);
+        var problem = unavailable ? Unavailable() : ToProblem(exception);
         if (problem.Status == StatusCodes.Status500InternalServerError)
         {
             LogUnhandled(exception, httpContext.TraceIdentifier);
@@ -31,7 +37,11 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
             LogRefused(exceptionType, status, httpContext.TraceIdentifier);
         }
 
-        if (exception is TooManyRequestsException { RetryAfter: var retryAfter })
+        if (unavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = UnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (exception is TooManyRequestsException { RetryAfter: var retryAfter })
         {
             httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -61,6 +71,11 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         BadHttpRequestException badRequest => Problem(badRequest.StatusCode, ReasonPhrase(badRequest.StatusCode), SafeDetail(badRequest)),
         _ => Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred", null),
     };
+
+    /// <summary>503 with a code: the same request may be sent again shortly.</summary>
+    internal static ProblemDetails Unavailable() => Coded(
+        Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "Loupe's database cannot be reached at the moment. Try again shortly."),
+        "database.unavailable");
 
     private static HttpValidationProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors) =>
         new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
@@ -99,6 +114,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
         415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
         502 => "https://tools.ietf.org/html/rfc9110#section-15.6.3",
+        503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         _ => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
     };
 

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Loupe.Application.Common.Persistence;
 using Npgsql;
 
@@ -27,7 +26,11 @@ public sealed class DatabaseFailures : IDatabaseFailures
 
     bool IDatabaseFailures.IsTransient(Exception failure) => IsTransient(failure);
 
-    /// <summary>A passing failure of the database or of the way to it, here or in any exception it wraps.</summary>
+    /// <summary>
+    /// A passing failure of the database or of the way to it, here or in any exception it wraps. Only
+    /// Npgsql's exceptions count: an I/O error of anything else (a request body that could not be read
+    /// is an <see cref="IOException"/> too) says nothing about the database.
+    /// </summary>
     public static bool IsTransient(Exception failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
@@ -38,7 +41,8 @@ public sealed class DatabaseFailures : IDatabaseFailures
                 case PostgresException postgres:
                     return IsTransientState(postgres.SqlState);
                 case NpgsqlException npgsql when npgsql.IsTransient:
-                case TimeoutException or IOException or SocketException:
+                    // Npgsql's own verdict on a failure of the way to the server: the network (an I/O or
+                    // socket error), a timeout, or a connection that could not be opened.
                     return true;
                 case OperationCanceledException:
                     return false;

@@ -34,11 +34,15 @@ public sealed class DatabaseFailuresTests
     }
 
     [Fact]
-    public void NetworkFailures_AreTransient_AndCancellationAndBugsAreNot()
+    public void NetworkFailuresOfNpgsql_AreTransient_ButOtherIOErrorsCancellationAndBugsAreNot()
     {
         DatabaseFailures.IsTransient(new NpgsqlException("Exception while reading from stream", new IOException("reset"))).ShouldBeTrue();
         DatabaseFailures.IsTransient(new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused))).ShouldBeTrue();
-        DatabaseFailures.IsTransient(new TimeoutException()).ShouldBeTrue();
+        DatabaseFailures.IsTransient(new NpgsqlException("Exception while reading from stream", new TimeoutException())).ShouldBeTrue();
+
+        // A request body that could not be read (ASP.NET Core's BadHttpRequestException is an IOException).
+        DatabaseFailures.IsTransient(new IOException("Unexpected end of request content.", new System.Text.Json.JsonException())).ShouldBeFalse();
+        DatabaseFailures.IsTransient(new TimeoutException("not the database")).ShouldBeFalse();
         DatabaseFailures.IsTransient(new OperationCanceledException()).ShouldBeFalse();
         DatabaseFailures.IsTransient(new InvalidOperationException("a bug")).ShouldBeFalse();
         DatabaseFailures.IsTransient(new ArgumentNullException("value")).ShouldBeFalse();
@@ -49,12 +53,13 @@ public sealed class DatabaseFailuresTests
     {
         var states = new[] { "08006", "53300", "57P01", "40001", "42P01", "23505", "22P02", "XX000" };
         var failures = Gen.Elements(states).Select(s => (Exception)Postgres(s))
-            .Or(Gen.Elements<Exception>(new TimeoutException(), new IOException(), new InvalidOperationException("bug"), new FormatException()));
+            .Or(Gen.Elements<Exception>(
+                new NpgsqlException("reading failed", new IOException()), new TimeoutException(), new IOException(), new InvalidOperationException("bug"), new FormatException()));
         var wrappers = Gen.Elements<Func<Exception, Exception>>(
             inner => new InvalidOperationException("outer", inner),
             inner => new DbUpdateException("saving failed", inner),
             inner => new AggregateException(inner),
-            inner => new NpgsqlException("wrapped", inner));
+            inner => new IOException("outer", inner));
         var cases = failures.SelectMany(failure => wrappers.ListOf().Select(chain => (Failure: failure, Chain: chain)));
 
         Prop.ForAll(cases.ToArbitrary(), c =>

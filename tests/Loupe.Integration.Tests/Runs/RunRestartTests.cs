@@ -113,6 +113,13 @@ public sealed class RunRestartTests : IAsyncLifetime
             await down.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         }
 
+        // Spec §6: while the database is down the API answers 503 problem+json (not a 500), with Retry-After.
+        using (var read = await admin.Client.GetAsync($"/api/v1/runs/{waiting[0].Id}", TestContext.Current.CancellationToken))
+        {
+            (await read.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable)).GetProperty("code").GetString().ShouldBe("database.unavailable");
+            read.Headers.RetryAfter.ShouldNotBeNull();
+        }
+
         await RestartablePostgres.StartAsync();
         _stopped = false;
 
