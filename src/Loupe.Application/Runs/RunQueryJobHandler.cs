@@ -18,7 +18,8 @@ namespace Loupe.Application.Runs;
 /// Runs one <see cref="QueryRun"/> (job kind <c>query.run</c>): starts an attempt, reads the data
 /// source under the guard straight into the result store, and finishes the run with the outcome.
 /// Retryable database errors (connection refused or reset, too many connections, admin shutdown,
-/// serialization failure, deadlock) send the run back to the queue; syntax, undefined object,
+/// serialization failure, deadlock) send the run back to the queue, and on its last attempt fail it
+/// and dead-letter its job (as does giving up a run whose workers kept stopping); syntax, undefined object,
 /// permission and data errors fail it at once; a timeout ends it as <c>timed_out</c>. Delivered at
 /// least once: a run whose worker died starts again with a new attempt, and only the latest attempt's
 /// result counts. A passing failure of Loupe's own database is left to the engine, which tries the job
@@ -76,9 +77,10 @@ internal sealed partial class RunQueryJobHandler(
         if (run.Attempt >= settings.MaxAttempts)
         {
             // The previous attempts were lost (their workers stopped): give up rather than loop.
-            run.Abandon(new RunError("LP003", $"The run was interrupted {settings.MaxAttempts} times (its worker stopped, or Loupe's database was unavailable) and was given up."), clock.GetUtcNow());
+            var message = $"The run was interrupted {settings.MaxAttempts} times (its worker stopped, or Loupe's database was unavailable) and was given up.";
+            run.Abandon(new RunError("LP003", message), clock.GetUtcNow());
             await SaveQuietlyAsync(ct).ConfigureAwait(false);
-            return;
+            throw new JobGivenUpException(message);
         }
 
         // Changed meanwhile (cancelled, most likely): start from what is stored, unless it finished.
@@ -90,7 +92,7 @@ internal sealed partial class RunQueryJobHandler(
 
         var started = Stopwatch.GetTimestamp();
         Action<QueryRun> finish;
-        ExceptionDispatchInfo? internalFailure = null;
+        ExceptionDispatchInfo? jobFailure = null;
         try
         {
             var stored = await ExecuteAsync(run, dataSource, attempt, ct).ConfigureAwait(false);
@@ -106,6 +108,12 @@ internal sealed partial class RunQueryJobHandler(
             await FinishAsync(run, attempt, r => r.Retry(attempt, new RunError(failure.Code, failure.Message))).ConfigureAwait(false);
             throw new RetryableJobException($"The data source failed with {failure.Code}; the run is tried again.", failure);
         }
+        catch (QueryExecutionException failure) when (RetryableCodes.Contains(failure.Code))
+        {
+            // Out of attempts: the run fails with the data source's code, and its job is dead-lettered (§4.5).
+            jobFailure = ExceptionDispatchInfo.Capture(new JobGivenUpException($"The data source failed with {failure.Code} on the run's last attempt ({attempt}).", failure));
+            finish = r => r.Fail(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
+        }
         catch (QueryExecutionException failure)
         {
             finish = r => r.Fail(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
@@ -120,13 +128,13 @@ internal sealed partial class RunQueryJobHandler(
             // A fault of Loupe's own (a failure of its database in passing goes to the engine, which tries
             // the job again): the run fails with a code rather than staying "running", and the job fails too.
             LogInternalFailure(logger, failure, run.Id);
-            internalFailure = ExceptionDispatchInfo.Capture(failure);
+            jobFailure = ExceptionDispatchInfo.Capture(failure);
             finish = r => r.Fail(attempt, new RunError(InternalFailureCode, "Loupe failed while running the query; the server log has the details."), clock.GetUtcNow());
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         var finished = await FinishAsync(run, attempt, finish).ConfigureAwait(false);
-        internalFailure?.Throw();
+        jobFailure?.Throw();
         if (!finished)
         {
             // Cancelled (or taken over by a later attempt) meanwhile: this attempt's stored result is not

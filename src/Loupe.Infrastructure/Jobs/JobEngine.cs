@@ -231,6 +231,10 @@ internal sealed partial class JobEngine(
         {
             return Retry(snapshot, retryable.Message, nameof(RetryableJobException));
         }
+        catch (JobGivenUpException givenUp)
+        {
+            return new AttemptEnding(JobStateMachine.Apply(snapshot, JobTransition.GiveUp)!.Value.State, false, Truncate(givenUp.Message), null, "dead_lettered", nameof(JobGivenUpException));
+        }
         catch (Exception failure) when (DatabaseFailures.IsTransient(failure))
         {
             // Loupe's own database failed in passing (restarting, unreachable, overloaded): like a retryable error.

@@ -15,6 +15,9 @@ internal enum JobTransition
     /// <summary>The handler threw anything else, or no handler knows the kind.</summary>
     FailPermanently,
 
+    /// <summary>The handler threw a <c>JobGivenUpException</c>: dead-lettered at once, attempts left or not.</summary>
+    GiveUp,
+
     /// <summary>The handler stopped after its cancellation was asked for.</summary>
     EndCancelled,
 
@@ -62,6 +65,7 @@ internal static class JobStateMachine
                 : JobState.DeadLettered,
         },
         (JobState.Running, JobTransition.FailPermanently) => job with { State = JobState.Failed },
+        (JobState.Running, JobTransition.GiveUp) => job with { State = JobState.DeadLettered },
         (JobState.Running, JobTransition.EndCancelled) => job with { State = JobState.Cancelled },
         (JobState.Running, JobTransition.Release) => job.CancelRequested
             ? job with { State = JobState.Cancelled }

@@ -140,6 +140,9 @@ public sealed class JobStateMachineTests : IAsyncLifetime
             case JobTransition.FailPermanently:
                 Execute(connection, $"SELECT loupe_jobs_finish('{id}', 'model-node', 'failed', 'lasting trouble', NULL)");
                 break;
+            case JobTransition.GiveUp:
+                Execute(connection, $"SELECT loupe_jobs_finish('{id}', 'model-node', 'dead_lettered', 'given up', NULL)");
+                break;
             case JobTransition.EndCancelled:
                 Execute(connection, $"SELECT loupe_jobs_finish('{id}', 'model-node', 'cancelled', NULL, NULL)");
                 break;

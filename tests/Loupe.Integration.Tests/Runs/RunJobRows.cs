@@ -27,6 +27,27 @@ internal static class RunJobRows
         (await ReadAsync(ownerConnection, "WHERE r.id = @id", new NpgsqlParameter("id", runId))).SingleOrDefault()
         ?? throw new InvalidOperationException($"Run {runId} does not exist.");
 
+    /// <summary>Polls until the run's job is in <paramref name="state"/> (the job ends a moment after its run).</summary>
+    public static async Task<RunAndJob> WaitForStateAsync(string ownerConnection, Guid runId, string state)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var row = await GetAsync(ownerConnection, runId);
+            if (row.JobState == state)
+            {
+                return row;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The job of run {runId} never reached {state}: {row}.");
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     public static Task<IReadOnlyList<RunAndJob>> AllAsync(string ownerConnection) => ReadAsync(ownerConnection, "ORDER BY r.queued_at");
 
     /// <summary>Every run with its job, one a line, for a failing test's message.</summary>

@@ -42,3 +42,25 @@ public sealed class RetryableJobException : Exception
     {
     }
 }
+
+/// <summary>
+/// The attempt failed for a reason that might have passed, but the job is not to be tried again (the
+/// work it stands for already gave up and recorded why): the job is dead-lettered now, whatever
+/// attempts it has left, so the jobs dashboard shows it beside those that ran out of attempts.
+/// </summary>
+public sealed class JobGivenUpException : Exception
+{
+    public JobGivenUpException()
+    {
+    }
+
+    public JobGivenUpException(string message)
+        : base(message)
+    {
+    }
+
+    public JobGivenUpException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
