@@ -74,7 +74,10 @@ internal sealed partial class RunQueryJobHandler(
             return;
         }
 
-        if (run.Attempt >= settings.MaxAttempts)
+        // Attempts are counted by the job, not by the run: a graceful hand-back at shutdown gives the
+        // job's attempt back, so rolling restarts never use up a run (the run's own number still goes
+        // up with every start, to keep each start's stored result apart).
+        if (context.Attempt > settings.MaxAttempts)
         {
             // The previous attempts were lost (their workers stopped): give up rather than loop.
             var message = $"The run was interrupted {settings.MaxAttempts} times (its worker stopped, or Loupe's database was unavailable) and was given up.";
@@ -103,7 +106,7 @@ internal sealed partial class RunQueryJobHandler(
         {
             finish = r => r.TimeOut(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
         }
-        catch (QueryExecutionException failure) when (RetryableCodes.Contains(failure.Code) && run.Attempt < settings.MaxAttempts)
+        catch (QueryExecutionException failure) when (RetryableCodes.Contains(failure.Code) && context.Attempt < settings.MaxAttempts)
         {
             await FinishAsync(run, attempt, r => r.Retry(attempt, new RunError(failure.Code, failure.Message))).ConfigureAwait(false);
             throw new RetryableJobException($"The data source failed with {failure.Code}; the run is tried again.", failure);

@@ -10,10 +10,11 @@ using Npgsql;
 namespace Loupe.Integration.Tests.Runs;
 
 /// <summary>
-/// Spec §6, SIGTERM at the level of runs: a real <c>Loupe.Worker</c> process running runs is sent
-/// SIGTERM. It exits within 30 s with its default settings; a run that ends within the grace period
-/// keeps its result, and one that does not is handed back (without using up a job attempt) and
-/// finished by another node.
+/// Spec §6, SIGTERM and SIGKILL at the level of runs: a real <c>Loupe.Worker</c> process running runs
+/// is sent SIGTERM. It exits within 30 s with its default settings; a run that ends within the grace
+/// period keeps its result, and one that does not is handed back (without using up a job attempt) and
+/// finished by another node. Killed with SIGKILL instead, its run is taken up by the other node within
+/// 60 s, as a second attempt whose result is the run's.
 /// </summary>
 [Collection(JobEngineSerial.Name)]
 public sealed class RunShutdownTests : IAsyncLifetime
@@ -54,7 +55,7 @@ public sealed class RunShutdownTests : IAsyncLifetime
         // grace period for the worker's attempt, not at all for the attempt that takes it over.
         await SlowSource.InstallAsync(sourceConnection, 600);
         var output = new StringBuilder();
-        using var worker = StartWorker(output);
+        using var worker = StartWorker(output, "worker-sigterm");
         var ownerConnection = _database.OwnerConnection;
         try
         {
@@ -114,6 +115,51 @@ public sealed class RunShutdownTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Sigkill_DuringARun_AnotherNodeTakesItUpWithin60Seconds_AndTheRunSucceedsOnItsSecondAttempt()
+    {
+        var admin = await new IdentityDriver(_factory).RegisterAsync();
+        var source = await RunsApi.CreateSourceAsync(admin, TestPostgres.AdminConnection, _source);
+        var sourceConnection = new NpgsqlConnectionStringBuilder(TestPostgres.AdminConnection) { Database = _source }.ConnectionString;
+        await SlowSource.InstallAsync(sourceConnection, 600);
+        var output = new StringBuilder();
+        using var worker = StartWorker(output, "worker-sigkill");
+        var ownerConnection = _database.OwnerConnection;
+        try
+        {
+            var run = (await RunsApi.StartAsync(admin, source, SlowSource.ControlledSql(7))).GetProperty("id").GetGuid();
+            await JobRows.EventuallyAsync(
+                async () => await SlowSource.ActiveFetchesAsync(TestPostgres.AdminConnection, _source) == 1, Patience, $"the worker runs it; its output: {output}");
+            (await RunJobRows.GetAsync(ownerConnection, run)).LeaseOwner.ShouldBe("worker-sigkill");
+            await SlowSource.SetPauseAsync(sourceConnection, 0);
+
+            // The worker dies mid-run, with no chance to hand anything back; another node (default lease) is up.
+            await using var rescuer = await JobNode.Create(_database.Name, "node-rescuer").StartAsync();
+            worker.Kill();
+            var killed = Stopwatch.GetTimestamp();
+            await worker.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+            var finished = await RunsApi.FinishedAsync(admin, run, TimeSpan.FromSeconds(90));
+            var tookOver = Stopwatch.GetElapsedTime(killed);
+            var all = await RunJobRows.DescribeAsync(ownerConnection);
+            TestContext.Current.TestOutputHelper?.WriteLine($"The run finished {tookOver.TotalSeconds:F1} s after the worker was killed.");
+            tookOver.ShouldBeLessThan(TimeSpan.FromSeconds(60), all);
+            finished.GetProperty("status").GetString().ShouldBe("succeeded", all);
+            finished.GetProperty("attempt").GetInt32().ShouldBe(2, all);
+            var job = await RunJobRows.GetAsync(ownerConnection, run);
+            job.JobAttempt.ShouldBe(2, all);
+            job.JobState.ShouldBe("succeeded", all);
+            (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{run}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(7);
+        }
+        finally
+        {
+            if (!worker.HasExited)
+            {
+                worker.Kill();
+            }
+        }
+    }
+
     /// <summary>Sends a signal with kill(1): .NET can only kill a process, not signal it.</summary>
     private static void Signal(int processId, string signal)
     {
@@ -124,7 +170,7 @@ public sealed class RunShutdownTests : IAsyncLifetime
     }
 
     /// <summary>The worker built beside these tests, on this class's database, with its default engine settings.</summary>
-    private Process StartWorker(StringBuilder output)
+    private Process StartWorker(StringBuilder output, string nodeId)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var dll = Path.Combine(MigrationCatalogTests.RepositoryRoot(), "src", "Loupe.Worker", "bin", configuration, "net10.0", "Loupe.Worker.dll");
@@ -143,7 +189,7 @@ public sealed class RunShutdownTests : IAsyncLifetime
         start.Environment["Auth__SigningKey"] = LoupeApiFactory.TestSigningKey;
         start.Environment["Secrets__ActiveKeyId"] = LoupeApiFactory.TestSecretsKeyId;
         start.Environment[$"Secrets__Keys__{LoupeApiFactory.TestSecretsKeyId}"] = LoupeApiFactory.TestSecretsKey;
-        start.Environment["Jobs__NodeId"] = "worker-sigterm";
+        start.Environment["Jobs__NodeId"] = nodeId;
         start.Environment["Runs__RetentionSweepMinutes"] = "0";
         var process = Process.Start(start) ?? throw new InvalidOperationException("The worker did not start.");
         process.OutputDataReceived += (_, line) => Append(output, line.Data);
