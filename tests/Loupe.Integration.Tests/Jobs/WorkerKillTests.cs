@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using Loupe.Application.Common.Jobs;
 using Loupe.Infrastructure.Jobs;
-using Loupe.Integration.Tests.Migrations;
 using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Jobs;
@@ -56,47 +55,6 @@ public sealed class WorkerKillTests : IAsyncLifetime
         (await JobRows.WaitForAsync(_database, id, TimeSpan.FromSeconds(30), "cancelled")).Attempt.ShouldBe(2);
     }
 
-    private Process StartWorker(StringBuilder output)
-    {
-        var dll = WorkerDll();
-        var start = new ProcessStartInfo("dotnet", [dll])
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
-        start.Environment["ConnectionStrings__Loupe"] = TestPostgres.AppConnection(_database);
-        start.Environment["ConnectionStrings__LoupeOwner"] = TestPostgres.OwnerConnection(_database);
-        start.Environment["Database__MigrateOnStartup"] = "false";
-        start.Environment["Auth__SigningKey"] = LoupeApiFactory.TestSigningKey;
-        start.Environment["Secrets__ActiveKeyId"] = LoupeApiFactory.TestSecretsKeyId;
-        start.Environment[$"Secrets__Keys__{LoupeApiFactory.TestSecretsKeyId}"] = LoupeApiFactory.TestSecretsKey;
-        start.Environment["Jobs__NodeId"] = "worker-child";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The worker did not start.");
-        process.OutputDataReceived += (_, line) => Append(output, line.Data);
-        process.ErrorDataReceived += (_, line) => Append(output, line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
-    }
-
-    /// <summary>The worker built beside these tests (same configuration), as <c>build/test.sh</c> builds the whole solution.</summary>
-    private static string WorkerDll()
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var dll = Path.Combine(MigrationCatalogTests.RepositoryRoot(), "src", "Loupe.Worker", "bin", configuration, "net10.0", "Loupe.Worker.dll");
-        return File.Exists(dll)
-            ? dll
-            : throw new FileNotFoundException($"Build the solution first: {dll} is missing.", dll);
-    }
+    private Process StartWorker(StringBuilder output) =>
+        WorkerProcess.Start(TestPostgres.AppConnection(_database), TestPostgres.OwnerConnection(_database), "worker-child", output);
 }

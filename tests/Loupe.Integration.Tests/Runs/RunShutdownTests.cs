@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Loupe.Integration.Tests.Identity.Organization;
 using Loupe.Integration.Tests.Jobs;
-using Loupe.Integration.Tests.Migrations;
 using Loupe.Integration.Tests.Support;
 using Npgsql;
 
@@ -169,41 +168,7 @@ public sealed class RunShutdownTests : IAsyncLifetime
         kill.ExitCode.ShouldBe(0);
     }
 
-    /// <summary>The worker built beside these tests, on this class's database, with its default engine settings.</summary>
-    private Process StartWorker(StringBuilder output, string nodeId)
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var dll = Path.Combine(MigrationCatalogTests.RepositoryRoot(), "src", "Loupe.Worker", "bin", configuration, "net10.0", "Loupe.Worker.dll");
-        File.Exists(dll).ShouldBeTrue($"Build the solution first: {dll} is missing.");
-        var start = new ProcessStartInfo("dotnet", [dll])
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
-        start.Environment["ConnectionStrings__Loupe"] = _database.AppConnection;
-        start.Environment["ConnectionStrings__LoupeOwner"] = _database.OwnerConnection;
-        start.Environment["Database__MigrateOnStartup"] = "false";
-        start.Environment["Auth__SigningKey"] = LoupeApiFactory.TestSigningKey;
-        start.Environment["Secrets__ActiveKeyId"] = LoupeApiFactory.TestSecretsKeyId;
-        start.Environment[$"Secrets__Keys__{LoupeApiFactory.TestSecretsKeyId}"] = LoupeApiFactory.TestSecretsKey;
-        start.Environment["Jobs__NodeId"] = nodeId;
-        start.Environment["Runs__RetentionSweepMinutes"] = "0";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The worker did not start.");
-        process.OutputDataReceived += (_, line) => Append(output, line.Data);
-        process.ErrorDataReceived += (_, line) => Append(output, line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
-    }
+    /// <summary>The worker on this class's database, with its default engine settings (no retention sweep).</summary>
+    private Process StartWorker(StringBuilder output, string nodeId) => WorkerProcess.Start(
+        _database.AppConnection, _database.OwnerConnection, nodeId, output, new Dictionary<string, string> { ["Runs__RetentionSweepMinutes"] = "0" });
 }
