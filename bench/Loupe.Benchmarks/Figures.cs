@@ -7,6 +7,17 @@ internal static class Figures
 {
     public static TimeSpan Median(IReadOnlyCollection<TimeSpan> samples) => Percentile(samples, 50);
 
+    /// <summary>The middle sample (the lower of the two middle ones for an even count).</summary>
+    public static long Median(IReadOnlyCollection<long> samples)
+    {
+        if (samples.Count == 0)
+        {
+            throw new ArgumentException("No samples.", nameof(samples));
+        }
+
+        return samples.Order().ElementAt((samples.Count - 1) / 2);
+    }
+
     /// <summary>Nearest-rank percentile.</summary>
     public static TimeSpan Percentile(IReadOnlyCollection<TimeSpan> samples, int percent)
     {
