@@ -103,13 +103,16 @@ public class RunsApi : IAsyncLifetime
     public static string Busy(long rows, string marker = "") => $"select count(*) as n{marker} from generate_series(1, {rows}) g";
 
     /// <summary>Backends of <see cref="SourceDatabase"/> inside a statement or a transaction now: runs in progress (a pooled, finished one is idle).</summary>
-    public async Task<int> ActiveQueriesAsync()
+    public Task<int> ActiveQueriesAsync() => ActiveQueriesAsync(SourceDatabase);
+
+    /// <summary>Backends of <paramref name="database"/> inside a statement or a transaction now.</summary>
+    public static async Task<int> ActiveQueriesAsync(string database)
     {
         await using var connection = new Npgsql.NpgsqlConnection(TestPostgres.AdminConnection);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = new Npgsql.NpgsqlCommand(
             "select count(*) from pg_stat_activity where datname = $1 and state <> 'idle' and pid <> pg_backend_pid()", connection);
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = SourceDatabase });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = database });
         return (int)(long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
