@@ -360,6 +360,29 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
     }
 
     [Theory]
+    [InlineData("'NaN'::numeric")]
+    [InlineData("'Infinity'::numeric")]
+    [InlineData("1.5e40::numeric + 0.1")]
+    public async Task AValueLoupeCannotRead_FailsTheRunWithLP005_NamingTheColumn_AndACastToTextReadsIt(string expression)
+    {
+        var error = await Should.ThrowAsync<QueryExecutionException>(() => RunAsync($"select 1 as fine, {expression} as odd"));
+
+        error.Code.ShouldBe(QueryExecutionException.UnreadableValueCode);
+        error.Message.ShouldContain("\"odd\"");
+        error.Message.ShouldContain("text");
+        (await RunAsync($"select ({expression})::text as odd")).Rows.ShouldHaveSingleItem()[0].ShouldBeOfType<string>();
+    }
+
+    [Fact]
+    public async Task ArraysWithNulls_AreRead_InEveryRow_WithOrWithoutNulls()
+    {
+        var result = await RunAsync("select case when g % 2 = 0 then array[g, null] else array[g] end as a from generate_series(1, 4) g order by g");
+
+        result.Rows.Select(row => string.Join(",", ((Array)row[0]!).Cast<object?>().Select(e => e?.ToString() ?? "null")))
+            .ShouldBe(["1", "2,null", "3", "4,null"]);
+    }
+
+    [Theory]
     [MemberData(nameof(FailingSink.Cases), MemberType = typeof(FailingSink))]
     public async Task AFailureOfTheSink_ComesOutAsItWas_NeverAsTheDataSourcesError(string kind, int failAtRow)
     {

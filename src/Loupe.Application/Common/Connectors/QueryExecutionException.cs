@@ -10,6 +10,9 @@ public sealed class QueryExecutionException : Exception
     /// <summary>Code used when the connection to the data source failed without a SQLSTATE.</summary>
     public const string ConnectionFailedCode = "08000";
 
+    /// <summary>Code used when a column holds a value Loupe cannot read (numeric NaN, for example); final, never retried.</summary>
+    public const string UnreadableValueCode = "LP005";
+
     public QueryExecutionException()
         : this(ConnectionFailedCode, "The query could not be run.")
     {

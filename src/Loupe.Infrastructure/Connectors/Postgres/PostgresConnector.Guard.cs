@@ -252,6 +252,7 @@ internal sealed partial class PostgresConnector
     private sealed class RowReader(int maxRows, long maxBytes, IRowSink sink)
     {
         private readonly RowLimiter _limiter = new(maxRows, maxBytes, sink);
+        private readonly PostgresValues _values = new();
 
         public bool Done => _limiter.Done;
 
@@ -283,7 +284,7 @@ internal sealed partial class PostgresConnector
                 var row = new object?[reader.FieldCount];
                 for (var i = 0; i < row.Length; i++)
                 {
-                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                    row[i] = reader.IsDBNull(i) ? null : _values.Read(reader, i);
                 }
 
                 if (!await _limiter.AddAsync(row, ct).ConfigureAwait(false))

@@ -1,0 +1,106 @@
+using System.Numerics;
+using Loupe.Application.Common.Connectors;
+using Npgsql;
+
+namespace Loupe.Infrastructure.Connectors.Postgres;
+
+/// <summary>
+/// Reads one value of a result row. Npgsql's default reading covers nearly everything; where it
+/// cannot, a second way is tried:
+/// <list type="bullet">
+/// <item>an array of a value type holding NULL elements (<c>{1,NULL,3}</c>) is read with nullable
+/// elements, and the column is read that way from then on;</item>
+/// <item>a whole <c>numeric</c> beyond <see cref="decimal"/> is read as a <see cref="BigInteger"/>.</item>
+/// </list>
+/// What neither reads (<c>numeric</c> NaN or Infinity, a fractional number of more than 28 digits, a
+/// multi-dimensional array with NULLs) fails the run with <see cref="QueryExecutionException.UnreadableValueCode"/>,
+/// naming the column and how to see it (a cast to text).
+/// </summary>
+internal sealed class PostgresValues
+{
+    private static readonly Dictionary<string, Func<NpgsqlDataReader, int, object>> NullableArrays = new(StringComparer.Ordinal)
+    {
+        ["smallint"] = NullableArray<short>,
+        ["integer"] = NullableArray<int>,
+        ["bigint"] = NullableArray<long>,
+        ["numeric"] = NullableArray<decimal>,
+        ["money"] = NullableArray<decimal>,
+        ["real"] = NullableArray<float>,
+        ["double precision"] = NullableArray<double>,
+        ["boolean"] = NullableArray<bool>,
+        ["uuid"] = NullableArray<Guid>,
+        ["date"] = NullableArray<DateTime>,
+        ["timestamp with time zone"] = NullableArray<DateTime>,
+        ["timestamp without time zone"] = NullableArray<DateTime>,
+        ["time without time zone"] = NullableArray<TimeSpan>,
+        ["interval"] = NullableArray<TimeSpan>,
+        ["oid"] = NullableArray<uint>,
+    };
+
+    /// <summary>Per column, the second way once the first failed for good (arrays with NULLs).</summary>
+    private Func<NpgsqlDataReader, int, object>?[]? _readers;
+
+    public object Read(NpgsqlDataReader reader, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (_readers?[ordinal] is { } known)
+        {
+            return ReadOrExplain(known, reader, ordinal);
+        }
+
+        try
+        {
+            return reader.GetValue(ordinal);
+        }
+        catch (Exception failure) when (failure is InvalidCastException or OverflowException)
+        {
+            var type = BaseType(reader.GetDataTypeName(ordinal));
+            if (type.EndsWith("[]", StringComparison.Ordinal) && NullableArrays.TryGetValue(type[..^2], out var array))
+            {
+                (_readers ??= new Func<NpgsqlDataReader, int, object>?[reader.FieldCount])[ordinal] = array;
+                return ReadOrExplain(array, reader, ordinal);
+            }
+
+            if (type == "numeric" && failure is OverflowException)
+            {
+                return ReadOrExplain((r, i) => r.GetFieldValue<BigInteger>(i), reader, ordinal);
+            }
+
+            throw Unreadable(reader, ordinal);
+        }
+    }
+
+    private static object ReadOrExplain(Func<NpgsqlDataReader, int, object> read, NpgsqlDataReader reader, int ordinal)
+    {
+        try
+        {
+            return read(reader, ordinal);
+        }
+        catch (Exception failure) when (failure is InvalidCastException or OverflowException)
+        {
+            throw Unreadable(reader, ordinal);
+        }
+    }
+
+    private static T?[] NullableArray<T>(NpgsqlDataReader reader, int ordinal)
+        where T : struct => reader.GetFieldValue<T?[]>(ordinal);
+
+    /// <summary><c>numeric(10,2)</c> → <c>numeric</c>; <c>numeric(10,2)[]</c> → <c>numeric[]</c>.</summary>
+    private static string BaseType(string name)
+    {
+        var open = name.IndexOf('(', StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return name;
+        }
+
+        var close = name.IndexOf(')', open);
+        return close < 0 ? name[..open] : string.Concat(name.AsSpan(0, open), name.AsSpan(close + 1));
+    }
+
+    private static QueryExecutionException Unreadable(NpgsqlDataReader reader, int ordinal) => new(
+        QueryExecutionException.UnreadableValueCode,
+        $"Column \"{reader.GetName(ordinal)}\" holds a {reader.GetDataTypeName(ordinal)} value Loupe cannot read " +
+        "(numeric NaN or Infinity, a number of more than 28 digits with a fraction, or a multi-dimensional array with NULLs). " +
+        "Cast the column to text in the query to see it.");
+}
