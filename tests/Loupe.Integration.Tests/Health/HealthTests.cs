@@ -83,10 +83,18 @@ public sealed class HealthTests : IAsyncDisposable
 
         Should.Throw<Exception>(() => factory.CreateClient());
 
-        factory.Logs.Lines.ShouldContain(line =>
+        // The host's own thread logs the reason after the start failed, a moment after CreateClient threw.
+        bool Logged() => factory.Logs.Lines.Any(line =>
             line.Level == Microsoft.Extensions.Logging.LogLevel.Critical
             && line.Message.Contains("configuration is invalid")
             && line.Message.Contains("ConnectionStrings:Loupe"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!Logged() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        Logged().ShouldBeTrue("the host logs why it cannot start, naming the key");
     }
 
     private static LoupeApiFactory Factory(string database, params (string Key, string? Value)[] settings) =>
