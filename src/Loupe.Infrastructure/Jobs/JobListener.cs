@@ -57,7 +57,7 @@ internal sealed partial class JobListener(JobsDataSource dataSource, ILogger<Job
 
     private async Task ListenAsync(Action onReady, Action<Guid> onCancel, Action onConnected, CancellationToken ct)
     {
-        await using var connection = await dataSource.Source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var connection = await dataSource.Listener.OpenConnectionAsync(ct).ConfigureAwait(false);
         connection.Notification += (_, notification) =>
         {
             if (notification.Channel == CancelChannel)

@@ -18,8 +18,11 @@ internal sealed record ClaimedJob(
 internal readonly record struct SweepResult(int Requeued, int DeadLettered, int Cancelled, long Ready);
 
 /// <summary>
-/// The engine's connections: a small pool of their own (so handlers that use every application
-/// connection cannot starve heartbeats), named <c>loupe-jobs</c> in <c>pg_stat_activity</c>.
+/// The engine's connections, named <c>loupe-jobs</c> in <c>pg_stat_activity</c>: a small pool of their
+/// own (so handlers that use every application connection cannot starve heartbeats), and an unpooled
+/// source for the one connection that <c>LISTEN</c>s. The engine's functions leave nothing in a session,
+/// so the pool skips Npgsql's session reset before each reuse; a LISTEN would outlive its listener on a
+/// pooled connection, which is why the listener's connection is never pooled.
 /// </summary>
 internal sealed class JobsDataSource : IAsyncDisposable, IDisposable
 {
@@ -29,14 +32,31 @@ internal sealed class JobsDataSource : IAsyncDisposable, IDisposable
     {
         var builder = database.Value.PoolBuilder(Math.Min(jobs.Value.Concurrency, 8) + 4);
         builder.ConnectionStringBuilder.ApplicationName = ApplicationName;
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
         Source = builder.Build();
+
+        var listener = database.Value.PoolBuilder(1);
+        listener.ConnectionStringBuilder.ApplicationName = ApplicationName;
+        listener.ConnectionStringBuilder.Pooling = false;
+        Listener = listener.Build();
     }
 
     public NpgsqlDataSource Source { get; }
 
-    public ValueTask DisposeAsync() => Source.DisposeAsync();
+    /// <summary>Unpooled: a closed listener connection really closes, and its LISTEN with it.</summary>
+    public NpgsqlDataSource Listener { get; }
 
-    public void Dispose() => Source.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        await Source.DisposeAsync().ConfigureAwait(false);
+        await Listener.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        Source.Dispose();
+        Listener.Dispose();
+    }
 }
 
 /// <summary>The engine's SQL: each method is one round trip to one function of migration 0005.</summary>
