@@ -10,7 +10,8 @@ namespace Loupe.Infrastructure.Results;
 /// Stores one attempt's rows as they arrive (ADR 0022): cells go into the current chunk; a full chunk is
 /// compressed and inserted in a short transaction of its own, so the writer never holds more than one.
 /// <see cref="CompleteAsync"/> inserts the last chunk and the <c>run_results</c> row together; a writer
-/// disposed without completing deletes the chunks it wrote.
+/// disposed without completing deletes the chunks it wrote. The first write also checks the run and
+/// clears what an earlier writer of the same attempt left (no round trip of its own).
 /// </summary>
 internal sealed partial class ResultWriter : IResultWriter
 {
@@ -29,6 +30,7 @@ internal sealed partial class ResultWriter : IResultWriter
     private int _chunkCount;
     private long _storedBytes;
     private bool _completed;
+    private bool _started;
     private bool _disposed;
 
     public ResultWriter(NpgsqlDataSource dataSource, Guid organizationId, Guid runId, int attempt, TimeProvider clock, ILogger logger)
@@ -79,11 +81,7 @@ internal sealed partial class ResultWriter : IResultWriter
         var storedBytes = _storedBytes + (_chunk.RowCount > 0 ? _compressed.Length : 0);
         commands.Add(ResultSql.InsertResult(
             _runId, _attempt, _organizationId, ResultColumnsJson.Write(_columns), rowCount, outcome.Truncated, chunkCount, storedBytes, _clock.GetUtcNow()));
-        await using (var batch = transaction.Batch([.. commands]))
-        {
-            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
-
+        await WriteAsync(transaction, commands, ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         _completed = true;
         _chunk.Clear();
@@ -127,11 +125,7 @@ internal sealed partial class ResultWriter : IResultWriter
     {
         await using (var transaction = await TenantTransaction.BeginAsync(_dataSource, _organizationId, IsolationLevel.ReadCommitted, ct).ConfigureAwait(false))
         {
-            await using (var batch = transaction.Batch(CompressChunk()))
-            {
-                await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            }
-
+            await WriteAsync(transaction, [CompressChunk()], ct).ConfigureAwait(false);
             await transaction.CommitAsync(ct).ConfigureAwait(false);
         }
 
@@ -139,6 +133,57 @@ internal sealed partial class ResultWriter : IResultWriter
         _storedBytes += _compressed.Length;
         _chunkCount++;
         _chunk.Clear();
+    }
+
+    /// <summary>
+    /// Runs the writes in the transaction. The first write of the attempt also checks that the run is
+    /// one of the organization's (a foreign key ignores row-level security: without the check, a wrong
+    /// run id of another organization would take chunks under ours) and removes whatever an earlier
+    /// writer of the same attempt left, in the same round trip; when the run is not the organization's,
+    /// it throws and the transaction, never committed, keeps nothing.
+    /// </summary>
+    private async Task WriteAsync(TenantTransaction transaction, List<NpgsqlBatchCommand> commands, CancellationToken ct)
+    {
+        if (_started)
+        {
+            await using var writes = transaction.Batch([.. commands]);
+            await writes.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        await using var batch = transaction.Batch(
+            [ResultSql.SelectRunVisible(_runId), ResultSql.DeleteAttemptChunks(_runId, _attempt), ResultSql.DeleteAttemptResult(_runId, _attempt), .. commands]);
+        var reader = await TenantTransaction.ReadAsync(batch, CommandBehavior.Default, ct).ConfigureAwait(false);
+        var visible = false;
+        try
+        {
+            visible = await reader.ReadAsync(ct).ConfigureAwait(false) && reader.GetBoolean(0);
+            if (visible)
+            {
+                while (await reader.NextResultAsync(ct).ConfigureAwait(false))
+                {
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (PostgresException) when (!visible)
+            {
+                // The refused run's writes failed too (its summary exists under its own organization):
+                // the transaction is never committed, and the refusal below is what the caller learns.
+            }
+        }
+
+        if (!visible)
+        {
+            throw new InvalidOperationException("The run is not one of the current organization's runs.");
+        }
+
+        _started = true;
     }
 
     /// <summary>The current chunk compressed into the reused buffer, as its insert (not yet counted as stored).</summary>

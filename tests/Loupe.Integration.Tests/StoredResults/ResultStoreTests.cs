@@ -158,17 +158,17 @@ public sealed class ResultStoreTests(DatabaseFixture database) : IClassFixture<D
     }
 
     [Fact]
-    public async Task BeginningAnAttemptAgain_RemovesWhatThatAttemptStoredBefore_AndNoOtherAttempt()
+    public async Task StoringAnAttemptAgain_ReplacesWhatThatAttemptStoredBefore_AndNoOtherAttempt()
     {
         await using var tenant = await ResultTenant.CreateAsync(database);
         var runId = await tenant.NewRunAsync();
         await tenant.StoreAsync(runId, 1, NumberAndLabel, Numbered(10));
         await tenant.StoreAsync(runId, 2, NumberAndLabel, Numbered(4_100));
+        (await tenant.ChunkCountAsync(runId, 2)).ShouldBeGreaterThan(1);
 
+        // The first write clears the attempt's earlier chunks and summary, in its own transaction.
         await using (var writer = await tenant.Store().BeginAsync(runId, 2, Ct))
         {
-            (await tenant.Store().ReadPageAsync(runId, 2, 0, 10, Ct)).ShouldBeNull();
-            (await tenant.ChunkCountAsync(runId, 2)).ShouldBe(0);
             await writer.ColumnsAsync([new QueryColumn("x", "text")], Ct);
             await writer.RowAsync(["again"], Ct);
             await writer.CompleteAsync(new QueryOutcome(1, false, 5), Ct);
@@ -176,6 +176,8 @@ public sealed class ResultStoreTests(DatabaseFixture database) : IClassFixture<D
 
         var page = await tenant.Store().ReadPageAsync(runId, 2, 0, 10, Ct);
         page.ShouldNotBeNull().Rows.Single().ShouldBe(["again"]);
+        page.TotalRows.ShouldBe(1);
+        (await tenant.ChunkCountAsync(runId, 2)).ShouldBe(1);
         (await tenant.Store().ReadPageAsync(runId, 1, 0, 100, Ct)).ShouldNotBeNull().Rows.Count.ShouldBe(10);
     }
 
@@ -235,16 +237,24 @@ public sealed class ResultStoreTests(DatabaseFixture database) : IClassFixture<D
     }
 
     [Fact]
-    public async Task AnotherOrganization_CannotBeginStoringForTheRun_NorRemoveItsResult()
+    public async Task AnotherOrganization_CannotStoreForTheRun_NorRemoveItsResult()
     {
         await using var owner = await ResultTenant.CreateAsync(database, "Owner");
         await using var other = await ResultTenant.CreateAsync(database, "Other");
         var runId = await owner.NewRunAsync();
         await owner.StoreAsync(runId, 1, NumberAndLabel, Numbered(3));
 
-        await Should.ThrowAsync<InvalidOperationException>(() => owner.StoreIn(other.OrganizationId).BeginAsync(runId, 1, Ct));
+        // Refused at the first write (a chunk and the summary), which would also clear attempt 1.
+        await using (var writer = await owner.StoreIn(other.OrganizationId).BeginAsync(runId, 1, Ct))
+        {
+            await writer.ColumnsAsync(NumberAndLabel, Ct);
+            await writer.RowAsync([1, "intruder"], Ct);
+            await Should.ThrowAsync<InvalidOperationException>(() => writer.CompleteAsync(new QueryOutcome(1, false, 10), Ct));
+        }
 
-        (await owner.Store().ReadPageAsync(runId, 1, 0, 10, Ct)).ShouldNotBeNull().Rows.Count.ShouldBe(3);
+        (await owner.Store().ReadPageAsync(runId, 1, 0, 10, Ct)).ShouldNotBeNull().Rows.Select(r => r[1]).ShouldBe([null, "row 1", "row 2"]);
+        (await CountChunksAsOrganizationAsync(other.OrganizationId, runId)).ShouldBe(0);
+        (await CountChunksAsOrganizationAsync(owner.OrganizationId, runId)).ShouldBe(1);
     }
 
     [Fact]

@@ -12,8 +12,11 @@ namespace Loupe.Application.Common.Results;
 /// </summary>
 public interface IResultStore
 {
-    /// <summary>Starts storing one attempt's result; whatever an earlier attempt of the same number left is removed first.</summary>
-    /// <exception cref="InvalidOperationException">The run is not one of the current organization's runs.</exception>
+    /// <summary>
+    /// Starts storing one attempt's result. The writer's first write removes whatever an earlier writer of
+    /// the same attempt left, and refuses (<see cref="InvalidOperationException"/>, nothing kept) a run that
+    /// is not one of the current organization's.
+    /// </summary>
     Task<IResultWriter> BeginAsync(Guid runId, int attempt, CancellationToken ct);
 
     /// <summary>
