@@ -59,6 +59,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         DomainException { Error.Kind: DomainErrorKind.Conflict } domain => Problem(StatusCodes.Status409Conflict, "Conflict", domain.Error.Message),
         DomainException { Error.Kind: DomainErrorKind.Forbidden } domain => Problem(StatusCodes.Status403Forbidden, "Forbidden", domain.Error.Message),
         NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
+        ConflictException { Code: { } code } conflict => Coded(Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message), code),
         ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
         GoneException gone => Coded(Problem(StatusCodes.Status410Gone, "Gone", gone.Message), gone.Code),
         PreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", stale.Message),

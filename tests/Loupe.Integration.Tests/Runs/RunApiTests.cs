@@ -77,6 +77,8 @@ public sealed class RunApiTests(RunsApi api) : IClassFixture<RunsApi>
         missing.GetProperty("attempt").GetInt32().ShouldBe(1);
         slow.GetProperty("status").GetString().ShouldBe("timed_out");
         slow.GetProperty("error").GetProperty("code").GetString().ShouldBe("57014");
+        using var noResult = await admin.Client.GetAsync($"/api/v1/runs/{missing.GetProperty("id").GetGuid()}/results.csv", TestContext.Current.CancellationToken);
+        (await noResult.ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("code").GetString().ShouldBe("run.no_result");
     }
 
     [Fact]
@@ -164,7 +166,7 @@ public sealed class RunApiTests(RunsApi api) : IClassFixture<RunsApi>
         var id = (await RunsApi.StartAsync(admin, source, RunsApi.Busy(2_000_000_000))).GetProperty("id").GetGuid();
 
         using var early = await admin.Client.GetAsync($"/api/v1/runs/{id}/results", TestContext.Current.CancellationToken);
-        await early.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        (await early.ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("code").GetString().ShouldBe("run.not_finished");
         using var badPage = await admin.Client.GetAsync($"/api/v1/runs/{id}/results?per_page=10001", TestContext.Current.CancellationToken);
         (await badPage.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("per_page", out _).ShouldBeTrue();
         using var cancel = await admin.Client.PostAsync($"/api/v1/runs/{id}/cancel", null, TestContext.Current.CancellationToken);

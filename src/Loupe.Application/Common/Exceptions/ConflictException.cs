@@ -17,4 +17,7 @@ public sealed class ConflictException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The problem's machine-readable <c>code</c>, where clients need to tell conflicts of one resource apart.</summary>
+    public string? Code { get; init; }
 }
