@@ -30,22 +30,12 @@ internal static class RunJobRows
     /// <summary>Polls until the run's job is in <paramref name="state"/> (the job ends a moment after its run).</summary>
     public static async Task<RunAndJob> WaitForStateAsync(string ownerConnection, Guid runId, string state)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var row = await GetAsync(ownerConnection, runId);
-            if (row.JobState == state)
-            {
-                return row;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The job of run {runId} never reached {state}: {row}.");
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        RunAndJob? row = null;
+        await Jobs.JobRows.EventuallyAsync(
+            async () => (row = await GetAsync(ownerConnection, runId)).JobState == state,
+            TimeSpan.FromSeconds(30),
+            $"the job of run {runId} reaches {state}");
+        return row!;
     }
 
     public static Task<IReadOnlyList<RunAndJob>> AllAsync(string ownerConnection) => ReadAsync(ownerConnection, "ORDER BY r.queued_at");
