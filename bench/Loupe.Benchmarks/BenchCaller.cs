@@ -22,6 +22,8 @@ internal sealed class BenchCaller : ICurrentUser
 
     public bool IsInstanceAdmin => false;
 
+    public Guid? ApiKeyId => null;
+
     public void ActAs(Guid userId, Guid organizationId, Role role)
     {
         UserId = userId;

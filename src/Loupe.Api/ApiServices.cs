@@ -40,8 +40,9 @@ internal static class ApiServices
 
                 // The server address depends on who asked; the checked-in document must not.
                 document.Servers = [];
-                return Task.CompletedTask;
+                return ApiKeyRefusal.DescribeSchemesAsync(document);
             });
+            options.AddOperationTransformer((operation, context, _) => ApiKeyRefusal.DescribeOperationAsync(operation, context));
             options.AddSchemaTransformer((schema, context, _) => ProblemSchema.DescribeAsync(schema, context));
         });
         return services;

@@ -1,4 +1,5 @@
 using Loupe.Api.Http;
+using Loupe.Api.Security;
 using Loupe.Application.ApiKeys.Commands.CreateApiKey;
 using Loupe.Application.ApiKeys.Commands.RevokeApiKey;
 using Loupe.Application.ApiKeys.Queries.ListApiKeys;
@@ -19,15 +20,15 @@ internal sealed class ApiKeyEndpoints : IEndpointModule
         {
             var created = await mediator.Send(command, ct);
             return TypedResults.Created($"/api/v1/api-keys/{created.Id}", created);
-        }).WithSummary("Create an API key; its secret is shown in this answer only");
+        }).WithSummary("Create an API key; its secret is shown in this answer only").RefusesApiKeys();
 
         keys.MapGet(string.Empty, async Task<Ok<PagedResult<ApiKeyDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
-            TypedResults.Ok(await mediator.Send(new ListApiKeysQuery(query.Values), ct)));
+            TypedResults.Ok(await mediator.Send(new ListApiKeysQuery(query.Values), ct))).RefusesApiKeys();
 
         keys.MapDelete("/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new RevokeApiKeyCommand(id), ct);
             return TypedResults.NoContent();
-        }).WithSummary("Revoke an API key");
+        }).WithSummary("Revoke an API key").RefusesApiKeys();
     }
 }

@@ -1,4 +1,5 @@
 using Loupe.Api.RateLimiting;
+using Loupe.Api.Security;
 using Loupe.Application.Auth;
 using Loupe.Application.Auth.Commands.ForgotPassword;
 using Loupe.Application.Auth.Commands.Login;
@@ -49,17 +50,17 @@ internal sealed class AuthEndpoints : IEndpointModule
         {
             await mediator.Send(new LogoutCommand(), ct);
             return TypedResults.NoContent();
-        }).WithSummary("End the current session");
+        }).WithSummary("End the current session").RefusesApiKeys();
 
         auth.MapGet("/sessions", async Task<Ok<ListResponse<SessionDto>>> (IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(new ListResponse<SessionDto>(await mediator.Send(new ListSessionsQuery(), ct))))
-            .WithSummary("The caller's active sessions");
+            .WithSummary("The caller's active sessions").RefusesApiKeys();
 
         auth.MapDelete("/sessions/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new RevokeSessionCommand(id), ct);
             return TypedResults.NoContent();
-        }).WithSummary("Revoke one of the caller's sessions");
+        }).WithSummary("Revoke one of the caller's sessions").RefusesApiKeys();
     }
 }
 

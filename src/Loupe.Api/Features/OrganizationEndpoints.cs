@@ -1,4 +1,5 @@
 using Loupe.Api.Http;
+using Loupe.Api.Security;
 using Loupe.Application.Audit.Queries.ListAuditEvents;
 using Loupe.Application.Common.Paging;
 using Loupe.Application.Organizations.Commands.ChangeUserRole;
@@ -30,7 +31,7 @@ internal sealed class OrganizationEndpoints : IEndpointModule
         {
             await mediator.Send(command, ct);
             return TypedResults.Ok(await mediator.Send(new GetOrganizationQuery(), ct));
-        });
+        }).RefusesApiKeys();
 
         organization.MapGet("/usage", async Task<Ok<UsageDto>> (IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new GetUsageQuery(), ct)));
@@ -42,28 +43,28 @@ internal sealed class OrganizationEndpoints : IEndpointModule
         {
             await mediator.Send(new ChangeUserRoleCommand(id, body.Role), ct);
             return TypedResults.NoContent();
-        }).WithSummary("Change a member's role; the last admin cannot be demoted");
+        }).WithSummary("Change a member's role; the last admin cannot be demoted").RefusesApiKeys();
 
         organization.MapDelete("/users/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new RemoveUserCommand(id), ct);
             return TypedResults.NoContent();
-        }).WithSummary("Remove a member; the last admin cannot be removed");
+        }).WithSummary("Remove a member; the last admin cannot be removed").RefusesApiKeys();
 
         organization.MapPost("/invitations", async Task<Created<CreatedInvitationDto>> (CreateInvitationCommand command, IMediator mediator, CancellationToken ct) =>
         {
             var created = await mediator.Send(command, ct);
             return TypedResults.Created($"/api/v1/organization/invitations/{created.Id}", created);
-        }).WithSummary("Invite an email address with a role for 7 days");
+        }).WithSummary("Invite an email address with a role for 7 days").RefusesApiKeys();
 
         organization.MapGet("/invitations", async Task<Ok<PagedResult<InvitationDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
-            TypedResults.Ok(await mediator.Send(new ListInvitationsQuery(query.Values), ct)));
+            TypedResults.Ok(await mediator.Send(new ListInvitationsQuery(query.Values), ct))).RefusesApiKeys();
 
         organization.MapDelete("/invitations/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new RevokeInvitationCommand(id), ct);
             return TypedResults.NoContent();
-        });
+        }).RefusesApiKeys();
 
         api.MapGet("/audit-events", async Task<Ok<PagedResult<AuditEventDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListAuditEventsQuery(query.Values), ct)))

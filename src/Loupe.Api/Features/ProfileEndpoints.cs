@@ -1,3 +1,4 @@
+using Loupe.Api.Security;
 using Loupe.Application.Profile.Commands.ChangePassword;
 using Loupe.Application.Profile.Commands.UpdateMe;
 using Loupe.Application.Profile.Queries.GetMe;
@@ -20,12 +21,12 @@ internal sealed class ProfileEndpoints : IEndpointModule
         {
             await mediator.Send(command, ct);
             return TypedResults.Ok(await mediator.Send(new GetMeQuery(), ct));
-        });
+        }).RefusesApiKeys();
 
         me.MapPost("/password", async Task<NoContent> (ChangePasswordCommand command, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(command, ct);
             return TypedResults.NoContent();
-        }).WithSummary("Change the password; other sessions are signed out");
+        }).WithSummary("Change the password; other sessions are signed out").RefusesApiKeys();
     }
 }

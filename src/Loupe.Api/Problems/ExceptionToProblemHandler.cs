@@ -55,9 +55,9 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         ValidationFailedException validation => Validation(validation.Errors),
         DomainException { Error.Kind: DomainErrorKind.Validation } domain =>
             Validation(new Dictionary<string, string[]> { [domain.Error.Field ?? "body"] = [domain.Error.Message] }),
-        DomainException { Error.Kind: DomainErrorKind.NotFound } domain => Problem(StatusCodes.Status404NotFound, "Not found", domain.Error.Message),
-        DomainException { Error.Kind: DomainErrorKind.Conflict } domain => Problem(StatusCodes.Status409Conflict, "Conflict", domain.Error.Message),
-        DomainException { Error.Kind: DomainErrorKind.Forbidden } domain => Problem(StatusCodes.Status403Forbidden, "Forbidden", domain.Error.Message),
+        DomainException { Error.Kind: DomainErrorKind.NotFound } domain => Coded(Problem(StatusCodes.Status404NotFound, "Not found", domain.Error.Message), domain.Error.Code),
+        DomainException { Error.Kind: DomainErrorKind.Conflict } domain => Coded(Problem(StatusCodes.Status409Conflict, "Conflict", domain.Error.Message), domain.Error.Code),
+        DomainException { Error.Kind: DomainErrorKind.Forbidden } domain => Coded(Problem(StatusCodes.Status403Forbidden, "Forbidden", domain.Error.Message), domain.Error.Code),
         NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
         ConflictException { Code: { } code } conflict => Coded(Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message), code),
         ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),

@@ -21,6 +21,8 @@ internal sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentU
 
     public Role? Role => IsAuthenticated ? ParseRole(Principal!.FindFirstValue(AccessTokenClaimNames.Role)) : null;
 
+    public Guid? ApiKeyId => ReadGuid(HttpRequestOrigin.ApiKeyClaim);
+
     public bool IsInstanceAdmin =>
         IsAuthenticated && string.Equals(Principal!.FindFirstValue(AccessTokenClaimNames.InstanceAdmin), "true", StringComparison.OrdinalIgnoreCase);
 

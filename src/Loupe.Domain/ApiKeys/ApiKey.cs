@@ -84,4 +84,13 @@ public static class ApiKeyErrors
 
     public static readonly DomainError InvalidName =
         DomainError.Validation("api_key.invalid_name", "name", $"An API key needs a name of 1 to {ApiKey.NameMaxLength} characters.");
+
+    /// <summary>
+    /// API keys are for data. Managing sessions, keys, the account or the organization needs a person
+    /// signed in, so a leaked key can never take over the account that made it.
+    /// </summary>
+    public static readonly DomainError NotAllowed = new(
+        "auth.api_key_not_allowed",
+        "API keys cannot do this: sign in to manage sessions, API keys, your account or the organization.",
+        DomainErrorKind.Forbidden);
 }

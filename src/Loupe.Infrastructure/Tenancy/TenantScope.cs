@@ -39,4 +39,6 @@ internal sealed class NoCaller : ICurrentUser
     public Guid? SessionId => null;
 
     public bool IsInstanceAdmin => false;
+
+    public Guid? ApiKeyId => null;
 }

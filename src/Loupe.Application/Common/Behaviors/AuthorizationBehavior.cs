@@ -1,6 +1,8 @@
 using System.Reflection;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Security;
+using Loupe.Domain.ApiKeys;
+using Loupe.Domain.Common;
 using MediatR;
 
 namespace Loupe.Application.Common.Behaviors;
@@ -32,6 +34,11 @@ internal sealed class AuthorizationBehavior<TRequest, TResponse>(ICurrentUser cu
         if (!currentUser.IsAuthenticated)
         {
             throw new UnauthenticatedException();
+        }
+
+        if (requirement.SignedInOnly && currentUser.ApiKeyId is not null)
+        {
+            throw new DomainException(ApiKeyErrors.NotAllowed);
         }
 
         if (requirement.InstanceAdminOnly)

@@ -15,6 +15,13 @@ public sealed class AuthorizeAttribute : Attribute
 
     /// <summary>Only instance administrators (the operators of this Loupe) may send the request.</summary>
     public bool InstanceAdminOnly { get; init; }
+
+    /// <summary>
+    /// Only a person signed in (an access token of a session) may send the request; an API key is
+    /// refused with <c>auth.api_key_not_allowed</c> whatever its role. Set on everything that manages
+    /// sessions, API keys, the account, invitations, members or organization settings.
+    /// </summary>
+    public bool SignedInOnly { get; init; }
 }
 
 /// <summary>The request needs no authenticated caller (login, registration, health).</summary>

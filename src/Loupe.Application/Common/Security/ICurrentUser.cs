@@ -14,10 +14,14 @@ public interface ICurrentUser
 
     Guid? OrganizationId { get; }
 
+    /// <summary>The role the caller acts with: for an API key the key's role (never above its creator's).</summary>
     Role? Role { get; }
 
     /// <summary>The sign-in session the access token belongs to; none for API keys.</summary>
     Guid? SessionId { get; }
 
     bool IsInstanceAdmin { get; }
+
+    /// <summary>The API key the caller authenticated with; null for a signed-in person and for background work.</summary>
+    Guid? ApiKeyId { get; }
 }

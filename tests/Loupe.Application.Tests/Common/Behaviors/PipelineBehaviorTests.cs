@@ -2,6 +2,8 @@ using FsCheck;
 using FsCheck.Fluent;
 using Loupe.Application.Common.Behaviors;
 using Loupe.Application.Common.Exceptions;
+using Loupe.Domain.ApiKeys;
+using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,6 +77,19 @@ public sealed class PipelineBehaviorTests
 
         await Should.ThrowAsync<ForbiddenException>(() => admin.SendAsync(new OperatorProbeQuery()));
         (await operatorCaller.SendAsync(new OperatorProbeQuery())).ShouldBe("jobs");
+    }
+
+    [Fact]
+    public async Task Authorization_SignedInOnly_RefusesAnAdminKeyBeforeValidation_AndLetsASignedInViewerThrough()
+    {
+        var adminKey = TestCaller.Member(Role.Admin) with { ApiKeyId = Guid.CreateVersion7() };
+        using var keyed = new PipelineHarness(adminKey);
+        using var viewer = new PipelineHarness(TestCaller.Member(Role.Viewer));
+
+        var refused = await Should.ThrowAsync<DomainException>(() => keyed.SendAsync(new AccountProbeCommand(string.Empty)));
+        refused.Error.ShouldBe(ApiKeyErrors.NotAllowed);
+        refused.Error.Code.ShouldBe("auth.api_key_not_allowed");
+        (await viewer.SendAsync(new AccountProbeCommand("me"))).ShouldBe("managed");
     }
 
     [Fact]

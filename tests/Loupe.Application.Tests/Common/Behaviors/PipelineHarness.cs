@@ -39,7 +39,7 @@ internal sealed class PipelineHarness : IDisposable
     public void Dispose() => _provider.Dispose();
 }
 
-internal sealed record TestCaller(bool IsAuthenticated, Guid? UserId, Guid? OrganizationId, Role? Role, bool IsInstanceAdmin, Guid? SessionId = null) : ICurrentUser
+internal sealed record TestCaller(bool IsAuthenticated, Guid? UserId, Guid? OrganizationId, Role? Role, bool IsInstanceAdmin, Guid? SessionId = null, Guid? ApiKeyId = null) : ICurrentUser
 {
     public static TestCaller Anonymous => new(false, null, null, null, false);
 

@@ -67,3 +67,16 @@ internal sealed class SlowProbeQueryHandler(ManualClock clock) : IRequestHandler
         return Task.FromResult("done");
     }
 }
+
+[Authorize(SignedInOnly = true)]
+public sealed record AccountProbeCommand(string Name) : IRequest<string>;
+
+internal sealed class AccountProbeCommandHandler : IRequestHandler<AccountProbeCommand, string>
+{
+    public Task<string> Handle(AccountProbeCommand request, CancellationToken cancellationToken) => Task.FromResult("managed");
+}
+
+internal sealed class AccountProbeCommandValidator : AbstractValidator<AccountProbeCommand>
+{
+    public AccountProbeCommandValidator() => RuleFor(c => c.Name).NotEmpty();
+}

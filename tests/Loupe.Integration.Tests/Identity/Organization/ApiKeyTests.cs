@@ -229,9 +229,12 @@ public sealed class ApiKeyTests(IdentityApi api) : IClassFixture<IdentityApi>
         }
 
         using var client = _api.ClientWithHeader("X-API-Key", key.GetProperty("secret").GetString()!);
-        using var response = await client.PatchAsJsonAsync("/api/v1/organization", new { name = "Demoted Key" }, TestContext.Current.CancellationToken);
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        // Deleting a data source needs an admin: the key was made as one, its creator no longer is.
+        using var response = await client.DeleteAsync($"/api/v1/datasources/{Guid.NewGuid()}", TestContext.Current.CancellationToken);
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden)).TryGetProperty("code", out _).ShouldBeFalse();
+        (await IdentityApi.GetOkAsync(client, "/api/v1/me")).GetProperty("role").GetString().ShouldBe("viewer");
     }
 
     [Fact]
@@ -241,12 +244,9 @@ public sealed class ApiKeyTests(IdentityApi api) : IClassFixture<IdentityApi>
         var key = await IdentityApi.CreateApiKeyAsync(admin, "admin");
         using var client = _api.ClientWithHeader("X-API-Key", key.GetProperty("secret").GetString()!);
 
-        using (var response = await client.PatchAsJsonAsync("/api/v1/organization", new { name = "Scripted" }, TestContext.Current.CancellationToken))
-        {
-            response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        }
+        await IdentityApi.CreateDataSourceAsync(admin with { Client = client });
 
-        var updated = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=organization.updated")).ShouldHaveSingleItem();
+        var updated = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=datasource.created")).ShouldHaveSingleItem();
         updated.GetProperty("actor_user_id").GetGuid().ShouldBe(admin.UserId);
         updated.GetProperty("actor_api_key_id").GetGuid().ShouldBe(IdOf(key));
     }

@@ -10,7 +10,7 @@ using MediatR;
 namespace Loupe.Application.ApiKeys.Commands.CreateApiKey;
 
 /// <summary>Creates an API key acting for its creator with a role no higher than theirs. The secret is in this answer only.</summary>
-[Authorize]
+[Authorize(SignedInOnly = true)]
 public sealed record CreateApiKeyCommand(string? Name, Role? Role) : IRequest<CreatedApiKeyDto>;
 
 public sealed record CreatedApiKeyDto(Guid Id, string Name, Role Role, string Prefix, string Secret, DateTimeOffset CreatedAt);

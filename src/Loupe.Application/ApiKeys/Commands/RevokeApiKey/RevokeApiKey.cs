@@ -9,7 +9,7 @@ using MediatR;
 namespace Loupe.Application.ApiKeys.Commands.RevokeApiKey;
 
 /// <summary>Revokes one of the caller's own keys, or any key of the organization for an admin.</summary>
-[Authorize]
+[Authorize(SignedInOnly = true)]
 public sealed record RevokeApiKeyCommand(Guid Id) : IRequest<Unit>;
 
 internal sealed class RevokeApiKeyCommandHandler(

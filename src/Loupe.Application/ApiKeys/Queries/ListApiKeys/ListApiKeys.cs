@@ -8,7 +8,7 @@ using MediatR;
 namespace Loupe.Application.ApiKeys.Queries.ListApiKeys;
 
 /// <summary>The caller's API keys; an admin sees every key of the organization. Secrets are never listed.</summary>
-[Authorize]
+[Authorize(SignedInOnly = true)]
 public sealed record ListApiKeysQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<ApiKeyDto>>;
 
 public sealed record ApiKeyDto(

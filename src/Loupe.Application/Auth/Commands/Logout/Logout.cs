@@ -7,7 +7,7 @@ using MediatR;
 namespace Loupe.Application.Auth.Commands.Logout;
 
 /// <summary>Ends the caller's current session: its refresh token stops working.</summary>
-[Authorize]
+[Authorize(SignedInOnly = true)]
 public sealed record LogoutCommand : IRequest<Unit>;
 
 internal sealed class LogoutCommandHandler(

@@ -8,7 +8,7 @@ using MediatR;
 namespace Loupe.Application.Auth.Commands.RevokeSession;
 
 /// <summary>Signs one of the caller's own sessions out (a lost laptop, an old browser).</summary>
-[Authorize]
+[Authorize(SignedInOnly = true)]
 public sealed record RevokeSessionCommand(Guid Id) : IRequest<Unit>;
 
 internal sealed class RevokeSessionCommandHandler(

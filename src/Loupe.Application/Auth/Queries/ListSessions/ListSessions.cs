@@ -6,7 +6,7 @@ using MediatR;
 namespace Loupe.Application.Auth.Queries.ListSessions;
 
 /// <summary>The caller's active sessions, newest first; the one making the request is marked current.</summary>
-[Authorize]
+[Authorize(SignedInOnly = true)]
 public sealed record ListSessionsQuery : IRequest<IReadOnlyList<SessionDto>>;
 
 public sealed record SessionDto(

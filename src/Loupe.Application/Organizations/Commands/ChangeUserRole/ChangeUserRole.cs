@@ -8,7 +8,7 @@ using MediatR;
 namespace Loupe.Application.Organizations.Commands.ChangeUserRole;
 
 /// <summary>Gives a member another role. The last admin cannot be demoted (409).</summary>
-[Authorize(MinimumRole = Domain.Organizations.Role.Admin)]
+[Authorize(MinimumRole = Domain.Organizations.Role.Admin, SignedInOnly = true)]
 public sealed record ChangeUserRoleCommand(Guid UserId, Role? Role) : IRequest<Unit>;
 
 internal sealed class ChangeUserRoleCommandValidator : AbstractValidator<ChangeUserRoleCommand>

@@ -15,7 +15,7 @@ namespace Loupe.Application.Organizations.Commands.CreateInvitation;
 /// Invites an email address with a role for 7 days. The answer carries the token and the accept
 /// link, so an admin can pass it on themselves; it is also mailed.
 /// </summary>
-[Authorize(MinimumRole = Domain.Organizations.Role.Admin)]
+[Authorize(MinimumRole = Domain.Organizations.Role.Admin, SignedInOnly = true)]
 public sealed record CreateInvitationCommand(string? Email, Role? Role) : IRequest<CreatedInvitationDto>;
 
 public sealed record CreatedInvitationDto(Guid Id, string Email, Role Role, string Token, Uri AcceptUrl, DateTimeOffset ExpiresAt);

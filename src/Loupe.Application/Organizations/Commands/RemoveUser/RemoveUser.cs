@@ -8,7 +8,7 @@ using MediatR;
 namespace Loupe.Application.Organizations.Commands.RemoveUser;
 
 /// <summary>Removes a member with their sessions and API keys. The last admin cannot be removed (409).</summary>
-[Authorize(MinimumRole = Role.Admin)]
+[Authorize(MinimumRole = Role.Admin, SignedInOnly = true)]
 public sealed record RemoveUserCommand(Guid UserId) : IRequest<Unit>;
 
 internal sealed class RemoveUserCommandHandler(

@@ -8,7 +8,7 @@ using MediatR;
 
 namespace Loupe.Application.Organizations.Commands.RevokeInvitation;
 
-[Authorize(MinimumRole = Role.Admin)]
+[Authorize(MinimumRole = Role.Admin, SignedInOnly = true)]
 public sealed record RevokeInvitationCommand(Guid Id) : IRequest<Unit>;
 
 internal sealed class RevokeInvitationCommandHandler(IRepository<Invitation> invitations, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)

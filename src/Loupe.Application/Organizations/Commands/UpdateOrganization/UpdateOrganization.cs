@@ -9,7 +9,7 @@ using MediatR;
 namespace Loupe.Application.Organizations.Commands.UpdateOrganization;
 
 /// <summary>Renames the organization or changes its default time zone; fields left out stay as they are.</summary>
-[Authorize(MinimumRole = Role.Admin)]
+[Authorize(MinimumRole = Role.Admin, SignedInOnly = true)]
 public sealed record UpdateOrganizationCommand(string? Name = null, string? TimeZone = null) : IRequest<Unit>;
 
 internal sealed class UpdateOrganizationCommandValidator : AbstractValidator<UpdateOrganizationCommand>

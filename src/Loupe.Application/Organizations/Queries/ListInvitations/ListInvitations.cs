@@ -8,7 +8,7 @@ using MediatR;
 namespace Loupe.Application.Organizations.Queries.ListInvitations;
 
 /// <summary>The organization's invitations with their status (<c>status</c> filters: pending, accepted, revoked, expired); tokens are never listed.</summary>
-[Authorize(MinimumRole = Role.Admin)]
+[Authorize(MinimumRole = Role.Admin, SignedInOnly = true)]
 public sealed record ListInvitationsQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<InvitationDto>>;
 
 public sealed record InvitationDto(

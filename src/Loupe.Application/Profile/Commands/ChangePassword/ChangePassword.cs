@@ -11,7 +11,7 @@ using MediatR;
 namespace Loupe.Application.Profile.Commands.ChangePassword;
 
 /// <summary>Changes the caller's password after checking the current one; every other session is signed out.</summary>
-[Authorize]
+[Authorize(SignedInOnly = true)]
 public sealed record ChangePasswordCommand(string? CurrentPassword, string? NewPassword) : IRequest<Unit>;
 
 internal sealed class ChangePasswordCommandValidator : AbstractValidator<ChangePasswordCommand>

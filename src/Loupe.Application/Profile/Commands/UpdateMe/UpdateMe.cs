@@ -7,7 +7,7 @@ using MediatR;
 
 namespace Loupe.Application.Profile.Commands.UpdateMe;
 
-[Authorize]
+[Authorize(SignedInOnly = true)]
 public sealed record UpdateMeCommand(string? Name) : IRequest<Unit>;
 
 internal sealed class UpdateMeCommandValidator : AbstractValidator<UpdateMeCommand>

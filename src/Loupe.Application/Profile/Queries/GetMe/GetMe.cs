@@ -25,6 +25,14 @@ internal sealed class GetMeQueryHandler(ICurrentUser currentUser, IReadStore sto
             where user.Id == userId
             select new MeDto(user.Id, user.Email.Value, user.Name, user.Role, user.IsInstanceAdmin, new OrganizationSummary(organization.Id, organization.Name), user.CreatedAt),
             cancellationToken).ConfigureAwait(false);
-        return me ?? throw new NotFoundException("User", userId ?? Guid.Empty);
+        if (me is null)
+        {
+            throw new NotFoundException("User", userId ?? Guid.Empty);
+        }
+
+        // Through an API key the answer shows what the key may do, not what its creator may.
+        return currentUser.ApiKeyId is null
+            ? me
+            : me with { Role = currentUser.Role ?? Role.Viewer, IsInstanceAdmin = currentUser.IsInstanceAdmin };
     }
 }
