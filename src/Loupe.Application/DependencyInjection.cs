@@ -30,6 +30,7 @@ public static class DependencyInjection
         services.AddScoped<Runs.RunQueue>();
         services.TryAddSingleton(Runs.RunSettings.Default);
         services.AddScoped<Common.Jobs.IJobHandler, Runs.RunQueryJobHandler>();
+        services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.ForgotPassword.PasswordResetMailJob>();
         return services.AddRequestHandlersFrom(typeof(DependencyInjection).Assembly);
     }
 

@@ -1,5 +1,6 @@
 using Loupe.Application.Common.Specifications;
 using Loupe.Domain.Organizations;
+using Loupe.Domain.PasswordResets;
 using Loupe.Domain.Sessions;
 using Loupe.Domain.Users;
 
@@ -10,6 +11,15 @@ internal sealed class ActiveSessionsOfUser : Specification<Session>
     public ActiveSessionsOfUser(Guid userId, DateTimeOffset now)
     {
         Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now);
+    }
+}
+
+/// <summary>The reset tokens of a user that could still set the password.</summary>
+internal sealed class OutstandingPasswordResetsOf : Specification<PasswordReset>
+{
+    public OutstandingPasswordResetsOf(Guid userId, DateTimeOffset now)
+    {
+        Where(r => r.UserId == userId && r.UsedAt == null && r.ExpiresAt > now);
     }
 }
 

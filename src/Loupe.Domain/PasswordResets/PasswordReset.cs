@@ -45,6 +45,12 @@ public sealed class PasswordReset : AggregateRoot, ITenantOwned
 
         UsedAt = now;
     }
+
+    /// <summary>
+    /// Ends a token that was not used: the password was set another way (another token, or changed by
+    /// its owner), so an older link lying in a mailbox must not set it again. It counts as spent.
+    /// </summary>
+    public void Supersede(DateTimeOffset now) => UsedAt ??= now;
 }
 
 public static class PasswordResetErrors

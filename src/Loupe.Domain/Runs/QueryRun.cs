@@ -1,4 +1,5 @@
 using Loupe.Domain.Common;
+using Loupe.Domain.Organizations;
 
 namespace Loupe.Domain.Runs;
 
@@ -200,6 +201,21 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
         EnsureCurrentRunningAttempt(attempt);
         Status = RunStatus.Queued;
         Error = error;
+    }
+
+    /// <summary>
+    /// A person cancels the run: only the one who asked for it, or an admin of its organization, may
+    /// (403 <c>run.cancel_not_allowed</c>: everyone in the organization may see the run, so hiding it
+    /// behind a 404 would be a lie). A run nobody asked for (a schedule's) is cancelled by admins only.
+    /// </summary>
+    public void CancelBy(Guid userId, Role role, DateTimeOffset now)
+    {
+        if (role != Role.Admin && RequestedBy != userId)
+        {
+            throw new DomainException(RunErrors.CancelNotAllowed);
+        }
+
+        Cancel(now);
     }
 
     /// <summary>Cancels a queued or running run; a finished one cannot be cancelled (409).</summary>

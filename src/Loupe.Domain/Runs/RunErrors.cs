@@ -13,6 +13,9 @@ public static class RunErrors
     public static readonly DomainError StaleAttempt =
         DomainError.Conflict("run.stale_attempt", "A later attempt of the run has started; this attempt's outcome is discarded.");
 
+    public static readonly DomainError CancelNotAllowed = new(
+        "run.cancel_not_allowed", "Only the person who started the run, or an admin, may cancel it.", DomainErrorKind.Forbidden);
+
     public static readonly DomainError SqlRequired =
         DomainError.Validation("run.sql_required", "sql", "SQL is required.");
 

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Loupe.Domain.Common;
+using Loupe.Domain.Organizations;
 using Loupe.Domain.Runs;
 
 namespace Loupe.Domain.Tests.Runs;
@@ -54,6 +55,31 @@ public sealed class QueryRunTests
         run.Fail(run.Start(Now), Oops, Now);
 
         Should.Throw<DomainException>(() => run.Cancel(Now)).Error.Kind.ShouldBe(DomainErrorKind.Conflict);
+    }
+
+    [Fact]
+    public void CancelBy_IsAllowedToWhoAskedAndToAdmins_AndRefusedToAnyoneElse()
+    {
+        var requester = Guid.CreateVersion7();
+        var someoneElse = Guid.CreateVersion7();
+
+        foreach (var role in new[] { Role.Viewer, Role.Editor })
+        {
+            var refused = NewRun(requester);
+            Should.Throw<DomainException>(() => refused.CancelBy(someoneElse, role, Now)).Error.ShouldBe(RunErrors.CancelNotAllowed);
+            refused.Status.ShouldBe(RunStatus.Queued);
+
+            var own = NewRun(requester);
+            own.CancelBy(requester, role, Now);
+            own.Status.ShouldBe(RunStatus.Cancelled);
+        }
+
+        var byAdmin = NewRun(requester);
+        byAdmin.CancelBy(someoneElse, Role.Admin, Now);
+        byAdmin.Status.ShouldBe(RunStatus.Cancelled);
+
+        // A scheduled run has no requester: nobody but an admin may cancel it.
+        Should.Throw<DomainException>(() => NewRun(null).CancelBy(someoneElse, Role.Editor, Now)).Error.Kind.ShouldBe(DomainErrorKind.Forbidden);
     }
 
     [Fact]
@@ -138,8 +164,8 @@ public sealed class QueryRunTests
         }
     }
 
-    private static QueryRun NewRun() =>
-        QueryRun.Queue(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), null, null, "select 1", "[]", new string('a', 64), 30, 100, Now);
+    private static QueryRun NewRun(Guid? requestedBy = null) =>
+        QueryRun.Queue(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), null, requestedBy, "select 1", "[]", new string('a', 64), 30, 100, Now);
 
     private enum Operation
     {

@@ -126,6 +126,38 @@ public sealed class RunApiTests(RunsApi api) : IClassFixture<RunsApi>
     }
 
     [Fact]
+    public async Task Cancel_ByAnotherMemberThanWhoStartedIt_Is403_UnlessAnAdmin()
+    {
+        var (admin, source) = await SetUpAsync();
+        var viewer = await api.Identity.AddMemberAsync(admin, "viewer");
+        var editor = await api.Identity.AddMemberAsync(admin, "editor");
+        var adminsRun = (await RunsApi.StartAsync(admin, source, RunsApi.Busy(2_000_000_000, "_admins"))).GetProperty("id").GetGuid();
+        var editorsRun = (await RunsApi.StartAsync(editor, source, RunsApi.Busy(2_000_000_000, "_editors"))).GetProperty("id").GetGuid();
+
+        foreach (var (member, run) in new[] { (viewer, adminsRun), (editor, adminsRun), (viewer, editorsRun) })
+        {
+            using var refused = await member.Client.PostAsync($"/api/v1/runs/{run}/cancel", null, TestContext.Current.CancellationToken);
+            (await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden)).GetProperty("code").GetString().ShouldBe("run.cancel_not_allowed");
+        }
+
+        (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{adminsRun}")).GetProperty("status").GetString().ShouldNotBe("cancelled");
+        (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{editorsRun}")).GetProperty("status").GetString().ShouldNotBe("cancelled");
+
+        using (var own = await editor.Client.PostAsync($"/api/v1/runs/{editorsRun}/cancel", null, TestContext.Current.CancellationToken))
+        {
+            own.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        using (var byAdmin = await admin.Client.PostAsync($"/api/v1/runs/{adminsRun}/cancel", null, TestContext.Current.CancellationToken))
+        {
+            byAdmin.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        (await RunsApi.FinishedAsync(admin, adminsRun)).GetProperty("status").GetString().ShouldBe("cancelled");
+        (await RunsApi.FinishedAsync(admin, editorsRun)).GetProperty("status").GetString().ShouldBe("cancelled");
+    }
+
+    [Fact]
     public async Task BadRequests_Are400sNamingTheField_AndCreateNothing()
     {
         var (admin, source) = await SetUpAsync();

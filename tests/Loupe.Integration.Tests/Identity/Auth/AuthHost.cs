@@ -20,6 +20,9 @@ public class AuthHost : IAsyncLifetime
 
     public LoupeApiFactory Factory { get; private set; } = null!;
 
+    /// <summary>The name of this class's database, for reading its job rows.</summary>
+    public string DatabaseName => _database.Name;
+
     public IdentityDriver Identity { get; private set; } = null!;
 
     /// <summary>A client without credentials; shared, so never give it a default header.</summary>
@@ -42,8 +45,40 @@ public class AuthHost : IAsyncLifetime
     }
 }
 
+/// <summary>A host that also runs the job engine, so the mails that jobs send (password resets) arrive.</summary>
+public class JobsAuthHost : AuthHost
+{
+    public JobsAuthHost()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    protected JobsAuthHost(Dictionary<string, string?> settings)
+        : base(new Dictionary<string, string?>(settings) { ["Jobs:RunInApi"] = "true" })
+    {
+    }
+
+    /// <summary>Waits until no password reset job is queued or running, so what they did (or did not) is visible.</summary>
+    public Task PasswordResetJobsDoneAsync() =>
+        Jobs.JobRows.EventuallyAsync(
+            async () => await Jobs.JobRows.CountAsync(DatabaseName, "WHERE kind = 'auth.password_reset_mail' AND state IN ('queued', 'running')") == 0,
+            TimeSpan.FromSeconds(30),
+            "every password reset job has finished");
+
+    /// <summary>Waits for the <paramref name="count"/>-th password reset mail to <paramref name="email"/> and returns its token.</summary>
+    public async Task<string> ResetTokenMailedAsync(string email, int count = 1)
+    {
+        await Jobs.JobRows.EventuallyAsync(
+            () => Task.FromResult(Factory.Mail.Sent.Count(m => m.Kind == Application.Common.Security.MailKind.PasswordReset
+                                                               && string.Equals(m.To, email, StringComparison.OrdinalIgnoreCase)) >= count),
+            TimeSpan.FromSeconds(30),
+            $"password reset mail {count} to {email}");
+        return Factory.Mail.TokenSentTo(email, Application.Common.Security.MailKind.PasswordReset);
+    }
+}
+
 /// <summary>A host whose per-email attempt limit is 3 per minute.</summary>
-public sealed class TightEmailLimitHost : AuthHost
+public sealed class TightEmailLimitHost : JobsAuthHost
 {
     public const int PermitLimit = 3;
 

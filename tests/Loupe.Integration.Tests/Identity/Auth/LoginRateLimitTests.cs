@@ -42,6 +42,7 @@ public sealed class LoginRateLimitTests(TightEmailLimitHost host) : IClassFixtur
             response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         }
 
+        await host.PasswordResetJobsDoneAsync();
         host.Factory.Mail.Sent.Count(m => m.To == email && m.Kind == MailKind.PasswordReset).ShouldBe(TightEmailLimitHost.PermitLimit);
     }
 }

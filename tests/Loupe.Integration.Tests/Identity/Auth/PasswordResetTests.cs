@@ -1,10 +1,11 @@
 using System.Net;
+using System.Net.Http.Json;
 using Loupe.Application.Common.Security;
 using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Auth;
 
-public sealed class PasswordResetTests(AuthHost host) : IClassFixture<AuthHost>
+public sealed class PasswordResetTests(JobsAuthHost host) : IClassFixture<JobsAuthHost>
 {
     private const string NewPassword = "a brand new passphrase";
 
@@ -19,7 +20,7 @@ public sealed class PasswordResetTests(AuthHost host) : IClassFixture<AuthHost>
         using var response = await ForgotAsync(email.ToUpperInvariant());
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        host.Factory.Mail.TokenSentTo(email, MailKind.PasswordReset).ShouldNotBeNullOrWhiteSpace();
+        (await host.ResetTokenMailedAsync(email)).ShouldStartWith("lp_pr");
     }
 
     [Fact]
@@ -30,6 +31,7 @@ public sealed class PasswordResetTests(AuthHost host) : IClassFixture<AuthHost>
         using var response = await ForgotAsync(email);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await host.PasswordResetJobsDoneAsync();
         host.Factory.Mail.Sent.ShouldNotContain(m => string.Equals(m.To, email, StringComparison.OrdinalIgnoreCase));
     }
 
@@ -80,6 +82,47 @@ public sealed class PasswordResetTests(AuthHost host) : IClassFixture<AuthHost>
     }
 
     [Fact]
+    public async Task Reset_WithOneToken_EndsEveryOtherOutstandingTokenOfTheAccount()
+    {
+        var email = AuthApi.NewEmail();
+        await _anonymous.RegisteredAsync(email);
+        var older = await RequestResetAsync(email);
+        var newer = await RequestResetAsync(email);
+        newer.ShouldNotBe(older);
+        using (var used = await ResetAsync(newer, NewPassword))
+        {
+            used.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        using var stale = await ResetAsync(older, "yet another passphrase");
+
+        await stale.ShouldBeValidationProblemAsync("token");
+        await _anonymous.LoggedInAsync(email, NewPassword);
+    }
+
+    [Fact]
+    public async Task ChangingThePassword_EndsEveryOutstandingResetToken()
+    {
+        var email = AuthApi.NewEmail();
+        var tokens = await _anonymous.RegisteredAsync(email);
+        var token = await RequestResetAsync(email);
+        using (var change = await _anonymous.SendAsync(
+                   new HttpRequestMessage(HttpMethod.Post, "/api/v1/me/password")
+                   {
+                       Content = JsonContent.Create(new { current_password = AuthApi.Password, new_password = NewPassword }),
+                   }.WithBearer(tokens.AccessToken),
+                   TestContext.Current.CancellationToken))
+        {
+            change.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        using var stale = await ResetAsync(token, "yet another passphrase");
+
+        await stale.ShouldBeValidationProblemAsync("token");
+        await _anonymous.LoggedInAsync(email, NewPassword);
+    }
+
+    [Fact]
     public async Task Reset_WithAGarbageToken_Is400NamingToken()
     {
         using var response = await ResetAsync("lp_pr_never-issued-token", NewPassword);
@@ -124,8 +167,9 @@ public sealed class PasswordResetTests(AuthHost host) : IClassFixture<AuthHost>
 
     private async Task<string> RequestResetAsync(string email)
     {
+        var mailed = host.Factory.Mail.Sent.Count(m => m.Kind == MailKind.PasswordReset && string.Equals(m.To, email, StringComparison.OrdinalIgnoreCase));
         using var response = await ForgotAsync(email);
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        return host.Factory.Mail.TokenSentTo(email, MailKind.PasswordReset);
+        return await host.ResetTokenMailedAsync(email, mailed + 1);
     }
 }

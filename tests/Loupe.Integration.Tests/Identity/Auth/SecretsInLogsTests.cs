@@ -1,11 +1,10 @@
 using System.Net;
-using Loupe.Application.Common.Security;
 using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Auth;
 
 /// <summary>On a host of its own, so every captured line comes from the flow below.</summary>
-public sealed class SecretsInLogsTests(AuthHost host) : IClassFixture<AuthHost>
+public sealed class SecretsInLogsTests(JobsAuthHost host) : IClassFixture<JobsAuthHost>
 {
     [Fact]
     public async Task AFullIdentityFlow_WritesNoPasswordTokenOrSecretToTheLog()
@@ -51,7 +50,7 @@ public sealed class SecretsInLogsTests(AuthHost host) : IClassFixture<AuthHost>
             forgot.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         }
 
-        var resetToken = host.Factory.Mail.TokenSentTo(email, MailKind.PasswordReset);
+        var resetToken = await host.ResetTokenMailedAsync(email);
         using (var reset = await anonymous.PostJsonAsync("/api/v1/auth/password/reset", new { token = resetToken, password = resetPassword }))
         {
             reset.StatusCode.ShouldBe(HttpStatusCode.NoContent);

@@ -93,15 +93,42 @@ public sealed class InvitationTests(IdentityApi api) : IClassFixture<IdentityApi
     }
 
     [Fact]
-    public async Task Create_ForAnEmailThatAlreadyHasAnAccount_IsAConflict()
+    public async Task Create_ForAMemberOfThisOrganization_IsAConflict()
+    {
+        var admin = await _identity.RegisterAsync();
+        var member = await _identity.AddMemberAsync(admin, "viewer");
+
+        using var response = await admin.Client.PostAsJsonAsync(
+            "/api/v1/organization/invitations", new { email = member.Email, role = "editor" }, TestContext.Current.CancellationToken);
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("code").GetString().ShouldBe("user.email_taken");
+    }
+
+    [Fact]
+    public async Task Create_ForAnAccountOfAnotherOrganization_AnswersExactlyAsForAnUnknownAddress()
     {
         var admin = await _identity.RegisterAsync();
         var elsewhere = await _identity.RegisterAsync();
+        var unknown = IdentityApi.NewEmail("unknown");
 
+        var (knownStatus, knownShape) = await InviteShapeAsync(admin, elsewhere.Email);
+        var (unknownStatus, unknownShape) = await InviteShapeAsync(admin, unknown);
+
+        knownStatus.ShouldBe(HttpStatusCode.Created);
+        unknownStatus.ShouldBe(knownStatus);
+        knownShape.ShouldBe(unknownShape);
+        _api.Factory.Mail.TokenSentTo(elsewhere.Email, MailKind.Invitation).ShouldStartWith("lp_inv");
+        _api.Factory.Mail.TokenSentTo(unknown, MailKind.Invitation).ShouldStartWith("lp_inv");
+    }
+
+    /// <summary>The status and the member names and kinds of an invitation answer, without its values.</summary>
+    private static async Task<(HttpStatusCode Status, string Shape)> InviteShapeAsync(Member admin, string email)
+    {
         using var response = await admin.Client.PostAsJsonAsync(
-            "/api/v1/organization/invitations", new { email = elsewhere.Email, role = "viewer" }, TestContext.Current.CancellationToken);
-
-        await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+            "/api/v1/organization/invitations", new { email, role = "viewer" }, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(TestContext.Current.CancellationToken);
+        var shape = string.Join(",", body.EnumerateObject().Select(p => $"{p.Name}:{p.Value.ValueKind}"));
+        return (response.StatusCode, $"{response.Content.Headers.ContentType?.MediaType} {shape}");
     }
 
     [Theory]

@@ -10,7 +10,10 @@ using MediatR;
 
 namespace Loupe.Application.Auth.Commands.ResetPassword;
 
-/// <summary>Sets a new password with a reset token, once, and signs every session of the account out.</summary>
+/// <summary>
+/// Sets a new password with a reset token, once, signs every session of the account out and ends its
+/// other reset tokens.
+/// </summary>
 [AllowAnonymous]
 public sealed record ResetPasswordCommand(string? Token, string? Password) : IRequest<Unit>;
 
@@ -58,6 +61,11 @@ internal sealed class ResetPasswordCommandHandler(
         foreach (var session in await sessions.ListAsync(new ActiveSessionsOfUser(user.Id, now), cancellationToken).ConfigureAwait(false))
         {
             session.Revoke("password_reset", now);
+        }
+
+        foreach (var other in await resets.ListAsync(new OutstandingPasswordResetsOf(user.Id, now), cancellationToken).ConfigureAwait(false))
+        {
+            other.Supersede(now);
         }
 
         audit.Record(AuditActions.PasswordReset, new AuditTarget("user", user.Id), user.Id);

@@ -31,7 +31,6 @@ internal sealed class CreateInvitationCommandValidator : AbstractValidator<Creat
 
 internal sealed class CreateInvitationCommandHandler(
     ICurrentUser currentUser,
-    ICredentialLocator locator,
     IRepository<Invitation> invitations,
     IRepository<User> users,
     IOpaqueTokens opaqueTokens,
@@ -46,7 +45,10 @@ internal sealed class CreateInvitationCommandHandler(
     public async Task<CreatedInvitationDto> Handle(CreateInvitationCommand request, CancellationToken cancellationToken)
     {
         var email = EmailAddress.Parse(request.Email);
-        if (await locator.UserByEmailAsync(email.Value, cancellationToken).ConfigureAwait(false) is not null)
+
+        // Only this organization's members count: refusing an address that has an account in another
+        // organization would tell any admin who uses Loupe elsewhere. That invitee learns it at sign-up.
+        if (await users.CountAsync(new UsersWithEmail(email), cancellationToken).ConfigureAwait(false) > 0)
         {
             throw new Domain.Common.DomainException(UserErrors.EmailTaken);
         }
@@ -80,6 +82,15 @@ internal sealed class CreateInvitationCommandHandler(
                 $"You have been invited to join a team on Loupe as {invitation.Role.ToString().ToLowerInvariant()}. Accept within 7 days:\n\n{link}\n"),
             cancellationToken).ConfigureAwait(false);
         return new CreatedInvitationDto(invitation.Id, email.Value, invitation.Role, token.Value, link, invitation.ExpiresAt);
+    }
+}
+
+/// <summary>The members of the current organization with one address (at most one).</summary>
+internal sealed class UsersWithEmail : Specification<User>
+{
+    public UsersWithEmail(EmailAddress email)
+    {
+        Where(u => u.Email == email);
     }
 }
 

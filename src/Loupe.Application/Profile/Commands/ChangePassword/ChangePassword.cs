@@ -4,13 +4,17 @@ using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
+using Loupe.Domain.PasswordResets;
 using Loupe.Domain.Sessions;
 using Loupe.Domain.Users;
 using MediatR;
 
 namespace Loupe.Application.Profile.Commands.ChangePassword;
 
-/// <summary>Changes the caller's password after checking the current one; every other session is signed out.</summary>
+/// <summary>
+/// Changes the caller's password after checking the current one; every other session is signed out
+/// and every outstanding reset token ends.
+/// </summary>
 [Authorize(SignedInOnly = true)]
 public sealed record ChangePasswordCommand(string? CurrentPassword, string? NewPassword) : IRequest<Unit>;
 
@@ -33,6 +37,7 @@ internal sealed class ChangePasswordCommandHandler(
     ICurrentUser currentUser,
     IRepository<User> users,
     IRepository<Session> sessions,
+    IRepository<PasswordReset> resets,
     IPasswordHasher hasher,
     IAuditTrail audit,
     IUnitOfWork unitOfWork,
@@ -60,6 +65,11 @@ internal sealed class ChangePasswordCommandHandler(
             {
                 session.Revoke("password_changed", now);
             }
+        }
+
+        foreach (var reset in await resets.ListAsync(new OutstandingPasswordResetsOf(user.Id, now), cancellationToken).ConfigureAwait(false))
+        {
+            reset.Supersede(now);
         }
 
         audit.Record(AuditActions.PasswordChanged, new AuditTarget("user", user.Id));

@@ -9,12 +9,14 @@ namespace Loupe.Application.Runs.Commands.CancelRun;
 
 /// <summary>
 /// Cancels a run: a queued one at once; a running one is marked cancelled and its worker is told to
-/// stop, which cancels the query in the database. A finished run cannot be cancelled (409).
+/// stop, which cancels the query in the database. A finished run cannot be cancelled (409); only the
+/// person who started it, or an admin, may cancel it (403).
 /// </summary>
 [Authorize]
 public sealed record CancelRunCommand(Guid Id) : IRequest<RunDto>;
 
 internal sealed class CancelRunCommandHandler(
+    ICurrentUser currentUser,
     IRepository<QueryRun> runs,
     IJobScheduler jobs,
     IUnitOfWork unitOfWork,
@@ -31,7 +33,7 @@ internal sealed class CancelRunCommandHandler(
         // cancel what is there now; a finished run answers 409 from the domain.
         for (var attempt = 1; ; attempt++)
         {
-            run.Cancel(clock.GetUtcNow());
+            run.CancelBy(currentUser.UserId!.Value, currentUser.Role!.Value, clock.GetUtcNow());
             try
             {
                 await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
