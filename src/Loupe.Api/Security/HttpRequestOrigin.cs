@@ -2,7 +2,7 @@ using Loupe.Application.Common.Security;
 
 namespace Loupe.Api.Security;
 
-/// <summary>The origin of the current HTTP request: client address (after trusted proxies), user agent, request id.</summary>
+/// <summary>The origin of the current HTTP request: client address (after trusted proxies), user agent, Loupe's and the client's request ids.</summary>
 internal sealed class HttpRequestOrigin(IHttpContextAccessor accessor) : IRequestOrigin
 {
     public const string ApiKeyClaim = "api_key_id";
@@ -12,6 +12,8 @@ internal sealed class HttpRequestOrigin(IHttpContextAccessor accessor) : IReques
     public string? UserAgent => accessor.HttpContext?.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null;
 
     public string? RequestId => accessor.HttpContext?.TraceIdentifier;
+
+    public string? ClientRequestId => accessor.HttpContext is { } context ? Http.RequestIdMiddleware.ClientRequestIdOf(context) : null;
 
     public Guid? ApiKeyId =>
         Guid.TryParse(accessor.HttpContext?.User.FindFirst(ApiKeyClaim)?.Value, out var id) ? id : null;

@@ -35,7 +35,11 @@ public sealed class AuditEvent : Entity, ITenantOwned
 
     public string? UserAgent { get; private set; }
 
+    /// <summary>Loupe's own id of the request (the response's <c>X-Request-Id</c>).</summary>
     public string? RequestId { get; private set; }
+
+    /// <summary>The id the client sent as <c>X-Request-Id</c>, kept as its own; never taken for Loupe's.</summary>
+    public string? ClientRequestId { get; private set; }
 
     public DateTimeOffset OccurredAt { get; private set; }
 
@@ -60,6 +64,7 @@ public sealed class AuditEvent : Entity, ITenantOwned
             IpAddress = origin.IpAddress,
             UserAgent = origin.UserAgent is { Length: > 512 } agent ? agent[..512] : origin.UserAgent,
             RequestId = origin.RequestId,
+            ClientRequestId = origin.ClientRequestId,
         };
     }
 }
@@ -71,7 +76,7 @@ public sealed record AuditActor(Guid? UserId, Guid? ApiKeyId)
 
 public sealed record AuditTarget(string Type, Guid Id);
 
-public sealed record AuditOrigin(string? IpAddress, string? UserAgent, string? RequestId);
+public sealed record AuditOrigin(string? IpAddress, string? UserAgent, string? RequestId, string? ClientRequestId = null);
 
 /// <summary>Every audited action, in one place.</summary>
 public static class AuditActions

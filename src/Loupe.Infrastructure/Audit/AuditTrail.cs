@@ -26,7 +26,7 @@ internal sealed partial class AuditTrail(
             clock.GetUtcNow(),
             actor,
             target,
-            new AuditOrigin(origin.IpAddress, origin.UserAgent, origin.RequestId));
+            new AuditOrigin(origin.IpAddress, origin.UserAgent, origin.RequestId, origin.ClientRequestId));
         context.AuditEvents.Add(auditEvent);
         LogAudit(action, organizationId, actor.UserId, actor.ApiKeyId, target?.Type, target?.Id, origin.IpAddress);
     }
@@ -43,6 +43,8 @@ internal sealed class NoRequestOrigin : IRequestOrigin
     public string? UserAgent => null;
 
     public string? RequestId => null;
+
+    public string? ClientRequestId => null;
 
     public Guid? ApiKeyId => null;
 }

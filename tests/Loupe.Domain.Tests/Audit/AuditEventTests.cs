@@ -22,7 +22,7 @@ public sealed class AuditEventTests
             Now,
             new AuditActor(userId, apiKeyId),
             new AuditTarget("user", targetId),
-            new AuditOrigin("203.0.113.7", "curl/8.5", "req-42"));
+            new AuditOrigin("203.0.113.7", "curl/8.5", "req-42", "client-7"));
 
         audit.Id.ShouldBe(id);
         audit.OrganizationId.ShouldBe(organizationId);
@@ -35,6 +35,7 @@ public sealed class AuditEventTests
         audit.IpAddress.ShouldBe("203.0.113.7");
         audit.UserAgent.ShouldBe("curl/8.5");
         audit.RequestId.ShouldBe("req-42");
+        audit.ClientRequestId.ShouldBe("client-7");
     }
 
     [Fact]

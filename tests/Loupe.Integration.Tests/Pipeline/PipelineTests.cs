@@ -26,7 +26,7 @@ public sealed class PipelineTests(DatabaseFixture database) : IClassFixture<Data
     }
 
     [Fact]
-    public async Task RequestId_WhenSane_IsEchoedAndUsedAsErrorId()
+    public async Task ClientRequestId_IsEchoedAsTheClients_WhileLoupesOwnIdIsTheRequestAndErrorId()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/no/such/route");
         request.Headers.Add("X-Request-Id", "client-chosen-id_42");
@@ -34,7 +34,10 @@ public sealed class PipelineTests(DatabaseFixture database) : IClassFixture<Data
         using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        problem.GetProperty("error_id").GetString().ShouldBe("client-chosen-id_42");
+        var errorId = problem.GetProperty("error_id").GetString()!;
+        errorId.ShouldMatch("^[0-9a-f]{32}$");
+        response.Headers.GetValues("X-Request-Id").Single().ShouldBe(errorId);
+        response.Headers.GetValues("X-Client-Request-Id").Single().ShouldBe("client-chosen-id_42");
     }
 
     [Theory]
@@ -42,7 +45,7 @@ public sealed class PipelineTests(DatabaseFixture database) : IClassFixture<Data
     [InlineData("has space")]
     [InlineData("new\tline")]
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
-    public async Task RequestId_WhenMissingOrNotASaneToken_IsReplacedByAGeneratedOne(string offered)
+    public async Task RequestId_WhenMissingOrNotASaneToken_IsGenerated_AndNoClientIdIsEchoed(string offered)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
         request.Headers.TryAddWithoutValidation("X-Request-Id", offered);
@@ -52,6 +55,7 @@ public sealed class PipelineTests(DatabaseFixture database) : IClassFixture<Data
         var id = response.Headers.GetValues("X-Request-Id").Single();
         id.ShouldNotBe(offered);
         id.ShouldMatch("^[0-9a-f]{32}$");
+        response.Headers.Contains("X-Client-Request-Id").ShouldBeFalse();
     }
 
     [Fact]
@@ -229,7 +233,8 @@ public sealed class PipelineTests(DatabaseFixture database) : IClassFixture<Data
 
         response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
         var line = _factory.Logs.Lines.Single(l => l.Message == "probe line");
-        line.Scope["RequestId"].ShouldBe("trace-me-1");
+        line.Scope["RequestId"].ShouldBe(response.Headers.GetValues("X-Request-Id").Single());
+        line.Scope["ClientRequestId"].ShouldBe("trace-me-1");
         line.Scope["TraceId"].ShouldBe(traceId);
     }
 
@@ -242,7 +247,7 @@ public sealed class PipelineTests(DatabaseFixture database) : IClassFixture<Data
         using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
 
         var line = _factory.Logs.Lines.Single(l => l.Category.EndsWith("RequestLoggingMiddleware", StringComparison.Ordinal)
-                                                   && (string?)l.Scope.GetValueOrDefault("RequestId") == "request-line-1");
+                                                   && (string?)l.Scope.GetValueOrDefault("ClientRequestId") == "request-line-1");
         line.Message.ShouldContain("GET /api/v1/_probe/log responded 204 in");
         // ASP.NET Core's own request-start line (Information) has the query; the logging set-up keeps
         // Microsoft categories at Warning, so Loupe's own lines are the ones that must not carry it.

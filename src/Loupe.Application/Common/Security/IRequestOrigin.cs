@@ -7,7 +7,11 @@ public interface IRequestOrigin
 
     string? UserAgent { get; }
 
+    /// <summary>Loupe's own id of the request, generated for every request.</summary>
     string? RequestId { get; }
+
+    /// <summary>The id the client sent as <c>X-Request-Id</c>, if it sent a sane one.</summary>
+    string? ClientRequestId { get; }
 
     /// <summary>The API key that authenticated the request, if one did.</summary>
     Guid? ApiKeyId { get; }

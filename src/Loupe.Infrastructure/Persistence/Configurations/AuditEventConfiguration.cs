@@ -17,6 +17,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(e => e.IpAddress).HasMaxLength(64);
         builder.Property(e => e.UserAgent).HasMaxLength(512);
         builder.Property(e => e.RequestId).HasMaxLength(64);
+        builder.Property(e => e.ClientRequestId).HasMaxLength(64);
         builder.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId).OnDelete(DeleteBehavior.Cascade);
 
         // Replaces the index EF would put on the foreign key alone: lists read newest first per organization.

@@ -22,10 +22,13 @@ public sealed class AuditEventTests(IdentityApi api) : IClassFixture<IdentityApi
         request.Headers.Add("X-Request-Id", requestId);
         request.Headers.UserAgent.ParseAdd(UserAgent);
 
+        string loupesId;
         using (var response = await admin.Client.SendAsync(request, TestContext.Current.CancellationToken))
         {
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
-            response.Headers.GetValues("X-Request-Id").Single().ShouldBe(requestId);
+            response.Headers.GetValues("X-Client-Request-Id").Single().ShouldBe(requestId);
+            loupesId = response.Headers.GetValues("X-Request-Id").Single();
+            loupesId.ShouldNotBe(requestId);
         }
 
         var events = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events");
@@ -34,7 +37,8 @@ public sealed class AuditEventTests(IdentityApi api) : IClassFixture<IdentityApi
         updated.GetProperty("actor_user_id").GetGuid().ShouldBe(admin.UserId);
         updated.GetProperty("target_type").GetString().ShouldBe("organization");
         updated.GetProperty("target_id").GetGuid().ShouldBe(admin.OrganizationId);
-        updated.GetProperty("request_id").GetString().ShouldBe(requestId);
+        updated.GetProperty("request_id").GetString().ShouldBe(loupesId);
+        updated.GetProperty("client_request_id").GetString().ShouldBe(requestId);
         updated.GetProperty("user_agent").GetString().ShouldBe(UserAgent);
         updated.GetProperty("ip_address").GetString()!.ShouldContain("127.0.0.1");
         updated.GetProperty("occurred_at").GetDateTimeOffset().ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddMinutes(1));

@@ -14,7 +14,7 @@ public sealed record ListAuditEventsQuery(IReadOnlyDictionary<string, string?> Q
 
 public sealed record AuditEventDto(
     Guid Id, string Action, Guid? ActorUserId, Guid? ActorApiKeyId, string? TargetType, Guid? TargetId,
-    string? IpAddress, string? UserAgent, string? RequestId, DateTimeOffset OccurredAt);
+    string? IpAddress, string? UserAgent, string? RequestId, string? ClientRequestId, DateTimeOffset OccurredAt);
 
 internal sealed class ListAuditEventsQueryHandler(IReadStore store, IQueryExecutor executor)
     : IRequestHandler<ListAuditEventsQuery, PagedResult<AuditEventDto>>
@@ -46,7 +46,7 @@ internal sealed class ListAuditEventsQueryHandler(IReadStore store, IQueryExecut
 
         return events.ToPageAsync(
             parameters,
-            e => new AuditEventDto(e.Id, e.Action, e.ActorUserId, e.ActorApiKeyId, e.TargetType, e.TargetId, e.IpAddress, e.UserAgent, e.RequestId, e.OccurredAt),
+            e => new AuditEventDto(e.Id, e.Action, e.ActorUserId, e.ActorApiKeyId, e.TargetType, e.TargetId, e.IpAddress, e.UserAgent, e.RequestId, e.ClientRequestId, e.OccurredAt),
             executor,
             cancellationToken);
     }
