@@ -25,7 +25,9 @@ internal sealed class DataSourceEndpoints : IEndpointModule
         {
             var created = await mediator.Send(command, ct);
             return TypedResults.Created($"/api/v1/datasources/{created.Value.Id}", EntityTags.Tag(http, created));
-        }).WithSummary("Add a data source from a connection string or settings (admin)");
+        })
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        .WithSummary("Add a data source from a connection string or settings (admin); a privileged account is a 422 unless allow_privileged_account is true");
 
         dataSources.MapGet(string.Empty, async Task<Ok<PagedResult<DataSourceDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListDataSourcesQuery(query.Values), ct)))
@@ -40,7 +42,8 @@ internal sealed class DataSourceEndpoints : IEndpointModule
         dataSources.MapPatch("/{id:guid}", async Task<Ok<DataSourceDto>> (
                 Guid id, UpdateDataSourceRequest body, [FromHeader(Name = EntityTags.IfMatchHeader)] string? ifMatch, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(EntityTags.Tag(http, await mediator.Send(body.ToCommand(id, EntityTags.Precondition(ifMatch)), ct))))
-            .WithSummary("Change a data source's name, settings, password or limits (admin); If-Match answers 412 when stale");
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Change a data source's name, settings, password, limits or allow_privileged_account (admin); If-Match answers 412 when stale");
 
         dataSources.MapPost("/{id:guid}/test", async Task<Ok<DataSourceTestDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new TestDataSourceCommand(id), ct)))

@@ -58,6 +58,8 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         DomainException { Error.Kind: DomainErrorKind.NotFound } domain => Coded(Problem(StatusCodes.Status404NotFound, "Not found", domain.Error.Message), domain.Error.Code),
         DomainException { Error.Kind: DomainErrorKind.Conflict } domain => Coded(Problem(StatusCodes.Status409Conflict, "Conflict", domain.Error.Message), domain.Error.Code),
         DomainException { Error.Kind: DomainErrorKind.Forbidden } domain => Coded(Problem(StatusCodes.Status403Forbidden, "Forbidden", domain.Error.Message), domain.Error.Code),
+        DomainException { Error.Kind: DomainErrorKind.Unprocessable } domain =>
+            Coded(Problem(StatusCodes.Status422UnprocessableEntity, "Unprocessable content", domain.Error.Message), domain.Error.Code),
         NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
         ConflictException { Code: { } code } conflict => Coded(Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message), code),
         ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
@@ -114,6 +116,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         429 => "https://tools.ietf.org/html/rfc6585#section-4",
         413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
         415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+        422 => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
         502 => "https://tools.ietf.org/html/rfc9110#section-15.6.3",
         503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         _ => "https://tools.ietf.org/html/rfc9110#section-15.6.1",

@@ -11,6 +11,7 @@ public sealed record DataSourceDto(
     bool HasPassword,
     int QueryTimeoutSeconds,
     int MaxRows,
+    bool AllowPrivilegedAccount,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
@@ -28,6 +29,7 @@ public sealed record DataSourceDto(
         dataSource.HasPassword,
         dataSource.QueryTimeoutSeconds,
         dataSource.MaxRows,
+        dataSource.AllowPrivilegedAccount,
         dataSource.CreatedAt,
         dataSource.UpdatedAt);
 }

@@ -13,7 +13,7 @@ public static class DataSourceTargets
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(protector);
         var password = dataSource.Password is { } secret ? protector.Unprotect(secret) : null;
-        return new ConnectionTarget(dataSource.Id, dataSource.Settings, password);
+        return new ConnectionTarget(dataSource.Id, dataSource.Settings, password, dataSource.AllowPrivilegedAccount);
     }
 
     /// <summary>The answer when the stored password cannot be opened (its key was removed from configuration).</summary>

@@ -102,6 +102,8 @@ public static class AuditActions
     public const string DataSourceCreated = "datasource.created";
     public const string DataSourceUpdated = "datasource.updated";
     public const string DataSourceDeleted = "datasource.deleted";
+    public const string DataSourcePrivilegedAccountAllowed = "datasource.privileged_account_allowed";
+    public const string DataSourcePrivilegedAccountDisallowed = "datasource.privileged_account_disallowed";
     public const string QueryCreated = "query.created";
     public const string QueryUpdated = "query.updated";
     public const string QueryArchived = "query.archived";

@@ -7,6 +7,9 @@ public enum DomainErrorKind
     NotFound,
     Conflict,
     Forbidden,
+
+    /// <summary>Well-formed, but what it points at is refused by a rule (422, with the error's code).</summary>
+    Unprocessable,
 }
 
 /// <summary>
@@ -23,4 +26,7 @@ public sealed record DomainError(string Code, string Message, DomainErrorKind Ki
 
     public static DomainError NotFound(string code, string message) =>
         new(code, message, DomainErrorKind.NotFound);
+
+    public static DomainError Unprocessable(string code, string message) =>
+        new(code, message, DomainErrorKind.Unprocessable);
 }

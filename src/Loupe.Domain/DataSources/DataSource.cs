@@ -68,6 +68,12 @@ public sealed class DataSource : AggregateRoot, ITenantOwned
 
     public int MaxRows { get; private set; }
 
+    /// <summary>
+    /// An admin's explicit opt-in to run queries with a privileged account (see <see cref="PrivilegedAccounts"/>);
+    /// off by default, and the guard applies either way.
+    /// </summary>
+    public bool AllowPrivilegedAccount { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -89,7 +95,8 @@ public sealed class DataSource : AggregateRoot, ITenantOwned
         DataSourceLimits limits,
         DateTimeOffset now,
         int? queryTimeoutSeconds = null,
-        int? maxRows = null)
+        int? maxRows = null,
+        bool allowPrivilegedAccount = false)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(limits);
@@ -105,7 +112,10 @@ public sealed class DataSource : AggregateRoot, ITenantOwned
             settings,
             CheckQueryTimeout(queryTimeoutSeconds ?? limits.DefaultQueryTimeoutSeconds, limits),
             CheckMaxRows(maxRows ?? DefaultMaxRows),
-            now);
+            now)
+        {
+            AllowPrivilegedAccount = allowPrivilegedAccount,
+        };
         if (password is not null)
         {
             dataSource.Password = CheckPasswordAllowed(settings.Type, password);
@@ -157,6 +167,19 @@ public sealed class DataSource : AggregateRoot, ITenantOwned
         QueryTimeoutSeconds = timeout;
         MaxRows = rows;
         UpdatedAt = now;
+    }
+
+    /// <summary>Turns the opt-in to a privileged account on or off; true when it changed.</summary>
+    public bool ChangePrivilegedAccountPolicy(bool allow, DateTimeOffset now)
+    {
+        if (allow == AllowPrivilegedAccount)
+        {
+            return false;
+        }
+
+        AllowPrivilegedAccount = allow;
+        UpdatedAt = now;
+        return true;
     }
 
     /// <summary>Stores a newly encrypted password (also used to re-encrypt under a new key).</summary>

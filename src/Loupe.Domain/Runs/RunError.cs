@@ -3,7 +3,7 @@ namespace Loupe.Domain.Runs;
 /// <summary>Why a run failed: the database's SQLSTATE (or a Loupe code) and a message without secrets.</summary>
 public sealed record RunError
 {
-    public const int CodeMaxLength = 16;
+    public const int CodeMaxLength = 64;
     public const int MessageMaxLength = 2000;
 
     public RunError(string code, string message)

@@ -196,4 +196,33 @@ public sealed class DataSourceTests
         Should.Throw<ArgumentException>(() => EncryptedSecret.Create("key a", [1]));
         Should.Throw<ArgumentException>(() => EncryptedSecret.Create("key-a", []));
     }
+
+    [Fact]
+    public void PrivilegedAccounts_AreNotAllowedUnlessAskedFor_AndTheChangeIsReported()
+    {
+        var dataSource = NewPostgres();
+        var allowed = DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), "W", Warehouse, null, DataSourceLimits.Default, Now, allowPrivilegedAccount: true);
+        var later = Now.AddMinutes(1);
+
+        dataSource.AllowPrivilegedAccount.ShouldBeFalse();
+        allowed.AllowPrivilegedAccount.ShouldBeTrue();
+        dataSource.ChangePrivilegedAccountPolicy(false, later).ShouldBeFalse();
+        dataSource.UpdatedAt.ShouldBe(Now);
+        dataSource.ChangePrivilegedAccountPolicy(true, later).ShouldBeTrue();
+        dataSource.AllowPrivilegedAccount.ShouldBeTrue();
+        dataSource.UpdatedAt.ShouldBe(later);
+    }
+
+    [Fact]
+    public void ThePrivilegedAccountRefusal_NamesWhatIsHeld_AndGivesTheSqlForAReader_WithTheDatabaseQuoted()
+    {
+        var error = PrivilegedAccounts.Refused(["rolsuper", "pg_read_server_files"], "sales \"eu\"");
+
+        error.Code.ShouldBe("data_source.privileged_account");
+        error.Kind.ShouldBe(DomainErrorKind.Unprocessable);
+        error.Message.ShouldContain("(rolsuper, pg_read_server_files)");
+        error.Message.ShouldContain("CREATE ROLE loupe_reader LOGIN");
+        error.Message.ShouldContain("GRANT CONNECT ON DATABASE \"sales \"\"eu\"\"\" TO loupe_reader;");
+        error.Message.ShouldContain("allow_privileged_account");
+    }
 }

@@ -85,9 +85,11 @@ public sealed class QueryRunTests
     [Fact]
     public void RunError_KeepsCodeAndMessageWithinTheirLimits()
     {
-        var error = new RunError("TOO-LONG-CODE-1234567890", new string('x', 5000));
+        var error = new RunError(new string('C', RunError.CodeMaxLength + 10), new string('x', 5000));
+        var privileged = new RunError("data_source.privileged_account", "m");
 
         error.Code.Length.ShouldBe(RunError.CodeMaxLength);
+        privileged.Code.ShouldBe("data_source.privileged_account");
         error.Message.Length.ShouldBe(RunError.MessageMaxLength);
     }
 

@@ -2,6 +2,7 @@ using Loupe.Application.Common.Connectors;
 using Loupe.Domain.DataSources;
 using Loupe.Infrastructure.Connectors;
 using Loupe.Infrastructure.Connectors.Postgres;
+using Loupe.Integration.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -73,6 +74,57 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
         var error = await RunFailingAsync("select pg_sleep(5)", timeout: TimeSpan.FromSeconds(1));
 
         error.Code.ShouldBe("57014");
+    }
+
+    [Fact]
+    public async Task StatementTimeout_TurnedOffFromInsideTheText_StillEndsTheRunAtTheTimeout()
+    {
+        // The scanner refuses ts_stat; straight to the guard, the text turns the server's statement
+        // timeout off in its first FETCH, and every later row is slow: only Loupe's own deadline is left.
+        const string Sql = """
+            select g, (select count(*) from generate_series(1, case when g > 500 then 5000000 else 1 end))
+            from ts_stat($$select to_tsvector('simple', set_config('statement_timeout', '0', false))$$) a, generate_series(1, 1000) g
+            """;
+        var timeout = TimeSpan.FromSeconds(3);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        var error = await RunFailingAsync(Sql, timeout: timeout);
+
+        // The deadline is the behaviour under test; the headroom covers a loaded machine (the old
+        // client deadline, twice the timeout plus 2 s, let this run 8 s).
+        System.Diagnostics.Stopwatch.GetElapsedTime(started).ShouldBeLessThan(timeout + TimeSpan.FromSeconds(3));
+        error.Code.ShouldBe("57014");
+    }
+
+    [Fact]
+    public async Task PrivilegedAccounts_AreRefusedWhenAConnectionOpens_UnlessAllowed_AndAReaderIsNot()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var roles = new ScratchRoles();
+        var fileReader = await roles.CreateAsync("IN ROLE pg_read_server_files");
+        var reader = await roles.CreateAsync("IN ROLE pg_read_all_data");
+        var superuser = Target(database.SuperuserConnection, allowPrivilegedAccount: false);
+        var member = Target(ScratchRoles.ConnectionFor(fileReader, database.Name), allowPrivilegedAccount: false);
+
+        var run = await Should.ThrowAsync<QueryExecutionException>(() => _connector.ExecuteAsync(superuser, Request("select 1"), ct));
+        var test = await Should.ThrowAsync<QueryExecutionException>(() => _connector.TestAsync(superuser, ct));
+        var schema = await Should.ThrowAsync<QueryExecutionException>(() => _connector.ReadSchemaAsync(superuser, ct));
+        var memberRun = await Should.ThrowAsync<QueryExecutionException>(() => _connector.ExecuteAsync(member, Request("select 1"), ct));
+        var readerRun = await _connector.ExecuteAsync(Target(ScratchRoles.ConnectionFor(reader, database.Name), allowPrivilegedAccount: false), Request("select count(*) from victim"), ct);
+        var allowedRun = await _connector.ExecuteAsync(Target(ScratchRoles.ConnectionFor(fileReader, database.Name)), Request("select current_user"), ct);
+
+        foreach (var refused in new[] { run, test, schema })
+        {
+            refused.Code.ShouldBe("data_source.privileged_account");
+            refused.Message.ShouldContain("rolsuper");
+            refused.Message.ShouldContain("CREATE ROLE loupe_reader");
+        }
+
+        memberRun.Code.ShouldBe("data_source.privileged_account");
+        memberRun.Message.ShouldContain("pg_read_server_files");
+        memberRun.Message.ShouldNotContain("rolsuper");
+        readerRun.Rows.ShouldHaveSingleItem().ShouldBe([3L]);
+        allowedRun.Rows.ShouldHaveSingleItem().ShouldBe([fileReader.Name]);
     }
 
     [Fact]
@@ -281,7 +333,7 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
 
         check.ServerVersion.ShouldStartWith("PostgreSQL 1");
         check.Latency.ShouldBeGreaterThan(TimeSpan.Zero);
-        check.Warnings.ShouldHaveSingleItem().ShouldContain("superuser");
+        check.Warnings.ShouldHaveSingleItem().ShouldContain("rolsuper");
     }
 
     [Fact]
@@ -402,12 +454,13 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
         IReadOnlyList<QueryParameter>? parameters = null) =>
         new(sql, parameters ?? [], timeout ?? TimeSpan.FromSeconds(5), maxRows, maxBytes);
 
-    private static ConnectionTarget Target(string connectionString, Guid? id = null) => VictimDatabase.TargetFor(connectionString, id);
+    private static ConnectionTarget Target(string connectionString, Guid? id = null, bool allowPrivilegedAccount = true) =>
+        VictimDatabase.TargetFor(connectionString, id, allowPrivilegedAccount);
 
-    /// <summary>A pool built exactly as the connector builds them, from a connection string with test-only keys.</summary>
+    /// <summary>A pool built exactly as the connector builds them, from a connection string with test-only keys (the superuser allowed).</summary>
     private NpgsqlDataSource Pool(string connectionString)
     {
-        var pool = PostgresPools.Create(connectionString, PostgresPools.DefaultMaxPoolSize);
+        var pool = PostgresPools.Create(connectionString, PostgresPools.DefaultMaxPoolSize, allowPrivilegedAccount: true);
         _pools.Add(pool);
         return pool;
     }

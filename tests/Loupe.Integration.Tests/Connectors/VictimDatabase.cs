@@ -33,7 +33,9 @@ public sealed partial class VictimDatabase : IAsyncLifetime
           -- Other test classes create and drop their own loupe_e_/loupe_t_… databases meanwhile.
           'databases: ' || (SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database
                             WHERE datname = current_database() OR datname !~ '^loupe_(e|t|template)_[0-9a-f]{32}$'),
-          'roles: ' || (SELECT md5(string_agg(concat_ws(':', rolname, rolsuper, rolcreaterole, rolcreatedb, rolcanlogin, rolconfig::text), ',' ORDER BY rolname)) FROM pg_roles),
+          -- … and their own loupe_role_… roles (ScratchRoles).
+          'roles: ' || (SELECT md5(string_agg(concat_ws(':', rolname, rolsuper, rolcreaterole, rolcreatedb, rolcanlogin, rolconfig::text), ',' ORDER BY rolname)) FROM pg_roles
+                        WHERE rolname !~ '^loupe_role_[0-9a-f]{32}$'),
           'role settings: ' || (SELECT count(*) FROM pg_db_role_setting),
           'victim: ' || (SELECT count(*) || ' ' || md5(string_agg(v::text, '|' ORDER BY v::text)) FROM victim v),
           't: ' || (SELECT count(*) || ' ' || md5(string_agg(x::text, '|' ORDER BY x::text)) FROM t x),
@@ -49,15 +51,18 @@ public sealed partial class VictimDatabase : IAsyncLifetime
     /// <summary>Superuser connection string for the scratch database.</summary>
     public string SuperuserConnection => new NpgsqlConnectionStringBuilder(TestPostgres.AdminConnection) { Database = Name }.ConnectionString;
 
-    /// <summary>The scratch database as a data source connecting as superuser (one id, so one pool per connector).</summary>
+    /// <summary>
+    /// The scratch database as a data source connecting as superuser, which an admin allowed (the worst
+    /// case Loupe accepts; one id, so one pool per connector).
+    /// </summary>
     public ConnectionTarget Target => _target ??= TargetFor(SuperuserConnection);
 
-    /// <summary>A data source target from a connection string, as an admin would enter its settings.</summary>
-    public static ConnectionTarget TargetFor(string connectionString, Guid? id = null)
+    /// <summary>A data source target from a connection string, as an admin would enter its settings (privileged accounts allowed unless told).</summary>
+    public static ConnectionTarget TargetFor(string connectionString, Guid? id = null, bool allowPrivilegedAccount = true)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         var settings = ConnectionSettings.Postgresql(builder.Host, builder.Port, builder.Database, builder.Username, PostgresSslMode.Disable);
-        return new ConnectionTarget(id ?? Guid.CreateVersion7(), settings, builder.Password);
+        return new ConnectionTarget(id ?? Guid.CreateVersion7(), settings, builder.Password, allowPrivilegedAccount);
     }
 
     /// <summary>The superuser's password, which must never appear in an error.</summary>

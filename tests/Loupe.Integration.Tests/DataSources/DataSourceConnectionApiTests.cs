@@ -42,7 +42,7 @@ public sealed class DataSourceConnectionApiTests(IdentityApi api) : IClassFixtur
         result.GetProperty("latency_ms").GetDouble().ShouldBeGreaterThan(0);
         result.TryGetProperty("error", out var error).ShouldBeTrue();
         error.ValueKind.ShouldBe(JsonValueKind.Null);
-        result.GetProperty("warnings").EnumerateArray().ShouldHaveSingleItem().GetString()!.ShouldContain("superuser");
+        result.GetProperty("warnings").EnumerateArray().ShouldHaveSingleItem().GetString()!.ShouldContain("rolsuper");
     }
 
     [Fact]
@@ -165,10 +165,89 @@ public sealed class DataSourceConnectionApiTests(IdentityApi api) : IClassFixtur
         await IdentityApi.CreateDataSourceAsync(stranger, "sales");
     }
 
+    [Fact]
+    public async Task PrivilegedAccount_IsRefusedWithTheSqlForAReader_UnlessAnAdminOptsIn_Audited_AndRunsStopWhenWithdrawn()
+    {
+        var admin = await _identity.RegisterAsync();
+        var editor = await _identity.AddMemberAsync(admin, "editor");
+        var settings = new { host = Admin.Host, port = Admin.Port, database = _database, username = Admin.Username, password = Admin.Password, ssl_mode = "disable" };
+
+        using var refused = await admin.Client.PostAsJsonAsync(Url, new { name = "Superuser", type = "postgresql", settings }, TestContext.Current.CancellationToken);
+        var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        problem.GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
+        problem.GetProperty("detail").GetString()!.ShouldContain("rolsuper");
+        problem.GetProperty("detail").GetString()!.ShouldContain($"GRANT CONNECT ON DATABASE \"{_database}\" TO loupe_reader");
+        problem.GetRawText().ShouldNotContain(Admin.Password!);
+        (await IdentityApi.GetRowsAsync(admin.Client, Url)).ShouldBeEmpty();
+
+        using var allowed = await admin.Client.PostAsJsonAsync(
+            Url, new { name = "Superuser", type = "postgresql", settings, allow_privileged_account = true }, TestContext.Current.CancellationToken);
+        allowed.StatusCode.ShouldBe(HttpStatusCode.Created, await allowed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var created = await allowed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        created.GetProperty("allow_privileged_account").GetBoolean().ShouldBeTrue();
+        var id = created.GetProperty("id").GetGuid();
+        (await PostOkAsync(admin.Client, $"{Url}/{id}/test")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=datasource.privileged_account_allowed")).ShouldHaveSingleItem();
+
+        using var byEditor = await editor.Client.PatchAsJsonAsync($"{Url}/{id}", new { allow_privileged_account = true }, TestContext.Current.CancellationToken);
+        await byEditor.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+
+        using var withdrawn = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", new { allow_privileged_account = false }, TestContext.Current.CancellationToken);
+        withdrawn.StatusCode.ShouldBe(HttpStatusCode.OK, await withdrawn.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        (await withdrawn.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("allow_privileged_account").GetBoolean().ShouldBeFalse();
+        (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=datasource.privileged_account_disallowed")).ShouldHaveSingleItem();
+
+        var test = await PostOkAsync(admin.Client, $"{Url}/{id}/test");
+        test.GetProperty("ok").GetBoolean().ShouldBeFalse();
+        test.GetProperty("error").GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
+        using var schema = await admin.Client.GetAsync($"{Url}/{id}/schema", TestContext.Current.CancellationToken);
+        (await schema.ShouldBeProblemAsync(HttpStatusCode.BadGateway)).GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
+
+        using var moved = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", new { settings = new { database = "postgres" } }, TestContext.Current.CancellationToken);
+        (await moved.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
+        (await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}")).GetProperty("settings").GetProperty("database").GetString().ShouldBe(_database);
+    }
+
+    [Fact]
+    public async Task AccountsThatOnlyRead_AreAccepted_ButAMemberOfAServerFileRole_IsNot()
+    {
+        var admin = await _identity.RegisterAsync();
+        await using var roles = new ScratchRoles();
+        var reader = await roles.CreateAsync();
+        var fileReader = await roles.CreateAsync("IN ROLE pg_read_server_files");
+
+        var readerId = await CreateAsAsync(admin, reader, HttpStatusCode.Created);
+        var memberProblem = await CreateAsAsync(admin, fileReader, HttpStatusCode.UnprocessableEntity);
+
+        var test = await PostOkAsync(admin.Client, $"{Url}/{readerId.GetProperty("id").GetGuid()}/test");
+        test.GetProperty("ok").GetBoolean().ShouldBeTrue();
+        test.GetProperty("warnings").GetArrayLength().ShouldBe(0);
+        readerId.GetProperty("allow_privileged_account").GetBoolean().ShouldBeFalse();
+        memberProblem.GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
+        memberProblem.GetProperty("detail").GetString()!.ShouldContain("pg_read_server_files");
+    }
+
+    private async Task<JsonElement> CreateAsAsync(Member admin, (string Name, string Password) role, HttpStatusCode expected)
+    {
+        using var response = await admin.Client.PostAsJsonAsync(
+            Url,
+            new
+            {
+                name = $"as {role.Name}",
+                type = "postgresql",
+                settings = new { host = Admin.Host, port = Admin.Port, database = _database, username = role.Name, password = role.Password, ssl_mode = "disable" },
+            },
+            TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(expected, text);
+        return JsonDocument.Parse(text).RootElement;
+    }
+
     private static NpgsqlConnectionStringBuilder Admin => new(TestPostgres.AdminConnection);
 
     private async Task<Guid> CreateReachableAsync(Member admin, string? password = null, int? port = null)
     {
+        // The test server's superuser, which the admin allows.
         using var response = await admin.Client.PostAsJsonAsync(
             Url,
             new
@@ -176,6 +255,7 @@ public sealed class DataSourceConnectionApiTests(IdentityApi api) : IClassFixtur
                 name = $"reachable {Guid.NewGuid():N}",
                 type = "postgresql",
                 settings = new { host = Admin.Host, port = port ?? Admin.Port, database = _database, username = Admin.Username, password = password ?? Admin.Password, ssl_mode = "disable" },
+                allow_privileged_account = true,
             },
             TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));

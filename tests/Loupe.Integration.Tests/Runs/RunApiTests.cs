@@ -175,6 +175,42 @@ public sealed class RunApiTests(RunsApi api) : IClassFixture<RunsApi>
         (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/runs")).ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("select b.word from ts_stat($$select to_tsvector('simple', set_config('role','postgres',true))$$) a, ts_stat($$select to_tsvector('simple', current_user || ' ' || pg_read_file('/etc/passwd'))$$) b")]
+    [InlineData("select b.word from ts_stat($$select to_tsvector('simple', set_config('role','postgres',true))$$) a, ts_stat($$select to_tsvector('simple', string_agg(d, ' ')) from pg_ls_dir('.') d$$) b")]
+    [InlineData("select b.word from ts_stat($$select to_tsvector('simple', set_config('role','postgres',true))$$) a, ts_stat($$select to_tsvector('simple', string_agg(query, ' ')) from pg_stat_activity$$) b")]
+    [InlineData("select * from ts_stat($$select to_tsvector('simple', pg_sleep(5)::text || pg_advisory_lock(1)::text)$$)")]
+    [InlineData("select * from ts_stat($$select to_tsvector('simple', set_config('statement_timeout','0',false))$$)")]
+    [InlineData("select ts_rewrite('a'::tsquery, $$select 'a'::tsquery, set_config('role','postgres',true)::tsquery$$)")]
+    [InlineData("select query_to_xml($$select pg_read_file('/etc/passwd')$$, true, true, '')")]
+    [InlineData("select pg_logical_emit_message(false, 'loupe', repeat('x', 1000000)) from generate_series(1, 60)")]
+    public async Task SqlRunBySqlTextFunctions_AndWalWriters_AreRefusedForEditors_EvenOnAnAllowedSuperuserSource(string sql)
+    {
+        var (admin, source) = await SetUpAsync();
+        var editor = await api.Identity.AddMemberAsync(admin, "editor");
+
+        using var refused = await editor.Client.PostAsJsonAsync("/api/v1/runs", new { datasource_id = source, sql }, TestContext.Current.CancellationToken);
+
+        var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").GetProperty("sql")[0].GetString()!.ShouldContain("not allowed");
+        problem.GetRawText().ShouldNotContain("root:");
+        (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/runs")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task ARun_OnAPrivilegedAccountNoLongerAllowed_FailsWithItsCode()
+    {
+        var (admin, source) = await SetUpAsync();
+        using var withdrawn = await admin.Client.PatchAsJsonAsync($"/api/v1/datasources/{source}", new { allow_privileged_account = false }, TestContext.Current.CancellationToken);
+        withdrawn.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var run = await RunsApi.FinishedAsync(admin, (await RunsApi.StartAsync(admin, source, "select 1")).GetProperty("id").GetGuid());
+
+        run.GetProperty("status").GetString().ShouldBe("failed");
+        run.GetProperty("error").GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
+        run.GetProperty("attempt").GetInt32().ShouldBe(1);
+    }
+
     [Fact]
     public async Task Viewers_ReadRuns_ButCannotRunAdHocSql()
     {

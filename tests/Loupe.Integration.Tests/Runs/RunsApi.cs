@@ -52,11 +52,14 @@ public class RunsApi : IAsyncLifetime
         await TestPostgres.DropDatabaseAsync(SourceDatabase);
     }
 
-    /// <summary>A data source reading <see cref="SourceDatabase"/> as the test server's superuser.</summary>
+    /// <summary>A data source reading <see cref="SourceDatabase"/> as the test server's superuser (the admin opted in: the worst case).</summary>
     public Task<Guid> CreateSourceAsync(Member admin) => CreateSourceAsync(admin, TestPostgres.AdminConnection, SourceDatabase);
 
-    /// <summary>A PostgreSQL data source reading <paramref name="database"/> on the server and as the user of <paramref name="serverConnection"/>.</summary>
-    public static async Task<Guid> CreateSourceAsync(Member admin, string serverConnection, string database)
+    /// <summary>
+    /// A PostgreSQL data source reading <paramref name="database"/> on the server and as the user of
+    /// <paramref name="serverConnection"/>, a privileged account allowed unless <paramref name="allowPrivilegedAccount"/> is false.
+    /// </summary>
+    public static async Task<Guid> CreateSourceAsync(Member admin, string serverConnection, string database, bool allowPrivilegedAccount = true)
     {
         var server = new Npgsql.NpgsqlConnectionStringBuilder(serverConnection);
         using var response = await admin.Client.PostAsJsonAsync(
@@ -66,6 +69,7 @@ public class RunsApi : IAsyncLifetime
                 name = $"runs source {Guid.NewGuid():N}",
                 type = "postgresql",
                 settings = new { host = server.Host, port = server.Port, database, username = server.Username, password = server.Password, ssl_mode = "disable" },
+                allow_privileged_account = allowPrivilegedAccount,
             },
             TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));

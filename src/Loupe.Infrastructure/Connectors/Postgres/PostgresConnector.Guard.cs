@@ -22,8 +22,8 @@ internal sealed partial class PostgresConnector
     private const int FetchChunk = 500;
     private static readonly TimeSpan LockTimeoutCap = TimeSpan.FromSeconds(5);
 
-    /// <summary>Extra time the client waits after the statement timeout before cancelling on its own.</summary>
-    private static readonly TimeSpan ClientGrace = TimeSpan.FromSeconds(2);
+    /// <summary>How long past the statement timeout an open transaction may sit idle before the server ends the session.</summary>
+    private static readonly TimeSpan IdleGrace = TimeSpan.FromSeconds(2);
 
     /// <summary>Runs <paramref name="request"/> on a connection of <paramref name="dataSource"/> under the guard.</summary>
     internal async Task<QueryOutcome> ExecuteAsync(NpgsqlDataSource dataSource, QueryRequest request, IRowSink sink, CancellationToken ct)
@@ -38,9 +38,11 @@ internal sealed partial class PostgresConnector
 
         ct.ThrowIfCancellationRequested();
 
-        // The database enforces statement_timeout per statement; this bounds the whole run (all FETCHes) too.
+        // The client's own deadline, at the timeout itself: the server's statement_timeout is per
+        // statement (each FETCH starts a new one) and a session setting the text reaches could turn it
+        // off, so the whole run is cancelled from here when its time is up, whatever the server holds.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(request.StatementTimeout + request.StatementTimeout + ClientGrace);
+        deadline.CancelAfter(request.StatementTimeout);
         var token = deadline.Token;
 
         NpgsqlConnection? connection = null;
@@ -122,7 +124,7 @@ internal sealed partial class PostgresConnector
     {
         var statementMs = ToMilliseconds(statementTimeout);
         var lockMs = Math.Min(statementMs, ToMilliseconds(LockTimeoutCap));
-        var idleMs = statementMs + ToMilliseconds(ClientGrace);
+        var idleMs = statementMs + ToMilliseconds(IdleGrace);
         var commands = new List<NpgsqlBatchCommand>
         {
             new("SET TRANSACTION READ ONLY"),

@@ -52,8 +52,11 @@ internal sealed partial class PostgresConnector : IDataSourceConnector, IAsyncDi
             await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
             var latency = Stopwatch.GetElapsedTime(started);
             var version = connection.PostgresParameters.TryGetValue("server_version", out var reported) ? reported : connection.ServerVersion;
-            string[] warnings = IsSuperuser(connection)
-                ? ["The account is a superuser. Loupe runs every query as pg_read_all_data, read-only, but an account that can only read is safer."]
+
+            // Opening refused a privileged account unless it is allowed; an allowed one is named here.
+            var privileges = await PostgresAccount.ReadPrivilegesAsync(connection, ct).ConfigureAwait(false);
+            string[] warnings = privileges.Count > 0
+                ? [$"The account is privileged ({string.Join(", ", privileges)}) and an admin allowed it for this data source. Queries still run read-only under the guard{(IsSuperuser(connection) ? " as pg_read_all_data" : string.Empty)}, but an account that can only read is safer."]
                 : [];
             return new ConnectionCheck($"PostgreSQL {version}", latency, warnings);
         }
@@ -101,7 +104,10 @@ internal sealed partial class PostgresConnector : IDataSourceConnector, IAsyncDi
             throw new ArgumentException("The PostgreSQL connector serves PostgreSQL data sources only.", nameof(target));
         }
 
-        return Pools.For(target.DataSourceId, PostgresConnectionString.BuildForConnecting(target.Settings, target.Password, CommandTimeoutSeconds));
+        return Pools.For(
+            target.DataSourceId,
+            PostgresConnectionString.BuildForConnecting(target.Settings, target.Password, CommandTimeoutSeconds),
+            target.AllowPrivilegedAccount);
     }
 
     /// <summary>A failure as a <see cref="QueryExecutionException"/> without connection details: the SQLSTATE when there is one.</summary>

@@ -9,11 +9,16 @@ namespace Loupe.Infrastructure.Connectors.Postgres;
 /// One bounded pool per data source (spec §4.3). A pool is keyed by the data source's id and built
 /// from its current connection string; when the settings or password change, the next use builds a
 /// new pool and disposes the old one, and <see cref="ForgetAsync"/> disposes it when the data source
-/// is deleted. Only a hash of the settings is kept to notice changes.
+/// is deleted. Only a hash of the settings is kept to notice changes. Each new physical connection
+/// checks the account (<see cref="PostgresAccount"/>); whether a privileged one is allowed is part
+/// of the pool's identity, so changing it builds a new pool too.
 /// </summary>
 internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
 {
     public const int DefaultMaxPoolSize = 10;
+
+    /// <summary>Seconds a physical connection is kept before it is closed and its account checked anew.</summary>
+    public const int ConnectionLifetimeSeconds = 600;
 
     private readonly ConcurrentDictionary<Guid, Pool> _pools = new();
     private readonly Lock _gate = new();
@@ -25,10 +30,10 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
     public int Count => _pools.Count;
 
     /// <summary>The data source's pool for these connection settings, built (and the previous one retired) when they changed.</summary>
-    public NpgsqlDataSource For(Guid dataSourceId, NpgsqlConnectionStringBuilder settings)
+    public NpgsqlDataSource For(Guid dataSourceId, NpgsqlConnectionStringBuilder settings, bool allowPrivilegedAccount)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var fingerprint = Fingerprint(settings);
+        var fingerprint = Fingerprint(settings, allowPrivilegedAccount);
         if (_pools.TryGetValue(dataSourceId, out var current) && current.Fingerprint.AsSpan().SequenceEqual(fingerprint))
         {
             return current.DataSource;
@@ -43,7 +48,7 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
                 return current.DataSource;
             }
 
-            var created = new Pool(fingerprint, Create(settings, MaxPoolSize));
+            var created = new Pool(fingerprint, Create(settings, MaxPoolSize, allowPrivilegedAccount));
             retired = current;
             _pools[dataSourceId] = created;
             result = created.DataSource;
@@ -77,11 +82,11 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
     }
 
     /// <summary>A pool from a connection string (tests give keys a data source cannot have, such as a pool size).</summary>
-    internal static NpgsqlDataSource Create(string connectionString, int maxPoolSize) =>
-        Create(new NpgsqlConnectionStringBuilder(connectionString), maxPoolSize);
+    internal static NpgsqlDataSource Create(string connectionString, int maxPoolSize, bool allowPrivilegedAccount = false) =>
+        Create(new NpgsqlConnectionStringBuilder(connectionString), maxPoolSize, allowPrivilegedAccount);
 
     /// <summary>A pool that never opens more than <paramref name="maxPoolSize"/> connections, without multiplexing, resetting each session it takes back.</summary>
-    internal static NpgsqlDataSource Create(NpgsqlConnectionStringBuilder source, int maxPoolSize)
+    internal static NpgsqlDataSource Create(NpgsqlConnectionStringBuilder source, int maxPoolSize, bool allowPrivilegedAccount)
     {
         var builder = new NpgsqlDataSourceBuilder();
         var settings = builder.ConnectionStringBuilder;
@@ -104,13 +109,20 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
         // advisory locks, LISTENs, prepared statements or temporary tables reach the next run.
         settings.NoResetOnClose = false;
         settings.ApplicationName ??= "loupe-query";
+
+        // A connection lives at most this long, so the account check below runs again now and then
+        // even on a busy pool (a privilege granted later is noticed within this time).
+        settings.ConnectionLifetime = ConnectionLifetimeSeconds;
+        builder.UsePhysicalConnectionInitializer(
+            connection => PostgresAccount.EnsureAllowed(connection, allowPrivilegedAccount),
+            connection => PostgresAccount.EnsureAllowedAsync(connection, allowPrivilegedAccount));
         return builder.Build();
     }
 
     /// <summary>A hash of every set key and its exact value.</summary>
-    private static byte[] Fingerprint(NpgsqlConnectionStringBuilder settings)
+    private static byte[] Fingerprint(NpgsqlConnectionStringBuilder settings, bool allowPrivilegedAccount)
     {
-        var text = new StringBuilder();
+        var text = new StringBuilder(allowPrivilegedAccount ? "privileged allowed\0" : "privileged refused\0");
         foreach (string key in settings.Keys)
         {
             if (settings.ShouldSerialize(key) && settings.TryGetValue(key, out var value))

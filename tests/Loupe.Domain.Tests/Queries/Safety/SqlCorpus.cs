@@ -113,6 +113,19 @@ public static class SqlCorpus
         "$1",
         "(",
 
+        // SQL given as text to a function that runs it: the text is data to the scanner, so the
+        // function itself must be refused (it undid the superuser demotion and read server files).
+        "select b.word from ts_stat($$select to_tsvector('simple', set_config('role','postgres',true))$$) a, ts_stat($$select to_tsvector('simple', current_user || ' ' || pg_read_file('/etc/passwd'))$$) b",
+        "select * from ts_stat($$select to_tsvector('simple', pg_ls_dir('.')::text)$$)",
+        "select ts_rewrite('a'::tsquery, $$select 'a'::tsquery, set_config('statement_timeout', '0', false)::tsquery$$)",
+        "select query_to_xml($$select set_config('role', 'postgres', true)$$, true, true, '')",
+        "select * from crosstab($$select 1, 2, pg_sleep(10)::text$$) as c(a int, b text)",
+
+        // WAL and state a READ ONLY transaction still writes and a rollback keeps.
+        "select pg_logical_emit_message(false, 'loupe', repeat('x', 1000)) from generate_series(1, 10)",
+        "select pg_create_physical_replication_slot('loupe_slot')",
+        "select txid_current()",
+
         // Empty.
         "",
         "   \n\t",
@@ -155,6 +168,12 @@ public static class SqlCorpus
         "pg_advisory_lock", "pg_advisory_xact_lock_shared", "pg_advisory_unlock_all", "pg_try_advisory_lock",
         "pg_sleep", "pg_sleep_for", "pg_sleep_until",
         "query_to_xml", "query_to_xml_and_xmlschema", "table_to_xml", "cursor_to_xml", "database_to_xml",
+        "ts_stat", "ts_rewrite", "query_to_xmlschema", "cursor_to_xmlschema", "schema_to_xml", "table_to_xmlschema",
+        "database_to_xmlschema", "crosstab", "crosstab_hash", "connectby", "xpath_table",
+        "pg_logical_emit_message", "txid_current", "pg_current_xact_id", "pg_create_physical_replication_slot",
+        "pg_create_logical_replication_slot", "pg_replication_origin_create", "pg_logical_slot_get_changes",
+        "pg_stat_reset", "pg_stat_reset_shared", "brin_summarize_new_values", "gin_clean_pending_list",
+        "pg_import_system_collations", "pg_nextoid", "pg_log_backend_memory_contexts", "binary_upgrade_set_next_pg_type_oid",
     ];
 
     private static readonly Func<string, string>[] Spellings =
@@ -237,5 +256,7 @@ public static class SqlCorpus
         "select 1e5, 0.5, 1_000, 0xff",
         "SELECT 1 -- it's fine\n",
         "select * from t tablesample system (10)",
+        "select 'ts_stat(x)', ts_rank(to_tsvector('simple', 'a b'), to_tsquery('simple', 'a'))",
+        "select txid_current_if_assigned(), pg_current_xact_id_if_assigned(), ts_stat_count from (select 1 as ts_stat_count) s",
     ];
 }

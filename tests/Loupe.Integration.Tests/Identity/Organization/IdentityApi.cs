@@ -78,7 +78,7 @@ public sealed class IdentityApi : IAsyncLifetime
         return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
     }
 
-    /// <summary>A PostgreSQL data source that connects: the test server's <c>postgres</c> database, as its superuser.</summary>
+    /// <summary>A PostgreSQL data source that connects: the test server's <c>postgres</c> database, as its superuser (the admin opted in).</summary>
     public static async Task<JsonElement> CreateReachableDataSourceAsync(Member admin, string? name = null)
     {
         var server = new NpgsqlConnectionStringBuilder(TestPostgres.AdminConnection);
@@ -89,6 +89,7 @@ public sealed class IdentityApi : IAsyncLifetime
                 name = name ?? $"reachable {Guid.NewGuid():N}",
                 type = "postgresql",
                 settings = new { host = server.Host, port = server.Port, database = "postgres", username = server.Username, password = server.Password, ssl_mode = "disable" },
+                allow_privileged_account = true,
             },
             TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));

@@ -13,7 +13,8 @@ namespace Loupe.Application.DataSources.Commands.CreateDataSource;
 
 /// <summary>
 /// Adds a data source from a connection string or from settings (one of the two). The password is
-/// encrypted at once and never answered; a name already used in the organization is a conflict.
+/// encrypted at once and never answered; a name already used in the organization is a conflict. A
+/// privileged database account is refused unless <c>allow_privileged_account</c> is true (audited).
 /// </summary>
 [Authorize(MinimumRole = Role.Admin)]
 public sealed record CreateDataSourceCommand(
@@ -22,7 +23,8 @@ public sealed record CreateDataSourceCommand(
     string? ConnectionString = null,
     DataSourceSettingsInput? Settings = null,
     int? QueryTimeoutSeconds = null,
-    int? MaxRows = null) : IRequest<Versioned<DataSourceDto>>
+    int? MaxRows = null,
+    bool? AllowPrivilegedAccount = null) : IRequest<Versioned<DataSourceDto>>
 {
     /// <summary>Never the connection string or the password.</summary>
     public override string ToString() => $"CreateDataSourceCommand {{ Name = {Name}, Type = {Type} }}";
@@ -66,9 +68,18 @@ internal sealed class CreateDataSourceCommandHandler(
             limits,
             clock.GetUtcNow(),
             request.QueryTimeoutSeconds,
-            request.MaxRows);
+            request.MaxRows,
+            request.AllowPrivilegedAccount ?? false);
+        await PrivilegedAccountCheck.EnsureAllowedAsync(
+            connectors,
+            new ConnectionTarget(dataSource.Id, settings, string.IsNullOrEmpty(password) ? null : password, dataSource.AllowPrivilegedAccount),
+            cancellationToken).ConfigureAwait(false);
         dataSources.Add(dataSource);
         audit.Record(AuditActions.DataSourceCreated, new AuditTarget("data_source", dataSource.Id));
+        if (dataSource.AllowPrivilegedAccount)
+        {
+            audit.Record(AuditActions.DataSourcePrivilegedAccountAllowed, new AuditTarget("data_source", dataSource.Id));
+        }
         try
         {
             await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

@@ -14,7 +14,8 @@ namespace Loupe.Application.DataSources.Commands.UpdateDataSource;
 /// <summary>
 /// Changes a data source; fields left out stay as they are. Settings fields left out keep their
 /// value; <c>settings.password</c> replaces the password ("" removes it). A connection string
-/// replaces the settings and the password. A stale <c>If-Match</c> is a 412.
+/// replaces the settings and the password. A stale <c>If-Match</c> is a 412. New connection details
+/// are checked for a privileged account first (ADR 0026).
 /// </summary>
 [Authorize(MinimumRole = Role.Admin)]
 public sealed record UpdateDataSourceCommand(
@@ -24,7 +25,8 @@ public sealed record UpdateDataSourceCommand(
     DataSourceSettingsInput? Settings = null,
     int? QueryTimeoutSeconds = null,
     int? MaxRows = null,
-    VersionPrecondition? IfMatch = null) : IRequest<Versioned<DataSourceDto>>
+    VersionPrecondition? IfMatch = null,
+    bool? AllowPrivilegedAccount = null) : IRequest<Versioned<DataSourceDto>>
 {
     /// <summary>Never the connection string or the password.</summary>
     public override string ToString() => $"UpdateDataSourceCommand {{ Id = {Id}, Name = {Name} }}";
@@ -36,10 +38,11 @@ public sealed record UpdateDataSourceRequest(
     string? ConnectionString = null,
     DataSourceSettingsInput? Settings = null,
     int? QueryTimeoutSeconds = null,
-    int? MaxRows = null)
+    int? MaxRows = null,
+    bool? AllowPrivilegedAccount = null)
 {
     public UpdateDataSourceCommand ToCommand(Guid id, VersionPrecondition? ifMatch = null) =>
-        new(id, Name, ConnectionString, Settings, QueryTimeoutSeconds, MaxRows, ifMatch);
+        new(id, Name, ConnectionString, Settings, QueryTimeoutSeconds, MaxRows, ifMatch, AllowPrivilegedAccount);
 
     /// <summary>Never the connection string or the password.</summary>
     public override string ToString() => $"UpdateDataSourceRequest {{ Name = {Name} }}";
@@ -53,8 +56,9 @@ internal sealed class UpdateDataSourceCommandValidator : AbstractValidator<Updat
         RuleFor(c => c).Must(c => c.ConnectionString is null || c.Settings is null)
             .WithName("body").WithMessage("Give either a connection_string or settings, not both.");
         RuleFor(c => c)
-            .Must(c => c.Name is not null || c.ConnectionString is not null || c.Settings is not null || c.QueryTimeoutSeconds is not null || c.MaxRows is not null)
-            .WithName("body").WithMessage("Give a name, connection_string, settings, query_timeout_seconds or max_rows to change.");
+            .Must(c => c.Name is not null || c.ConnectionString is not null || c.Settings is not null || c.QueryTimeoutSeconds is not null || c.MaxRows is not null
+                || c.AllowPrivilegedAccount is not null)
+            .WithName("body").WithMessage("Give a name, connection_string, settings, query_timeout_seconds, max_rows or allow_privileged_account to change.");
     }
 }
 
@@ -99,7 +103,19 @@ internal sealed class UpdateDataSourceCommandHandler(
                 request.QueryTimeoutSeconds ?? dataSource.QueryTimeoutSeconds, request.MaxRows ?? dataSource.MaxRows, limits, now);
         }
 
+        var policyChanged = request.AllowPrivilegedAccount is { } allow && dataSource.ChangePrivilegedAccountPolicy(allow, now);
+        // Withdrawing the opt-in always succeeds (runs are refused from then on); new connection details are checked now.
+        if (request.ConnectionString is not null || request.Settings is not null)
+        {
+            await CheckAccountAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        }
+
         audit.Record(AuditActions.DataSourceUpdated, new AuditTarget("data_source", dataSource.Id));
+        if (policyChanged)
+        {
+            var action = dataSource.AllowPrivilegedAccount ? AuditActions.DataSourcePrivilegedAccountAllowed : AuditActions.DataSourcePrivilegedAccountDisallowed;
+            audit.Record(action, new AuditTarget("data_source", dataSource.Id));
+        }
         try
         {
             await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -110,6 +126,22 @@ internal sealed class UpdateDataSourceCommandHandler(
         }
 
         return new Versioned<DataSourceDto>(DataSourceDto.From(dataSource), dataSource.RowVersion);
+    }
+
+    private async Task CheckAccountAsync(DataSource dataSource, CancellationToken ct)
+    {
+        ConnectionTarget target;
+        try
+        {
+            target = dataSource.TargetOf(protector);
+        }
+        catch (SecretProtectionException)
+        {
+            // A password no key opens cannot connect; the run that tries it says so.
+            return;
+        }
+
+        await PrivilegedAccountCheck.EnsureAllowedAsync(connectors, target, ct).ConfigureAwait(false);
     }
 
     private void ChangePassword(DataSource dataSource, string? password, DateTimeOffset now)
