@@ -23,9 +23,12 @@ internal static class ChunkCompression
         deflate.Write(cells);
     }
 
-    /// <summary>Reads one stored chunk from <paramref name="source"/> into <paramref name="cells"/>; answers the cells' length.</summary>
-    /// <exception cref="InvalidDataException">The chunk is of an unknown format or cut short.</exception>
-    public static async ValueTask<int> DecompressAsync(Stream source, ChunkBuffer cells, CancellationToken ct)
+    /// <summary>
+    /// Reads the header of one stored chunk from <paramref name="source"/> and answers the cells' length and a
+    /// stream that inflates them (the caller disposes it; <paramref name="source"/> stays open).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The chunk is of an unknown format.</exception>
+    public static async ValueTask<(int Length, Stream Cells)> OpenAsync(Stream source, CancellationToken ct)
     {
         var header = new byte[1];
         if (await source.ReadAsync(header, ct).ConfigureAwait(false) != 1 || header[0] != DeflateFormat)
@@ -34,10 +37,17 @@ internal static class ChunkCompression
         }
 
         var length = await ReadVarintAsync(source, header, ct).ConfigureAwait(false);
-        var destination = cells.Reserve(length);
-        var deflate = new DeflateStream(source, CompressionMode.Decompress, leaveOpen: true);
+        return (length, new DeflateStream(source, CompressionMode.Decompress, leaveOpen: true));
+    }
+
+    /// <summary>Reads one stored chunk from <paramref name="source"/> into <paramref name="cells"/>; answers the cells' length.</summary>
+    /// <exception cref="InvalidDataException">The chunk is of an unknown format or cut short.</exception>
+    public static async ValueTask<int> DecompressAsync(Stream source, ChunkBuffer cells, CancellationToken ct)
+    {
+        var (length, deflate) = await OpenAsync(source, ct).ConfigureAwait(false);
         await using (deflate.ConfigureAwait(false))
         {
+            var destination = cells.Reserve(length);
             var read = await deflate.ReadAtLeastAsync(destination, length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
             if (read != length)
             {

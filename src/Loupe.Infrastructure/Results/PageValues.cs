@@ -16,18 +16,29 @@ internal static class PageValues
     private static readonly object True = true;
     private static readonly object False = false;
 
-    /// <summary>Reads <paramref name="take"/> rows after skipping <paramref name="skip"/> rows of a chunk's cells.</summary>
-    public static void ReadRows(ReadOnlySpan<byte> cells, JsonKind[] kinds, int skip, int take, List<object?[]> rows)
+    /// <summary>
+    /// Reads <paramref name="take"/> rows after skipping <paramref name="skip"/> rows of a chunk's cells, each
+    /// cell as much as <paramref name="budget"/> lets the page hold.
+    /// </summary>
+    public static async ValueTask ReadRowsAsync(
+        ChunkCellReader cells, JsonKind[] kinds, int skip, int take, PageBudget budget, List<object?[]> rows, CancellationToken ct)
     {
-        var position = 0;
-        CellEncoding.SkipCells(cells, ref position, (long)skip * kinds.Length);
+        for (long i = (long)skip * kinds.Length; i > 0; i--)
+        {
+            await cells.SkipAsync(await cells.NextCellAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        }
+
         for (var r = 0; r < take; r++)
         {
             var row = new object?[kinds.Length];
             for (var i = 0; i < kinds.Length; i++)
             {
-                CellEncoding.ReadCell(cells, ref position, out var start, out var length);
-                row[i] = length < 0 ? null : ToValue(cells.Slice(start, length), kinds[i]);
+                var length = await cells.NextCellAsync(ct).ConfigureAwait(false);
+                if (length >= 0)
+                {
+                    var kept = await cells.TakeAsync(length, budget.Keep(length), ct).ConfigureAwait(false);
+                    row[i] = budget.Value(kept.Span, length, kinds[i]);
+                }
             }
 
             rows.Add(row);

@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Data;
 using Loupe.Application.Common.Results;
 using Loupe.Application.Common.Security;
+using Loupe.Infrastructure.Runs;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Loupe.Infrastructure.Results;
@@ -14,8 +16,10 @@ namespace Loupe.Infrastructure.Results;
 /// (ADR 0017) hides other organizations' results even from a wrong id.
 /// </summary>
 internal sealed class PostgresResultStore(
-    NpgsqlDataSource dataSource, ITenantScope tenant, TimeProvider clock, ILogger<PostgresResultStore> logger) : IResultStore
+    NpgsqlDataSource dataSource, ITenantScope tenant, TimeProvider clock, IOptions<RunOptions> options, ILogger<PostgresResultStore> logger) : IResultStore
 {
+    private readonly RunOptions _limits = options.Value;
+
     /// <summary>An export hands its output to the destination in pieces of about this size.</summary>
     private const int ExportFlushBytes = 64 * 1024;
 
@@ -51,23 +55,32 @@ internal sealed class PostgresResultStore(
         var rows = new List<object?[]>((int)Math.Clamp(Math.Min(end, totalRows) - offset, 0, count));
         await reader.NextResultAsync(ct).ConfigureAwait(false);
 
-        using var cells = new ChunkBuffer();
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        var budget = new PageBudget(_limits.MaxPageBytes, _limits.MaxPageCellBytes);
+        var cells = new ChunkCellReader(_limits.MaxPageCellBytes);
+        await using (cells.ConfigureAwait(false))
         {
-            var firstRow = reader.GetInt64(0);
-            var rowCount = reader.GetInt32(1);
-            var skip = (int)Math.Max(0, offset - firstRow);
-            var take = (int)Math.Min(rowCount - skip, end - firstRow - skip);
-            if (take <= 0)
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                continue;
-            }
+                var firstRow = reader.GetInt64(0);
+                var rowCount = reader.GetInt32(1);
+                var skip = (int)Math.Max(0, offset - firstRow);
+                var take = (int)Math.Min(rowCount - skip, end - firstRow - skip);
+                if (take <= 0)
+                {
+                    continue;
+                }
 
-            var length = await DecompressAsync(reader, 2, cells, ct).ConfigureAwait(false);
-            PageValues.ReadRows(cells.Span(length), kinds, skip, take, rows);
+                // Cells are inflated through a window as they are read: a chunk of one huge row costs no more than any other.
+                var data = await reader.GetStreamAsync(2, ct).ConfigureAwait(false);
+                await using (data.ConfigureAwait(false))
+                {
+                    await cells.OpenAsync(data, ct).ConfigureAwait(false);
+                    await PageValues.ReadRowsAsync(cells, kinds, skip, take, budget, rows, ct).ConfigureAwait(false);
+                }
+            }
         }
 
-        return new ResultPage(columns, totalRows, rows);
+        return new ResultPage(columns, totalRows, rows, budget.TruncatedCells);
     }
 
     public async Task<bool> ExportAsync(Guid runId, int attempt, ResultFormat format, Stream destination, CancellationToken ct)

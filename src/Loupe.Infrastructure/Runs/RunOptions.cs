@@ -20,8 +20,24 @@ public sealed class RunOptions
     /// <summary>Attempts of one run before it fails (1–10): a lost worker or a retryable error starts another.</summary>
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>The most cell text one result page holds, in bytes (65536–268435456); cells past it are truncated (ADR 0031).</summary>
+    public int MaxPageBytes { get; set; } = 8 << 20;
+
+    /// <summary>The most text one cell shows in a result page, in bytes (256–1048576, at most MaxPageBytes); a longer cell is truncated.</summary>
+    public int MaxPageCellBytes { get; set; } = 64 << 10;
+
     internal IEnumerable<string> Problems()
     {
+        if (MaxPageBytes is < 65_536 or > 268_435_456)
+        {
+            yield return "Runs:MaxPageBytes must be between 65536 and 268435456.";
+        }
+
+        if (MaxPageCellBytes < 256 || MaxPageCellBytes > 1_048_576 || MaxPageCellBytes > MaxPageBytes)
+        {
+            yield return "Runs:MaxPageCellBytes must be between 256 and 1048576, and not above Runs:MaxPageBytes.";
+        }
+
         if (ResultRetentionDays is < 1 or > 3650)
         {
             yield return "Runs:ResultRetentionDays must be between 1 and 3650.";

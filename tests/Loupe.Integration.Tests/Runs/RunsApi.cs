@@ -25,7 +25,7 @@ public class RunsApi : IAsyncLifetime
     {
         await _database.InitializeAsync();
         SourceDatabase = await TestPostgres.CreateEmptyDatabaseAsync();
-        Factory = LoupeApiFactory.For(_database, settings: new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Jobs:RunInApi"] = "true",
             ["Runs:SlowRunMilliseconds"] = "500",
@@ -33,9 +33,16 @@ public class RunsApi : IAsyncLifetime
             // Retryable failures come back within seconds, not the default 30 s and more.
             ["Jobs:RetryBaseSeconds"] = "1",
             ["Jobs:RetryMaxSeconds"] = "2",
-        });
+        };
+        AddSettings(settings);
+        Factory = LoupeApiFactory.For(_database, settings: settings);
         Factory.TestServices = ConfigureServices;
         Identity = new IdentityDriver(Factory);
+    }
+
+    /// <summary>A derived fixture adds or changes settings of the host here.</summary>
+    protected virtual void AddSettings(IDictionary<string, string?> settings)
+    {
     }
 
     /// <summary>A derived fixture replaces services of the host here.</summary>
@@ -43,7 +50,7 @@ public class RunsApi : IAsyncLifetime
     {
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
         await Factory.DisposeAsync();

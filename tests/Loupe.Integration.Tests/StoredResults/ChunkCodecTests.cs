@@ -95,6 +95,117 @@ public sealed class ChunkCodecTests
         cells.Span(length).ToArray().ShouldBe("\u0004abc"u8.ToArray());
     }
 
+    [Fact]
+    public void AnyCells_ReadThroughTheCellReader_ComeBackWhole_OrAsTheirFirstBytes()
+    {
+        var table = Gen.Choose(0, 40).SelectMany(keep => ResultGenerators.Cell.ArrayOf().Select(cells => (keep, cells)));
+
+        Prop.ForAll(table.ToArbitrary(), input =>
+        {
+            var (keep, cells) = input;
+            return ReadThroughCellReader(cells, keep).SequenceEqual(cells.Select(c => Expected(c, keep)), StringComparer.Ordinal);
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1_000)]
+    [InlineData(65_536)]
+    public void CellsLargerThanTheWindow_AreDroppedPastTheKeptBytes_AndTheCellsAfterThemReadOn(int keep)
+    {
+        string?[] cells = [new string('a', 200_000), "after", null, string.Concat(Enumerable.Repeat("xyz", 70_000)), string.Empty, new string('b', 65_535), "end"];
+
+        ReadThroughCellReader(cells, keep).ShouldBe(cells.Select(c => Expected(c, keep)));
+    }
+
+    [Fact]
+    public async Task CellsEndingInsideACell_AreRefusedByTheCellReader()
+    {
+        var builder = new ChunkBuilder();
+        builder.UseColumns([new("t", "text")]);
+        builder.Add(["abcdef"]);
+        using var compressed = new MemoryStream();
+
+        // The header promises the cells minus their last byte.
+        ChunkCompression.Compress(builder.Cells[..^1], compressed);
+        compressed.Position = 0;
+        var reader = new ChunkCellReader(10);
+        await using (reader)
+        {
+            await reader.OpenAsync(compressed, TestContext.Current.CancellationToken);
+            var length = await reader.NextCellAsync(TestContext.Current.CancellationToken);
+            await Should.ThrowAsync<InvalidDataException>(async () => await reader.TakeAsync(length, length, TestContext.Current.CancellationToken));
+        }
+    }
+
+    [Fact]
+    public void AnyTextCutAtAnyByte_KeepsItsWholeCharacters_AndDropsAtMostOneCutCharacter()
+    {
+        var cut = ResultGenerators.Text.SelectMany(text => Gen.Choose(0, System.Text.Encoding.UTF8.GetByteCount(text)).Select(at => (text, at)));
+
+        Prop.ForAll(cut.ToArbitrary(), input =>
+        {
+            var utf8 = System.Text.Encoding.UTF8.GetBytes(input.text).AsSpan(0, input.at);
+            var whole = PageBudget.WholeCharacters(utf8);
+            var prefix = System.Text.Encoding.UTF8.GetString(utf8[..whole]);
+            var atTheEnd = input.at == System.Text.Encoding.UTF8.GetByteCount(input.text);
+            return whole <= input.at && input.at - whole <= 3 && (!atTheEnd || whole == input.at)
+                && input.text.StartsWith(prefix, StringComparison.Ordinal) && System.Text.Encoding.UTF8.GetByteCount(prefix) == whole;
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(500));
+    }
+
+    /// <summary>The cell as the reader gives it with <paramref name="keep"/>: whole when it fits, else its first bytes, as text.</summary>
+    private static string? Expected(string? cell, int keep)
+    {
+        if (cell is null)
+        {
+            return null;
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetBytes(cell);
+        return bytes.Length <= keep ? cell : Convert.ToHexString(bytes, 0, keep);
+    }
+
+    /// <summary>The cells encoded, compressed and read back one by one, each kept whole up to <paramref name="keep"/> bytes.</summary>
+    private static List<string?> ReadThroughCellReader(string?[] cells, int keep)
+    {
+        var builder = new ChunkBuilder();
+        builder.UseColumns([new("t", "text")]);
+        foreach (var cell in cells)
+        {
+            builder.Add([cell]);
+        }
+
+        using var compressed = new MemoryStream();
+        ChunkCompression.Compress(builder.Cells, compressed);
+        compressed.Position = 0;
+        var read = new List<string?>();
+        var reader = new ChunkCellReader(keep);
+        var ct = TestContext.Current.CancellationToken;
+        try
+        {
+            reader.OpenAsync(compressed, ct).AsTask().GetAwaiter().GetResult();
+            foreach (var _ in cells)
+            {
+                var length = reader.NextCellAsync(ct).AsTask().GetAwaiter().GetResult();
+                if (length < 0)
+                {
+                    read.Add(null);
+                    continue;
+                }
+
+                var kept = reader.TakeAsync(length, Math.Min(length, keep), ct).AsTask().GetAwaiter().GetResult();
+                read.Add(kept.Length == length ? System.Text.Encoding.UTF8.GetString(kept.Span) : Convert.ToHexString(kept.Span));
+            }
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        return read;
+    }
+
     private static List<string?[]> RoundTrip(QueryColumn[] columns, IEnumerable<object?[]> rows)
     {
         var builder = new ChunkBuilder();

@@ -3,8 +3,10 @@ using Loupe.Application.Common.Results;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Runs;
 using Loupe.Infrastructure.Results;
+using Loupe.Infrastructure.Runs;
 using Loupe.Integration.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Loupe.Integration.Tests.StoredResults;
@@ -54,9 +56,12 @@ internal sealed class ResultTenant : IAsyncDisposable
     /// <summary>A store acting in this organization.</summary>
     public IResultStore Store() => StoreIn(OrganizationId);
 
-    /// <summary>A store acting in <paramref name="organizationId"/> (none: no organization at all).</summary>
-    public IResultStore StoreIn(Guid? organizationId) =>
-        new PostgresResultStore(Pool, new FixedTenant(organizationId), TimeProvider.System, NullLogger<PostgresResultStore>.Instance);
+    /// <summary>A store acting in this organization whose pages hold what <paramref name="options"/> allow (Runs:MaxPage*).</summary>
+    public IResultStore Store(RunOptions options) => StoreIn(OrganizationId, options);
+
+    /// <summary>A store acting in <paramref name="organizationId"/> (none: no organization at all), with the default page limits unless <paramref name="options"/> are given.</summary>
+    public IResultStore StoreIn(Guid? organizationId, RunOptions? options = null) =>
+        new PostgresResultStore(Pool, new FixedTenant(organizationId), TimeProvider.System, Options.Create(options ?? new RunOptions()), NullLogger<PostgresResultStore>.Instance);
 
     /// <summary>Stores the rows as the result of the run's attempt and completes it.</summary>
     public async Task<StoredResult> StoreAsync(Guid runId, int attempt, IReadOnlyList<QueryColumn> columns, IEnumerable<object?[]> rows, bool truncated = false)

@@ -21,7 +21,8 @@ public interface IResultStore
 
     /// <summary>
     /// Rows <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="count"/> (fewer at the end),
-    /// reading only the chunks that hold them; none when the result is not stored.
+    /// reading only the chunks that hold them; none when the result is not stored. Cells longer than a page
+    /// shows of one cell, and cells past the page's byte budget, come as <see cref="TruncatedCell"/>s.
     /// </summary>
     Task<ResultPage?> ReadPageAsync(Guid runId, int attempt, long offset, int count, CancellationToken ct);
 
@@ -45,8 +46,11 @@ public interface IResultWriter : IRowSink, IAsyncDisposable
 /// <summary>What a completed writer stored.</summary>
 public sealed record StoredResult(long RowCount, bool Truncated, long StoredBytes, int ChunkCount);
 
-/// <summary>A page of a stored result: the columns, the total row count and the rows asked for (values as the JSON answer shows them).</summary>
-public sealed record ResultPage(IReadOnlyList<QueryColumn> Columns, long TotalRows, IReadOnlyList<object?[]> Rows);
+/// <summary>
+/// A page of a stored result: the columns, the total row count and the rows asked for (values as the JSON
+/// answer shows them), and how many of its cells are <see cref="TruncatedCell"/>s.
+/// </summary>
+public sealed record ResultPage(IReadOnlyList<QueryColumn> Columns, long TotalRows, IReadOnlyList<object?[]> Rows, int CellsTruncated = 0);
 
 public enum ResultFormat
 {
@@ -55,4 +59,16 @@ public enum ResultFormat
 
     /// <summary><c>{"columns":[{"name","type"}…],"rows":[[…]…]}</c>, numbers and booleans as JSON values.</summary>
     Json,
+}
+
+/// <summary>
+/// A cell of a result page that the page does not show whole (ADR 0031): its text is longer than a page
+/// shows of one cell, or the page was full. The whole value is in the exports.
+/// </summary>
+/// <param name="Bytes">The length of the whole value's text in UTF-8 bytes (a <c>bytea</c> as its <c>\x…</c> hex text).</param>
+/// <param name="Prefix">The start of the text, cut on a character boundary; empty once the page was full.</param>
+public sealed record TruncatedCell(long Bytes, string Prefix)
+{
+    /// <summary>Always true: what a client checks to tell this cell from a value.</summary>
+    public bool Truncated { get; } = true;
 }

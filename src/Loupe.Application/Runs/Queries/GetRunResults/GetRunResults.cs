@@ -13,9 +13,25 @@ namespace Loupe.Application.Runs.Queries.GetRunResults;
 [Authorize]
 public sealed record GetRunResultsQuery(Guid Id, IReadOnlyDictionary<string, string?> Query) : IRequest<RunResultsDto>;
 
-/// <summary>A page of rows: values as JSON numbers, booleans, strings or null, in column order.</summary>
+/// <summary>A page of rows: values as JSON numbers, booleans, strings or null, in column order; a cell too long for the page is an object (see rows).</summary>
+/// <param name="Truncated">The run's result was cut by the row or byte limit of the run (the rows stored are not all the query's).</param>
+/// <param name="Rows">
+/// Each row's cells in column order: a number, boolean, string or null; or, for a cell whose text is longer
+/// than a page shows of one cell (Runs:MaxPageCellBytes) or that comes after the page's byte budget
+/// (Runs:MaxPageBytes) was used up, the object {"truncated": true, "bytes": length of the whole text in
+/// UTF-8 bytes, "prefix": the text's start}. No other cell is ever an object. The whole value is in
+/// results.csv and results.json.
+/// </param>
+/// <param name="CellsTruncated">How many cells of this page are {"truncated": true, …} objects; 0 when every cell is whole.</param>
 public sealed record RunResultsDto(
-    Guid RunId, IReadOnlyList<QueryColumn> Columns, long TotalRows, bool Truncated, int Page, int PerPage, IReadOnlyList<object?[]> Rows);
+    Guid RunId,
+    IReadOnlyList<QueryColumn> Columns,
+    long TotalRows,
+    bool Truncated,
+    int Page,
+    int PerPage,
+    IReadOnlyList<object?[]> Rows,
+    int CellsTruncated);
 
 internal sealed class GetRunResultsQueryHandler(IReadStore store, IQueryExecutor executor, IResultStore results)
     : IRequestHandler<GetRunResultsQuery, RunResultsDto>
@@ -30,7 +46,7 @@ internal sealed class GetRunResultsQueryHandler(IReadStore store, IQueryExecutor
         var offset = (long)(page - 1) * perPage;
         var stored = await results.ReadPageAsync(run.Id, run.ResultAttempt!.Value, offset, perPage, cancellationToken).ConfigureAwait(false)
             ?? throw RunResults.Missing();
-        return new RunResultsDto(run.Id, stored.Columns, stored.TotalRows, run.Truncated ?? false, page, perPage, stored.Rows);
+        return new RunResultsDto(run.Id, stored.Columns, stored.TotalRows, run.Truncated ?? false, page, perPage, stored.Rows, stored.CellsTruncated);
     }
 
     private static (int Page, int PerPage) Paging(IReadOnlyDictionary<string, string?> query)
