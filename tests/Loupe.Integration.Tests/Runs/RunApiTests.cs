@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Loupe.Integration.Tests.Identity.Organization;
+using Loupe.Integration.Tests.Jobs;
 using Loupe.Integration.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -87,11 +88,7 @@ public sealed class RunApiTests(RunsApi api) : IClassFixture<RunsApi>
         var (admin, source) = await SetUpAsync();
 
         // A query another test cancelled may still be stopping; counting starts once it is gone.
-        var quiet = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (await api.ActiveQueriesAsync() > 0 && DateTime.UtcNow < quiet)
-        {
-            await Task.Delay(25, TestContext.Current.CancellationToken);
-        }
+        await JobRows.EventuallyAsync(async () => await api.ActiveQueriesAsync() == 0, TimeSpan.FromSeconds(10), "no earlier test's query is left on the data source");
 
         var id = (await RunsApi.StartAsync(admin, source, RunsApi.Busy(2_000_000_000))).GetProperty("id").GetGuid();
         try
@@ -133,6 +130,8 @@ public sealed class RunApiTests(RunsApi api) : IClassFixture<RunsApi>
         var editor = await api.Identity.AddMemberAsync(admin, "editor");
         var adminsRun = (await RunsApi.StartAsync(admin, source, RunsApi.Busy(2_000_000_000, "_admins"))).GetProperty("id").GetGuid();
         var editorsRun = (await RunsApi.StartAsync(editor, source, RunsApi.Busy(2_000_000_000, "_editors"))).GetProperty("id").GetGuid();
+        await RunsApi.ReachesAsync(admin, adminsRun, "running");
+        await RunsApi.ReachesAsync(admin, editorsRun, "running");
 
         foreach (var (member, run) in new[] { (viewer, adminsRun), (editor, adminsRun), (viewer, editorsRun) })
         {
@@ -155,6 +154,9 @@ public sealed class RunApiTests(RunsApi api) : IClassFixture<RunsApi>
 
         (await RunsApi.FinishedAsync(admin, adminsRun)).GetProperty("status").GetString().ShouldBe("cancelled");
         (await RunsApi.FinishedAsync(admin, editorsRun)).GetProperty("status").GetString().ShouldBe("cancelled");
+
+        // Both queries stop on the data source too, so the next test counts only its own.
+        await JobRows.EventuallyAsync(async () => await api.ActiveQueriesAsync() == 0, TimeSpan.FromSeconds(5), "the cancelled runs' queries are gone");
     }
 
     [Fact]
