@@ -17,6 +17,7 @@ public static class SqlDenyList
         "pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file", "pg_ls_logdir",
         "pg_ls_waldir", "pg_ls_tmpdir", "pg_ls_archive_statusdir", "pg_file_write", "pg_file_rename",
         "pg_file_unlink", "pg_file_sync", "pg_logdir_ls", "pg_file_read", "pg_file_length",
+        "pg_read_file_old",
         "pg_available_wal_summaries", "pg_wal_summary_contents",
 
         // The server's configuration files, read and returned: pg_hba.conf, pg_ident.conf,
@@ -36,7 +37,7 @@ public static class SqlDenyList
         "pg_cancel_backend", "pg_terminate_backend", "pg_signal_backend",
 
         // Server configuration, logs, WAL and backups.
-        "set_config", "pg_reload_conf", "pg_rotate_logfile", "pg_logfile_rotate", "pg_promote", "pg_switch_wal",
+        "set_config", "pg_reload_conf", "pg_rotate_logfile", "pg_rotate_logfile_old", "pg_logfile_rotate", "pg_promote", "pg_switch_wal",
         "pg_create_restore_point", "pg_start_backup", "pg_stop_backup", "pg_backup_start",
         "pg_backup_stop",
 

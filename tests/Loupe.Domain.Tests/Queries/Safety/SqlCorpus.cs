@@ -180,7 +180,7 @@ public static class SqlCorpus
         "pg_import_system_collations", "pg_nextoid", "pg_log_backend_memory_contexts", "binary_upgrade_set_next_pg_type_oid",
 
         // Found by the search of PostgreSQL 14 to 18 and their common extensions (ADR 0026).
-        "pg_file_read", "pg_file_length", "pg_logfile_rotate", "pg_available_wal_summaries", "pg_wal_summary_contents",
+        "pg_file_read", "pg_file_length", "pg_logfile_rotate", "pg_read_file_old", "pg_rotate_logfile_old", "pg_available_wal_summaries", "pg_wal_summary_contents",
         "pg_hba_file_rules", "pg_ident_file_mappings", "pg_show_all_file_settings",
         "pg_ls_logicalmapdir", "pg_ls_logicalsnapdir", "pg_ls_replslotdir", "pg_ls_summariesdir",
         "pg_get_wal_record_info", "pg_get_wal_records_info", "pg_get_wal_records_info_till_end_of_wal",
