@@ -25,7 +25,7 @@ public sealed class GuardCorpusTests(VictimDatabase database) : IClassFixture<Vi
     public async Task EveryMaliciousText_RunDirectlyAsSuperuser_ChangesNothing()
     {
         var ct = TestContext.Current.CancellationToken;
-        SqlCorpus.Malicious.Length.ShouldBe(728);
+        SqlCorpus.Malicious.Length.ShouldBe(962);
         VictimDatabase.CorpusFilePaths.ShouldContain("/tmp/x");
         var before = await database.SnapshotAsync(ct);
         var filesBefore = VictimDatabase.FileSnapshot(VictimDatabase.CorpusFilePaths);
@@ -52,7 +52,7 @@ public sealed class GuardCorpusTests(VictimDatabase database) : IClassFixture<Vi
         }
 
         Report("malicious", outcomes);
-        outcomes.Count.ShouldBe(728);
+        outcomes.Count.ShouldBe(962);
         problems.ShouldBeEmpty();
     }
 

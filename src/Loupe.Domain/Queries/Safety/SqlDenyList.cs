@@ -16,7 +16,18 @@ public static class SqlDenyList
         // File system access on the database server.
         "pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file", "pg_ls_logdir",
         "pg_ls_waldir", "pg_ls_tmpdir", "pg_ls_archive_statusdir", "pg_file_write", "pg_file_rename",
-        "pg_file_unlink", "pg_file_sync", "pg_logdir_ls",
+        "pg_file_unlink", "pg_file_sync", "pg_logdir_ls", "pg_file_read", "pg_file_length",
+        "pg_read_file_old",
+        "pg_available_wal_summaries", "pg_wal_summary_contents",
+
+        // The server's configuration files, read and returned: pg_hba.conf, pg_ident.conf,
+        // postgresql.conf with its includes (which may hold a replication password).
+        "pg_hba_file_rules", "pg_ident_file_mappings", "pg_show_all_file_settings",
+
+        // pg_walinspect: reads the WAL files on the server's disk, full page images included, so
+        // rows of every table whatever the account may read.
+        "pg_get_wal_record_info", "pg_get_wal_records_info", "pg_get_wal_records_info_till_end_of_wal",
+        "pg_get_wal_stats", "pg_get_wal_stats_till_end_of_wal", "pg_get_wal_block_info",
 
         // Large objects: import/export server files and write storage.
         "lo_import", "lo_export", "lo_from_bytea", "lo_put", "lo_unlink", "lo_create", "lo_creat",
@@ -26,7 +37,7 @@ public static class SqlDenyList
         "pg_cancel_backend", "pg_terminate_backend", "pg_signal_backend",
 
         // Server configuration, logs, WAL and backups.
-        "set_config", "pg_reload_conf", "pg_rotate_logfile", "pg_promote", "pg_switch_wal",
+        "set_config", "pg_reload_conf", "pg_rotate_logfile", "pg_rotate_logfile_old", "pg_logfile_rotate", "pg_promote", "pg_switch_wal",
         "pg_create_restore_point", "pg_start_backup", "pg_stop_backup", "pg_backup_start",
         "pg_backup_stop",
 
@@ -57,11 +68,23 @@ public static class SqlDenyList
         "brin_summarize_new_values", "brin_summarize_range", "brin_desummarize_range", "gin_clean_pending_list",
         "pg_restore_relation_stats", "pg_restore_attribute_stats", "pg_clear_relation_stats", "pg_clear_attribute_stats",
         "pg_stat_statements_reset",
+
+        // Extensions that change the server from a READ ONLY transaction (ADR 0026): pg_surgery and
+        // pg_visibility rewrite pages and write WAL, pg_buffercache evicts (and so writes) shared
+        // buffers, pg_prewarm writes a file in the data directory or starts a background worker, and
+        // amcheck's parent check holds a SHARE lock that blocks every writer of the table.
+        "heap_force_kill", "heap_force_freeze", "pg_truncate_visibility_map",
+        "pg_buffercache_evict", "pg_buffercache_evict_relation", "pg_buffercache_evict_all",
+        "autoprewarm_dump_now", "autoprewarm_start_worker", "bt_index_parent_check",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Every function whose name starts with one of these is denied.</summary>
     public static readonly IReadOnlyList<string> Prefixes =
     [
+        // Every pg_ls_*dir lists a directory of the server (logical mappings and snapshots,
+        // replication slots and WAL summaries came in 15 and 18; more may follow).
+        "pg_ls_",
+
         // dblink and friends open connections to other servers (or back to this one, outside our guard).
         "dblink",
 

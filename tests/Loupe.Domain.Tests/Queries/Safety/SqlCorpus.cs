@@ -126,6 +126,10 @@ public static class SqlCorpus
         "select pg_create_physical_replication_slot('loupe_slot')",
         "select txid_current()",
 
+        // Extensions that rewrite pages or read every table's rows out of the WAL (ADR 0026).
+        "select heap_force_kill('t'::regclass, array['(0,1)'::tid])",
+        "select block_fpi_data from pg_get_wal_block_info('0/0', pg_current_wal_lsn()) where relfilenode = 1260",
+
         // Empty.
         "",
         "   \n\t",
@@ -174,6 +178,16 @@ public static class SqlCorpus
         "pg_create_logical_replication_slot", "pg_replication_origin_create", "pg_logical_slot_get_changes",
         "pg_stat_reset", "pg_stat_reset_shared", "brin_summarize_new_values", "gin_clean_pending_list",
         "pg_import_system_collations", "pg_nextoid", "pg_log_backend_memory_contexts", "binary_upgrade_set_next_pg_type_oid",
+
+        // Found by the search of PostgreSQL 14 to 18 and their common extensions (ADR 0026).
+        "pg_file_read", "pg_file_length", "pg_logfile_rotate", "pg_read_file_old", "pg_rotate_logfile_old", "pg_available_wal_summaries", "pg_wal_summary_contents",
+        "pg_hba_file_rules", "pg_ident_file_mappings", "pg_show_all_file_settings",
+        "pg_ls_logicalmapdir", "pg_ls_logicalsnapdir", "pg_ls_replslotdir", "pg_ls_summariesdir",
+        "pg_get_wal_record_info", "pg_get_wal_records_info", "pg_get_wal_records_info_till_end_of_wal",
+        "pg_get_wal_stats", "pg_get_wal_stats_till_end_of_wal", "pg_get_wal_block_info",
+        "heap_force_kill", "heap_force_freeze", "pg_truncate_visibility_map",
+        "pg_buffercache_evict", "pg_buffercache_evict_relation", "pg_buffercache_evict_all",
+        "autoprewarm_dump_now", "autoprewarm_start_worker", "bt_index_parent_check",
     ];
 
     private static readonly Func<string, string>[] Spellings =

@@ -72,6 +72,35 @@ public sealed class SqlSafetyTests
         }
     }
 
+    /// <summary>
+    /// Functions the search of PostgreSQL 14 to 18 and their common extensions read and left allowed
+    /// (ADR 0026 says why for each): the deny list must not grow over them by a prefix.
+    /// </summary>
+    [Theory]
+    [InlineData("pg_get_wal_resource_managers")]
+    [InlineData("pg_get_wal_replay_pause_state")]
+    [InlineData("pg_get_wal_summarizer_state")]
+    [InlineData("pg_stat_force_next_flush")]
+    [InlineData("pg_split_walfile_name")]
+    [InlineData("pg_input_is_valid")]
+    [InlineData("pg_get_sequence_data")]
+    [InlineData("pg_get_loaded_modules")]
+    [InlineData("to_regtypemod")]
+    [InlineData("xmltext")]
+    [InlineData("pg_current_logfile")]
+    [InlineData("pg_prewarm")]
+    [InlineData("bt_index_check")]
+    [InlineData("verify_heapam")]
+    [InlineData("gin_index_check")]
+    [InlineData("get_raw_page")]
+    [InlineData("xslt_process")]
+    [InlineData("postgres_fdw_disconnect_all")]
+    public void FunctionsReadAndLeftAllowed_AreNotDenied(string name)
+    {
+        SqlDenyList.IsDenied(name).ShouldBeFalse(name);
+        SqlSafety.Check($"select {name}('x')").IsAllowed.ShouldBeTrue(name);
+    }
+
     [Theory]
     [InlineData("select pg_read_file('/etc/passwd')", "sql.denied_function", "pg_read_file", 7, 1, 8)]
     [InlineData("select pg_catalog . \"pg_read_file\" /* c */ ('x')", "sql.denied_function", "\"pg_read_file\"", 20, 1, 21)]
