@@ -31,6 +31,7 @@ public static class DependencyInjection
         services.TryAddSingleton(Runs.RunSettings.Default);
         services.AddScoped<Common.Jobs.IJobHandler, Runs.RunQueryJobHandler>();
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.ForgotPassword.PasswordResetMailJob>();
+        services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.Login.LoginFailedJob>();
         return services.AddRequestHandlersFrom(typeof(DependencyInjection).Assembly);
     }
 

@@ -52,6 +52,14 @@ internal static class JobOutbox
     public static int Write(DbContext context, IReadOnlyList<Job> jobs) =>
         jobs.Count == 0 ? 0 : context.Database.ExecuteSqlRaw(Insert, Parameters(jobs));
 
+    /// <summary>The same insert as a batch command, for a write outside a unit of work (<see cref="InstanceJobs"/>).</summary>
+    public static NpgsqlBatchCommand InsertCommand(IReadOnlyList<Job> jobs)
+    {
+        var command = new NpgsqlBatchCommand(Insert);
+        command.Parameters.AddRange(Parameters(jobs));
+        return command;
+    }
+
     private static NpgsqlParameter[] Parameters(IReadOnlyList<Job> jobs) =>
     [
         new("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = jobs.Select(j => j.Id).ToArray() },

@@ -27,6 +27,7 @@ public static class JobServices
             .Configure(options => configuration.GetSection(JobsOptions.Section).Bind(options))
             .ValidateProblems(options => options.Problems());
         services.AddScoped<IJobScheduler, JobScheduler>();
+        services.AddSingleton<IInstanceJobs, InstanceJobs>();
         services.AddSingleton<IJobsReadModel, JobsReadModel>();
         services.AddScoped<IJobHandler, ProbeJobHandler>();
         return services;

@@ -65,6 +65,13 @@ public class JobsAuthHost : AuthHost
             TimeSpan.FromSeconds(30),
             "every password reset job has finished");
 
+    /// <summary>Waits until no refused sign-in's job is queued or running, so the failures it counts and the lockout are visible.</summary>
+    public Task LoginFailedJobsDoneAsync() =>
+        Jobs.JobRows.EventuallyAsync(
+            async () => await Jobs.JobRows.CountAsync(DatabaseName, "WHERE kind = 'auth.login_failed' AND state IN ('queued', 'running')") == 0,
+            TimeSpan.FromSeconds(30),
+            "every refused sign-in's job has finished");
+
     /// <summary>Waits for the <paramref name="count"/>-th password reset mail to <paramref name="email"/> and returns its token.</summary>
     public async Task<string> ResetTokenMailedAsync(string email, int count = 1)
     {

@@ -5,7 +5,11 @@ using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Auth;
 
-public sealed class LoginTests(AuthHost host) : IClassFixture<AuthHost>
+/// <summary>
+/// Sign-in over HTTP. A refused sign-in's failure count, lockout and audit event are written by its
+/// job (<c>auth.login_failed</c>), so this host runs the job engine and the tests wait for those jobs.
+/// </summary>
+public sealed class LoginTests(JobsAuthHost host) : IClassFixture<JobsAuthHost>
 {
     private const int LockoutFailures = 5;
 
@@ -95,5 +99,7 @@ public sealed class LoginTests(AuthHost host) : IClassFixture<AuthHost>
             using var failed = await _anonymous.LoginAsync(email, $"wrong password {i}");
             failed.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         }
+
+        await host.LoginFailedJobsDoneAsync();
     }
 }

@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Loupe.Integration.Tests.Jobs;
+using Loupe.Integration.Tests.Support;
+using Npgsql;
+
+namespace Loupe.Integration.Tests.Identity.Auth;
+
+/// <summary>
+/// A refused sign-in must not tell who has an account by the work done before its answer: a known
+/// address with a wrong password and an unknown address issue the same statements on the request
+/// path. This host runs no job engine, so what a request did on its own path stays visible.
+/// </summary>
+public sealed partial class LoginEnumerationTests(AuthHost host) : IClassFixture<AuthHost>
+{
+    [Fact]
+    public async Task RefusedLogins_ForAKnownAndAnUnknownEmail_IssueTheSameStatementsOnTheRequestPath_AndQueueOneJobEach()
+    {
+        var known = AuthApi.NewEmail("known");
+        await host.Anonymous.RegisteredAsync(known);
+
+        using var statements = new StatementRecorder();
+
+        // A first round warms what each connection prepares; the second is compared.
+        foreach (var round in new[] { "warm", "compared" })
+        {
+            var unknown = AuthApi.NewEmail("unknown");
+            var knownWork = await statements.OfRequestAsync(headers => LoginAsync(known, "not the password", headers));
+            var unknownWork = await statements.OfRequestAsync(headers => LoginAsync(unknown, "not the password", headers));
+
+            if (round == "compared")
+            {
+                knownWork.ShouldNotBeEmpty();
+                unknownWork.ShouldBe(knownWork, $"known: {string.Join(" | ", knownWork)}\nunknown: {string.Join(" | ", unknownWork)}");
+
+                // The work of the failure is the job's: queued for both, and nothing written for the account yet.
+                (await JobRows.CountAsync(host.DatabaseName, $"WHERE kind = 'auth.login_failed' AND payload LIKE '%{unknown}%' AND state = 'queued' AND organization_id IS NULL")).ShouldBe(1);
+            }
+        }
+
+        (await JobRows.CountAsync(host.DatabaseName, $"WHERE kind = 'auth.login_failed' AND payload LIKE '%{known}%' AND state = 'queued' AND organization_id IS NULL")).ShouldBe(2);
+        (await OwnerCountAsync("SELECT count(*) FROM audit_events a JOIN users u ON u.id = a.target_id WHERE u.email = @email AND a.action = 'auth.login_failed'", known)).ShouldBe(0);
+        (await OwnerCountAsync("SELECT cardinality(recent_failed_logins) FROM users WHERE email = @email", known)).ShouldBe(0);
+    }
+
+    private async Task<HttpResponseMessage> LoginAsync(string email, string password, Action<HttpRequestMessage> headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login")
+        {
+            Content = JsonContent.Create(new { email, password }),
+        };
+        headers(request);
+        var response = await host.Anonymous.SendAsync(request, TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        return response;
+    }
+
+    private async Task<long> OwnerCountAsync(string sql, string email)
+    {
+        await using var connection = new NpgsqlConnection(TestPostgres.OwnerConnection(host.DatabaseName));
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("email", email);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", RegexOptions.IgnoreCase)]
+    private static partial Regex GuidLiteral();
+
+    /// <summary>
+    /// Records the statement text of every command Npgsql runs within one request: the client sends a
+    /// W3C <c>traceparent</c> of its own, the host's request activity continues that trace, and Npgsql's
+    /// command activities belong to it. Identifiers inlined in the text (the organization a statement is
+    /// scoped to) are replaced by a placeholder: they are the only part that differs between accounts.
+    /// </summary>
+    private sealed class StatementRecorder : IDisposable
+    {
+        private readonly ActivityListener _listener;
+        private readonly ConcurrentQueue<(ActivityTraceId Trace, string Text)> _commands = new();
+
+        public StatementRecorder()
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name is "Npgsql" or "Microsoft.AspNetCore",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = activity =>
+                {
+                    if (activity.Source.Name == "Npgsql" && activity.GetTagItem("db.query.text") is string text)
+                    {
+                        _commands.Enqueue((activity.TraceId, text));
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public async Task<IReadOnlyList<string>> OfRequestAsync(Func<Action<HttpRequestMessage>, Task<HttpResponseMessage>> send)
+        {
+            var trace = ActivityTraceId.CreateRandom();
+            var parent = $"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+            using var response = await send(request => request.Headers.Add("traceparent", parent));
+            return [.. _commands.Where(c => c.Trace == trace).Select(c => GuidLiteral().Replace(c.Text, "<id>"))];
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
+
+/// <summary>A host running the job engine whose lockout takes three failures.</summary>
+public sealed class ThreeFailuresHost : JobsAuthHost
+{
+    public const int MaxFailures = 3;
+
+    public ThreeFailuresHost()
+        : base(new Dictionary<string, string?> { ["Auth:Lockout:MaxFailures"] = MaxFailures.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+    {
+    }
+}
+
+/// <summary>The job of a refused sign-in counts the failure, audits it, and locks the account at the configured count.</summary>
+public sealed class LoginFailedJobTests(ThreeFailuresHost host) : IClassFixture<ThreeFailuresHost>
+{
+    [Fact]
+    public async Task TheJob_CountsEachFailure_AndLocksTheAccountAtTheConfiguredNumber()
+    {
+        var email = AuthApi.NewEmail("victim");
+        var registered = await host.Anonymous.RegisteredAsync(email);
+
+        await FailAsync(email, ThreeFailuresHost.MaxFailures - 1);
+        (await UserStateAsync(email)).ShouldBe((ThreeFailuresHost.MaxFailures - 1, false));
+
+        await FailAsync(email, 1);
+        (await UserStateAsync(email)).ShouldBe((0, true));
+        using var rightPassword = await host.Anonymous.LoginAsync(email);
+        rightPassword.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        await host.LoginFailedJobsDoneAsync();
+
+        using var admin = host.Identity.ClientWith(registered.AccessToken);
+        var userId = (await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/me", TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        var actions = await admin.AuditActionsAboutAsync(userId);
+        actions.Count(a => a == "auth.login_failed").ShouldBe(ThreeFailuresHost.MaxFailures + 1);
+        actions.Count(a => a == "auth.locked_out").ShouldBe(1);
+        (await JobRows.CountAsync(host.DatabaseName, $"WHERE kind = 'auth.login_failed' AND payload LIKE '%{email}%' AND state = 'succeeded'"))
+            .ShouldBe(ThreeFailuresHost.MaxFailures + 1);
+    }
+
+    [Fact]
+    public async Task TheJobOfAnUnknownEmail_DoesNothing()
+    {
+        var email = AuthApi.NewEmail("nobody");
+
+        await FailAsync(email, 1);
+
+        (await JobRows.CountAsync(host.DatabaseName, $"WHERE kind = 'auth.login_failed' AND payload LIKE '%{email}%' AND state = 'succeeded'")).ShouldBe(1);
+    }
+
+    private async Task FailAsync(string email, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            using var failed = await host.Anonymous.LoginAsync(email, $"wrong password {i}");
+            failed.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        await host.LoginFailedJobsDoneAsync();
+    }
+
+    private async Task<(int Failures, bool Locked)> UserStateAsync(string email)
+    {
+        await using var connection = new NpgsqlConnection(TestPostgres.OwnerConnection(host.DatabaseName));
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand("SELECT cardinality(recent_failed_logins), locked_until > now() FROM users WHERE email = @email", connection);
+        command.Parameters.AddWithValue("email", email);
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        (await reader.ReadAsync(TestContext.Current.CancellationToken)).ShouldBeTrue();
+        return (reader.GetInt32(0), !reader.IsDBNull(1) && reader.GetBoolean(1));
+    }
+}
