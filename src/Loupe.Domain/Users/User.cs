@@ -71,7 +71,10 @@ public sealed class User : AggregateRoot, ITenantOwned
     public bool RecordFailedLogin(DateTimeOffset now, LockoutPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        if (IsLockedAt(now))
+
+        // Failures are counted after the fact (by a job), so one can arrive after a later successful
+        // sign-in, which wiped the count: it belongs to the count that sign-in ended.
+        if (IsLockedAt(now) || (LastLoginAt is { } lastLogin && now < lastLogin))
         {
             return false;
         }

@@ -97,6 +97,8 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
         }
     }
 
+    void IUnitOfWork.DiscardChanges() => ChangeTracker.Clear();
+
     async Task<T> IUnitOfWork.InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

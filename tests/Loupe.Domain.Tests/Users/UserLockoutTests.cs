@@ -41,6 +41,22 @@ public sealed class UserLockoutTests
     }
 
     [Fact]
+    public void RecordFailedLogin_OfAFailureBeforeTheLastSuccessfulSignIn_CountsNothing()
+    {
+        var user = UserTestData.Register();
+        FailFourTimes(user);
+        user.RecordSuccessfulLogin(Now.AddMinutes(6));
+
+        // The job counting a failure from minute 5 runs after the sign-in of minute 6.
+        var locked = user.RecordFailedLogin(Now.AddMinutes(5), Policy);
+
+        locked.ShouldBeFalse();
+        user.FailedLoginCount.ShouldBe(0);
+        user.RecordFailedLogin(Now.AddMinutes(7), Policy).ShouldBeFalse();
+        user.FailedLoginCount.ShouldBe(1);
+    }
+
+    [Fact]
     public void RecordFailedLogin_WhileLocked_DoesNotReportANewLock()
     {
         var user = UserTestData.Register();

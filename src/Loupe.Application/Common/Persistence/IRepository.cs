@@ -33,6 +33,12 @@ public interface IUnitOfWork
     Task SaveChangesAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Forgets every change not saved yet (aggregates, audit events), so that after a
+    /// <see cref="Exceptions.ConflictException"/> the work can be done again on what is stored now.
+    /// </summary>
+    void DiscardChanges();
+
+    /// <summary>
     /// Runs <paramref name="work"/> — reads and saves — in one database transaction, for decisions
     /// that must hold until the save commits (the first user of an instance).
     /// </summary>

@@ -116,7 +116,13 @@ public sealed class ThreeFailuresHost : JobsAuthHost
     public const int MaxFailures = 3;
 
     public ThreeFailuresHost()
-        : base(new Dictionary<string, string?> { ["Auth:Lockout:MaxFailures"] = MaxFailures.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        : base(new Dictionary<string, string?>
+        {
+            ["Auth:Lockout:MaxFailures"] = MaxFailures.ToString(System.Globalization.CultureInfo.InvariantCulture),
+
+            // Every test of the class signs in from the same address.
+            ["RateLimits:Scopes:auth.ip:PermitLimit"] = "100",
+        })
     {
     }
 }
@@ -146,6 +152,31 @@ public sealed class LoginFailedJobTests(ThreeFailuresHost host) : IClassFixture<
         actions.Count(a => a == "auth.locked_out").ShouldBe(1);
         (await JobRows.CountAsync(host.DatabaseName, $"WHERE kind = 'auth.login_failed' AND payload LIKE '%{email}%' AND state = 'succeeded'"))
             .ShouldBe(ThreeFailuresHost.MaxFailures + 1);
+    }
+
+    [Fact]
+    public async Task JobsOfRefusalsSentTogether_EachCountOnce_AndExactlyOneLocksTheAccount()
+    {
+        const int Refusals = 6;
+        var email = AuthApi.NewEmail("together");
+        var registered = await host.Anonymous.RegisteredAsync(email);
+
+        // Sent together, their jobs run side by side and save the same account: all but one meet a conflict.
+        var answers = await Task.WhenAll(Enumerable.Range(0, Refusals).Select(async i =>
+        {
+            using var failed = await host.Anonymous.LoginAsync(email, $"wrong password {i}");
+            return failed.StatusCode;
+        }));
+        answers.ShouldAllBe(status => status == HttpStatusCode.Unauthorized);
+        await host.LoginFailedJobsDoneAsync();
+
+        (await UserStateAsync(email)).ShouldBe((0, true));
+        (await JobRows.CountAsync(host.DatabaseName, $"WHERE kind = 'auth.login_failed' AND payload LIKE '%{email}%' AND state = 'succeeded'")).ShouldBe(Refusals);
+        using var admin = host.Identity.ClientWith(registered.AccessToken);
+        var userId = (await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/me", TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        var actions = await admin.AuditActionsAboutAsync(userId);
+        actions.Count(a => a == "auth.login_failed").ShouldBe(Refusals);
+        actions.Count(a => a == "auth.locked_out").ShouldBe(1);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Jobs;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
@@ -28,6 +29,9 @@ internal sealed class LoginFailedJob(
     /// <summary>The count, the lock and the audit events are saved in one transaction, which is the job's last step, so a retry never counts twice.</summary>
     public const int JobAttempts = 3;
 
+    /// <summary>How often one attempt counts the failure again after another job saved the account first.</summary>
+    internal const int MaxTriesPerAttempt = 8;
+
     public string Kind => JobKind;
 
     public static JobRequest For(string normalizedEmail, DateTimeOffset failedAt) => new(
@@ -47,18 +51,37 @@ internal sealed class LoginFailedJob(
         }
 
         tenant.Enter(located.OrganizationId);
-        if (await users.FindAsync(located.Id, ct).ConfigureAwait(false) is not { } user)
-        {
-            return;
-        }
 
-        audit.Record(AuditActions.LoginFailed, new AuditTarget("user", user.Id), user.Id);
-        if (user.RecordFailedLogin(payload.FailedAt, settings.Lockout))
+        // Refused sign-ins of one account are counted by jobs that may run side by side: one saves
+        // first and the others meet a conflict. Each then forgets what it did and does it again on
+        // the account as it is now, so every failure counts once and exactly one job locks it.
+        for (var attempt = 1; ; attempt++)
         {
-            audit.Record(AuditActions.LockedOut, new AuditTarget("user", user.Id), user.Id);
-        }
+            if (await users.FindAsync(located.Id, ct).ConfigureAwait(false) is not { } user)
+            {
+                return;
+            }
 
-        await unitOfWork.SaveChangesAsync(ct).ConfigureAwait(false);
+            audit.Record(AuditActions.LoginFailed, new AuditTarget("user", user.Id), user.Id);
+            if (user.RecordFailedLogin(payload.FailedAt, settings.Lockout))
+            {
+                audit.Record(AuditActions.LockedOut, new AuditTarget("user", user.Id), user.Id);
+            }
+
+            try
+            {
+                await unitOfWork.SaveChangesAsync(ct).ConfigureAwait(false);
+                return;
+            }
+            catch (ConflictException conflict)
+            {
+                unitOfWork.DiscardChanges();
+                if (attempt == MaxTriesPerAttempt)
+                {
+                    throw new RetryableJobException("The account kept changing while this failure was counted.", conflict);
+                }
+            }
+        }
     }
 
     internal sealed record Payload(string Email, DateTimeOffset FailedAt);
