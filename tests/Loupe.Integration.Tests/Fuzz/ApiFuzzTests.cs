@@ -18,7 +18,8 @@ namespace Loupe.Integration.Tests.Fuzz;
 /// <summary>
 /// Every operation of the checked-in OpenAPI document, fed generated and mutated requests as a
 /// signed-in admin of a seeded organization (its ids in paths and bodies, so deep handlers run) and
-/// anonymously: no answer is a 5xx, and every 4xx is application/problem+json with a title or a code.
+/// anonymously: no answer is a 5xx (but the coded 502 of an unreachable data source and 503 of an
+/// unreachable Loupe database), and every 4xx is application/problem+json with a title or a code.
 /// <c>LOUPE_FUZZ_CASES</c> sets the cases per operation (default <see cref="DefaultCasesPerOperation"/>).
 /// A failure prints the request and the exception the server logged for it.
 /// </summary>
@@ -108,7 +109,11 @@ public sealed class ApiFuzzTests(RunsApi api) : IClassFixture<RunsApi>
             await seeded.SignInAgainAsync(client);
         }
 
-        var wrong = status >= 500 ? "a server error"
+        // 502 is how the API tells that a data source refused or could not be reached (the fuzz may
+        // point the seeded one at a closed port), 503 that Loupe's own database is away: both are
+        // answers with a code, not failures of Loupe. Any other 5xx is.
+        var wrong = status is 502 or 503 ? CodedFault(response, text)
+            : status >= 500 ? "a server error"
             : status >= 400 ? ProblemFault(response, text)
             : null;
         if (wrong is null)
@@ -124,6 +129,11 @@ public sealed class ApiFuzzTests(RunsApi api) : IClassFixture<RunsApi>
         return $"{wrong}, status {status}\nrequest: {request}\nresponse: {(text.Length > 1500 ? text[..1500] : text)}\n"
             + $"logged: {string.Join("\n", logged.DefaultIfEmpty("(no exception logged)"))}";
     }
+
+    private static string? CodedFault(HttpResponseMessage response, string text) =>
+        ProblemFault(response, text) ?? (JsonDocument.Parse(text).RootElement.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String
+            ? null
+            : "a 502 or 503 without a code");
 
     private static string? ProblemFault(HttpResponseMessage response, string text)
     {
