@@ -19,6 +19,9 @@ internal static class ApiPipeline
 
         // After authentication so that per-user partitions can join the per-IP ones.
         app.UseRateLimiter();
+
+        // Routed (route values known), counted by the rate limiter, and before any endpoint runs.
+        app.UseMiddleware<TextInputGuardMiddleware>();
         app.UseAuthorization();
         return app;
     }
@@ -37,7 +40,8 @@ internal static class ApiPipeline
             });
         }
 
-        var api = app.MapGroup("/api/v1");
+        // Every operation may answer 400: a bad field, or text that cannot be stored (TextInputGuardMiddleware).
+        var api = app.MapGroup("/api/v1").ProducesProblem(StatusCodes.Status400BadRequest);
         foreach (var module in app.Services.GetServices<IEndpointModule>())
         {
             module.MapEndpoints(api);

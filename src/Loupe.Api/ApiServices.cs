@@ -43,6 +43,7 @@ internal static class ApiServices
                 return ApiKeyRefusal.DescribeSchemesAsync(document);
             });
             options.AddOperationTransformer((operation, context, _) => ApiKeyRefusal.DescribeOperationAsync(operation, context));
+            options.AddOperationTransformer((operation, _, _) => ProblemSchema.DescribeBadRequestAsync(operation));
             options.AddSchemaTransformer((schema, context, _) => ProblemSchema.DescribeAsync(schema, context));
         });
         return services;

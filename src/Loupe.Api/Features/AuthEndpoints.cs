@@ -20,7 +20,8 @@ internal sealed class AuthEndpoints : IEndpointModule
     public void MapEndpoints(IEndpointRouteBuilder api)
     {
         var auth = api.MapGroup("/auth").WithTags("Auth");
-        var limited = auth.MapGroup(string.Empty).RequireRateLimiting(RateLimitPolicies.Auth);
+        // Account entry: whatever credentials the request carries are ignored (see AnonymousCaller).
+        var limited = auth.MapGroup(string.Empty).RequireRateLimiting(RateLimitPolicies.Auth).ForAnonymousCallers();
 
         limited.MapPost("/register", async Task<Created<AuthTokens>> (RegisterCommand command, IMediator mediator, CancellationToken ct) =>
             TypedResults.Created("/api/v1/me", await mediator.Send(command, ct)))

@@ -53,8 +53,8 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
     internal static ProblemDetails ToProblem(Exception exception) => exception switch
     {
         ValidationFailedException validation => Validation(validation.Errors),
-        DomainException { Error.Kind: DomainErrorKind.Validation } domain =>
-            Validation(new Dictionary<string, string[]> { [domain.Error.Field ?? "body"] = [domain.Error.Message] }),
+        DomainException { Error.Kind: DomainErrorKind.Validation } domain => CodedUnlessUnknown(
+            Validation(new Dictionary<string, string[]> { [domain.Error.Field ?? "body"] = [domain.Error.Message] }), domain.Error.Code),
         DomainException { Error.Kind: DomainErrorKind.NotFound } domain => Coded(Problem(StatusCodes.Status404NotFound, "Not found", domain.Error.Message), domain.Error.Code),
         DomainException { Error.Kind: DomainErrorKind.Conflict } domain => Coded(Problem(StatusCodes.Status409Conflict, "Conflict", domain.Error.Message), domain.Error.Code),
         DomainException { Error.Kind: DomainErrorKind.Forbidden } domain => Coded(Problem(StatusCodes.Status403Forbidden, "Forbidden", domain.Error.Message), domain.Error.Code),
@@ -99,6 +99,10 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         problem.Extensions["code"] = code;
         return problem;
     }
+
+    /// <summary>A named domain rule tells its code (e.g. text.nul_character); an unnamed one has none to tell.</summary>
+    private static ProblemDetails CodedUnlessUnknown(ProblemDetails problem, string code) =>
+        code == "domain.unknown" ? problem : Coded(problem, code);
 
     private static ProblemDetails Problem(int status, string title, string? detail) =>
         new() { Status = status, Title = title, Detail = detail, Type = TypeFor(status) };

@@ -13,6 +13,20 @@ namespace Loupe.Api.Problems;
 /// </summary>
 internal static class ProblemSchema
 {
+    /// <summary>What the 400 every operation declares covers.</summary>
+    public static Task DescribeBadRequestAsync(OpenApiOperation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        if (operation.Responses?.TryGetValue("400", out var badRequest) == true && badRequest is OpenApiResponse response)
+        {
+            response.Description = "Bad request: invalid fields (errors), a body that is not valid JSON, or text holding a NUL character"
+                + ", an unpaired UTF-16 surrogate or bytes that are not UTF-8 "
+                + "(code text.nul_character, text.lone_surrogate or text.invalid_utf8, errors naming the field).";
+        }
+
+        return Task.CompletedTask;
+    }
+
     public static Task DescribeAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context)
     {
         ArgumentNullException.ThrowIfNull(schema);

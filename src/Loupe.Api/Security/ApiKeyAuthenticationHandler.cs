@@ -21,7 +21,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var secret = ReadSecret(Request);
+        var secret = AnonymousCaller.IsOn(Context) ? null : ReadSecret(Request);
         if (secret is null)
         {
             return AuthenticateResult.NoResult();

@@ -16,6 +16,17 @@ internal sealed class BearerProblemEvents : JwtBearerEvents
     public const string MissingDetail = "Authentication is required.";
     public const string InvalidDetail = "The access token is invalid or expired.";
 
+    /// <summary>On the account-entry endpoints the token is not read: a stale or garbage one must not block signing in.</summary>
+    public override Task MessageReceived(MessageReceivedContext context)
+    {
+        if (AnonymousCaller.IsOn(context.HttpContext))
+        {
+            context.NoResult();
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>
     /// A well-signed token is only as good as its session: signed-out or removed people are refused
     /// at once, and the role is read from the database, so a demotion takes effect at once too.

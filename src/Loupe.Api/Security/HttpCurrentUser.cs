@@ -8,7 +8,8 @@ namespace Loupe.Api.Security;
 /// <summary>Reads the caller from the authenticated principal of the current HTTP request (the access token's claims).</summary>
 internal sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUser
 {
-    private ClaimsPrincipal? Principal => accessor.HttpContext?.User;
+    /// <summary>Nobody on the account-entry endpoints, whatever the request carries (see <see cref="AnonymousCaller"/>).</summary>
+    private ClaimsPrincipal? Principal => accessor.HttpContext is { } http && !AnonymousCaller.IsOn(http) ? http.User : null;
 
     public bool IsAuthenticated => Principal?.Identity?.IsAuthenticated == true;
 

@@ -16,5 +16,6 @@ internal sealed class HttpRequestOrigin(IHttpContextAccessor accessor) : IReques
     public string? ClientRequestId => accessor.HttpContext is { } context ? Http.RequestIdMiddleware.ClientRequestIdOf(context) : null;
 
     public Guid? ApiKeyId =>
-        Guid.TryParse(accessor.HttpContext?.User.FindFirst(ApiKeyClaim)?.Value, out var id) ? id : null;
+        accessor.HttpContext is { } http && !AnonymousCaller.IsOn(http)
+        && Guid.TryParse(http.User.FindFirst(ApiKeyClaim)?.Value, out var id) ? id : null;
 }
