@@ -14,7 +14,9 @@
 #             command, query.run job, RunQueryJobHandler, connector guard,
 #             result store) on one engine node in the bench process: P3 queued
 #             -> started beside a probe job and bare round trips, P4 runs/s
-#             beside probe jobs/s and the connector alone. About 1-2 minutes.
+#             beside probe jobs/s and the connector alone, and fairness (ADR
+#             0030): a third organization's queued -> started while two others
+#             flood the node. About 2-3 minutes.
 # Environment (optional): LOUPE_BENCH_ROWS (default 1000000) for the results
 # section, LOUPE_BENCH_RUNS (default 5000) for the jobs section; smaller
 # numbers give a quick look, not the spec's figures.

@@ -83,8 +83,8 @@ internal sealed class BenchDatabase
                         Parameters = { new NpgsqlParameter<Guid> { TypedValue = organizationId } },
                     },
                     new NpgsqlBatchCommand(
-                        "INSERT INTO data_sources (id, organization_id, name, type, host, port, database, username, ssl_mode, query_timeout_seconds, max_rows, created_at, updated_at) " +
-                        "VALUES ($1, $2, 'Bench', 'postgresql', $3, $4, $5, $6, 'disable', 600, $7, now(), now())")
+                        "INSERT INTO data_sources (id, organization_id, name, type, host, port, database, username, ssl_mode, query_timeout_seconds, max_rows, allow_privileged_account, created_at, updated_at) " +
+                        "VALUES ($1, $2, 'Bench', 'postgresql', $3, $4, $5, $6, 'disable', 600, $7, false, now(), now())")
                     {
                         Parameters =
                         {

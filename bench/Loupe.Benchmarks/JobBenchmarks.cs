@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Jobs;
 using Loupe.Application.Runs;
+using Loupe.Application.Runs.Commands.CancelRun;
 using Loupe.Application.Runs.Commands.CreateRun;
 using Loupe.Infrastructure.Jobs;
 using Npgsql;
@@ -34,6 +35,11 @@ internal static class JobBenchmarks
     private const int VariationRuns = 1_000;
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
+    /// <summary>The fairness line (ADR 0030): runs each of two flooding organizations queues, how long each sleeps, and the third organization's samples.</summary>
+    private const int FloodRuns = 8;
+    private const double FloodSeconds = 30;
+    private const int FairnessSamples = 20;
+
     public static async Task<int> RunAsync(BenchSettings settings)
     {
         var database = await BenchDatabase.CreateAsync(settings, 1);
@@ -60,6 +66,7 @@ internal static class JobBenchmarks
             await MeasureThroughputAsync(loupe, rows, cpu, tenants, settings.Runs);
             await MeasureRoundTripsAsync(loupe, rows, tenants);
             await MeasureVariationsAsync(loupe, rows, tenants, Math.Min(settings.Runs, VariationRuns));
+            await MeasureFairnessAsync(loupe, database, rows, tenants);
         }
         finally
         {
@@ -189,6 +196,70 @@ internal static class JobBenchmarks
             Console.WriteLine(
                 $"        submitted while a node drains them, {count:N0} over {tenants.Count} organizations, {Submitters} submitters in this process:" +
                 $" {PerSecond(batch.EndToEndRate, "runs")} first queued → last finished ({batch.Outcome}; the API side and the node share the CPUs)");
+        }
+    }
+
+    /// <summary>
+    /// Fairness (ADR 0030): two organizations each queue <see cref="FloodRuns"/> runs that sleep (in a
+    /// function of the data source: the scanner refuses pg_sleep in a run's text) and take every slot
+    /// they may; a third organization's trivial runs, one at a time, each waited for: queued → started.
+    /// </summary>
+    private static async Task MeasureFairnessAsync(LoupeHosts loupe, BenchDatabase database, JobRows rows, List<BenchTenant> tenants)
+    {
+        await using (var connection = new NpgsqlConnection(database.OwnerConnection))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand(
+                "CREATE OR REPLACE FUNCTION bench_pause(seconds double precision) RETURNS integer LANGUAGE sql AS 'SELECT 1 FROM pg_sleep(seconds)'", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var open = loupe.Jobs.Concurrency - loupe.Jobs.ReservedSlots;
+        var flooding = tenants.Take(2).ToList();
+        var third = tenants[2];
+        var flood = new List<(BenchTenant Tenant, Guid Run)>();
+        var samples = new List<Guid>();
+        await using (var worker = await loupe.StartWorkerAsync())
+        {
+            for (var i = 0; i < FloodRuns; i++)
+            {
+                foreach (var tenant in flooding)
+                {
+                    var sql = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"select bench_pause({FloodSeconds}) as n");
+                    flood.Add((tenant, (await loupe.SendAsync(tenant, new CreateRunCommand(tenant.DataSource.Id, sql))).Id));
+                }
+            }
+
+            var deadline = Stopwatch.StartNew();
+            while (await rows.RunningRunsAsync([.. flood.Select(f => f.Run)]) < Math.Min(open, 2 * loupe.Jobs.MaxRunningPerOrganization) && deadline.Elapsed < Patience)
+            {
+                await Task.Delay(20);
+            }
+
+            var held = await rows.RunningRunsAsync([.. flood.Select(f => f.Run)]);
+            for (var i = 0; i < FairnessSamples; i++)
+            {
+                var run = await loupe.SendAsync(third, new CreateRunCommand(third.DataSource.Id, TrivialSql));
+                await worker.Watch.HandledAsync(await rows.JobOfRunAsync(run.Id), Patience);
+                samples.Add(run.Id);
+            }
+
+            var stillRunning = await rows.RunningRunsAsync([.. flood.Select(f => f.Run)]);
+            foreach (var (tenant, run) in flood)
+            {
+                await loupe.SendAsync(tenant, new CancelRunCommand(run));
+            }
+
+            while (await rows.UnfinishedAsync() > 0 && deadline.Elapsed < Patience)
+            {
+                await Task.Delay(50);
+            }
+
+            var started = (await rows.RunTimingsAsync(samples)).Select(t => t.QueuedToStarted).ToList();
+            Console.WriteLine(
+                $"fairness two organizations queue {FloodRuns} runs of {FloodSeconds:0} s each and hold {held} slots of {loupe.Jobs.Concurrency} (Jobs:ReservedShare {loupe.Jobs.ReservedShare}," +
+                $" {loupe.Jobs.ReservedSlots} reserved); a third organization's {TrivialSql}, {FairnessSamples} runs one at a time, queued → started: {Spread(started)}" +
+                $" | {stillRunning} flood runs still running after the last sample");
         }
     }
 

@@ -43,6 +43,14 @@ internal sealed class JobRows(BenchDatabase database) : IAsyncDisposable
         return (Guid)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>How many of the runs are running now.</summary>
+    public async Task<long> RunningRunsAsync(Guid[] runIds)
+    {
+        await using var command = _owner.CreateCommand("SELECT count(*) FROM query_runs WHERE id = ANY ($1) AND status = 'running'");
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = runIds });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Jobs not yet finished, of any kind.</summary>
     public async Task<long> UnfinishedAsync()
     {

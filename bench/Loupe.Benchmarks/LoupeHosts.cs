@@ -47,6 +47,9 @@ internal sealed class LoupeHosts : IAsyncDisposable
             ["ConnectionStrings:Loupe"] = database.AppConnection,
             ["Database:MigrateOnStartup"] = "false",
             ["Runs:RetentionSweepMinutes"] = "0",
+
+            // P4 queues its runs first (500 per organization) and then drains them: above the default queue cap of 200.
+            ["Runs:MaxQueuedPerOrganization"] = "100000",
             ["Secrets:ActiveKeyId"] = "bench",
             ["Secrets:Keys:bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Serilog:MinimumLevel:Default"] = "Warning",

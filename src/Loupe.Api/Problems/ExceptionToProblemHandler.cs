@@ -14,6 +14,9 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
     /// <summary>What a client is told to wait before trying again while Loupe's database is away.</summary>
     private const int UnavailableRetryAfterSeconds = 5;
 
+    /// <summary>What a client is told to wait before trying again when a quota that frees itself is used up (a full run queue).</summary>
+    internal const int LimitReachedRetryAfterSeconds = 10;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
@@ -41,6 +44,10 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         {
             httpContext.Response.Headers.RetryAfter = UnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
+        else if (exception is DomainException { Error.Kind: DomainErrorKind.LimitReached })
+        {
+            httpContext.Response.Headers.RetryAfter = LimitReachedRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         else if (exception is TooManyRequestsException { RetryAfter: var retryAfter })
         {
             httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -60,6 +67,8 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         DomainException { Error.Kind: DomainErrorKind.Forbidden } domain => Coded(Problem(StatusCodes.Status403Forbidden, "Forbidden", domain.Error.Message), domain.Error.Code),
         DomainException { Error.Kind: DomainErrorKind.Unprocessable } domain =>
             Coded(Problem(StatusCodes.Status422UnprocessableEntity, "Unprocessable content", domain.Error.Message), domain.Error.Code),
+        DomainException { Error.Kind: DomainErrorKind.LimitReached } domain =>
+            Coded(Problem(StatusCodes.Status429TooManyRequests, "Too many requests", domain.Error.Message), domain.Error.Code),
         NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
         ConflictException { Code: { } code } conflict => Coded(Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message), code),
         ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),

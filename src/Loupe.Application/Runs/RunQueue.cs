@@ -12,7 +12,8 @@ namespace Loupe.Application.Runs;
 
 /// <summary>
 /// Queues a run and its job in one save, or answers a fresh enough earlier result of the same data
-/// source, SQL and values (<c>max_age_seconds</c>). Shared by ad-hoc runs and saved-query runs.
+/// source, SQL and values (<c>max_age_seconds</c>). Shared by ad-hoc runs and saved-query runs. An
+/// organization's runs waiting to start are capped (<see cref="RunSettings.MaxQueuedPerOrganization"/>).
 /// </summary>
 internal sealed class RunQueue(
     ITenantScope tenant,
@@ -22,6 +23,7 @@ internal sealed class RunQueue(
     IRepository<QueryRun> runs,
     IJobScheduler jobs,
     IUnitOfWork unitOfWork,
+    RunSettings settings,
     TimeProvider clock)
 {
     /// <summary>What to run: SQL already bound to <c>$1…$n</c> and its values.</summary>
@@ -72,6 +74,13 @@ internal sealed class RunQueue(
         }
 
         var organizationId = tenant.OrganizationId ?? throw new ForbiddenException("A run belongs to an organization.");
+
+        // The organization's runs waiting to start (row-level security keeps the count to its own);
+        // counted up to the limit only. Requests at the same moment may each see room: a soft cap.
+        var limit = settings.MaxQueuedPerOrganization;
+        var queued = await executor.CountAsync(store.Query<QueryRun>().Where(r => r.Status == RunStatus.Queued).Take(limit), ct).ConfigureAwait(false);
+        RunQueueQuota.EnsureRoom(queued, limit);
+
         var run = QueryRun.Queue(
             Guid.CreateVersion7(), organizationId, dataSource.Id, request.SavedQueryId, user.UserId, request.Sql, values, cacheKey, timeout, dataSource.MaxRows, now);
         var jobId = jobs.Enqueue(new JobRequest(

@@ -10,6 +10,9 @@ public enum DomainErrorKind
 
     /// <summary>Well-formed, but what it points at is refused by a rule (422, with the error's code).</summary>
     Unprocessable,
+
+    /// <summary>A quota that frees itself over time is used up: the same request may succeed later (429 with Retry-After).</summary>
+    LimitReached,
 }
 
 /// <summary>
@@ -29,4 +32,7 @@ public sealed record DomainError(string Code, string Message, DomainErrorKind Ki
 
     public static DomainError Unprocessable(string code, string message) =>
         new(code, message, DomainErrorKind.Unprocessable);
+
+    public static DomainError LimitReached(string code, string message) =>
+        new(code, message, DomainErrorKind.LimitReached);
 }

@@ -16,6 +16,11 @@ public static class RunErrors
     public static readonly DomainError CancelNotAllowed = new(
         "run.cancel_not_allowed", "Only the person who started the run, or an admin, may cancel it.", DomainErrorKind.Forbidden);
 
+    public static DomainError QueueFull(int limit) =>
+        DomainError.LimitReached(
+            "run.queue_full",
+            $"This organization already has {limit} runs waiting to start, its limit. Wait until some have started, or cancel some, then try again.");
+
     public static readonly DomainError SqlRequired =
         DomainError.Validation("run.sql_required", "sql", "SQL is required.");
 

@@ -95,13 +95,13 @@ internal sealed partial class JobEngine(
         var errorBackoff = TimeSpan.FromMilliseconds(200);
         while (!stopping.IsCancellationRequested)
         {
-            var free = _options.Concurrency - _held.Count;
+            var (free, open) = FreeSlots();
             if (free > 0)
             {
                 IReadOnlyList<ClaimedJob> claimed;
                 try
                 {
-                    claimed = await store.ClaimAsync(free, stopping).ConfigureAwait(false);
+                    claimed = await store.ClaimAsync(free, open, stopping).ConfigureAwait(false);
                     MarkContact();
                     errorBackoff = TimeSpan.FromMilliseconds(200);
                 }
@@ -131,6 +131,28 @@ internal sealed partial class JobEngine(
 
             await _wake.WaitAsync(_options.Poll, stopping).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The node's free slots, and how many of them any organization may take: the others are the free
+    /// part of the <c>Jobs:ReservedShare</c> kept for organizations with nothing running (ADR 0030).
+    /// </summary>
+    private (int Free, int Open) FreeSlots()
+    {
+        var held = 0;
+        var heldOpen = 0;
+        foreach (var pair in _held)
+        {
+            held++;
+            if (!pair.Value.Job.Reserved)
+            {
+                heldOpen++;
+            }
+        }
+
+        var free = Math.Max(0, _options.Concurrency - held);
+        var open = Math.Min(free, Math.Max(0, _options.Concurrency - _options.ReservedSlots - heldOpen));
+        return (free, open);
     }
 
     private void Start(ClaimedJob job)

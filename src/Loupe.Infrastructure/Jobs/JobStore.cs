@@ -4,7 +4,7 @@ using NpgsqlTypes;
 
 namespace Loupe.Infrastructure.Jobs;
 
-/// <summary>One attempt of a job, as a claim hands it to the node.</summary>
+/// <summary>One attempt of a job, as a claim hands it to the node; <see cref="Reserved"/> when it took one of the node's reserved slots (ADR 0030).</summary>
 internal sealed record ClaimedJob(
     Guid Id,
     string Kind,
@@ -13,7 +13,8 @@ internal sealed record ClaimedJob(
     int Attempt,
     int MaxAttempts,
     DateTime EnqueuedAt,
-    DateTime ClaimedAt);
+    DateTime ClaimedAt,
+    bool Reserved = false);
 
 internal readonly record struct SweepResult(int Requeued, int DeadLettered, int Cancelled, long Ready);
 
@@ -59,20 +60,25 @@ internal sealed class JobsDataSource : IAsyncDisposable, IDisposable
     }
 }
 
-/// <summary>The engine's SQL: each method is one round trip to one function of migration 0005.</summary>
+/// <summary>The engine's SQL: each method is one round trip to one function of migration 0005 (the claim: 0010).</summary>
 internal sealed class JobStore(JobsDataSource dataSource, IOptions<JobsOptions> options)
 {
     private readonly JobsOptions _options = options.Value;
 
     public string Node => _options.Node;
 
-    public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(int limit, CancellationToken ct)
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due jobs (the node's free slots); <paramref name="open"/> of them
+    /// may go to any organization, the rest only to organizations with nothing running (ADR 0030).
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(int limit, int open, CancellationToken ct)
     {
         await using var command = dataSource.Source.CreateCommand(
-            "SELECT id, kind, payload, organization_id, attempt, max_attempts, enqueued_at, claimed_at " +
-            "FROM loupe_jobs_claim($1, $2, $3, $4, $5)");
+            "SELECT id, kind, payload, organization_id, attempt, max_attempts, enqueued_at, claimed_at, reserved " +
+            "FROM loupe_jobs_claim($1, $2, $3, $4, $5, $6)");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Node });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = open });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.LeaseSeconds });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.MaxRunningPerOrganization });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _options.EffectiveQueues], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
@@ -88,7 +94,8 @@ internal sealed class JobStore(JobsDataSource dataSource, IOptions<JobsOptions> 
                 reader.GetInt32(4),
                 reader.GetInt32(5),
                 reader.GetDateTime(6),
-                reader.GetDateTime(7)));
+                reader.GetDateTime(7),
+                reader.GetBoolean(8)));
         }
 
         return claimed;

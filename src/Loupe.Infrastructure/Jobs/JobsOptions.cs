@@ -22,6 +22,12 @@ public sealed partial class JobsOptions
     /// <summary>Jobs one organization may have running at once across all nodes (1–1000).</summary>
     public int MaxRunningPerOrganization { get; set; } = 5;
 
+    /// <summary>
+    /// The share of this node's slots (0–0.9) kept for organizations that have nothing running: two busy
+    /// organizations cannot take them, so a newcomer's run starts at once (ADR 0030).
+    /// </summary>
+    public double ReservedShare { get; set; } = 0.25;
+
     /// <summary>How long a claim holds a job without a heartbeat (5–3600 s); a dead node's jobs come back after it.</summary>
     public int LeaseSeconds { get; set; } = 30;
 
@@ -52,6 +58,9 @@ public sealed partial class JobsOptions
 
     internal string Node => string.IsNullOrWhiteSpace(NodeId) ? EffectiveNodeId : NodeId;
 
+    /// <summary>The node's reserved slots: <see cref="ReservedShare"/> of <see cref="Concurrency"/>, rounded up, always leaving one open slot.</summary>
+    internal int ReservedSlots => Concurrency <= 1 ? 0 : Math.Min(Concurrency - 1, (int)Math.Ceiling((Concurrency * ReservedShare) - 1e-9));
+
     internal TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
 
     internal TimeSpan Heartbeat => TimeSpan.FromSeconds(HeartbeatSeconds);
@@ -77,6 +86,11 @@ public sealed partial class JobsOptions
         if (MaxRunningPerOrganization is < 1 or > 1000)
         {
             yield return "Jobs:MaxRunningPerOrganization must be between 1 and 1000.";
+        }
+
+        if (!(ReservedShare is >= 0 and <= 0.9))
+        {
+            yield return "Jobs:ReservedShare must be between 0 and 0.9.";
         }
 
         if (LeaseSeconds is < 5 or > 3600)

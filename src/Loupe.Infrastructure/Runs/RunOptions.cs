@@ -20,6 +20,9 @@ public sealed class RunOptions
     /// <summary>Attempts of one run before it fails (1–10): a lost worker or a retryable error starts another.</summary>
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>Runs one organization may have waiting to start (1–100000); a new run beyond it is refused with 429 <c>run.queue_full</c> (ADR 0030).</summary>
+    public int MaxQueuedPerOrganization { get; set; } = 200;
+
     /// <summary>The most cell text one result page holds, in bytes (65536–268435456); cells past it are truncated (ADR 0031).</summary>
     public int MaxPageBytes { get; set; } = 8 << 20;
 
@@ -56,6 +59,11 @@ public sealed class RunOptions
         if (RetentionSweepMinutes is < 0 or > 1440)
         {
             yield return "Runs:RetentionSweepMinutes must be between 0 and 1440.";
+        }
+
+        if (MaxQueuedPerOrganization is < 1 or > 100_000)
+        {
+            yield return "Runs:MaxQueuedPerOrganization must be between 1 and 100000.";
         }
 
         if (MaxAttempts is < 1 or > 10)

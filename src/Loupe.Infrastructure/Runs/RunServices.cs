@@ -22,7 +22,8 @@ public static class RunServices
                 TimeSpan.FromDays(options.ResultRetentionDays),
                 (long)options.MaxResultMegabytes << 20,
                 TimeSpan.FromMilliseconds(options.SlowRunMilliseconds),
-                options.MaxAttempts);
+                options.MaxAttempts,
+                options.MaxQueuedPerOrganization);
         });
         services.AddSingleton<ResultRetention>();
         services.AddScoped<IJobHandler, ResultRetentionJob>();

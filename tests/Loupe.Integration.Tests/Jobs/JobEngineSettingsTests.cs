@@ -26,6 +26,8 @@ public sealed class JobEngineSettingsTests
     [InlineData("RetryBaseSeconds", "0", "Jobs:RetryBaseSeconds")]
     [InlineData("RetryMaxSeconds", "1", "Jobs:RetryMaxSeconds")]
     [InlineData("NodeId", "two words", "Jobs:NodeId")]
+    [InlineData("ReservedShare", "0.95", "Jobs:ReservedShare")]
+    [InlineData("ReservedShare", "-0.1", "Jobs:ReservedShare")]
     public void ABadValue_IsReportedByItsKey(string property, string value, string key)
     {
         var options = new JobsOptions();
@@ -34,6 +36,17 @@ public sealed class JobEngineSettingsTests
 
         options.Problems().ShouldHaveSingleItem().ShouldStartWith(key);
     }
+
+    [Theory]
+    [InlineData(8, 0.25, 2)]
+    [InlineData(8, 0, 0)]
+    [InlineData(4, 0.25, 1)]
+    [InlineData(2, 0.25, 1)]
+    [InlineData(1, 0.5, 0)]
+    [InlineData(10, 0.9, 9)]
+    [InlineData(3, 0.9, 2)]
+    public void TheReservedSlots_AreTheShareRoundedUp_LeavingOneOpen(int concurrency, double share, int reserved) =>
+        new JobsOptions { Concurrency = concurrency, ReservedShare = share }.ReservedSlots.ShouldBe(reserved);
 
     [Fact]
     public void ABadQueueName_IsReported()

@@ -129,7 +129,7 @@ public sealed class JobStateMachineTests : IAsyncLifetime
         switch (transition)
         {
             case JobTransition.Claim:
-                Execute(connection, $"SELECT count(*) FROM loupe_jobs_claim('model-node', 1, 30, 5, ARRAY['{queue}'])");
+                Execute(connection, $"SELECT count(*) FROM loupe_jobs_claim('model-node', 1, 1, 30, 5, ARRAY['{queue}'])");
                 break;
             case JobTransition.Succeed:
                 Execute(connection, $"SELECT loupe_jobs_finish('{id}', 'model-node', 'succeeded', NULL, NULL)");

@@ -36,7 +36,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.LeaseOwner).HasMaxLength(NodeMaxLength);
         builder.HasOne<Organization>().WithMany().HasForeignKey(j => j.OrganizationId).OnDelete(DeleteBehavior.Cascade);
 
-        builder.HasIndex(j => new { j.Priority, j.RunAt, j.Id }, "ix_jobs_ready").HasFilter("state = 'queued'");
+        builder.HasIndex(j => new { j.OrganizationId, j.Priority, j.RunAt, j.Id }, "ix_jobs_queued_organization").HasFilter("state = 'queued'");
         builder.HasIndex(j => j.OrganizationId, "ix_jobs_running").HasFilter("state = 'running'");
         builder.HasIndex(j => new { j.OrganizationId, j.UniqueKey }, "ix_jobs_unique_key").IsUnique().AreNullsDistinct(false)
             .HasFilter("unique_key IS NOT NULL AND state IN ('queued', 'running')");

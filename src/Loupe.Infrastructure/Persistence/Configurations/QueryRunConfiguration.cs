@@ -36,6 +36,7 @@ internal sealed class QueryRunConfiguration : IEntityTypeConfiguration<QueryRun>
         });
         builder.Navigation(r => r.Error).IsRequired(false);
         builder.HasIndex(r => new { r.OrganizationId, r.QueuedAt });
+        builder.HasIndex(r => r.OrganizationId, "ix_query_runs_queued").HasFilter("status = 'queued'");
         builder.HasIndex(r => new { r.CacheKey, r.FinishedAt });
         builder.HasIndex(r => r.SavedQueryId);
         builder.HasIndex(r => r.ResultExpiresAt);
