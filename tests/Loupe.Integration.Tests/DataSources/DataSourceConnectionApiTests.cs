@@ -123,7 +123,7 @@ public sealed class DataSourceConnectionApiTests(IdentityApi api) : IClassFixtur
         var id = await CreateReachableAsync(admin);
         (await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}/schema")).GetRawText().ShouldContain("orders");
 
-        using var patch = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", new { settings = new { database = "postgres" } }, TestContext.Current.CancellationToken);
+        using var patch = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", new { settings = new { database = "postgres", password = Admin.Password } }, TestContext.Current.CancellationToken);
         patch.StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var after = await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}/schema");
@@ -203,7 +203,7 @@ public sealed class DataSourceConnectionApiTests(IdentityApi api) : IClassFixtur
         using var schema = await admin.Client.GetAsync($"{Url}/{id}/schema", TestContext.Current.CancellationToken);
         (await schema.ShouldBeProblemAsync(HttpStatusCode.BadGateway)).GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
 
-        using var moved = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", new { settings = new { database = "postgres" } }, TestContext.Current.CancellationToken);
+        using var moved = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", new { settings = new { database = "postgres", password = Admin.Password } }, TestContext.Current.CancellationToken);
         (await moved.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
         (await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}")).GetProperty("settings").GetProperty("database").GetString().ShouldBe(_database);
     }
