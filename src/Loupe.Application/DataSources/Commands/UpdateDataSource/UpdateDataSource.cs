@@ -67,6 +67,8 @@ internal sealed class UpdateDataSourceCommandValidator : AbstractValidator<Updat
 internal sealed class UpdateDataSourceCommandHandler(
     IRepository<DataSource> dataSources,
     IDataSourceConnectors connectors,
+    HostPolicy hostPolicy,
+    IHostResolver hostResolver,
     DataSourceLimits limits,
     ISecretProtector protector,
     IAuditTrail audit,
@@ -107,6 +109,7 @@ internal sealed class UpdateDataSourceCommandHandler(
         // Withdrawing the opt-in always succeeds (runs are refused from then on); new connection details are checked now.
         if (request.ConnectionString is not null || request.Settings is not null)
         {
+            await DataSourceHostCheck.EnsureAllowedAsync(hostPolicy, hostResolver, dataSource.Settings, cancellationToken).ConfigureAwait(false);
             await CheckAccountAsync(dataSource, cancellationToken).ConfigureAwait(false);
         }
 
