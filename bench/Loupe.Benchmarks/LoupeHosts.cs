@@ -47,6 +47,9 @@ internal sealed class LoupeHosts : IAsyncDisposable
             ["ConnectionStrings:Loupe"] = database.AppConnection,
             ["Database:MigrateOnStartup"] = "false",
             ["Runs:RetentionSweepMinutes"] = "0",
+
+            // The bench's PostgreSQL is on this machine, which hosts outside Development only reach when listed (ADR 0027).
+            ["DataSources:AllowedHosts:0"] = "127.0.0.1",
             ["Secrets:ActiveKeyId"] = "bench",
             ["Secrets:Keys:bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Serilog:MinimumLevel:Default"] = "Warning",
