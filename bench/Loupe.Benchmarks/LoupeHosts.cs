@@ -50,6 +50,9 @@ internal sealed class LoupeHosts : IAsyncDisposable
 
             // P4 queues its runs first (500 per organization) and then drains them: above the default queue cap of 200.
             ["Runs:MaxQueuedPerOrganization"] = "100000",
+
+            // The bench's PostgreSQL is on this machine, which hosts outside Development only reach when listed (ADR 0027).
+            ["DataSources:AllowedHosts:0"] = "127.0.0.1",
             ["Secrets:ActiveKeyId"] = "bench",
             ["Secrets:Keys:bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Serilog:MinimumLevel:Default"] = "Warning",

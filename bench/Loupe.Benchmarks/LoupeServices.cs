@@ -18,7 +18,11 @@ internal sealed class LoupeServices : IAsyncDisposable
     private LoupeServices(BenchDatabase database)
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Loupe"] = database.AppConnection })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Loupe"] = database.AppConnection,
+                ["DataSources:AllowedHosts:0"] = "127.0.0.1", // the bench's PostgreSQL, on this machine (ADR 0027)
+            })
             .Build();
         _provider = new ServiceCollection().AddLogging().AddInfrastructure(configuration).BuildServiceProvider();
         _scope = _provider.CreateAsyncScope();

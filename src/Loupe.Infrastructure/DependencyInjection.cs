@@ -30,6 +30,7 @@ public static class DependencyInjection
 
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
+        NpgsqlSwitches.Apply();
         services.AddOptions<DatabaseOptions>()
             .Configure(options =>
             {

@@ -17,6 +17,16 @@ namespace Loupe.Api.Features;
 /// <summary>Data sources: the databases an organization queries. Passwords go in, never out.</summary>
 internal sealed class DataSourceEndpoints : IEndpointModule
 {
+    private const string CreateRefusals =
+        "422 codes: data_source.privileged_account (the account is privileged and allow_privileged_account is not true); "
+        + "data_source.host_forbidden (the host, or an address it resolves to, is link-local or a cloud metadata service); "
+        + "data_source.host_local (the host is this machine — loopback, 0.0.0.0, :: — and not in DataSources:AllowedHosts).";
+
+    private const string UpdateRefusals =
+        CreateRefusals
+        + " data_source.password_required: the settings change where the stored password goes (host, port, database, username, ssl_mode, path) "
+        + "and the request neither gives settings.password again nor clears it with \"\".";
+
     public void MapEndpoints(IEndpointRouteBuilder api)
     {
         var dataSources = api.MapGroup("/datasources").WithTags("Data sources");
@@ -27,7 +37,8 @@ internal sealed class DataSourceEndpoints : IEndpointModule
             return TypedResults.Created($"/api/v1/datasources/{created.Value.Id}", EntityTags.Tag(http, created));
         })
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-        .WithSummary("Add a data source from a connection string or settings (admin); a privileged account is a 422 unless allow_privileged_account is true");
+        .WithSummary("Add a data source from a connection string or settings (admin); a privileged account is a 422 unless allow_privileged_account is true")
+        .WithDescription(CreateRefusals);
 
         dataSources.MapGet(string.Empty, async Task<Ok<PagedResult<DataSourceDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListDataSourcesQuery(query.Values), ct)))
@@ -43,11 +54,15 @@ internal sealed class DataSourceEndpoints : IEndpointModule
                 Guid id, UpdateDataSourceRequest body, [FromHeader(Name = EntityTags.IfMatchHeader)] string? ifMatch, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(EntityTags.Tag(http, await mediator.Send(body.ToCommand(id, EntityTags.Precondition(ifMatch)), ct))))
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Change a data source's name, settings, password, limits or allow_privileged_account (admin); If-Match answers 412 when stale");
+            .WithSummary("Change a data source's name, settings, password, limits or allow_privileged_account (admin); If-Match answers 412 when stale")
+            .WithDescription(UpdateRefusals);
 
         dataSources.MapPost("/{id:guid}/test", async Task<Ok<DataSourceTestDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new TestDataSourceCommand(id), ct)))
-            .WithSummary("Connect to a data source and report the server version and latency, or the error (admin)");
+            .WithSummary("Connect to a data source and report the server version and latency, or the error (admin)")
+            .WithDescription(
+                "An answer without a server's own SQLSTATE is one of: 08000 \"Could not connect to the data source.\" (for every way a connection fails: "
+                + "refused, timed out, unreachable), LP006 (the host resolves to an address Loupe does not connect to), LP001, data_source.privileged_account.");
 
         dataSources.MapGet("/{id:guid}/schema", async Task<Ok<DataSourceSchemaDto>> (Guid id, bool? refresh, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new GetDataSourceSchemaQuery(id, refresh ?? false), ct)))

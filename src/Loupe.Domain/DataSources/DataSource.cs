@@ -136,22 +136,53 @@ public sealed class DataSource : AggregateRoot, ITenantOwned
         UpdatedAt = now;
     }
 
-    /// <summary>New connection settings of the same type; the password stays as it is.</summary>
-    public void ChangeSettings(ConnectionSettings settings, DateTimeOffset now)
+    /// <summary>
+    /// New connection settings of the same type, and what happens to the stored password. Every
+    /// setting says where the password goes (PostgreSQL: host, port, database, user name and SSL mode;
+    /// SQLite: the file path), so settings that differ in any of them may not take the stored password
+    /// along: the change must give the password again or clear it, otherwise it is refused with
+    /// <see cref="DataSourceErrors.PasswordRequired"/> (an admin, or a stolen admin session, could
+    /// otherwise send the password to a server of their choosing). Unchanged settings keep it.
+    /// </summary>
+    public void ChangeConnection(ConnectionSettings settings, PasswordChange password, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(password);
         if (settings.Type != Type)
         {
             throw new DomainException(DataSourceErrors.TypeCannotChange);
         }
 
-        if (settings == Settings)
+        if (password.Kind == PasswordChangeKind.Keep && HasPassword && PasswordFollowsTo(settings))
         {
-            return;
+            throw new DomainException(DataSourceErrors.PasswordRequired);
         }
 
-        Settings = settings;
-        UpdatedAt = now;
+        if (settings != Settings)
+        {
+            Settings = settings;
+            UpdatedAt = now;
+        }
+
+        switch (password.Kind)
+        {
+            case PasswordChangeKind.Set:
+                ReplacePassword(password.Secret!, now);
+                break;
+            case PasswordChangeKind.Clear:
+                ClearPassword(now);
+                break;
+            case PasswordChangeKind.Keep:
+            default:
+                break;
+        }
+    }
+
+    /// <summary>True when <paramref name="settings"/> would send the stored password anywhere other than the current settings do.</summary>
+    public bool PasswordFollowsTo(ConnectionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings != Settings;
     }
 
     public void ChangeLimits(int queryTimeoutSeconds, int maxRows, DataSourceLimits limits, DateTimeOffset now)

@@ -67,6 +67,12 @@ public static class DataSourceErrors
     public static readonly DomainError TypeCannotChange =
         DomainError.Validation("data_source.type_cannot_change", "type", "A data source keeps its type: create a new data source instead.");
 
+    /// <summary>New connection settings would take the stored password somewhere else.</summary>
+    public static readonly DomainError PasswordRequired =
+        DomainError.Unprocessable(
+            "data_source.password_required",
+            "The connection settings change where the stored password would be sent (host, port, database, user name, SSL mode or file path): give the password again in settings.password, or \"\" to remove it.");
+
     public static DomainError QueryTimeoutOutOfRange(int maxSeconds) =>
         DomainError.Validation(
             "data_source.query_timeout_out_of_range",

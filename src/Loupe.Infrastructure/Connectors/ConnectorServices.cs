@@ -6,6 +6,7 @@ using Loupe.Infrastructure.Connectors.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Loupe.Infrastructure.Connectors;
@@ -23,6 +24,11 @@ public static class ConnectorServices
             .Configure(options => configuration.GetSection(DataSourceOptions.Section).Bind(options))
             .ValidateProblems(options => options.Problems());
         services.TryAddSingleton(provider => new DataSourceLimits(provider.GetRequiredService<IOptions<DataSourceOptions>>().Value.MaxQueryTimeoutSeconds));
+
+        // Local hosts are allowed in Development only, unless listed in DataSources:AllowedHosts (ADR 0027).
+        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<DataSourceOptions>>().Value
+            .HostPolicy(provider.GetService<IHostEnvironment>()?.IsDevelopment() ?? false));
+        services.TryAddSingleton<IHostResolver, DnsHostResolver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDataSourceConnector, PostgresConnector>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDataSourceConnector, SqliteConnector>());
         services.TryAddSingleton<IDataSourceConnectors, DataSourceConnectors>();

@@ -17,8 +17,27 @@ public sealed class DataSourceOptions
     /// <summary>The folder SQLite data sources' files must be inside; none means SQLite files cannot be opened.</summary>
     public string? SqliteFolder { get; set; }
 
+    /// <summary>
+    /// Hosts on this machine (loopback, 0.0.0.0, ::) a data source may point at outside the Development
+    /// environment: host names, addresses in any spelling, or networks such as <c>127.0.0.0/8</c>.
+    /// Empty by default. Link-local and cloud metadata addresses are refused whatever this says (ADR 0027).
+    /// </summary>
+    public IList<string> AllowedHosts { get; } = [];
+
+    /// <summary>The host policy of this process: local hosts are allowed in Development, and those listed anywhere.</summary>
+    internal Domain.DataSources.HostPolicy HostPolicy(bool development) => new(development, AllowedHosts);
+
     internal IEnumerable<string> Problems()
     {
+        foreach (var entry in AllowedHosts)
+        {
+            if (string.IsNullOrWhiteSpace(entry) || entry.Trim().Length > Domain.DataSources.ConnectionSettings.HostMaxLength
+                || (entry.Contains('/', StringComparison.Ordinal) && !Domain.DataSources.HostPolicy.TryParseEntry(entry.Trim(), out _)))
+            {
+                yield return $"DataSources:AllowedHosts entries are host names, addresses or networks (address/prefix); '{entry}' is none of them.";
+            }
+        }
+
         if (MaxQueryTimeoutSeconds is < 1 or > 86_400)
         {
             yield return "DataSources:MaxQueryTimeoutSeconds must be between 1 and 86400.";

@@ -56,9 +56,8 @@ internal static class CellText
                     ? instant.TryFormat(destination, out written, TimeWithZoneFormat, Invariant)
                     : TryFormatTimestamp(instant.UtcDateTime, TextKind.TimestampUtc, destination, out written);
             case DateOnly date:
-                return date == DateOnly.MaxValue ? TryCopy("infinity"u8, destination, out written)
-                    : date == DateOnly.MinValue ? TryCopy("-infinity"u8, destination, out written)
-                    : date.TryFormat(destination, out written, DateFormat, Invariant);
+                // 9999-12-31 is a date like any other: Npgsql's infinity conversions are off (ADR 0027).
+                return date.TryFormat(destination, out written, DateFormat, Invariant);
             case TimeOnly time:
                 return time.TryFormat(destination, out written, TimeFormat, Invariant);
             case TimeSpan span:
@@ -116,18 +115,8 @@ internal static class CellText
 
     private static bool TryFormatTimestamp(DateTime timestamp, TextKind kind, Span<byte> destination, out int written)
     {
-        var temporal = kind is TextKind.TimestampUtc or TextKind.Timestamp or TextKind.Date;
-        if (temporal && timestamp == DateTime.MaxValue)
-        {
-            // Npgsql reads PostgreSQL's infinity as DateTime.MaxValue (and -infinity as MinValue).
-            return TryCopy("infinity"u8, destination, out written);
-        }
-
-        if (temporal && timestamp == DateTime.MinValue)
-        {
-            return TryCopy("-infinity"u8, destination, out written);
-        }
-
+        // No value stands for infinity: with Npgsql's infinity conversions off (ADR 0027) 0001-01-01 is
+        // a timestamp like any other, and the connector reads an infinity as its text.
         if (kind == TextKind.Date)
         {
             return timestamp.TryFormat(destination, out written, DateFormat, Invariant);

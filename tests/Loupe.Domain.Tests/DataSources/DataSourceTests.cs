@@ -128,18 +128,112 @@ public sealed class DataSourceTests
     }
 
     [Fact]
-    public void ChangeSettings_KeepsThePassword_AndRefusesAnotherType()
+    public void ChangeConnection_WithTheSameSettings_KeepsThePassword_AndRefusesAnotherType()
+    {
+        var dataSource = NewPostgres(SecretA);
+
+        dataSource.ChangeConnection(Warehouse, PasswordChange.Keep, Now.AddHours(1));
+
+        dataSource.Password.ShouldBe(SecretA);
+        dataSource.UpdatedAt.ShouldBe(Now);
+        Should.Throw<DomainException>(() => dataSource.ChangeConnection(ConnectionSettings.Sqlite("data/app.db"), PasswordChange.Clear, Now))
+            .Error.ShouldBe(DataSourceErrors.TypeCannotChange);
+    }
+
+    [Fact]
+    public void ChangeConnection_ToAnotherHost_WithoutThePassword_IsRefused_AndChangesNothing()
+    {
+        var dataSource = NewPostgres(SecretA);
+        var attacker = ConnectionSettings.Postgresql("attacker.example.net", 5432, "warehouse", "reader", PostgresSslMode.Require);
+
+        Should.Throw<DomainException>(() => dataSource.ChangeConnection(attacker, PasswordChange.Keep, Now.AddHours(1)))
+            .Error.ShouldBe(DataSourceErrors.PasswordRequired);
+
+        dataSource.Settings.ShouldBe(Warehouse);
+        dataSource.Password.ShouldBe(SecretA);
+        dataSource.UpdatedAt.ShouldBe(Now);
+        DataSourceErrors.PasswordRequired.Code.ShouldBe("data_source.password_required");
+        DataSourceErrors.PasswordRequired.Kind.ShouldBe(DomainErrorKind.Unprocessable);
+    }
+
+    [Fact]
+    public void ChangeConnection_ToAnotherHost_WithThePasswordAgain_OrCleared_IsAccepted()
     {
         var dataSource = NewPostgres(SecretA);
         var moved = ConnectionSettings.Postgresql("db2.example.com", 6432, "warehouse", "reader");
 
-        dataSource.ChangeSettings(moved, Now.AddHours(1));
-
+        dataSource.ChangeConnection(moved, PasswordChange.Set(SecretB), Now.AddHours(1));
         dataSource.Settings.ShouldBe(moved);
-        dataSource.Password.ShouldBe(SecretA);
+        dataSource.Password.ShouldBe(SecretB);
         dataSource.UpdatedAt.ShouldBe(Now.AddHours(1));
-        Should.Throw<DomainException>(() => dataSource.ChangeSettings(ConnectionSettings.Sqlite("data/app.db"), Now))
-            .Error.ShouldBe(DataSourceErrors.TypeCannotChange);
+
+        dataSource.ChangeConnection(Warehouse, PasswordChange.Clear, Now.AddHours(2));
+        dataSource.Settings.ShouldBe(Warehouse);
+        dataSource.HasPassword.ShouldBeFalse();
+
+        // Without a stored password there is nothing to follow the host.
+        dataSource.ChangeConnection(moved, PasswordChange.Keep, Now.AddHours(3));
+        dataSource.Settings.ShouldBe(moved);
+    }
+
+    /// <summary>
+    /// Over random pairs of settings and every kind of password change: keeping a stored password is
+    /// refused exactly when any of host, port, database, user name or SSL mode differs; otherwise the
+    /// change applies as asked.
+    /// </summary>
+    [Fact]
+    public void KeepingTheStoredPassword_IsRefusedExactlyWhenAnySettingOfWhereItGoesChanges()
+    {
+        var settings =
+            from host in Gen.Elements("db.example.com", "DB.example.com", "10.0.0.5", "db2.example.com")
+            from port in Gen.Elements(5432, 5433, 6432)
+            from database in Gen.Elements("warehouse", "postgres")
+            from username in Gen.Elements("reader", "postgres")
+            from sslMode in Gen.Elements(Enum.GetValues<PostgresSslMode>())
+            select ConnectionSettings.Postgresql(host, port, database, username, sslMode);
+        var changes = Gen.Elements(PasswordChange.Keep, PasswordChange.Clear, PasswordChange.Set(SecretB));
+        var cases =
+            from before in settings
+            from after in settings
+            from stored in Gen.Elements(true, false)
+            from change in changes
+            select (before, after, stored, change);
+
+        Prop.ForAll(cases.ToArbitrary(), c =>
+        {
+            var dataSource = DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), "W", c.before, c.stored ? SecretA : null, DataSourceLimits.Default, Now);
+            var moves = c.before.Host != c.after.Host || c.before.Port != c.after.Port || c.before.Database != c.after.Database
+                || c.before.Username != c.after.Username || c.before.SslMode != c.after.SslMode;
+            var mustRefuse = moves && c.stored && c.change.Kind == PasswordChangeKind.Keep;
+            try
+            {
+                dataSource.ChangeConnection(c.after, c.change, Now.AddHours(1));
+                var expectedPassword = c.change.Kind switch
+                {
+                    PasswordChangeKind.Set => SecretB,
+                    PasswordChangeKind.Clear => null,
+                    _ => c.stored ? SecretA : null,
+                };
+                return !mustRefuse && dataSource.Settings == c.after && Equals(dataSource.Password, expectedPassword);
+            }
+            catch (DomainException refused)
+            {
+                return mustRefuse && refused.Error == DataSourceErrors.PasswordRequired
+                    && dataSource.Settings == c.before && Equals(dataSource.Password, SecretA);
+            }
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void ChangingTheSqlitePath_NeverNeedsAPassword()
+    {
+        var paths = Gen.Elements("a.db", "data/app.db", "other/b.sqlite");
+        Prop.ForAll(paths.ToArbitrary(), paths.ToArbitrary(), (before, after) =>
+        {
+            var dataSource = DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), "S", ConnectionSettings.Sqlite(before), null, DataSourceLimits.Default, Now);
+            dataSource.ChangeConnection(ConnectionSettings.Sqlite(after), PasswordChange.Keep, Now);
+            return dataSource.Settings.Path == after && !dataSource.HasPassword;
+        }).QuickCheckThrowOnFailure();
     }
 
     [Fact]

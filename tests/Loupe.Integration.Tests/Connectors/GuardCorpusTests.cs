@@ -1,10 +1,8 @@
 using System.Globalization;
 using Loupe.Application.Common.Connectors;
 using Loupe.Domain.Tests.Queries.Safety;
-using Loupe.Infrastructure.Connectors;
 using Loupe.Infrastructure.Connectors.Postgres;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Connectors;
 
@@ -17,7 +15,7 @@ public sealed class GuardCorpusTests(VictimDatabase database) : IClassFixture<Vi
 {
     private static readonly TimeSpan CorpusTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly PostgresConnector _connector = new(NullLogger<PostgresConnector>.Instance, Options.Create(new DataSourceOptions()));
+    private readonly PostgresConnector _connector = TestDataSourceHosts.Connector();
 
     public ValueTask DisposeAsync() => _connector.DisposeAsync();
 

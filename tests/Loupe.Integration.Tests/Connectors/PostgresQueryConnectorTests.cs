@@ -5,8 +5,6 @@ using Loupe.Infrastructure.Connectors.Postgres;
 using Loupe.Integration.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Loupe.Integration.Tests.Connectors;
@@ -14,7 +12,7 @@ namespace Loupe.Integration.Tests.Connectors;
 /// <summary>The execution guard's limits and refusals, against a real PostgreSQL, connected as superuser.</summary>
 public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClassFixture<VictimDatabase>, IAsyncDisposable
 {
-    private readonly PostgresConnector _connector = new(NullLogger<PostgresConnector>.Instance, Options.Create(new DataSourceOptions()));
+    private readonly PostgresConnector _connector = TestDataSourceHosts.Connector();
     private readonly List<NpgsqlDataSource> _pools = [];
 
     public async ValueTask DisposeAsync()
@@ -254,7 +252,7 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
 
         syntax.Code.ShouldBe("42601");
         authentication.Code.ShouldBe("28P01");
-        unreachable.Message.ShouldContain("could not be reached");
+        unreachable.Message.ShouldBe("Could not connect to the data source.");
         foreach (var error in new[] { syntax, authentication, unreachable })
         {
             error.Message.ShouldNotContain(password);
@@ -292,14 +290,14 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
     }
 
     [Fact]
-    public void Pool_IsBoundedByTheConfiguredSize_EvenWhenTheConnectionStringAsksForMore()
+    public async Task Pool_IsBoundedByTheConfiguredSize_EvenWhenTheConnectionStringAsksForMore()
     {
         var unbounded = new NpgsqlConnectionStringBuilder(database.SuperuserConnection) { MaxPoolSize = 500 }.ConnectionString;
         var small = new NpgsqlConnectionStringBuilder(database.SuperuserConnection) { MaxPoolSize = 3 }.ConnectionString;
 
         new NpgsqlConnectionStringBuilder(Pool(unbounded).ConnectionString).MaxPoolSize.ShouldBe(10);
         new NpgsqlConnectionStringBuilder(Pool(small).ConnectionString).MaxPoolSize.ShouldBe(3);
-        new NpgsqlConnectionStringBuilder(_connector.PoolFor(database.Target).ConnectionString).MaxPoolSize.ShouldBe(10);
+        new NpgsqlConnectionStringBuilder((await _connector.PoolForAsync(database.Target, TestContext.Current.CancellationToken)).ConnectionString).MaxPoolSize.ShouldBe(10);
     }
 
     [Fact]
@@ -309,21 +307,21 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
         var id = Guid.CreateVersion7();
         var first = Target(database.SuperuserConnection, id);
 
-        var pool = _connector.PoolFor(first);
-        _connector.PoolFor(first with { }).ShouldBeSameAs(pool);
+        var pool = await _connector.PoolForAsync(first, ct);
+        (await _connector.PoolForAsync(first with { }, ct)).ShouldBeSameAs(pool);
         (await _connector.ExecuteAsync(first, Request("select 1"), ct)).RowCount.ShouldBe(1);
 
         var changed = first with { Settings = ConnectionSettings.Postgresql(first.Settings.Host, first.Settings.Port!.Value, "postgres", first.Settings.Username) };
-        var rebuilt = _connector.PoolFor(changed);
+        var rebuilt = await _connector.PoolForAsync(changed, ct);
         rebuilt.ShouldNotBeSameAs(pool);
         await Should.ThrowAsync<ObjectDisposedException>(async () => await pool.OpenConnectionAsync(ct));
         (await _connector.ExecuteAsync(changed, Request("select current_database()"), ct)).Rows.ShouldHaveSingleItem()[0].ShouldBe("postgres");
 
-        var other = _connector.PoolFor(database.Target);
+        var other = await _connector.PoolForAsync(database.Target, ct);
         await _connector.ForgetAsync(id);
         await Should.ThrowAsync<ObjectDisposedException>(async () => await rebuilt.OpenConnectionAsync(ct));
         await using var stillOpen = await other.OpenConnectionAsync(ct);
-        _connector.PoolFor(changed).ShouldNotBeSameAs(rebuilt);
+        (await _connector.PoolForAsync(changed, ct)).ShouldNotBeSameAs(rebuilt);
     }
 
     [Fact]
@@ -392,7 +390,8 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
     [Fact]
     public async Task AddConnectors_RegistersOneConnectorPerType_AsSingletons()
     {
-        var configuration = new ConfigurationBuilder().Build();
+        // The test server is on this machine: the tests' allow-list, bound like any configuration.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestDataSourceHosts.Settings).Build();
         var services = new ServiceCollection().AddLogging().AddConnectors(configuration);
         await using var provider = services.BuildServiceProvider();
 
@@ -403,6 +402,12 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
         connector.ShouldBeSameAs(provider.GetRequiredService<IDataSourceConnectors>().ConnectorFor(DataSourceType.Postgresql));
         provider.GetRequiredService<DataSourceLimits>().MaxQueryTimeoutSeconds.ShouldBe(3600);
         result.Rows.ShouldHaveSingleItem()[0].ShouldBe("ok");
+
+        // Without the list, outside Development, the same host is refused where the connection would be made.
+        await using var strict = new ServiceCollection().AddLogging().AddConnectors(new ConfigurationBuilder().Build()).BuildServiceProvider();
+        var refused = await Should.ThrowAsync<QueryExecutionException>(() => strict.GetRequiredService<IDataSourceConnectors>()
+            .ConnectorFor(DataSourceType.Postgresql).ExecuteAsync(database.Target, Request("select 'ok'"), TestContext.Current.CancellationToken));
+        refused.Code.ShouldBe("LP006");
     }
 
     private static async Task<string> ShowAsync(NpgsqlConnection connection, string setting, CancellationToken ct)

@@ -104,6 +104,67 @@ public sealed class DataSourceApiTests(IdentityApi api) : IClassFixture<Identity
         actions.ShouldContain("datasource.deleted");
     }
 
+    /// <summary>
+    /// Reproduces the report: a PATCH that moved host and port kept the stored password, and the next
+    /// test sent it to the new server. Now any change of where the password goes needs it again.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"settings":{"host":"attacker.example.net","port":5433}}""")]
+    [InlineData("""{"settings":{"host":"attacker.example.net"}}""")]
+    [InlineData("""{"settings":{"port":6432}}""")]
+    [InlineData("""{"settings":{"database":"other"}}""")]
+    [InlineData("""{"settings":{"username":"postgres"}}""")]
+    [InlineData("""{"settings":{"ssl_mode":"disable"}}""")]
+    public async Task Patch_MovingTheStoredPassword_WithoutGivingItAgain_IsA422_AndChangesNothing(string body)
+    {
+        var admin = await _identity.RegisterAsync();
+        var id = (await IdentityApi.CreateDataSourceAsync(admin, password: "stays-put-pw")).GetProperty("id").GetGuid();
+
+        using var patch = await admin.Client.PatchAsync(
+            $"{Url}/{id}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+        var problem = await patch.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        problem.GetProperty("code").GetString().ShouldBe("data_source.password_required");
+        var stored = await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}");
+        stored.GetProperty("settings").GetProperty("host").GetString().ShouldBe("db.example.com");
+        stored.GetProperty("settings").GetProperty("port").GetInt32().ShouldBe(5432);
+        stored.GetProperty("settings").GetProperty("database").GetString().ShouldBe("sales");
+        stored.GetProperty("settings").GetProperty("username").GetString().ShouldBe("reader");
+        stored.GetProperty("settings").GetProperty("ssl_mode").GetString().ShouldBe("require");
+        stored.GetProperty("has_password").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Patch_MovingThePassword_WithItGivenAgain_OrCleared_OrByConnectionString_IsAccepted()
+    {
+        var admin = await _identity.RegisterAsync();
+        var id = (await IdentityApi.CreateDataSourceAsync(admin)).GetProperty("id").GetGuid();
+
+        var again = await PatchOkAsync(admin, id, new { settings = new { host = "db2.example.com", password = "given-again-pw" } });
+        again.GetProperty("settings").GetProperty("host").GetString().ShouldBe("db2.example.com");
+        again.GetProperty("has_password").GetBoolean().ShouldBeTrue();
+
+        // The same settings (or only other fields) keep the stored password.
+        var renamed = await PatchOkAsync(admin, id, new { name = "Renamed", settings = new { host = "db2.example.com" }, max_rows = 5 });
+        renamed.GetProperty("has_password").GetBoolean().ShouldBeTrue();
+
+        var cleared = await PatchOkAsync(admin, id, new { settings = new { port = 6543, password = "" } });
+        cleared.GetProperty("has_password").GetBoolean().ShouldBeFalse();
+
+        await PatchOkAsync(admin, id, new { settings = new { password = "back-again-pw" } });
+        var byString = await PatchOkAsync(admin, id, new { connection_string = "Host=db3.example.com;Database=sales;Username=reader" });
+        byString.GetProperty("settings").GetProperty("host").GetString().ShouldBe("db3.example.com");
+        byString.GetProperty("has_password").GetBoolean().ShouldBeFalse();
+    }
+
+    private static async Task<JsonElement> PatchOkAsync(Member admin, Guid id, object body)
+    {
+        using var patch = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", body, TestContext.Current.CancellationToken);
+        var text = await patch.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        patch.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        return JsonDocument.Parse(text).RootElement;
+    }
+
     [Fact]
     public async Task ETags_GiveNotModifiedReads_AndRefuseStalePatchesAndDeletes()
     {

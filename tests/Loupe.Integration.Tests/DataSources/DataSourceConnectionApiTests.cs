@@ -62,7 +62,7 @@ public sealed class DataSourceConnectionApiTests(IdentityApi api) : IClassFixtur
     }
 
     [Fact]
-    public async Task Test_WhenNothingListens_SaysTheDataSourceCouldNotBeReached()
+    public async Task Test_WhenNothingListens_SaysItCouldNotConnect_WithoutWhy()
     {
         var admin = await _identity.RegisterAsync();
         var id = await CreateReachableAsync(admin, port: 1);
@@ -71,7 +71,7 @@ public sealed class DataSourceConnectionApiTests(IdentityApi api) : IClassFixtur
 
         result.GetProperty("ok").GetBoolean().ShouldBeFalse();
         result.GetProperty("error").GetProperty("code").GetString().ShouldBe("08000");
-        result.GetProperty("error").GetProperty("message").GetString()!.ShouldContain("could not be reached");
+        result.GetProperty("error").GetProperty("message").GetString().ShouldBe("Could not connect to the data source.");
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class DataSourceConnectionApiTests(IdentityApi api) : IClassFixtur
         var id = await CreateReachableAsync(admin);
         (await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}/schema")).GetRawText().ShouldContain("orders");
 
-        using var patch = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", new { settings = new { database = "postgres" } }, TestContext.Current.CancellationToken);
+        using var patch = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", new { settings = new { database = "postgres", password = Admin.Password } }, TestContext.Current.CancellationToken);
         patch.StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var after = await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}/schema");
@@ -203,7 +203,7 @@ public sealed class DataSourceConnectionApiTests(IdentityApi api) : IClassFixtur
         using var schema = await admin.Client.GetAsync($"{Url}/{id}/schema", TestContext.Current.CancellationToken);
         (await schema.ShouldBeProblemAsync(HttpStatusCode.BadGateway)).GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
 
-        using var moved = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", new { settings = new { database = "postgres" } }, TestContext.Current.CancellationToken);
+        using var moved = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", new { settings = new { database = "postgres", password = Admin.Password } }, TestContext.Current.CancellationToken);
         (await moved.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
         (await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}")).GetProperty("settings").GetProperty("database").GetString().ShouldBe(_database);
     }

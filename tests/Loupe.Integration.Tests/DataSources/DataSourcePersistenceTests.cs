@@ -58,8 +58,8 @@ public sealed class DataSourcePersistenceTests(DatabaseFixture database) : IClas
         await using (var context = TenantData.Context(database.AppConnection, organization.Id))
         {
             var loaded = await context.DataSources.SingleAsync(d => d.Id == created.Id, TestContext.Current.CancellationToken);
-            loaded.ChangeSettings(ConnectionSettings.Postgresql("db2", 5433, "dw", "bi", PostgresSslMode.Require), TenantData.Epoch.AddDays(1));
-            loaded.ClearPassword(TenantData.Epoch.AddDays(1));
+            loaded.ChangeConnection(
+                ConnectionSettings.Postgresql("db2", 5433, "dw", "bi", PostgresSslMode.Require), PasswordChange.Clear, TenantData.Epoch.AddDays(1));
             await context.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
 

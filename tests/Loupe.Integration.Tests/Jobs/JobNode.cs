@@ -67,7 +67,7 @@ internal sealed class JobNode : IAsyncDisposable
             [$"Secrets:Keys:{LoupeApiFactory.TestSecretsKeyId}"] = LoupeApiFactory.TestSecretsKey,
             ["Jobs:NodeId"] = nodeId,
         };
-        foreach (var (key, value) in FastSettings.Concat(settings ?? new Dictionary<string, string?>()))
+        foreach (var (key, value) in FastSettings.Concat(TestDataSourceHosts.Settings).Concat(settings ?? new Dictionary<string, string?>()))
         {
             values[key] = value;
         }

@@ -30,6 +30,11 @@ internal static class WorkerProcess
         start.Environment["Secrets__ActiveKeyId"] = LoupeApiFactory.TestSecretsKeyId;
         start.Environment[$"Secrets__Keys__{LoupeApiFactory.TestSecretsKeyId}"] = LoupeApiFactory.TestSecretsKey;
         start.Environment["Jobs__NodeId"] = nodeId;
+        foreach (var (key, value) in TestDataSourceHosts.Settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

@@ -100,7 +100,7 @@ public sealed class RunApiTests(RunsApi api) : IClassFixture<RunsApi>
                 await Task.Delay(25, TestContext.Current.CancellationToken);
             }
 
-            (await api.ActiveQueriesAsync()).ShouldBe(1);
+            (await api.ActiveQueriesAsync()).ShouldBe(1, await api.DescribeActiveQueriesAsync());
         }
         finally
         {
@@ -349,6 +349,64 @@ public sealed class RunApiTests(RunsApi api) : IClassFixture<RunsApi>
         (await wrongType.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetRawText().ShouldContain("upto");
         using var unknown = await viewer.Client.PostAsJsonAsync($"/api/v1/queries/{Guid.CreateVersion7()}/runs", new { }, TestContext.Current.CancellationToken);
         await unknown.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    /// <summary>
+    /// Reproduces the report: '9999-12-31'::date and '0001-01-01'::timestamptz came back as infinity and
+    /// -infinity, and a date parameter of 9999-12-31 was bound as infinity (Npgsql's infinity conversions).
+    /// </summary>
+    [Theory]
+    [InlineData("9999-12-31")]
+    [InlineData("0001-01-01")]
+    public async Task DatesAtTheEdges_ComeBackAsWritten_FromResults_AndAsBoundParameters(string day)
+    {
+        var (admin, source) = await SetUpAsync();
+        var literal = await RunsApi.StartAsync(
+            admin,
+            source,
+            $"select '{day}'::date as d, '{day} 00:00:00+00'::timestamptz as t, '{day}'::date::text as d_text, 'infinity'::date as inf");
+        var literalRun = await RunsApi.FinishedAsync(admin, literal.GetProperty("id").GetGuid());
+        literalRun.GetProperty("status").GetString().ShouldBe("succeeded", literalRun.ToString());
+        var row = (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{literal.GetProperty("id").GetGuid()}/results")).GetProperty("rows")[0];
+        row[0].GetString().ShouldBe(day);
+        row[1].GetString().ShouldBe($"{day}T00:00:00Z");
+        row[2].GetString().ShouldBe(day);
+        row[3].GetString().ShouldBe("infinity");
+
+        using var created = await admin.Client.PostAsJsonAsync(
+            "/api/v1/queries",
+            new
+            {
+                name = $"edge {day}",
+                sql = $"select {{{{ day }}}} as d, {{{{ day }}}}::text as d_text, {{{{ day }}}} = '{day}'::date as same",
+                datasource_id = source,
+                parameters = new object[] { new { name = "day", type = "date" } },
+            },
+            TestContext.Current.CancellationToken);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var queryId = (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        using var start = await admin.Client.PostAsJsonAsync($"/api/v1/queries/{queryId}/runs", new { parameters = new { day } }, TestContext.Current.CancellationToken);
+        start.StatusCode.ShouldBe(HttpStatusCode.Accepted, await start.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var bound = (await start.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        (await RunsApi.FinishedAsync(admin, bound)).GetProperty("status").GetString().ShouldBe("succeeded");
+        var boundRow = (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{bound}/results")).GetProperty("rows")[0];
+        boundRow[0].GetString().ShouldBe(day);
+        boundRow[1].GetString().ShouldBe(day);
+        boundRow[2].GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
+    public void EveryHost_TurnsOffNpgsqlsInfinityConversions()
+    {
+        AppContext.TryGetSwitch("Npgsql.DisableDateTimeInfinityConversions", out var off).ShouldBeTrue();
+        off.ShouldBeTrue();
+        var root = Migrations.MigrationCatalogTests.RepositoryRoot();
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        foreach (var host in new[] { "Loupe.Api", "Loupe.Worker" })
+        {
+            var runtimeConfig = File.ReadAllText(Path.Combine(root, "src", host, "bin", configuration, "net10.0", $"{host}.runtimeconfig.json"));
+            runtimeConfig.ShouldContain("\"Npgsql.DisableDateTimeInfinityConversions\": true", Case.Sensitive, host);
+        }
     }
 
     [Fact]

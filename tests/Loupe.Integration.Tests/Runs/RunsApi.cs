@@ -116,6 +116,18 @@ public class RunsApi : IAsyncLifetime
     /// <summary>Backends of <see cref="SourceDatabase"/> inside a statement or a transaction now: runs in progress (a pooled, finished one is idle).</summary>
     public Task<int> ActiveQueriesAsync() => ActiveQueriesAsync(SourceDatabase);
 
+    /// <summary>The backends <see cref="ActiveQueriesAsync()"/> counts, for a failing test's message.</summary>
+    public async Task<string> DescribeActiveQueriesAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(TestPostgres.AdminConnection);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select string_agg(format('%s %s %s %s: %s', pid, backend_type, state, now() - query_start, left(query, 80)), E'\n') from pg_stat_activity where datname = $1 and state <> 'idle' and pid <> pg_backend_pid()",
+            connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = SourceDatabase });
+        return (await command.ExecuteScalarAsync(TestContext.Current.CancellationToken)) as string ?? "none";
+    }
+
     /// <summary>Backends of <paramref name="database"/> inside a statement or a transaction now.</summary>
     public static async Task<int> ActiveQueriesAsync(string database)
     {

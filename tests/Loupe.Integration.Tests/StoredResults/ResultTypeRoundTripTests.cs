@@ -1,12 +1,9 @@
 using System.Text.Json;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Results;
-using Loupe.Infrastructure.Connectors;
 using Loupe.Infrastructure.Connectors.Postgres;
 using Loupe.Integration.Tests.Connectors;
 using Loupe.Integration.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Loupe.Integration.Tests.StoredResults;
 
@@ -43,6 +40,16 @@ public sealed class ResultTypeRoundTripTests(DatabaseFixture database) : IClassF
         ("timestamp_whole", "TIMESTAMP '2024-02-29 13:45:07'", "2024-02-29T13:45:07", "\"2024-02-29T13:45:07\""),
         ("timestamptz_value", "TIMESTAMPTZ '2024-02-29 13:45:07.5+02'", "2024-02-29T11:45:07.5Z", "\"2024-02-29T11:45:07.5Z\""),
         ("timestamptz_infinity", "'infinity'::timestamptz", "infinity", "\"infinity\""),
+
+        // Dates at the edges come back as written, and only an infinity reads as one (ADR 0027).
+        ("date_last", "DATE '9999-12-31'", "9999-12-31", "\"9999-12-31\""),
+        ("date_first", "DATE '0001-01-01'", "0001-01-01", "\"0001-01-01\""),
+        ("timestamptz_first", "'0001-01-01 00:00:00+00'::timestamptz", "0001-01-01T00:00:00Z", "\"0001-01-01T00:00:00Z\""),
+        ("timestamp_first", "TIMESTAMP '0001-01-01 00:00:00'", "0001-01-01T00:00:00", "\"0001-01-01T00:00:00\""),
+        ("timestamp_last", "TIMESTAMP '9999-12-31 23:59:59.999999'", "9999-12-31T23:59:59.999999", "\"9999-12-31T23:59:59.999999\""),
+        ("date_infinity", "'infinity'::date", "infinity", "\"infinity\""),
+        ("date_minus_infinity", "'-infinity'::date", "-infinity", "\"-infinity\""),
+        ("timestamp_minus_infinity", "'-infinity'::timestamp", "-infinity", "\"-infinity\""),
         ("time_value", "TIME '08:30:00.25'", "08:30:00.25", "\"08:30:00.25\""),
         ("timetz_value", "'08:30:00+02'::timetz", "08:30:00+02:00", "\"08:30:00+02:00\""),
         ("interval_value", "interval '1 day 02:03:04'", "1.02:03:04", "\"1.02:03:04\""),
@@ -71,7 +78,7 @@ public sealed class ResultTypeRoundTripTests(DatabaseFixture database) : IClassF
         100,
         10_000_000);
 
-    private readonly PostgresConnector _connector = new(NullLogger<PostgresConnector>.Instance, Options.Create(new DataSourceOptions()));
+    private readonly PostgresConnector _connector = TestDataSourceHosts.Connector();
 
     public async ValueTask DisposeAsync() => await _connector.DisposeAsync();
 

@@ -102,6 +102,14 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        if (!TestDataSourceHosts.NamedIn(_settings.Keys))
+        {
+            foreach (var (key, value) in TestDataSourceHosts.Settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

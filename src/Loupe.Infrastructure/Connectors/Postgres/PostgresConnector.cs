@@ -1,7 +1,9 @@
 using System.Data;
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using Loupe.Application.Common.Connectors;
+using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 using Loupe.Infrastructure.Connectors.ConnectionStrings;
 using Microsoft.Extensions.Logging;
@@ -22,12 +24,19 @@ internal sealed partial class PostgresConnector : IDataSourceConnector, IAsyncDi
 
     private static readonly TimeSpan CatalogTimeout = TimeSpan.FromSeconds(CommandTimeoutSeconds);
 
-    private readonly ILogger<PostgresConnector> _logger;
+    /// <summary>Loupe's code for a connection refused because the host's address is not allowed (ADR 0027).</summary>
+    public const string HostRefusedCode = "LP006";
 
-    public PostgresConnector(ILogger<PostgresConnector> logger, IOptions<DataSourceOptions> options)
+    private readonly ILogger<PostgresConnector> _logger;
+    private readonly HostPolicy _hostPolicy;
+    private readonly IHostResolver _resolver;
+
+    public PostgresConnector(ILogger<PostgresConnector> logger, IOptions<DataSourceOptions> options, HostPolicy hostPolicy, IHostResolver resolver)
     {
         ArgumentNullException.ThrowIfNull(options);
         _logger = logger;
+        _hostPolicy = hostPolicy;
+        _resolver = resolver;
         Pools = new PostgresPools(options.Value.MaxPoolSize);
     }
 
@@ -43,8 +52,8 @@ internal sealed partial class PostgresConnector : IDataSourceConnector, IAsyncDi
 
     public async Task<ConnectionCheck> TestAsync(ConnectionTarget target, CancellationToken ct)
     {
-        var pool = PoolFor(target);
         var started = Stopwatch.GetTimestamp();
+        var pool = await PoolForAsync(target, ct).ConfigureAwait(false);
         try
         {
             await using var connection = await pool.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -60,7 +69,7 @@ internal sealed partial class PostgresConnector : IDataSourceConnector, IAsyncDi
                 : [];
             return new ConnectionCheck($"PostgreSQL {version}", latency, warnings);
         }
-        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        catch (Exception exception) when (IsConnectionFailure(exception, ct))
         {
             throw Describe(exception);
         }
@@ -68,7 +77,7 @@ internal sealed partial class PostgresConnector : IDataSourceConnector, IAsyncDi
 
     public async Task<DatabaseSchema> ReadSchemaAsync(ConnectionTarget target, CancellationToken ct)
     {
-        var pool = PoolFor(target);
+        var pool = await PoolForAsync(target, ct).ConfigureAwait(false);
         try
         {
             await using var connection = await pool.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -82,21 +91,29 @@ internal sealed partial class PostgresConnector : IDataSourceConnector, IAsyncDi
             await transaction.RollbackAsync(ct).ConfigureAwait(false);
             return schema;
         }
-        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        catch (Exception exception) when (IsConnectionFailure(exception, ct))
         {
             throw Describe(exception);
         }
     }
 
-    public Task<QueryOutcome> ExecuteAsync(ConnectionTarget target, QueryRequest request, IRowSink sink, CancellationToken ct) =>
-        ExecuteAsync(PoolFor(target), request, sink, ct);
+    public async Task<QueryOutcome> ExecuteAsync(ConnectionTarget target, QueryRequest request, IRowSink sink, CancellationToken ct) =>
+        await ExecuteAsync(await PoolForAsync(target, ct).ConfigureAwait(false), request, sink, ct).ConfigureAwait(false);
 
     public ValueTask ForgetAsync(Guid dataSourceId) => Pools.ForgetAsync(dataSourceId);
 
     public ValueTask DisposeAsync() => Pools.DisposeAsync();
 
-    /// <summary>The data source's pool, rebuilt when its settings or password changed.</summary>
-    internal NpgsqlDataSource PoolFor(ConnectionTarget target)
+    /// <summary>
+    /// The data source's pool, rebuilt when its settings, password or address changed. The host is
+    /// resolved here, every address checked against the <see cref="HostPolicy"/>, and the pool connects
+    /// to ONE checked address: Npgsql is given the address itself, so what was checked is what is
+    /// connected to (a name that resolves elsewhere a moment later — DNS rebinding — is never looked up
+    /// again by Npgsql), and a single host keeps Npgsql's cancellation, which sends the cancel request
+    /// to the same endpoint, working. TLS still verifies the certificate against the name (ADR 0027).
+    /// </summary>
+    /// <exception cref="QueryExecutionException">The host is refused (<see cref="HostRefusedCode"/>) or does not resolve (08000).</exception>
+    internal async Task<NpgsqlDataSource> PoolForAsync(ConnectionTarget target, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(target);
         if (target.Settings.Type != DataSourceType.Postgresql)
@@ -104,43 +121,93 @@ internal sealed partial class PostgresConnector : IDataSourceConnector, IAsyncDi
             throw new ArgumentException("The PostgreSQL connector serves PostgreSQL data sources only.", nameof(target));
         }
 
-        return Pools.For(
-            target.DataSourceId,
-            PostgresConnectionString.BuildForConnecting(target.Settings, target.Password, CommandTimeoutSeconds),
-            target.AllowPrivilegedAccount);
+        var host = target.Settings.Host!;
+        var address = await CheckedAddressAsync(host, ct).ConfigureAwait(false);
+        var settings = PostgresConnectionString.BuildForConnecting(target.Settings, target.Password, CommandTimeoutSeconds);
+        settings.Host = address.ToString();
+        var tlsHost = HostAddresses.TryParseLiteral(host, out _) ? null : host;
+        return Pools.For(target.DataSourceId, settings, target.AllowPrivilegedAccount, tlsHost);
     }
 
-    /// <summary>A failure as a <see cref="QueryExecutionException"/> without connection details: the SQLSTATE when there is one.</summary>
+    private async Task<IPAddress> CheckedAddressAsync(string host, CancellationToken ct)
+    {
+        if (_hostPolicy.CheckHost(host) is { } refusedHost)
+        {
+            throw Refused(refusedHost);
+        }
+
+        IReadOnlyList<IPAddress> addresses;
+        if (HostAddresses.TryParseLiteral(host, out var literal))
+        {
+            addresses = [literal];
+        }
+        else
+        {
+            try
+            {
+                addresses = await _resolver.ResolveAsync(host, ct).ConfigureAwait(false);
+            }
+            catch (SocketException failure)
+            {
+                LogConnectFailed(_logger, $"name resolution: {failure.SocketErrorCode}");
+                throw CouldNotConnect();
+            }
+        }
+
+        if (addresses.Count == 0)
+        {
+            throw CouldNotConnect();
+        }
+
+        foreach (var address in addresses)
+        {
+            if (_hostPolicy.CheckAddress(host, address) is { } refused)
+            {
+                throw Refused(refused);
+            }
+        }
+
+        return HostAddresses.Normalize(addresses[0]);
+    }
+
+    private QueryExecutionException Refused(DomainError refusal)
+    {
+        LogHostRefused(_logger, refusal.Code);
+        return new QueryExecutionException(HostRefusedCode, $"Loupe does not connect to this data source's host ({refusal.Code}): {refusal.Message}");
+    }
+
+    private static QueryExecutionException CouldNotConnect() =>
+        new(QueryExecutionException.ConnectionFailedCode, "Could not connect to the data source.");
+
+    private static bool IsConnectionFailure(Exception exception, CancellationToken ct) =>
+        exception is not QueryExecutionException && !(exception is OperationCanceledException && ct.IsCancellationRequested);
+
+    /// <summary>
+    /// A failure as a <see cref="QueryExecutionException"/>: the SQLSTATE and message when the server
+    /// answered; otherwise one message for every way a connection fails (refused, timed out,
+    /// unreachable, reset, TLS), so the answer cannot be used to map a network. The kind goes to the log.
+    /// </summary>
     private QueryExecutionException Describe(Exception exception)
     {
         switch (exception)
         {
             case PostgresException postgres:
                 return new QueryExecutionException(postgres.SqlState, postgres.MessageText);
-            case TimeoutException:
-            case NpgsqlException { InnerException: TimeoutException }:
-                return new QueryExecutionException(
-                    QueryExecutionException.ConnectionFailedCode,
-                    $"The data source did not answer within {PostgresConnectionString.ConnectTimeoutSeconds} seconds.");
             case NpgsqlException { InnerException: SocketException socket }:
-                LogConnectionFailure(_logger, socket.SocketErrorCode.ToString());
-                return new QueryExecutionException(
-                    QueryExecutionException.ConnectionFailedCode, $"The data source could not be reached ({DescribeSocketError(socket.SocketErrorCode)}).");
+                LogConnectFailed(_logger, socket.SocketErrorCode.ToString());
+                return CouldNotConnect();
             case NpgsqlException npgsql:
-                LogConnectionFailure(_logger, npgsql.SqlState ?? "none");
-                return new QueryExecutionException(QueryExecutionException.ConnectionFailedCode, "The connection to the data source failed or was closed.");
+                LogConnectFailed(_logger, npgsql.InnerException?.GetType().Name ?? npgsql.SqlState ?? "none");
+                return CouldNotConnect();
             default:
-                return new QueryExecutionException(QueryExecutionException.ConnectionFailedCode, "The connection to the data source failed.");
+                LogConnectFailed(_logger, exception.GetType().Name);
+                return CouldNotConnect();
         }
     }
 
-    private static string DescribeSocketError(SocketError error) => error switch
-    {
-        SocketError.ConnectionRefused => "connection refused",
-        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "host not found",
-        SocketError.TimedOut => "timed out",
-        SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
-        SocketError.ConnectionReset => "connection reset",
-        _ => "network error",
-    };
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connecting to a data source failed ({Reason})")]
+    private static partial void LogConnectFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A data source's host was refused at connect time ({Code})")]
+    private static partial void LogHostRefused(ILogger logger, string code);
 }

@@ -30,10 +30,11 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
     public int Count => _pools.Count;
 
     /// <summary>The data source's pool for these connection settings, built (and the previous one retired) when they changed.</summary>
-    public NpgsqlDataSource For(Guid dataSourceId, NpgsqlConnectionStringBuilder settings, bool allowPrivilegedAccount)
+    /// <param name="tlsHost">The host name TLS verifies the certificate against when <paramref name="settings"/> connect to an address; null for an address.</param>
+    public NpgsqlDataSource For(Guid dataSourceId, NpgsqlConnectionStringBuilder settings, bool allowPrivilegedAccount, string? tlsHost = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var fingerprint = Fingerprint(settings, allowPrivilegedAccount);
+        var fingerprint = Fingerprint(settings, allowPrivilegedAccount, tlsHost);
         if (_pools.TryGetValue(dataSourceId, out var current) && current.Fingerprint.AsSpan().SequenceEqual(fingerprint))
         {
             return current.DataSource;
@@ -48,7 +49,7 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
                 return current.DataSource;
             }
 
-            var created = new Pool(fingerprint, Create(settings, MaxPoolSize, allowPrivilegedAccount));
+            var created = new Pool(fingerprint, Create(settings, MaxPoolSize, allowPrivilegedAccount, tlsHost));
             retired = current;
             _pools[dataSourceId] = created;
             result = created.DataSource;
@@ -86,7 +87,7 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
         Create(new NpgsqlConnectionStringBuilder(connectionString), maxPoolSize, allowPrivilegedAccount);
 
     /// <summary>A pool that never opens more than <paramref name="maxPoolSize"/> connections, without multiplexing, resetting each session it takes back.</summary>
-    internal static NpgsqlDataSource Create(NpgsqlConnectionStringBuilder source, int maxPoolSize, bool allowPrivilegedAccount)
+    internal static NpgsqlDataSource Create(NpgsqlConnectionStringBuilder source, int maxPoolSize, bool allowPrivilegedAccount, string? tlsHost = null)
     {
         var builder = new NpgsqlDataSourceBuilder();
         var settings = builder.ConnectionStringBuilder;
@@ -116,13 +117,22 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
         builder.UsePhysicalConnectionInitializer(
             connection => PostgresAccount.EnsureAllowed(connection, allowPrivilegedAccount),
             connection => PostgresAccount.EnsureAllowedAsync(connection, allowPrivilegedAccount));
+
+        // The pool connects to a checked address (ADR 0027); TLS names the server by its host name, for
+        // SNI and for verify-full, whose check of the certificate's names Npgsql leaves to .NET.
+        if (tlsHost is not null)
+        {
+            builder.UseSslClientAuthenticationOptionsCallback(options => options.TargetHost = tlsHost);
+        }
+
         return builder.Build();
     }
 
     /// <summary>A hash of every set key and its exact value.</summary>
-    private static byte[] Fingerprint(NpgsqlConnectionStringBuilder settings, bool allowPrivilegedAccount)
+    private static byte[] Fingerprint(NpgsqlConnectionStringBuilder settings, bool allowPrivilegedAccount, string? tlsHost)
     {
         var text = new StringBuilder(allowPrivilegedAccount ? "privileged allowed\0" : "privileged refused\0");
+        text.Append("tls host\0").Append(tlsHost).Append('\0');
         foreach (string key in settings.Keys)
         {
             if (settings.ShouldSerialize(key) && settings.TryGetValue(key, out var value))

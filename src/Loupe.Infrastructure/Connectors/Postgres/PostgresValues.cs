@@ -66,6 +66,11 @@ internal sealed class PostgresValues
                 return ReadOrExplain((r, i) => r.GetFieldValue<BigInteger>(i), reader, ordinal);
             }
 
+            if (Infinity(reader, ordinal, type) is { } infinity)
+            {
+                return infinity;
+            }
+
             throw Unreadable(reader, ordinal);
         }
     }
@@ -79,6 +84,38 @@ internal sealed class PostgresValues
         catch (Exception failure) when (failure is InvalidCastException or OverflowException)
         {
             throw Unreadable(reader, ordinal);
+        }
+    }
+
+    /// <summary>
+    /// With Npgsql's infinity conversions off (ADR 0027) a date or timestamp holding <c>infinity</c> or
+    /// <c>-infinity</c> cannot be read as a date; its raw value (PostgreSQL stores them as the largest and
+    /// smallest integer) says which, and the cell is the text PostgreSQL itself prints.
+    /// </summary>
+    private static string? Infinity(NpgsqlDataReader reader, int ordinal, string type)
+    {
+        try
+        {
+            return type switch
+            {
+                "date" => reader.GetFieldValue<int>(ordinal) switch
+                {
+                    int.MaxValue => "infinity",
+                    int.MinValue => "-infinity",
+                    _ => null,
+                },
+                "timestamp with time zone" or "timestamp without time zone" => reader.GetFieldValue<long>(ordinal) switch
+                {
+                    long.MaxValue => "infinity",
+                    long.MinValue => "-infinity",
+                    _ => null,
+                },
+                _ => null,
+            };
+        }
+        catch (InvalidCastException)
+        {
+            return null;
         }
     }
 

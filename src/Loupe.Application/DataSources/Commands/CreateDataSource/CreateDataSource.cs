@@ -46,6 +46,8 @@ internal sealed class CreateDataSourceCommandHandler(
     ITenantScope tenant,
     IRepository<DataSource> dataSources,
     IDataSourceConnectors connectors,
+    HostPolicy hostPolicy,
+    IHostResolver hostResolver,
     DataSourceLimits limits,
     ISecretProtector protector,
     IAuditTrail audit,
@@ -70,6 +72,7 @@ internal sealed class CreateDataSourceCommandHandler(
             request.QueryTimeoutSeconds,
             request.MaxRows,
             request.AllowPrivilegedAccount ?? false);
+        await DataSourceHostCheck.EnsureAllowedAsync(hostPolicy, hostResolver, settings, cancellationToken).ConfigureAwait(false);
         await PrivilegedAccountCheck.EnsureAllowedAsync(
             connectors,
             new ConnectionTarget(dataSource.Id, settings, string.IsNullOrEmpty(password) ? null : password, dataSource.AllowPrivilegedAccount),

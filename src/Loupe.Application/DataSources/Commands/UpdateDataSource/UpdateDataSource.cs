@@ -13,8 +13,10 @@ namespace Loupe.Application.DataSources.Commands.UpdateDataSource;
 
 /// <summary>
 /// Changes a data source; fields left out stay as they are. Settings fields left out keep their
-/// value; <c>settings.password</c> replaces the password ("" removes it). A connection string
-/// replaces the settings and the password. A stale <c>If-Match</c> is a 412. New connection details
+/// value; <c>settings.password</c> replaces the password ("" removes it). Settings that change where
+/// the password goes (host, port, database, user name, SSL mode, path) must give the password again or
+/// remove it (<c>data_source.password_required</c>, ADR 0027). A connection string replaces the settings
+/// and the password. A stale <c>If-Match</c> is a 412. New connection details
 /// are checked for a privileged account first (ADR 0026).
 /// </summary>
 [Authorize(MinimumRole = Role.Admin)]
@@ -65,6 +67,8 @@ internal sealed class UpdateDataSourceCommandValidator : AbstractValidator<Updat
 internal sealed class UpdateDataSourceCommandHandler(
     IRepository<DataSource> dataSources,
     IDataSourceConnectors connectors,
+    HostPolicy hostPolicy,
+    IHostResolver hostResolver,
     DataSourceLimits limits,
     ISecretProtector protector,
     IAuditTrail audit,
@@ -84,17 +88,15 @@ internal sealed class UpdateDataSourceCommandHandler(
 
         if (request.ConnectionString is not null)
         {
+            // A connection string is the whole connection: its password, or none.
             var (settings, password) = ConnectionInput.FromConnectionString(connectors, dataSource.Type, request.ConnectionString);
-            dataSource.ChangeSettings(settings, now);
-            ChangePassword(dataSource, password, now);
+            dataSource.ChangeConnection(settings, PasswordChangeOf(password ?? string.Empty), now);
         }
         else if (request.Settings is not null)
         {
-            dataSource.ChangeSettings(ConnectionInput.FromSettings(dataSource.Type, request.Settings, dataSource.Settings), now);
-            if (request.Settings.Password is not null)
-            {
-                ChangePassword(dataSource, request.Settings.Password, now);
-            }
+            // Settings left out keep their value; a password left out stays only while it goes where it went (ADR 0027).
+            var settings = ConnectionInput.FromSettings(dataSource.Type, request.Settings, dataSource.Settings);
+            dataSource.ChangeConnection(settings, PasswordChangeOf(request.Settings.Password), now);
         }
 
         if (request.QueryTimeoutSeconds is not null || request.MaxRows is not null)
@@ -107,6 +109,7 @@ internal sealed class UpdateDataSourceCommandHandler(
         // Withdrawing the opt-in always succeeds (runs are refused from then on); new connection details are checked now.
         if (request.ConnectionString is not null || request.Settings is not null)
         {
+            await DataSourceHostCheck.EnsureAllowedAsync(hostPolicy, hostResolver, dataSource.Settings, cancellationToken).ConfigureAwait(false);
             await CheckAccountAsync(dataSource, cancellationToken).ConfigureAwait(false);
         }
 
@@ -144,15 +147,11 @@ internal sealed class UpdateDataSourceCommandHandler(
         await PrivilegedAccountCheck.EnsureAllowedAsync(connectors, target, ct).ConfigureAwait(false);
     }
 
-    private void ChangePassword(DataSource dataSource, string? password, DateTimeOffset now)
+    /// <summary>Null keeps the stored password, "" removes it, anything else replaces it.</summary>
+    private PasswordChange PasswordChangeOf(string? password) => password switch
     {
-        if (string.IsNullOrEmpty(password))
-        {
-            dataSource.ClearPassword(now);
-        }
-        else
-        {
-            dataSource.ReplacePassword(protector.Protect(password), now);
-        }
-    }
+        null => PasswordChange.Keep,
+        "" => PasswordChange.Clear,
+        _ => PasswordChange.Set(protector.Protect(password)),
+    };
 }
