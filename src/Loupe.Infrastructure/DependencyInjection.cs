@@ -57,7 +57,7 @@ public static class DependencyInjection
         services.AddScoped<TenantCommandInterceptor>();
         services.AddDbContext<LoupeDbContext>((provider, options) => options
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
-            .AddInterceptors(provider.GetRequiredService<TenantCommandInterceptor>())
+            .AddInterceptors(provider.GetRequiredService<TenantCommandInterceptor>(), PreparedStatementInterceptor.Instance)
             .QuietCommandErrors());
         services.AddScoped<IUnitOfWork>(provider => provider.GetRequiredService<LoupeDbContext>());
         services.AddScoped(typeof(IRepository<>), typeof(Repository<>));

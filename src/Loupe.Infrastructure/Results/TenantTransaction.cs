@@ -1,5 +1,6 @@
 using System.Data;
 using System.Globalization;
+using Loupe.Infrastructure.Persistence;
 using Npgsql;
 
 namespace Loupe.Infrastructure.Results;
@@ -30,6 +31,8 @@ internal sealed class TenantTransaction : IAsyncDisposable
         var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         try
         {
+            PreparedStatementGuard.Shared.Opened(connection);
+
             // Npgsql sends BEGIN with the first batch, so this costs no round trip of its own.
             var transaction = await connection.BeginTransactionAsync(isolation, ct).ConfigureAwait(false);
             return new TenantTransaction(connection, transaction, organizationId);
@@ -59,14 +62,25 @@ internal sealed class TenantTransaction : IAsyncDisposable
     /// <summary>Runs the batch and answers a reader positioned on the first result after the setting's.</summary>
     public static async Task<NpgsqlDataReader> ReadAsync(NpgsqlBatch batch, CommandBehavior behavior, CancellationToken ct)
     {
-        var reader = await batch.ExecuteReaderAsync(behavior, ct).ConfigureAwait(false);
+        NpgsqlDataReader reader;
+        try
+        {
+            reader = await batch.ExecuteReaderAsync(behavior, ct).ConfigureAwait(false);
+        }
+        catch (PostgresException e)
+        {
+            PreparedStatementGuard.Shared.Failed(batch.Connection, e);
+            throw;
+        }
+
         try
         {
             await reader.NextResultAsync(ct).ConfigureAwait(false);
             return reader;
         }
-        catch
+        catch (Exception e)
         {
+            PreparedStatementGuard.Shared.Failed(batch.Connection, e);
             await reader.DisposeAsync().ConfigureAwait(false);
             throw;
         }

@@ -51,8 +51,9 @@ public sealed class PoisonedConnectionTests(DatabaseFixture database) : IClassFi
         var workers = await TenantData.AddUsersAsync(database.AppConnection, organization.Id, Workers, i => $"Worker {i}");
         using var host = Host();
         var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
-        var kinds = new[] { "nul-query", "nul-save", "cancel", "unique", "surrogate", "cancel-read", "ordinary", "ordinary" };
+        var kinds = new[] { "nul-query", "nul-save", "cancel", "unique", "surrogate", "cancel-read", "ordinary", "ordinary", "prepare-refused", "prepare-refused" };
         var counter = 0;
+        var texts = 0;
         var ordinaryFailures = new System.Collections.Concurrent.ConcurrentBag<string>();
         async Task Worker(int w)
         {
@@ -60,6 +61,7 @@ public sealed class PoisonedConnectionTests(DatabaseFixture database) : IClassFi
             while (Interlocked.Increment(ref counter) <= 6000)
             {
                 var kind = kinds[random.Next(kinds.Length)];
+                var iteration = Interlocked.Increment(ref texts);
                 await using var scope = host.Services.CreateAsyncScope();
                 scope.ServiceProvider.GetRequiredService<ITenantScope>().Enter(organization.Id);
                 var context = scope.ServiceProvider.GetRequiredService<LoupeDbContext>();
@@ -96,6 +98,23 @@ public sealed class PoisonedConnectionTests(DatabaseFixture database) : IClassFi
                                 {
                                     _ = u.Name;
                                 }
+                            }
+
+                            break;
+                        case "prepare-refused":
+                            // A SQL text of its own, used three times on the one connection: the second
+                            // usage (the one that prepares it) is refused at Bind, the third must run.
+                            var sql = $"SELECT id AS \"Value\" FROM users WHERE name = {{0}} /* {w}.{iteration} */";
+                            (await context.Database.SqlQueryRaw<Guid>(sql, "User 2").ToListAsync(Ct)).ShouldBe([users[2].Id]);
+                            var refused = await Should.ThrowAsync<PostgresException>(() => context.Database.SqlQueryRaw<Guid>(sql, "a\0b").ToListAsync(Ct));
+                            refused.SqlState.ShouldBe(PostgresErrorCodes.CharacterNotInRepertoire);
+                            try
+                            {
+                                (await context.Database.SqlQueryRaw<Guid>(sql, "User 2").ToListAsync(Ct)).ShouldBe([users[2].Id]);
+                            }
+                            catch (Exception e) when (e is not Shouldly.ShouldAssertException)
+                            {
+                                ordinaryFailures.Add(e.ToString());
                             }
 
                             break;
@@ -141,6 +160,7 @@ public sealed class PoisonedConnectionTests(DatabaseFixture database) : IClassFi
         failures.Keys.ShouldContain(k => k.StartsWith("surrogate: EncoderFallbackException", StringComparison.Ordinal));
         failures.Keys.ShouldContain(k => k.StartsWith("unique: DbUpdateException PostgresException", StringComparison.Ordinal));
         failures.Keys.ShouldContain(k => k.StartsWith("cancel", StringComparison.Ordinal));
+        failures.Keys.ShouldNotContain(k => k.StartsWith("prepare-refused", StringComparison.Ordinal));
     }
 }
 
