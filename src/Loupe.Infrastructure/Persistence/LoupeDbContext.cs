@@ -167,6 +167,7 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
 
         modelBuilder.Entity<Organization>().HasQueryFilter(o => o.Id == CurrentOrganizationId);
         modelBuilder.Entity<Job>().HasQueryFilter(j => j.OrganizationId == CurrentOrganizationId);
+        modelBuilder.Entity<JobOrganizationTurn>().HasQueryFilter(t => t.OrganizationId == CurrentOrganizationId);
         foreach (var entity in modelBuilder.Model.GetEntityTypes()
                      .Where(e => !e.IsOwned() && typeof(ITenantOwned).IsAssignableFrom(e.ClrType)))
         {
