@@ -95,6 +95,52 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
     }
 
     [Fact]
+    public async Task ACancelledRun_WhoseQueryIgnoresTheCancelRequest_IsEndedOnTheServer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        // The function catches the cancel PostgreSQL raises, as a cancel request lost in a race would
+        // leave it: Npgsql gives up on the connection, and the server process would sleep on forever.
+        await using (var admin = new NpgsqlConnection(database.SuperuserConnection))
+        {
+            await admin.OpenAsync(ct);
+            await using var create = new NpgsqlCommand(
+                """
+                create or replace function loupe_test_stubborn() returns int language plpgsql as $$
+                begin
+                  loop
+                    begin
+                      perform pg_sleep(10);
+                    exception when query_canceled then null;
+                    end;
+                  end loop;
+                end $$
+                """,
+                admin);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        try
+        {
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var run = _connector.ExecuteAsync(database.Target, Request("select loupe_test_stubborn()", timeout: TimeSpan.FromSeconds(300)), cancel.Token);
+            await Jobs.JobRows.EventuallyAsync(async () => await Runs.RunsApi.ActiveQueriesAsync(database.Name) == 1, TimeSpan.FromSeconds(10), "the run's query is running");
+            await cancel.CancelAsync();
+
+            await Should.ThrowAsync<OperationCanceledException>(() => run);
+            await Jobs.JobRows.EventuallyAsync(async () => await Runs.RunsApi.ActiveQueriesAsync(database.Name) == 0, TimeSpan.FromSeconds(10), "the server process of the cancelled run is gone");
+        }
+        finally
+        {
+            await using var admin = new NpgsqlConnection(TestPostgres.AdminConnection);
+            await admin.OpenAsync(ct);
+            await using var end = new NpgsqlCommand("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", admin);
+            end.Parameters.Add(new NpgsqlParameter { Value = database.Name });
+            await end.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    [Fact]
     public async Task PrivilegedAccounts_AreRefusedWhenAConnectionOpens_UnlessAllowed_AndAReaderIsNot()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -22,6 +22,9 @@ internal sealed partial class PostgresConnector
     private const int FetchChunk = 500;
     private static readonly TimeSpan LockTimeoutCap = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long ending an orphaned query may take before it is left to the server's own timeouts.</summary>
+    private static readonly TimeSpan OrphanCleanupLimit = TimeSpan.FromSeconds(5);
+
     /// <summary>How long past the statement timeout an open transaction may sit idle before the server ends the session.</summary>
     private static readonly TimeSpan IdleGrace = TimeSpan.FromSeconds(2);
 
@@ -46,9 +49,11 @@ internal sealed partial class PostgresConnector
         var token = deadline.Token;
 
         NpgsqlConnection? connection = null;
+        var serverProcess = 0;
         try
         {
             connection = await dataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+            serverProcess = connection.ProcessID;
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, token).ConfigureAwait(false);
             try
             {
@@ -98,8 +103,43 @@ internal sealed partial class PostgresConnector
         {
             if (connection is not null)
             {
+                var orphaned = token.IsCancellationRequested && connection.FullState.HasFlag(ConnectionState.Broken);
                 await connection.DisposeAsync().ConfigureAwait(false);
+                if (orphaned)
+                {
+                    await EndOrphanedQueryAsync(dataSource, serverProcess).ConfigureAwait(false);
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// Ends the server process of a run that was cancelled (by its user or its deadline) but whose
+    /// cancel request the server did not act on: PostgreSQL drops a cancel that arrives while the
+    /// process waits for the client's next message, and a query may catch the cancel itself. Npgsql
+    /// then gives up on the connection after its cancellation timeout, but the server process goes on
+    /// with the query until it next writes to the socket — for an aggregate, minutes. The account may
+    /// end its own processes, so a second connection of the same pool terminates it.
+    /// </summary>
+    private async Task EndOrphanedQueryAsync(NpgsqlDataSource dataSource, int serverProcess)
+    {
+        if (serverProcess == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var limit = new CancellationTokenSource(OrphanCleanupLimit);
+            await using var connection = await dataSource.OpenConnectionAsync(limit.Token).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("SELECT pg_terminate_backend($1)", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = serverProcess });
+            await command.ExecuteScalarAsync(limit.Token).ConfigureAwait(false);
+            LogOrphanEnded(_logger, serverProcess);
+        }
+        catch (Exception failure) when (failure is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            LogOrphanNotEnded(_logger, serverProcess, failure.GetType().Name);
         }
     }
 
@@ -243,6 +283,12 @@ internal sealed partial class PostgresConnector
             LogRollbackFailed(_logger);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A cancelled query outlived its connection; its server process {ServerProcess} was ended")]
+    private static partial void LogOrphanEnded(ILogger logger, int serverProcess);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A cancelled query outlived its connection and its server process {ServerProcess} could not be ended ({Failure}); the server's timeouts end it")]
+    private static partial void LogOrphanNotEnded(ILogger logger, int serverProcess, string failure);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A query connection failed (SQLSTATE {SqlState})")]
     private static partial void LogConnectionFailure(ILogger logger, string sqlState);
