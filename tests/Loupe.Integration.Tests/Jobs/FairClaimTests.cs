@@ -117,6 +117,20 @@ public sealed class FairClaimTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheClaim_KeepsItsGenericPlans_InsteadOfPlanningEveryCall()
+    {
+        // Planning the claim's two large statements on every call cost more than running them (ADR 0030,
+        // migration 0011); the model test below checks the generic plans claim what the rules say.
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT proconfig FROM pg_proc WHERE proname = 'loupe_jobs_claim'", connection);
+
+        var settings = (string[]?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+
+        settings.ShouldNotBeNull().ShouldContain("plan_cache_mode=force_generic_plan");
+    }
+
+    [Fact]
     public async Task TheClaim_AgreesWithItsModel()
     {
         await using var connection = await OpenAsync();
