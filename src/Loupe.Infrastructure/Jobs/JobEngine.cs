@@ -29,7 +29,7 @@ internal sealed partial class JobEngine(
     private static readonly TimeSpan CancelledGrace = TimeSpan.FromSeconds(3);
 
     private static readonly TimeSpan MaxErrorBackoff = TimeSpan.FromSeconds(5);
-    private const int MaxErrorLength = 4000;
+    internal const int MaxErrorLength = 4000;
 
     private readonly JobsOptions _options = options.Value;
 
@@ -520,7 +520,61 @@ internal sealed partial class JobEngine(
         }
     }
 
-    private static string Truncate(string message) => message.Length <= MaxErrorLength ? message : message[..MaxErrorLength];
+    private static string Truncate(string message) => StorableError(message);
+
+    /// <summary>
+    /// An attempt's error as PostgreSQL can store it: at most <see cref="MaxErrorLength"/> characters,
+    /// never cut inside a surrogate pair, with every NUL and unpaired surrogate replaced by U+FFFD. A
+    /// NUL would be refused at Bind (22021) and an unpaired surrogate by Npgsql's encoder; either would
+    /// leave the job's ending unwritten, the job held until its lease expired.
+    /// </summary>
+    internal static string StorableError(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var length = Math.Min(message.Length, MaxErrorLength);
+        if (length < message.Length && char.IsHighSurrogate(message[length - 1]))
+        {
+            length--;
+        }
+
+        var text = message.AsSpan(0, length);
+        if (text.IndexOf('\0') < 0 && !HasUnpairedSurrogate(text))
+        {
+            return length == message.Length ? message : text.ToString();
+        }
+
+        var chars = text.ToArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (chars[i] == '\0' || char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+
+        return new string(chars);
+
+        static bool HasUnpairedSurrogate(ReadOnlySpan<char> text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(text[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job engine node {Node} started: {Concurrency} slots, queues {Queues}")]
     private partial void LogStarted(string node, int concurrency, string queues);

@@ -58,6 +58,43 @@ public sealed class JobEngineSettingsTests
     }
 
     [Fact]
+    public void AnErrorText_IsStorable_AndOnlyItsBadCharactersAndItsTailChange()
+    {
+        // Any characters, NULs and both halves of surrogate pairs among them, around the length limit.
+        var characters = Gen.OneOf(
+            Gen.Elements('\0', '\ud800', '\udbff', '\udc00', '\udfff', 'a', 'é', ' '),
+            Gen.Choose(0, 0xFFFF).Select(code => (char)code));
+        var texts = Gen.OneOf(
+            characters.ArrayOf().Select(chars => new string(chars)),
+            Gen.Choose(JobEngine.MaxErrorLength - 3, JobEngine.MaxErrorLength + 3).SelectMany(length => characters.ArrayOf(length).Select(chars => new string(chars))));
+
+        Prop.ForAll(texts.ToArbitrary(), text =>
+        {
+            var stored = JobEngine.StorableError(text);
+
+            stored.Length.ShouldBeLessThanOrEqualTo(JobEngine.MaxErrorLength);
+            stored.ShouldNotContain('\0');
+            for (var i = 0; i < stored.Length; i++)
+            {
+                if (char.IsHighSurrogate(stored[i]))
+                {
+                    (i + 1 < stored.Length && char.IsLowSurrogate(stored[i + 1])).ShouldBeTrue();
+                    i++;
+                }
+                else
+                {
+                    char.IsLowSurrogate(stored[i]).ShouldBeFalse();
+                    (stored[i] == text[i] || stored[i] == '\uFFFD').ShouldBeTrue();
+                }
+            }
+
+            stored.Length.ShouldBeGreaterThanOrEqualTo(Math.Min(text.Length, JobEngine.MaxErrorLength) - 1);
+        }).QuickCheckThrowOnFailure();
+        JobEngine.StorableError("plain").ShouldBe("plain");
+        JobEngine.StorableError("a\0b\ud83d\ude00c\udc00").ShouldBe("a\uFFFDb\ud83d\ude00c\uFFFD");
+    }
+
+    [Fact]
     public void TheBackoff_WaitsBetweenHalfAndAllOfItsDoublingStep_UpToTheMaximum()
     {
         Prop.ForAll(Gen.Choose(1, 40).ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(), (attempt, thousandths) =>

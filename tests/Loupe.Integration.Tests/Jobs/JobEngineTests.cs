@@ -132,6 +132,20 @@ public sealed class JobEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFailureWhoseMessageHasANulAndALoneSurrogate_EndsTheJobFailed_WithTheTextReplaced()
+    {
+        await using var node = await JobNode.Create(_database, "node-a", services => services.AddSingleton<IJobHandler>(
+            new TestHandler("test.bad-text", (_, _) => throw new InvalidOperationException("bad\0value \ud800 from the source"))))
+            .StartAsync();
+
+        var id = (await node.EnqueueAsync(null, new JobRequest("test.bad-text", "{}", null, MaxAttempts: 3)))[0];
+        var row = await JobRows.WaitForAsync(_database, id, Patience, "failed");
+
+        row.Attempt.ShouldBe(1);
+        row.Error.ShouldBe("bad\uFFFDvalue \uFFFD from the source");
+    }
+
+    [Fact]
     public async Task APassingFailureOfLoupesDatabase_IsRetried_WhileAnyOtherDatabaseError_FailsAtOnce()
     {
         var connection = TestPostgres.AppConnection(_database);
