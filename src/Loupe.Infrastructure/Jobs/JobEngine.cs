@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Loupe.Application.Common.Jobs;
 using Loupe.Application.Common.Security;
+using Loupe.Domain.Common;
 using Loupe.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -538,7 +539,7 @@ internal sealed partial class JobEngine(
         }
 
         var text = message.AsSpan(0, length);
-        if (text.IndexOf('\0') < 0 && !HasUnpairedSurrogate(text))
+        if (TextErrors.Check(text, "error") is null)
         {
             return length == message.Length ? message : text.ToString();
         }
@@ -557,23 +558,6 @@ internal sealed partial class JobEngine(
         }
 
         return new string(chars);
-
-        static bool HasUnpairedSurrogate(ReadOnlySpan<char> text)
-        {
-            for (var i = 0; i < text.Length; i++)
-            {
-                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-                {
-                    i++;
-                }
-                else if (char.IsSurrogate(text[i]))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job engine node {Node} started: {Concurrency} slots, queues {Queues}")]
