@@ -2,10 +2,7 @@ using System.Reflection;
 using Loupe.Architecture.Tests.Analysis;
 using Loupe.Architecture.Tests.Rules;
 using Loupe.Architecture.Tests.Samples.Domain;
-using Loupe.Architecture.Tests.Samples.Handlers;
 using Loupe.Architecture.Tests.Samples.Hosts;
-using Loupe.Architecture.Tests.Samples.Requests;
-using Loupe.Architecture.Tests.Samples.Validators;
 
 namespace Loupe.Architecture.Tests;
 
@@ -119,39 +116,6 @@ public class RuleSelfTests
     public void Rule_LeavesProseAlone(string literal) => DependencyRules.LooksLikeSql(literal).ShouldBeFalse();
 
     [Fact]
-    public void Rule_FailsWhenAHandlerIsPublicUnsealedOrMisnamed() =>
-        ConventionRules.HandlersAreInternalSealedAndNamed(TypesIn(typeof(GoodThingHandler).Namespace!))
-            .ShouldBe(
-            [
-                $"handler {typeof(BadThingHandler).FullName} is public; make it internal",
-                $"handler {typeof(BadThingHandler).FullName} is not sealed",
-                $"handler {typeof(ThingHappenedReaction).FullName} is not named ...Handler",
-            ],
-            ignoreOrder: true);
-
-    [Fact]
-    public void Rule_FailsWhenARequestIsMisnamedOrDeclaresNoneOrBothAccessAttributes() =>
-        ConventionRules.RequestsAreNamedAndDeclareAccess(TypesIn(typeof(DoStuff).Namespace!))
-            .ShouldBe(
-            [
-                $"request {typeof(DoStuff).FullName} is named neither ...Command nor ...Query",
-                $"request {typeof(DoStuff).FullName} carries 0 of [Authorize] and [AllowAnonymous]; it needs exactly one",
-                $"request {typeof(ArchiveThingCommand).FullName} carries 2 of [Authorize] and [AllowAnonymous]; it needs exactly one",
-            ],
-            ignoreOrder: true);
-
-    [Fact]
-    public void Rule_FailsWhenAValidatorIsPublicUnsealedOrMisnamed() =>
-        ConventionRules.ValidatorsAreInternalSealedAndNamed(TypesIn(typeof(ThingInputValidator).Namespace!))
-            .ShouldBe(
-            [
-                $"validator {typeof(ThingInputRules).FullName} is public; make it internal",
-                $"validator {typeof(ThingInputRules).FullName} is not sealed",
-                $"validator {typeof(ThingInputRules).FullName} is not named ...Validator",
-            ],
-            ignoreOrder: true);
-
-    [Fact]
     public void Rule_FailsWhenADomainEventIsOpenOrMutable() =>
         ConventionRules.DomainEventsAreSealedAndImmutable(TypesIn(typeof(ThingRenamed).Namespace!))
             .ShouldBe(
@@ -160,16 +124,6 @@ public class RuleSelfTests
                 $"domain event {typeof(ThingRenamed).FullName} has a setter on OccurredAt that is public, not init or private",
                 $"domain event {typeof(ThingRenamed).FullName} has a setter on Name that is internal, not init or private",
                 $"domain event {typeof(ThingRenamed).FullName} has a writable field PreviousName",
-            ],
-            ignoreOrder: true);
-
-    [Fact]
-    public void Rule_FailsWhenAnEntityHasAPublicSetter() =>
-        ConventionRules.EntitiesHaveNoPublicSetters(TypesIn(typeof(Gadget).Namespace!))
-            .ShouldBe(
-            [
-                $"entity {typeof(Gadget).FullName} has a public setter on Name",
-                $"entity {typeof(Gadget).FullName} has a public setter on Colour",
             ],
             ignoreOrder: true);
 

@@ -1,70 +1,16 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using FluentValidation;
-using Loupe.Application.Common.Security;
-using Loupe.Architecture.Tests.Analysis;
 using Loupe.Domain.Common;
-using MediatR;
 
 namespace Loupe.Architecture.Tests.Rules;
 
-/// <summary>Naming, visibility and immutability conventions of the application and domain layers.</summary>
+/// <summary>
+/// The conventions NetArchTest 1.3.2 cannot state as we mean them (ADR 0039): immutable domain
+/// events that may be records, and the feature-folder layout of the application layer.
+/// </summary>
 internal static class ConventionRules
 {
     private const BindingFlags AllInstance = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance;
-
-    private static readonly Type[] HandlerContracts = [typeof(IRequestHandler<,>), typeof(INotificationHandler<>)];
-
-    /// <summary>Handlers are internal, sealed and named <c>...Handler</c>.</summary>
-    public static IReadOnlyList<string> HandlersAreInternalSealedAndNamed(IEnumerable<Type> types)
-    {
-        var violations = new List<string>();
-        foreach (var type in Concrete(types).Where(t => ImplementsGeneric(t, HandlerContracts)))
-        {
-            CheckInternalSealedAndNamed(type, "handler", "Handler", violations);
-        }
-
-        return violations;
-    }
-
-    /// <summary>
-    /// Requests are named <c>...Command</c> or <c>...Query</c> and declare who may send them with
-    /// exactly one of <see cref="AuthorizeAttribute"/> and <see cref="AllowAnonymousAttribute"/>.
-    /// </summary>
-    public static IReadOnlyList<string> RequestsAreNamedAndDeclareAccess(IEnumerable<Type> types)
-    {
-        var violations = new List<string>();
-        foreach (var type in Concrete(types).Where(t => ImplementsGeneric(t, typeof(IRequest<>))))
-        {
-            var name = SimpleName(type);
-            if (!name.EndsWith("Command", StringComparison.Ordinal) && !name.EndsWith("Query", StringComparison.Ordinal))
-            {
-                violations.Add($"request {type.FullName} is named neither ...Command nor ...Query");
-            }
-
-            var declarations = new[] { typeof(AuthorizeAttribute), typeof(AllowAnonymousAttribute) }
-                .Count(attribute => type.IsDefined(attribute, inherit: false));
-            if (declarations != 1)
-            {
-                violations.Add(
-                    $"request {type.FullName} carries {declarations} of [Authorize] and [AllowAnonymous]; it needs exactly one");
-            }
-        }
-
-        return violations;
-    }
-
-    /// <summary>Validators are internal, sealed and named <c>...Validator</c>.</summary>
-    public static IReadOnlyList<string> ValidatorsAreInternalSealedAndNamed(IEnumerable<Type> types)
-    {
-        var violations = new List<string>();
-        foreach (var type in Concrete(types).Where(t => DerivesFromGeneric(t, typeof(AbstractValidator<>))))
-        {
-            CheckInternalSealedAndNamed(type, "validator", "Validator", violations);
-        }
-
-        return violations;
-    }
 
     /// <summary>
     /// Domain events are sealed (an abstract base event may stay open) and immutable: no settable
@@ -89,26 +35,6 @@ internal static class ConventionRules
             }
 
             AddWritableFields(type, "domain event", f => !f.IsPrivate, violations);
-        }
-
-        return violations;
-    }
-
-    /// <summary>Entities change only through their methods: no public setter (not even init), no public writable field.</summary>
-    public static IReadOnlyList<string> EntitiesHaveNoPublicSetters(IEnumerable<Type> types)
-    {
-        var violations = new List<string>();
-        foreach (var type in types.Where(t => t != typeof(Entity) && typeof(Entity).IsAssignableFrom(t)))
-        {
-            foreach (var property in type.GetProperties(AllInstance))
-            {
-                if (property.SetMethod is { IsPublic: true })
-                {
-                    violations.Add($"entity {type.FullName} has a public setter on {property.Name}");
-                }
-            }
-
-            AddWritableFields(type, "entity", f => f.IsPublic, violations);
         }
 
         return violations;
@@ -154,52 +80,10 @@ internal static class ConventionRules
     private static bool IsUnder(string @namespace, string parent) =>
         @namespace == parent || @namespace.StartsWith(parent + ".", StringComparison.Ordinal);
 
-    /// <summary>Attributes and helpers the compiler embeds (nullable metadata, private implementation details).</summary>
     /// <summary>Emitted by the compiler or a source generator (the regex generator's file-local helpers), not written by us.</summary>
     private static bool IsToolGenerated(Type type) =>
         type.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false)
         || type.IsDefined(typeof(System.CodeDom.Compiler.GeneratedCodeAttribute), inherit: false);
-
-    private static IEnumerable<Type> Concrete(IEnumerable<Type> types) =>
-        types.Where(t => t.IsClass && !t.IsAbstract && !TypeDependencies.IsCompilerGenerated(t));
-
-    private static void CheckInternalSealedAndNamed(Type type, string role, string suffix, List<string> violations)
-    {
-        if (IsVisibleOutsideAssembly(type))
-        {
-            violations.Add($"{role} {type.FullName} is public; make it internal");
-        }
-
-        if (!type.IsSealed)
-        {
-            violations.Add($"{role} {type.FullName} is not sealed");
-        }
-
-        if (!SimpleName(type).EndsWith(suffix, StringComparison.Ordinal))
-        {
-            violations.Add($"{role} {type.FullName} is not named ...{suffix}");
-        }
-    }
-
-    /// <summary>Whether the type's own declared accessibility reaches outside its assembly.</summary>
-    private static bool IsVisibleOutsideAssembly(Type type) =>
-        type.IsNested ? type.IsNestedPublic || type.IsNestedFamily || type.IsNestedFamORAssem : type.IsPublic;
-
-    private static bool ImplementsGeneric(Type type, params Type[] definitions) =>
-        type.GetInterfaces().Any(i => i.IsGenericType && definitions.Contains(i.GetGenericTypeDefinition()));
-
-    private static bool DerivesFromGeneric(Type type, Type definition)
-    {
-        for (var current = type.BaseType; current is not null; current = current.BaseType)
-        {
-            if (current.IsGenericType && current.GetGenericTypeDefinition() == definition)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static bool IsInitOnly(MethodInfo setter) =>
         setter.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(IsExternalInit));
@@ -223,11 +107,4 @@ internal static class ConventionRules
         { IsFamilyOrAssembly: true } => "protected internal",
         _ => "private protected",
     };
-
-    /// <summary>The type's name without the generic arity suffix (<c>Handler`1</c> becomes <c>Handler</c>).</summary>
-    private static string SimpleName(Type type)
-    {
-        var tick = type.Name.IndexOf('`', StringComparison.Ordinal);
-        return tick < 0 ? type.Name : type.Name[..tick];
-    }
 }
