@@ -51,7 +51,7 @@ internal sealed class TypeDependencies
         return [.. assembly.GetTypes().Where(t => !(t.IsNested && IsCompilerGenerated(t)))];
     }
 
-    public static bool IsCompilerGenerated(Type type) =>
+    private static bool IsCompilerGenerated(Type type) =>
         type.Name.Contains('<', StringComparison.Ordinal) || type.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false);
 
     private sealed class Collector : IIlVisitor
