@@ -61,13 +61,13 @@ internal static class TypeRules
             Requests(types, @namespace),
             s => s.Should().HaveNameEndingWith("Command", StringComparison.Ordinal).Or().HaveNameEndingWith("Query", StringComparison.Ordinal));
 
-    /// <summary>A request says who may send it: <see cref="AuthorizeAttribute"/> or <see cref="AllowAnonymousAttribute"/>...</summary>
+    /// <summary>A request says who may send it: <see cref="AuthorizeAttribute"/> or <see cref="AllowAnonymousAttribute"/>.</summary>
     public static TypeRuleResult RequestsDeclareWhoMaySendThem(Types types, string @namespace) =>
         TypeRuleResult.Of(
             Requests(types, @namespace),
             s => s.Should().HaveCustomAttribute(typeof(AuthorizeAttribute)).Or().HaveCustomAttribute(typeof(AllowAnonymousAttribute)));
 
-    /// <summary>...and never both.</summary>
+    /// <summary>A request never carries both <see cref="AuthorizeAttribute"/> and <see cref="AllowAnonymousAttribute"/>.</summary>
     public static TypeRuleResult RequestsDoNotDeclareBoth(Types types, string @namespace) =>
         TypeRuleResult.Of(
             Requests(types, @namespace).And().HaveCustomAttribute(typeof(AuthorizeAttribute)),
