@@ -16,10 +16,16 @@
 #             -> started beside a probe job and bare round trips, P4 runs/s
 #             beside probe jobs/s and the connector alone, and fairness (ADR
 #             0030): a third organization's queued -> started while two others
-#             flood the node. About 2-3 minutes.
+#             flood the node. Then the engine beside Hangfire (ADR 0021,
+#             amended): Hangfire.Core with Hangfire.PostgreSql in a schema of
+#             this database, as many workers as the node has slots, the same
+#             do-nothing job; the two take turns: queued -> started, backlogs
+#             drained, round trips per job, and the load average before and
+#             after. About 4-6 minutes in all.
 # Environment (optional): LOUPE_BENCH_ROWS (default 1000000) for the results
-# section, LOUPE_BENCH_RUNS (default 5000) for the jobs section; smaller
-# numbers give a quick look, not the spec's figures.
+# section, LOUPE_BENCH_RUNS (default 5000) for the jobs section (the Hangfire
+# comparison drains at most 2000 jobs per backlog); smaller numbers give a
+# quick look, not the spec's figures.
 set -Eeuo pipefail
 
 # shellcheck source=build/lib/common.sh

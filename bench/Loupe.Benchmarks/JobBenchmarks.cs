@@ -67,6 +67,7 @@ internal static class JobBenchmarks
             await MeasureRoundTripsAsync(loupe, rows, tenants);
             await MeasureVariationsAsync(loupe, rows, tenants, Math.Min(settings.Runs, VariationRuns));
             await MeasureFairnessAsync(loupe, database, rows, tenants);
+            await HangfireBaseline.RunAsync(loupe, database, rows, cpu, tenants, Math.Min(settings.Runs, HangfireBaseline.BacklogJobs));
         }
         finally
         {
