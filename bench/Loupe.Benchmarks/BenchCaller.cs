@@ -1,6 +1,3 @@
-using Loupe.Application.Common.Security;
-using Loupe.Domain.Organizations;
-
 namespace Loupe.Benchmarks;
 
 /// <summary>

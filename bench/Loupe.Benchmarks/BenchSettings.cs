@@ -1,5 +1,4 @@
 using System.Globalization;
-using Npgsql;
 
 namespace Loupe.Benchmarks;
 

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
-using Loupe.Application.Common.Connectors;
 using Loupe.Infrastructure.Results;
-using Npgsql;
 
 namespace Loupe.Benchmarks;
 

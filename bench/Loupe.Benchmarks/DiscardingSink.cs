@@ -1,5 +1,3 @@
-using Loupe.Application.Common.Connectors;
-
 namespace Loupe.Benchmarks;
 
 /// <summary>Keeps no row: what reading through a connector costs on its own.</summary>

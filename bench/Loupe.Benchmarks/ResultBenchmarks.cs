@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Loupe.Application.Common.Results;
-using Npgsql;
 using static Loupe.Benchmarks.Figures;
 
 namespace Loupe.Benchmarks;

@@ -1,5 +1,4 @@
 using System.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Loupe.Architecture.Tests.Samples.Hosts;
 

@@ -1,6 +1,4 @@
 using System.Net;
-using FsCheck;
-using FsCheck.Fluent;
 using Loupe.Domain.DataSources;
 
 namespace Loupe.Domain.Tests.DataSources;

@@ -1,5 +1,3 @@
-using FsCheck;
-using FsCheck.Fluent;
 using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
 

@@ -1,5 +1,3 @@
-using FsCheck;
-using FsCheck.Fluent;
 using Loupe.Domain.Sessions;
 
 namespace Loupe.Domain.Tests.Sessions;

@@ -1,5 +1,3 @@
-using FsCheck;
-using FsCheck.Fluent;
 using Loupe.Domain.Users;
 
 namespace Loupe.Domain.Tests.Users;

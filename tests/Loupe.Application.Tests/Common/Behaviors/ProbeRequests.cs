@@ -1,12 +1,15 @@
-using FluentValidation;
 using Loupe.Application.Common.Security;
-using Loupe.Domain.Organizations;
-using MediatR;
 
 namespace Loupe.Application.Tests.Common.Behaviors;
 
 [AllowAnonymous]
-public sealed record RenameProbeCommand(string FirstName, int TileCount, string Secret) : IRequest<string>;
+public sealed record RenameProbeCommand(string FirstName, int TileCount, string Secret) : IRequest<string>
+{
+    public override bool Equals(object obj)
+    {
+        return Equals(obj as RenameProbeCommand);
+    }
+}
 
 internal sealed class RenameProbeCommandHandler : IRequestHandler<RenameProbeCommand, string>
 {
@@ -28,7 +31,13 @@ internal sealed class RenameProbeCountValidator : AbstractValidator<RenameProbeC
 }
 
 [Authorize(MinimumRole = Role.Editor)]
-public sealed record EditorProbeCommand(string Name) : IRequest<string>;
+public sealed record EditorProbeCommand(string Name) : IRequest<string>
+{
+    public override bool Equals(object obj)
+    {
+        return Equals(obj as EditorProbeCommand);
+    }
+}
 
 internal sealed class EditorProbeCommandHandler : IRequestHandler<EditorProbeCommand, string>
 {
@@ -41,7 +50,13 @@ internal sealed class EditorProbeCommandValidator : AbstractValidator<EditorProb
 }
 
 [Authorize(InstanceAdminOnly = true)]
-public sealed record OperatorProbeQuery : IRequest<string>;
+public sealed record OperatorProbeQuery : IRequest<string>
+{
+    public override bool Equals(object obj)
+    {
+        return Equals(obj as OperatorProbeQuery);
+    }
+}
 
 internal sealed class OperatorProbeQueryHandler : IRequestHandler<OperatorProbeQuery, string>
 {
@@ -49,7 +64,13 @@ internal sealed class OperatorProbeQueryHandler : IRequestHandler<OperatorProbeQ
 }
 
 /// <summary>Declares no authorization at all: the pipeline must refuse it.</summary>
-public sealed record UndeclaredProbeQuery : IRequest<string>;
+public sealed record UndeclaredProbeQuery : IRequest<string>
+{
+    public override bool Equals(object obj)
+    {
+        return Equals(obj as UndeclaredProbeQuery);
+    }
+}
 
 internal sealed class UndeclaredProbeQueryHandler : IRequestHandler<UndeclaredProbeQuery, string>
 {
@@ -57,7 +78,13 @@ internal sealed class UndeclaredProbeQueryHandler : IRequestHandler<UndeclaredPr
 }
 
 [AllowAnonymous]
-public sealed record SlowProbeQuery(TimeSpan Takes) : IRequest<string>;
+public sealed record SlowProbeQuery(TimeSpan Takes) : IRequest<string>
+{
+    public override bool Equals(object obj)
+    {
+        return Equals(obj as SlowProbeQuery);
+    }
+}
 
 internal sealed class SlowProbeQueryHandler(ManualClock clock) : IRequestHandler<SlowProbeQuery, string>
 {
@@ -69,7 +96,13 @@ internal sealed class SlowProbeQueryHandler(ManualClock clock) : IRequestHandler
 }
 
 [Authorize(SignedInOnly = true)]
-public sealed record AccountProbeCommand(string Name) : IRequest<string>;
+public sealed record AccountProbeCommand(string Name) : IRequest<string>
+{
+    public override bool Equals(object obj)
+    {
+        return Equals(obj as AccountProbeCommand);
+    }
+}
 
 internal sealed class AccountProbeCommandHandler : IRequestHandler<AccountProbeCommand, string>
 {

@@ -1,5 +1,3 @@
-using FsCheck;
-using FsCheck.Fluent;
 using Loupe.Application.Common.Paging;
 using static Loupe.Application.Tests.Common.Paging.PagingTestSupport;
 

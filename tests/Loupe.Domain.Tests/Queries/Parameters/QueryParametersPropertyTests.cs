@@ -1,6 +1,4 @@
 using System.Globalization;
-using FsCheck;
-using FsCheck.Fluent;
 using Loupe.Domain.Queries.Parameters;
 using Loupe.Domain.Queries.Safety;
 

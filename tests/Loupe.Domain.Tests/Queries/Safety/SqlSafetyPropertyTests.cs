@@ -1,5 +1,3 @@
-using FsCheck;
-using FsCheck.Fluent;
 using Loupe.Domain.Queries.Safety;
 
 namespace Loupe.Domain.Tests.Queries.Safety;
