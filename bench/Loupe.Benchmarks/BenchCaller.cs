@@ -1,3 +1,6 @@
+using Loupe.Application.Common.Security;
+using Loupe.Domain.Organizations;
+
 namespace Loupe.Benchmarks;
 
 /// <summary>

@@ -1,5 +1,8 @@
 using Loupe.Infrastructure.Persistence;
 using Loupe.Infrastructure.Persistence.Migrations;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Loupe.Benchmarks;
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
+using Loupe.Application.Common.Connectors;
 using Loupe.Infrastructure.Results;
+using Npgsql;
 
 namespace Loupe.Benchmarks;
 

@@ -1,3 +1,5 @@
+using Loupe.Application.Common.Connectors;
+
 namespace Loupe.Benchmarks;
 
 /// <summary>Keeps no row: what reading through a connector costs on its own.</summary>

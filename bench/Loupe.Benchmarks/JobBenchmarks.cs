@@ -1,5 +1,11 @@
 using System.Diagnostics;
+using Loupe.Application.Common.Connectors;
+using Loupe.Application.Common.Jobs;
+using Loupe.Application.Runs;
+using Loupe.Application.Runs.Commands.CancelRun;
+using Loupe.Application.Runs.Commands.CreateRun;
 using Loupe.Infrastructure.Jobs;
+using Npgsql;
 using static Loupe.Benchmarks.Figures;
 
 namespace Loupe.Benchmarks;

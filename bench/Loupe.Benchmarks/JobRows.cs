@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Loupe.Benchmarks;
 
 /// <summary>

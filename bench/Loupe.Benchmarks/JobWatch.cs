@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Loupe.Application.Common.Jobs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loupe.Benchmarks;
 

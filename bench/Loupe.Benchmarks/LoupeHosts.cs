@@ -1,7 +1,23 @@
 using System.Security.Cryptography;
+using Loupe.Application;
+using Loupe.Application.Common.Connectors;
+using Loupe.Application.Common.Jobs;
+using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
+using Loupe.Application.DataSources;
+using Loupe.Application.DataSources.Commands.CreateDataSource;
+using Loupe.Domain.DataSources;
+using Loupe.Domain.Organizations;
 using Loupe.Infrastructure;
 using Loupe.Infrastructure.Jobs;
 using Loupe.Infrastructure.Logging;
+using MediatR;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Serilog;
 
 namespace Loupe.Benchmarks;
 

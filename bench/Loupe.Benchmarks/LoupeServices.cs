@@ -1,4 +1,11 @@
+using Loupe.Application.Common.Connectors;
+using Loupe.Application.Common.Results;
+using Loupe.Application.Common.Security;
+using Loupe.Domain.DataSources;
 using Loupe.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Loupe.Benchmarks;
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Loupe.Application.Common.Results;
+using Npgsql;
 using static Loupe.Benchmarks.Figures;
 
 namespace Loupe.Benchmarks;

@@ -1,8 +1,10 @@
+using Loupe.Application;
 using Loupe.Infrastructure;
 using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Hosting;
 using Loupe.Infrastructure.Jobs;
 using Loupe.Infrastructure.Logging;
+using Serilog;
 
 // The worker host: the same configuration, logging and infrastructure as the API, without HTTP.
 // It applies pending migrations at start-up (unless disabled) and hosts the background services

@@ -1,5 +1,8 @@
 using System.Text.Json;
+using FsCheck;
+using FsCheck.Fluent;
 using Loupe.Application.SavedQueries;
+using Loupe.Domain.Queries.Parameters;
 
 namespace Loupe.Application.Tests.SavedQueries;
 

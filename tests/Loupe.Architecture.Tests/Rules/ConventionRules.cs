@@ -1,6 +1,10 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using FluentValidation;
+using Loupe.Application.Common.Security;
 using Loupe.Architecture.Tests.Analysis;
+using Loupe.Domain.Common;
+using MediatR;
 
 namespace Loupe.Architecture.Tests.Rules;
 

@@ -1,22 +1,15 @@
 // Deliberately broken (and a few well-formed) types. Each rule's test runs the rule over the
 // types of one namespace here and checks it reports the broken ones and spares the good ones.
+using FluentValidation;
+using Loupe.Application.Common.Security;
+using Loupe.Domain.Common;
+using MediatR;
+
 namespace Loupe.Architecture.Tests.Samples.Handlers
 {
-    public sealed record ThingQuery : IRequest<int>
-    {
-        public override bool Equals(object obj)
-        {
-            return Equals(obj as ThingQuery);
-        }
-    }
+    public sealed record ThingQuery : IRequest<int>;
 
-    public sealed record ThingHappened : INotification
-    {
-        public override bool Equals(object obj)
-        {
-            return Equals(obj as ThingHappened);
-        }
-    }
+    public sealed record ThingHappened : INotification;
 
     /// <summary>Broken: public and not sealed.</summary>
     public class BadThingHandler : IRequestHandler<ThingQuery, int>
@@ -39,42 +32,18 @@ namespace Loupe.Architecture.Tests.Samples.Handlers
 namespace Loupe.Architecture.Tests.Samples.Requests
 {
     /// <summary>Broken: named neither ...Command nor ...Query, and declares no access.</summary>
-    public sealed record DoStuff : IRequest<int>
-    {
-        public override bool Equals(object obj)
-        {
-            return Equals(obj as DoStuff);
-        }
-    }
+    public sealed record DoStuff : IRequest<int>;
 
     /// <summary>Broken: declares both.</summary>
     [Authorize]
     [AllowAnonymous]
-    public sealed record ArchiveThingCommand : IRequest
-    {
-        public override bool Equals(object obj)
-        {
-            return Equals(obj as ArchiveThingCommand);
-        }
-    }
+    public sealed record ArchiveThingCommand : IRequest;
 
     [Authorize(MinimumRole = Loupe.Domain.Organizations.Role.Editor)]
-    public sealed record RenameThingCommand(string Name) : IRequest
-    {
-        public override bool Equals(object obj)
-        {
-            return Equals(obj as RenameThingCommand);
-        }
-    }
+    public sealed record RenameThingCommand(string Name) : IRequest;
 
     [AllowAnonymous]
-    public sealed record PingQuery : IRequest<string>
-    {
-        public override bool Equals(object obj)
-        {
-            return Equals(obj as PingQuery);
-        }
-    }
+    public sealed record PingQuery : IRequest<string>;
 }
 
 namespace Loupe.Architecture.Tests.Samples.Validators
@@ -106,13 +75,7 @@ namespace Loupe.Architecture.Tests.Samples.Domain
         public string Name { get; internal set; } = string.Empty;
     }
 
-    public sealed record ThingArchived(Guid ThingId, DateTimeOffset OccurredAt) : IDomainEvent
-    {
-        public override bool Equals(object obj)
-        {
-            return Equals(obj as ThingArchived);
-        }
-    }
+    public sealed record ThingArchived(Guid ThingId, DateTimeOffset OccurredAt) : IDomainEvent;
 
     public sealed class ThingCreated : IDomainEvent
     {

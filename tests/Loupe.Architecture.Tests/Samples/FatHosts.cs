@@ -1,4 +1,5 @@
 using System.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Loupe.Architecture.Tests.Samples.Hosts;
 

@@ -1,4 +1,6 @@
 using System.Net;
+using FsCheck;
+using FsCheck.Fluent;
 using Loupe.Domain.DataSources;
 
 namespace Loupe.Domain.Tests.DataSources;

@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
 using Loupe.Domain.Runs;

@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Loupe.Domain.Sessions;
 
 namespace Loupe.Domain.Tests.Sessions;

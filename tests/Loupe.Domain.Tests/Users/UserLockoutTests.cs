@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Loupe.Domain.Users;
 
 namespace Loupe.Domain.Tests.Users;

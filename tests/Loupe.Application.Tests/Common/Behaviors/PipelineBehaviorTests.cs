@@ -1,5 +1,13 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Loupe.Application.Common.Behaviors;
 using Loupe.Application.Common.Exceptions;
+using Loupe.Domain.ApiKeys;
+using Loupe.Domain.Common;
+using Loupe.Domain.Organizations;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Loupe.Application.Tests.Common.Behaviors;
 

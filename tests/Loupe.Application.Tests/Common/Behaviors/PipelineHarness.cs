@@ -1,5 +1,9 @@
 using System.Collections.Concurrent;
 using Loupe.Application.Common.Security;
+using Loupe.Domain.Organizations;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Loupe.Application.Tests.Common.Behaviors;
 

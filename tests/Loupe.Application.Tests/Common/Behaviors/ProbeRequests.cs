@@ -1,15 +1,12 @@
+using FluentValidation;
 using Loupe.Application.Common.Security;
+using Loupe.Domain.Organizations;
+using MediatR;
 
 namespace Loupe.Application.Tests.Common.Behaviors;
 
 [AllowAnonymous]
-public sealed record RenameProbeCommand(string FirstName, int TileCount, string Secret) : IRequest<string>
-{
-    public override bool Equals(object obj)
-    {
-        return Equals(obj as RenameProbeCommand);
-    }
-}
+public sealed record RenameProbeCommand(string FirstName, int TileCount, string Secret) : IRequest<string>;
 
 internal sealed class RenameProbeCommandHandler : IRequestHandler<RenameProbeCommand, string>
 {
@@ -31,13 +28,7 @@ internal sealed class RenameProbeCountValidator : AbstractValidator<RenameProbeC
 }
 
 [Authorize(MinimumRole = Role.Editor)]
-public sealed record EditorProbeCommand(string Name) : IRequest<string>
-{
-    public override bool Equals(object obj)
-    {
-        return Equals(obj as EditorProbeCommand);
-    }
-}
+public sealed record EditorProbeCommand(string Name) : IRequest<string>;
 
 internal sealed class EditorProbeCommandHandler : IRequestHandler<EditorProbeCommand, string>
 {
@@ -50,13 +41,7 @@ internal sealed class EditorProbeCommandValidator : AbstractValidator<EditorProb
 }
 
 [Authorize(InstanceAdminOnly = true)]
-public sealed record OperatorProbeQuery : IRequest<string>
-{
-    public override bool Equals(object obj)
-    {
-        return Equals(obj as OperatorProbeQuery);
-    }
-}
+public sealed record OperatorProbeQuery : IRequest<string>;
 
 internal sealed class OperatorProbeQueryHandler : IRequestHandler<OperatorProbeQuery, string>
 {
@@ -64,13 +49,7 @@ internal sealed class OperatorProbeQueryHandler : IRequestHandler<OperatorProbeQ
 }
 
 /// <summary>Declares no authorization at all: the pipeline must refuse it.</summary>
-public sealed record UndeclaredProbeQuery : IRequest<string>
-{
-    public override bool Equals(object obj)
-    {
-        return Equals(obj as UndeclaredProbeQuery);
-    }
-}
+public sealed record UndeclaredProbeQuery : IRequest<string>;
 
 internal sealed class UndeclaredProbeQueryHandler : IRequestHandler<UndeclaredProbeQuery, string>
 {
@@ -78,13 +57,7 @@ internal sealed class UndeclaredProbeQueryHandler : IRequestHandler<UndeclaredPr
 }
 
 [AllowAnonymous]
-public sealed record SlowProbeQuery(TimeSpan Takes) : IRequest<string>
-{
-    public override bool Equals(object obj)
-    {
-        return Equals(obj as SlowProbeQuery);
-    }
-}
+public sealed record SlowProbeQuery(TimeSpan Takes) : IRequest<string>;
 
 internal sealed class SlowProbeQueryHandler(ManualClock clock) : IRequestHandler<SlowProbeQuery, string>
 {
@@ -96,13 +69,7 @@ internal sealed class SlowProbeQueryHandler(ManualClock clock) : IRequestHandler
 }
 
 [Authorize(SignedInOnly = true)]
-public sealed record AccountProbeCommand(string Name) : IRequest<string>
-{
-    public override bool Equals(object obj)
-    {
-        return Equals(obj as AccountProbeCommand);
-    }
-}
+public sealed record AccountProbeCommand(string Name) : IRequest<string>;
 
 internal sealed class AccountProbeCommandHandler : IRequestHandler<AccountProbeCommand, string>
 {

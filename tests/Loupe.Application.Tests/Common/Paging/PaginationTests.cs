@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Loupe.Application.Common.Paging;
 
 namespace Loupe.Application.Tests.Common.Paging;

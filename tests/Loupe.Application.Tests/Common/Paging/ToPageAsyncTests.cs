@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Loupe.Application.Common.Paging;
 using static Loupe.Application.Tests.Common.Paging.PagingTestSupport;
 

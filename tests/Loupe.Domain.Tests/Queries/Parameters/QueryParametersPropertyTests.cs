@@ -1,4 +1,6 @@
 using System.Globalization;
+using FsCheck;
+using FsCheck.Fluent;
 using Loupe.Domain.Queries.Parameters;
 using Loupe.Domain.Queries.Safety;
 

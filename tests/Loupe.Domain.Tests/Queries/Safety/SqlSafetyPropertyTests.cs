@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Loupe.Domain.Queries.Safety;
 
 namespace Loupe.Domain.Tests.Queries.Safety;
