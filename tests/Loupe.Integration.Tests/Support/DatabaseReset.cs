@@ -45,6 +45,11 @@ internal static class DatabaseReset
                 SchemasToInclude = ["public"],
                 TablesToIgnore = [.. KeptTables.Select(name => new Table("public", name))],
 
+                // A DELETE per table (children first) instead of Respawn's one TRUNCATE for PostgreSQL:
+                // a test's few rows go in a sixth of the time, and only the rows are locked, not the
+                // tables a fixture's running host still reads (DatabaseResetTests measures both).
+                FormatDeleteStatement = table => $"DELETE FROM {table.GetFullName('"')};",
+
                 // No table has an identity or serial column (ids are UUIDv7); the one sequence,
                 // loupe_jobs_claim_turns, only orders claims and no test reads its value.
                 WithReseed = false,
