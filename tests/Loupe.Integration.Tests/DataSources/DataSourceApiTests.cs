@@ -8,7 +8,7 @@ using Npgsql;
 namespace Loupe.Integration.Tests.DataSources;
 
 /// <summary>/api/v1/datasources: admins write, everyone reads; the password goes in and never comes out.</summary>
-public sealed class DataSourceApiTests(IdentityApi api) : IClassFixture<IdentityApi>
+public sealed class DataSourceApiTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     private const string Url = "/api/v1/datasources";
     private readonly IdentityApi _api = api;

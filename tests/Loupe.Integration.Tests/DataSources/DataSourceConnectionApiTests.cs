@@ -11,22 +11,24 @@ namespace Loupe.Integration.Tests.DataSources;
 /// POST /datasources/{id}/test and GET /datasources/{id}/schema against a real PostgreSQL database the
 /// data source points at, and case-insensitive names.
 /// </summary>
-public sealed class DataSourceConnectionApiTests(IdentityApi api) : IClassFixture<IdentityApi>, IAsyncLifetime
+public sealed class DataSourceConnectionApiTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     private const string Url = "/api/v1/datasources";
     private readonly IdentityDriver _identity = api.Identity;
     private string _database = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
+        await base.InitializeAsync();
         _database = await TestPostgres.CreateEmptyDatabaseAsync();
         await ExecuteAsync("CREATE TABLE orders (id bigint PRIMARY KEY, total numeric(12,2) NOT NULL, note text); CREATE VIEW big_orders AS SELECT id FROM orders WHERE total > 100;");
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
         await TestPostgres.DropDatabaseAsync(_database);
+        await base.DisposeAsync();
     }
 
     [Fact]

@@ -21,7 +21,7 @@ namespace Loupe.Integration.Tests.DataSources;
 /// when allow-listed (these hosts list 127.0.0.1 only), every spelling normalized, checked on save and
 /// again on the address connected to; connection failures answer without details that map a network.
 /// </summary>
-public sealed class DataSourceHostApiTests(DataSourceHostApiTests.HostsApi api) : IClassFixture<DataSourceHostApiTests.HostsApi>
+public sealed class DataSourceHostApiTests(DataSourceHostApiTests.HostsApi api) : ResetBeforeEachTest(api), IClassFixture<DataSourceHostApiTests.HostsApi>
 {
     private const string Url = "/api/v1/datasources";
 
@@ -179,7 +179,7 @@ public sealed class DataSourceHostApiTests(DataSourceHostApiTests.HostsApi api) 
     }
 
     /// <summary>The API host of these tests, with a resolver the tests steer (to rebind a name), and the tests' one allow-list.</summary>
-    public sealed class HostsApi : IAsyncLifetime
+    public sealed class HostsApi : IAsyncLifetime, IResettableDatabase
     {
         private readonly DatabaseFixture _database = new();
 
@@ -198,6 +198,8 @@ public sealed class DataSourceHostApiTests(DataSourceHostApiTests.HostsApi api) 
             Factory.TestServices = services => services.AddSingleton<IHostResolver>(Resolver);
             Identity = new IdentityDriver(Factory);
         }
+
+        public Task ResetAsync() => _database.ResetAsync();
 
         public async ValueTask DisposeAsync()
         {

@@ -6,7 +6,7 @@ using Npgsql;
 namespace Loupe.Integration.Tests.DataSources;
 
 /// <summary>The data source model round-trips through <c>data_sources</c>, settings and encrypted password included.</summary>
-public sealed class DataSourcePersistenceTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class DataSourcePersistenceTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     private static readonly byte[] Cipher = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29];
 

@@ -23,7 +23,7 @@ namespace Loupe.Integration.Tests.Fuzz;
 /// <c>LOUPE_FUZZ_CASES</c> sets the cases per operation (default <see cref="DefaultCasesPerOperation"/>).
 /// A failure prints the request and the exception the server logged for it.
 /// </summary>
-public sealed class ApiFuzzTests(RunsApi api) : IClassFixture<RunsApi>
+public sealed class ApiFuzzTests(RunsApi api) : ResetBeforeEachTest(api), IClassFixture<RunsApi>
 {
     public const int DefaultCasesPerOperation = 60;
 

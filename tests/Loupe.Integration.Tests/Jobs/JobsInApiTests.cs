@@ -9,7 +9,7 @@ namespace Loupe.Integration.Tests.Jobs;
 
 /// <summary>Loupe.Api runs a node of the engine in its own process only when <c>Jobs:RunInApi</c> is true.</summary>
 [Collection(JobEngineSerial.Name)]
-public sealed class JobsInApiTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class JobsInApiTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     [Fact]
     public async Task WithRunInApi_TheApiRunsJobs_AndIsReadyOnlyWithItsEngine()

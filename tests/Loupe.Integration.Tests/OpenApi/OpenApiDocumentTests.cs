@@ -10,7 +10,7 @@ namespace Loupe.Integration.Tests.OpenApi;
 /// The checked-in <c>docs/openapi.json</c> is what the SPA and script writers read; it must be the
 /// document the API serves. Run the tests with <c>LOUPE_UPDATE_OPENAPI=1</c> to rewrite it.
 /// </summary>
-public sealed class OpenApiDocumentTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class OpenApiDocumentTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     [Fact]
     public async Task CheckedInDocument_EqualsTheGeneratedOne()

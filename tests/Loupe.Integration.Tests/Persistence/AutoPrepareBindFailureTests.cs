@@ -13,7 +13,7 @@ namespace Loupe.Integration.Tests.Persistence;
 /// connection reads a DataRow it does not expect. The bare pool shows the cause; the same sequence
 /// through <see cref="PreparedStatementGuard"/> (as Loupe runs it) stays in step.
 /// </summary>
-public sealed class AutoPrepareBindFailureTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class AutoPrepareBindFailureTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     private const string Desynchronized = "Received unexpected backend message DataRow";
 

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Loupe.Integration.Tests.Persistence;
 
 /// <summary>The shared paging helper and the specification evaluator, translated and run by PostgreSQL itself.</summary>
-public sealed class PagingOnPostgresTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class PagingOnPostgresTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     private static readonly SortWhitelist<User> Sorts = SortWhitelist<User>.For()
         .Field("name", u => u.Name)

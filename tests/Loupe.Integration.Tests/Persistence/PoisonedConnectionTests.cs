@@ -19,7 +19,7 @@ namespace Loupe.Integration.Tests.Persistence;
 /// (ADR 0017), so every check runs on the pool the host builds, with one connection: every failure
 /// lands on the connection the next ordinary request gets.
 /// </summary>
-public sealed class PoisonedConnectionTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class PoisonedConnectionTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     private const int Workers = 6;
 
@@ -165,7 +165,7 @@ public sealed class PoisonedConnectionTests(DatabaseFixture database) : IClassFi
 }
 
 /// <summary>The same through the HTTP API: NUL characters in requests beside other people's ordinary ones, on a one-connection pool.</summary>
-public sealed class PoisonedConnectionApiTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class PoisonedConnectionApiTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     [Fact]
     public async Task RequestsWithNulCharacters_NeverBreakAnotherUsersRequests_OnAOneConnectionPool()

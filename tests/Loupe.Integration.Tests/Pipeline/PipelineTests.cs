@@ -7,22 +7,23 @@ using Microsoft.Extensions.Logging;
 
 namespace Loupe.Integration.Tests.Pipeline;
 
-public sealed class PipelineTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
+public sealed class PipelineTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     private LoupeApiFactory _factory = null!;
     private HttpClient _client = null!;
 
-    public ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
+        await base.InitializeAsync();
         _factory = LoupeApiFactory.For(database, withProbes: true);
         _client = _factory.CreateClient();
-        return ValueTask.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         _client.Dispose();
         await _factory.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Loupe.Integration.Tests.Pipeline;
 /// the field's name before any handler runs, wherever it comes in. Each of these answered 500 before
 /// (PostgreSQL 22021, or a string with no UTF-8 form).
 /// </summary>
-public sealed class TextInputTests(IdentityApi api) : IClassFixture<IdentityApi>
+public sealed class TextInputTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     private const string NulCode = "text.nul_character";
     private const string SurrogateCode = "text.lone_surrogate";

@@ -13,7 +13,7 @@ namespace Loupe.Integration.Tests.Runs;
 /// no other test's allocations count against the bound.
 /// </summary>
 [Collection(LargeValuesSerial.Name)]
-public sealed class LargeValueResultTests(LargeValuesApi api) : IClassFixture<LargeValuesApi>
+public sealed class LargeValueResultTests(LargeValuesApi api) : ResetBeforeEachTest(api), IClassFixture<LargeValuesApi>
 {
     private const int ValueBytes = 50_000_000;
     private const int Values = 6;

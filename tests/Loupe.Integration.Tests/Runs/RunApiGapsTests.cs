@@ -13,7 +13,7 @@ namespace Loupe.Integration.Tests.Runs;
 /// <c>timeout_seconds</c>, an expired result (410), every field of a run, its <c>ETag</c>, and the
 /// list's filters and paging.
 /// </summary>
-public sealed class RunApiGapsTests(RunsApi api) : IClassFixture<RunsApi>
+public sealed class RunApiGapsTests(RunsApi api) : ResetBeforeEachTest(api), IClassFixture<RunsApi>
 {
     private const string CountTo = "select count(*) as n from generate_series(1, {{ upto }}) g";
 

@@ -18,7 +18,7 @@ public sealed class FairRunsApi : RunsApi
 }
 
 /// <summary>Issue 10 point 4: two organizations that flood the node do not starve a third (ADR 0030).</summary>
-public sealed class RunFairnessTests(FairRunsApi api) : IClassFixture<FairRunsApi>
+public sealed class RunFairnessTests(FairRunsApi api) : ResetBeforeEachTest(api), IClassFixture<FairRunsApi>
 {
     private const int FloodRuns = 8;
 

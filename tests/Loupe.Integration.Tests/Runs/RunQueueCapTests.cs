@@ -12,7 +12,7 @@ public sealed class QueuedRunsApi : RunsApi
 }
 
 /// <summary>Issue 10 point 4: an organization may have at most Runs:MaxQueuedPerOrganization (200) runs waiting to start (ADR 0030).</summary>
-public sealed class RunQueueCapTests(QueuedRunsApi api) : IClassFixture<QueuedRunsApi>
+public sealed class RunQueueCapTests(QueuedRunsApi api) : ResetBeforeEachTest(api), IClassFixture<QueuedRunsApi>
 {
     private const int Cap = 200;
 

@@ -14,7 +14,7 @@ namespace Loupe.Integration.Tests.Runs;
 /// retried with backoff up to the run's attempts (final ones not retried at all). Engine in the API
 /// (<see cref="RunsApi"/>, retries after 0.5–2 s).
 /// </summary>
-public sealed class RunReliabilityTests(RunsApi api) : IClassFixture<RunsApi>
+public sealed class RunReliabilityTests(RunsApi api) : ResetBeforeEachTest(api), IClassFixture<RunsApi>
 {
     private const int RacedRuns = 40;
     private const int RacedRows = 500;

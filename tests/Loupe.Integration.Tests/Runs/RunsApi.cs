@@ -7,8 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Loupe.Integration.Tests.Runs;
 
-/// <summary>An API host that also runs the job engine in-process, over its own migrated database.</summary>
-public class RunsApi : IAsyncLifetime
+/// <summary>
+/// An API host that also runs the job engine in-process, over its own migrated database (emptied
+/// before each test of a class deriving from <see cref="ResetBeforeEachTest"/>).
+/// </summary>
+public class RunsApi : IAsyncLifetime, IResettableDatabase
 {
     private readonly DatabaseFixture _database = new();
 
@@ -49,6 +52,8 @@ public class RunsApi : IAsyncLifetime
     protected virtual void ConfigureServices(IServiceCollection services)
     {
     }
+
+    public Task ResetAsync() => _database.ResetAsync();
 
     public virtual async ValueTask DisposeAsync()
     {

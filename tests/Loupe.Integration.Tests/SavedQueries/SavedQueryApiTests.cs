@@ -9,7 +9,7 @@ using Loupe.Integration.Tests.Support;
 namespace Loupe.Integration.Tests.SavedQueries;
 
 /// <summary>/api/v1/queries: everyone reads, editors and admins write; archived queries leave lists but not history.</summary>
-public sealed class SavedQueryApiTests(IdentityApi api) : IClassFixture<IdentityApi>
+public sealed class SavedQueryApiTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     private const string Url = "/api/v1/queries";
     private const string CountrySql = "SELECT * FROM orders WHERE country = {{ country }} AND day BETWEEN {{ period.start }} AND {{ period.end }}";

@@ -10,7 +10,7 @@ using Npgsql;
 namespace Loupe.Integration.Tests.SavedQueries;
 
 /// <summary>The saved query model round-trips through <c>saved_queries</c> and <c>saved_query_versions</c>.</summary>
-public sealed class SavedQueryPersistenceTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class SavedQueryPersistenceTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -10,7 +10,7 @@ using Npgsql;
 namespace Loupe.Integration.Tests.Secrets;
 
 /// <summary><c>secrets rotate</c>: every stored password of every organization ends up under the active key.</summary>
-public sealed class SecretRotationTests(IdentityApi api) : IClassFixture<IdentityApi>
+public sealed class SecretRotationTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     private static readonly string NewKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 

@@ -14,24 +14,25 @@ using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Loupe.Integration.Tests.Security;
 
-public sealed class AccessTokenTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
+public sealed class AccessTokenTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     private static readonly string[] RegisteredClaims = ["jti", "iat", "nbf", "exp", "iss", "aud"];
 
     private LoupeApiFactory _factory = null!;
     private HttpClient _client = null!;
 
-    public ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
+        await base.InitializeAsync();
         _factory = LoupeApiFactory.For(database, withProbes: true);
         _client = _factory.CreateClient();
-        return ValueTask.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         _client.Dispose();
         await _factory.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Loupe.Integration.Tests.Security;
 
-public sealed class AuthStartupTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class AuthStartupTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     [Theory]
     [InlineData("Production", "")]

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Loupe.Integration.Tests.Security;
 
-public sealed class RateLimitTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class RateLimitTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     [Fact]
     public async Task GlobalLimit_RefusesTheRequestOverTheLimit_With429ProblemAndRetryAfter()

@@ -8,7 +8,7 @@ using Loupe.Integration.Tests.Support;
 namespace Loupe.Integration.Tests.StoredResults;
 
 /// <summary>Exports of any table of text cells parse back, with a strict RFC 4180 reader or System.Text.Json, to the same table.</summary>
-public sealed class ResultExportPropertyTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class ResultExportPropertyTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     [Fact]
     public async Task AnyTableOfTextAndNulls_ExportedAsCsv_ParsesBackEqual()

@@ -6,7 +6,7 @@ using Loupe.Integration.Tests.Support;
 namespace Loupe.Integration.Tests.StoredResults;
 
 /// <summary>What one result page holds (ADR 0031): cells cut at Runs:MaxPageCellBytes, the page at Runs:MaxPageBytes; exports stay whole.</summary>
-public sealed class ResultPageLimitTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class ResultPageLimitTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     private static readonly QueryColumn[] Columns = [new("n", "integer"), new("body", "text")];
 

@@ -10,7 +10,7 @@ using Npgsql;
 namespace Loupe.Integration.Tests.StoredResults;
 
 /// <summary>Chunks, pages, attempts, clean-up, deletion and tenant isolation of stored results.</summary>
-public sealed class ResultStoreTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class ResultStoreTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     private static readonly QueryColumn[] NumberAndLabel = [new("n", "integer"), new("label", "text")];
 

@@ -11,7 +11,7 @@ namespace Loupe.Integration.Tests.StoredResults;
 /// Every PostgreSQL type family, read by the real connector into a writer, comes back from a page, the
 /// CSV export and the JSON export as its canonical text (ADR 0022), typed as the JSON answer shows it.
 /// </summary>
-public sealed class ResultTypeRoundTripTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncDisposable
+public sealed class ResultTypeRoundTripTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     /// <summary>Column, SQL expression, stored text (null for NULL), and the value as JSON.</summary>
     private static readonly (string Name, string Sql, string? Text, string Json)[] Cases =
@@ -80,7 +80,11 @@ public sealed class ResultTypeRoundTripTests(DatabaseFixture database) : IClassF
 
     private readonly PostgresConnector _connector = TestDataSourceHosts.Connector();
 
-    public async ValueTask DisposeAsync() => await _connector.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await _connector.DisposeAsync();
+        await base.DisposeAsync();
+    }
 
     [Fact]
     public async Task EveryTypeFamily_ComesBackFromAPage_AsItsJsonValue()

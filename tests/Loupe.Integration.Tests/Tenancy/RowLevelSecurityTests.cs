@@ -7,7 +7,7 @@ using Npgsql;
 namespace Loupe.Integration.Tests.Tenancy;
 
 /// <summary>The second wall: PostgreSQL itself keeps organizations apart, whatever the application asks.</summary>
-public sealed class RowLevelSecurityTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class RowLevelSecurityTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     [Fact]
     public async Task WithTheApplicationFilterBypassed_RowLevelSecurityStillHidesOtherOrganizations()

@@ -9,7 +9,7 @@ namespace Loupe.Integration.Tests.Identity.Auth;
 /// Forgot-password must not tell who has an account, by its answer or by the work done before it.
 /// This host runs no job engine, so what a request did on its own path stays visible afterwards.
 /// </summary>
-public sealed class AccountEnumerationTests(AuthHost host) : IClassFixture<AuthHost>
+public sealed class AccountEnumerationTests(AuthHost host) : ResetBeforeEachTest(host), IClassFixture<AuthHost>
 {
     [Fact]
     public async Task Forgot_ForAKnownAndAnUnknownEmail_DoesTheSameWorkOnTheRequestPath_OneQueuedJobEach()

@@ -12,7 +12,7 @@ namespace Loupe.Integration.Tests.Identity.Auth;
 /// their answer. Register with any bearer token answered 500 before (the caller's organization
 /// refused the new one).
 /// </summary>
-public sealed class AnonymousCallerTests(IdentityApi api) : IClassFixture<IdentityApi>
+public sealed class AnonymousCallerTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     public static TheoryData<string> Credentials() =>
         ["valid bearer", "garbage bearer", "expired-looking jwt", "valid api key", "api key as bearer", "garbage api key"];

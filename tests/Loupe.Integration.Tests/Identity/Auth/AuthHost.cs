@@ -4,9 +4,9 @@ namespace Loupe.Integration.Tests.Identity.Auth;
 
 /// <summary>
 /// One database and one running host shared by every test of a class (starting a host per test is
-/// slow). Tests register people with unique emails, so they do not see each other.
+/// slow). The database is emptied before each test of a class deriving from <see cref="ResetBeforeEachTest"/>.
 /// </summary>
-public class AuthHost : IAsyncLifetime
+public class AuthHost : IAsyncLifetime, IResettableDatabase
 {
     private readonly DatabaseFixture _database = new();
     private readonly IReadOnlyDictionary<string, string?>? _settings;
@@ -35,6 +35,8 @@ public class AuthHost : IAsyncLifetime
         Identity = new IdentityDriver(Factory);
         Anonymous = Factory.CreateClient();
     }
+
+    public Task ResetAsync() => _database.ResetAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,9 +1,10 @@
 using System.Net;
+using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Auth;
 
 /// <summary>Requests that race each other must not both win.</summary>
-public sealed class ConcurrencyTests(AuthHost host) : IClassFixture<AuthHost>
+public sealed class ConcurrencyTests(AuthHost host) : ResetBeforeEachTest(host), IClassFixture<AuthHost>
 {
     private const int Racers = 6;
 

@@ -1,10 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Auth;
 
 /// <summary>On a database of its own: who registers first.</summary>
-public sealed class FirstUserTests(AuthHost host) : IClassFixture<AuthHost>
+public sealed class FirstUserTests(AuthHost host) : ResetBeforeEachTest(host), IClassFixture<AuthHost>
 {
     [Fact]
     public async Task Register_TheFirstUserOfAFreshDatabase_IsInstanceAdmin_AndTheNextIsNot()

@@ -14,7 +14,7 @@ namespace Loupe.Integration.Tests.Identity.Auth;
 /// address with a wrong password and an unknown address issue the same statements on the request
 /// path. This host runs no job engine, so what a request did on its own path stays visible.
 /// </summary>
-public sealed partial class LoginEnumerationTests(AuthHost host) : IClassFixture<AuthHost>
+public sealed partial class LoginEnumerationTests(AuthHost host) : ResetBeforeEachTest(host), IClassFixture<AuthHost>
 {
     [Fact]
     public async Task RefusedLogins_ForAKnownAndAnUnknownEmail_IssueTheSameStatementsOnTheRequestPath_AndQueueOneJobEach()
@@ -128,7 +128,7 @@ public sealed class ThreeFailuresHost : JobsAuthHost
 }
 
 /// <summary>The job of a refused sign-in counts the failure, audits it, and locks the account at the configured count.</summary>
-public sealed class LoginFailedJobTests(ThreeFailuresHost host) : IClassFixture<ThreeFailuresHost>
+public sealed class LoginFailedJobTests(ThreeFailuresHost host) : ResetBeforeEachTest(host), IClassFixture<ThreeFailuresHost>
 {
     [Fact]
     public async Task TheJob_CountsEachFailure_AndLocksTheAccountAtTheConfiguredNumber()

@@ -5,7 +5,7 @@ using Loupe.Integration.Tests.Support;
 namespace Loupe.Integration.Tests.Identity.Auth;
 
 /// <summary>On a host allowing 3 attempts per email and minute.</summary>
-public sealed class LoginRateLimitTests(TightEmailLimitHost host) : IClassFixture<TightEmailLimitHost>
+public sealed class LoginRateLimitTests(TightEmailLimitHost host) : ResetBeforeEachTest(host), IClassFixture<TightEmailLimitHost>
 {
     [Fact]
     public async Task Login_BeyondThePerEmailLimit_Is429WithRetryAfter_WhileAnotherEmailStillSignsIn()

@@ -9,7 +9,7 @@ namespace Loupe.Integration.Tests.Identity.Auth;
 /// Sign-in over HTTP. A refused sign-in's failure count, lockout and audit event are written by its
 /// job (<c>auth.login_failed</c>), so this host runs the job engine and the tests wait for those jobs.
 /// </summary>
-public sealed class LoginTests(JobsAuthHost host) : IClassFixture<JobsAuthHost>
+public sealed class LoginTests(JobsAuthHost host) : ResetBeforeEachTest(host), IClassFixture<JobsAuthHost>
 {
     private const int LockoutFailures = 5;
 

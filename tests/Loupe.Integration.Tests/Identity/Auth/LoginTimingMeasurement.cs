@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Auth;
 
@@ -8,7 +9,7 @@ namespace Loupe.Integration.Tests.Identity.Auth;
 /// sign-ins for a known address (wrong password) and 200 for unknown addresses, interleaved, on one
 /// host. Timing is never asserted: it depends on the machine.
 /// </summary>
-public sealed class LoginTimingMeasurement(AuthHost host) : IClassFixture<AuthHost>
+public sealed class LoginTimingMeasurement(AuthHost host) : ResetBeforeEachTest(host), IClassFixture<AuthHost>
 {
     private const int Logins = 200;
 

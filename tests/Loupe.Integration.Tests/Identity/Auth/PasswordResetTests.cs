@@ -5,7 +5,7 @@ using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Auth;
 
-public sealed class PasswordResetTests(JobsAuthHost host) : IClassFixture<JobsAuthHost>
+public sealed class PasswordResetTests(JobsAuthHost host) : ResetBeforeEachTest(host), IClassFixture<JobsAuthHost>
 {
     private const string NewPassword = "a brand new passphrase";
 

@@ -1,10 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Auth;
 
 /// <summary>Races and a field name the first round of these tests found; each once failed.</summary>
-public sealed class RaceAndFieldRegressionTests(AuthHost host) : IClassFixture<AuthHost>
+public sealed class RaceAndFieldRegressionTests(AuthHost host) : ResetBeforeEachTest(host), IClassFixture<AuthHost>
 {
     [Fact]
     public async Task Refresh_TheSameTokenConcurrently_RotatesAtMostOnce()
@@ -37,7 +38,7 @@ public sealed class RaceAndFieldRegressionTests(AuthHost host) : IClassFixture<A
 }
 
 /// <summary>A class of its own: it needs a database nobody has registered in yet.</summary>
-public sealed class FirstUserRaceTests(AuthHost host) : IClassFixture<AuthHost>
+public sealed class FirstUserRaceTests(AuthHost host) : ResetBeforeEachTest(host), IClassFixture<AuthHost>
 {
     [Fact]
     public async Task Register_ConcurrentlyOnAFreshDatabase_MakesExactlyOneInstanceAdmin()

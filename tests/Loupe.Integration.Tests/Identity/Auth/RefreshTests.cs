@@ -5,7 +5,7 @@ using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Auth;
 
-public sealed class RefreshTests(AuthHost host) : IClassFixture<AuthHost>
+public sealed class RefreshTests(AuthHost host) : ResetBeforeEachTest(host), IClassFixture<AuthHost>
 {
     private readonly HttpClient _anonymous = host.Anonymous;
 

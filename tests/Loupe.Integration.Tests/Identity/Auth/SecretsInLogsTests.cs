@@ -4,7 +4,7 @@ using Loupe.Integration.Tests.Support;
 namespace Loupe.Integration.Tests.Identity.Auth;
 
 /// <summary>On a host of its own, so every captured line comes from the flow below.</summary>
-public sealed class SecretsInLogsTests(JobsAuthHost host) : IClassFixture<JobsAuthHost>
+public sealed class SecretsInLogsTests(JobsAuthHost host) : ResetBeforeEachTest(host), IClassFixture<JobsAuthHost>
 {
     [Fact]
     public async Task AFullIdentityFlow_WritesNoPasswordTokenOrSecretToTheLog()

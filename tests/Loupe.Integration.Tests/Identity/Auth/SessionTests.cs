@@ -5,7 +5,7 @@ using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Auth;
 
-public sealed class SessionTests(AuthHost host) : IClassFixture<AuthHost>
+public sealed class SessionTests(AuthHost host) : ResetBeforeEachTest(host), IClassFixture<AuthHost>
 {
     private readonly HttpClient _anonymous = host.Anonymous;
 

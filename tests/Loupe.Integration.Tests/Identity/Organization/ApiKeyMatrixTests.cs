@@ -14,7 +14,7 @@ namespace Loupe.Integration.Tests.Identity.Organization;
 /// organization settings, whatever its role. The table below is checked against the route table,
 /// so a new endpoint under these paths fails the build's tests until someone classifies it.
 /// </summary>
-public sealed class ApiKeyMatrixTests(IdentityApi api) : IClassFixture<IdentityApi>
+public sealed class ApiKeyMatrixTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     private static readonly string[] AccountAndAdminPrefixes =
         ["/api/v1/auth", "/api/v1/me", "/api/v1/api-keys", "/api/v1/organization", "/api/v1/audit-events"];

@@ -7,10 +7,10 @@ using Npgsql;
 namespace Loupe.Integration.Tests.Identity.Organization;
 
 /// <summary>
-/// One database and one host shared by a test class (a host per test is slow). Every test
-/// registers organizations of its own, so the tests of a class do not see each other's rows.
+/// One database and one host shared by a test class (a host per test is slow). The database is
+/// emptied before each test of a class deriving from <see cref="ResetBeforeEachTest"/>.
 /// </summary>
-public sealed class IdentityApi : IAsyncLifetime
+public sealed class IdentityApi : IAsyncLifetime, IResettableDatabase
 {
     private readonly DatabaseFixture _database = new();
     private readonly IReadOnlyDictionary<string, string?>? _settings;
@@ -38,6 +38,8 @@ public sealed class IdentityApi : IAsyncLifetime
         Factory = LoupeApiFactory.For(_database, settings: _settings);
         Identity = new IdentityDriver(Factory);
     }
+
+    public Task ResetAsync() => _database.ResetAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -4,7 +4,7 @@ using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Organization;
 
-public sealed class InvitationStatusTests(IdentityApi api) : IClassFixture<IdentityApi>
+public sealed class InvitationStatusTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     [Fact]
     public async Task StatusFilter_ListsOnlyInvitationsInThatStatus()

@@ -9,7 +9,7 @@ namespace Loupe.Integration.Tests.Identity.Organization;
 /// One wins (204); the other loses with 409 (the race was caught at save), or with 403/401 when the
 /// winner's change had already taken its role or its account by the time its request was checked.
 /// </summary>
-public sealed class LastAdminRaceTests(IdentityApi api) : IClassFixture<IdentityApi>
+public sealed class LastAdminRaceTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     private const int Rounds = 12;
 

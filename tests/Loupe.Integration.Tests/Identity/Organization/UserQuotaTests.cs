@@ -6,17 +6,21 @@ using Loupe.Integration.Tests.Support;
 namespace Loupe.Integration.Tests.Identity.Organization;
 
 /// <summary>An organization has at most <c>Quotas:MaxUsersPerOrganization</c> members, pending invitations included.</summary>
-public sealed class UserQuotaTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
+public sealed class UserQuotaTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     private LoupeApiFactory _factory = null!;
 
-    public ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
+        await base.InitializeAsync();
         _factory = LoupeApiFactory.For(database, settings: new Dictionary<string, string?> { ["Quotas:MaxUsersPerOrganization"] = "2" });
-        return ValueTask.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await base.DisposeAsync();
+    }
 
     [Fact]
     public async Task InvitingBeyondTheQuota_Is409NamingTheLimit_AndUsageShowsIt()
