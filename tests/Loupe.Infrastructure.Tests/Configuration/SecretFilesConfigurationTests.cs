@@ -5,7 +5,7 @@ using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Security.Tokens;
 using Microsoft.Extensions.Configuration;
 
-namespace Loupe.Integration.Tests.Configuration;
+namespace Loupe.Infrastructure.Tests.Configuration;
 
 public sealed class SecretFilesConfigurationTests : IDisposable
 {

@@ -6,7 +6,7 @@ using Loupe.Domain.DataSources;
 using Loupe.Infrastructure.Connectors.ConnectionStrings;
 using Npgsql;
 
-namespace Loupe.Integration.Tests.ConnectionStrings;
+namespace Loupe.Infrastructure.Tests.ConnectionStrings;
 
 public sealed class PostgresConnectionStringTests
 {

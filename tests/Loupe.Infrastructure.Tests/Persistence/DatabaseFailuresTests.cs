@@ -5,7 +5,7 @@ using Loupe.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace Loupe.Integration.Tests.Persistence;
+namespace Loupe.Infrastructure.Tests.Persistence;
 
 /// <summary>Which failures of Loupe's own database a job is retried for (transient) and which it fails for.</summary>
 public sealed class DatabaseFailuresTests

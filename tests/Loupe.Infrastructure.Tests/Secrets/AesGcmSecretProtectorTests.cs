@@ -7,7 +7,7 @@ using Loupe.Domain.DataSources;
 using Loupe.Infrastructure.Security.Secrets;
 using Microsoft.Extensions.Options;
 
-namespace Loupe.Integration.Tests.Secrets;
+namespace Loupe.Infrastructure.Tests.Secrets;
 
 public sealed class AesGcmSecretProtectorTests
 {

@@ -3,7 +3,7 @@ using FsCheck.Fluent;
 using Loupe.Application.Common.Connectors;
 using Loupe.Infrastructure.Results;
 
-namespace Loupe.Integration.Tests.StoredResults;
+namespace Loupe.Infrastructure.Tests.StoredResults;
 
 /// <summary>The chunk layout and its compression, without a database: cells come back as they went in.</summary>
 public sealed class ChunkCodecTests

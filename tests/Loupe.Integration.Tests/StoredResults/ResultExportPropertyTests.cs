@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Results;
+using Loupe.Infrastructure.Tests.StoredResults;
 using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.StoredResults;

@@ -3,7 +3,7 @@ using FsCheck.Fluent;
 using Loupe.Infrastructure.Security.Limits;
 using Microsoft.Extensions.Options;
 
-namespace Loupe.Integration.Tests.Security.Limits;
+namespace Loupe.Infrastructure.Tests.Security.Limits;
 
 public sealed class InMemoryAttemptLimiterTests
 {

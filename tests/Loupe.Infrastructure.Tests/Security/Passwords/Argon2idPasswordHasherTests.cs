@@ -5,7 +5,7 @@ using Loupe.Application.Common.Security;
 using Loupe.Infrastructure.Security.Passwords;
 using Microsoft.Extensions.Options;
 
-namespace Loupe.Integration.Tests.Security.Passwords;
+namespace Loupe.Infrastructure.Tests.Security.Passwords;
 
 public sealed class Argon2idPasswordHasherTests
 {

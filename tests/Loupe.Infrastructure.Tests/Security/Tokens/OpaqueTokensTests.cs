@@ -4,7 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Loupe.Infrastructure.Security.Tokens;
 
-namespace Loupe.Integration.Tests.Security.Tokens;
+namespace Loupe.Infrastructure.Tests.Security.Tokens;
 
 public sealed class OpaqueTokensTests
 {
