@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Infrastructure.Jobs;
 
 namespace Loupe.Infrastructure.Tests.Jobs;
@@ -52,8 +53,8 @@ public sealed class JobEngineSettingsTests
         options.Problems().ShouldHaveSingleItem().ShouldStartWith("Jobs:Queues");
     }
 
-    [Fact]
-    public void AnErrorText_IsStorable_AndOnlyItsBadCharactersAndItsTailChange()
+    [Property]
+    public Property AnErrorText_IsStorable_AndOnlyItsBadCharactersAndItsTailChange()
     {
         // Any characters, NULs and both halves of surrogate pairs among them, around the length limit.
         var characters = Gen.OneOf(
@@ -63,7 +64,7 @@ public sealed class JobEngineSettingsTests
             characters.ArrayOf().Select(chars => new string(chars)),
             Gen.Choose(JobEngine.MaxErrorLength - 3, JobEngine.MaxErrorLength + 3).SelectMany(length => characters.ArrayOf(length).Select(chars => new string(chars))));
 
-        Prop.ForAll(texts.ToArbitrary(), text =>
+        return Prop.ForAll(texts.ToArbitrary(), text =>
         {
             var stored = JobEngine.StorableError(text);
 
@@ -84,15 +85,20 @@ public sealed class JobEngineSettingsTests
             }
 
             stored.Length.ShouldBeGreaterThanOrEqualTo(Math.Min(text.Length, JobEngine.MaxErrorLength) - 1);
-        }).QuickCheckThrowOnFailure();
+        });
+    }
+
+    [Fact]
+    public void AnErrorText_KeepsWhatIsStorable_AndReplacesNulsAndLoneSurrogates()
+    {
         JobEngine.StorableError("plain").ShouldBe("plain");
         JobEngine.StorableError("a\0b\ud83d\ude00c\udc00").ShouldBe("a\uFFFDb\ud83d\ude00c\uFFFD");
     }
 
-    [Fact]
-    public void TheBackoff_WaitsBetweenHalfAndAllOfItsDoublingStep_UpToTheMaximum()
+    [Property]
+    public Property TheBackoff_WaitsBetweenHalfAndAllOfItsDoublingStep_UpToTheMaximum()
     {
-        Prop.ForAll(Gen.Choose(1, 40).ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(), (attempt, thousandths) =>
+        return Prop.ForAll(Gen.Choose(1, 40).ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(), (attempt, thousandths) =>
         {
             var baseDelay = TimeSpan.FromSeconds(30);
             var max = TimeSpan.FromHours(1);
@@ -101,7 +107,12 @@ public sealed class JobEngineSettingsTests
             var delay = RetryBackoff.Delay(attempt, baseDelay, max, thousandths / 1000.0 * 0.999);
 
             delay.TotalSeconds.ShouldBeInRange((step / 2) - 1e-9, step + 1e-9);
-        }).QuickCheckThrowOnFailure();
+        });
+    }
+
+    [Fact]
+    public void TheBackoff_AtTheLowestJitter_IsHalfTheDoublingStep()
+    {
         RetryBackoff.Delay(1, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), 0).ShouldBe(TimeSpan.FromSeconds(15));
         RetryBackoff.Delay(3, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), 0).ShouldBe(TimeSpan.FromSeconds(60));
     }
