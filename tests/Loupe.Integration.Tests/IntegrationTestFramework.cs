@@ -44,7 +44,7 @@ public sealed class IntegrationTestFramework : XunitTestFramework
                 return;
             }
 
-            // Once for the whole run, where dotnet test shows it; each skipped test carries it too.
+            // Once for the whole run (dotnet test shows it at normal verbosity); each skipped test carries it too.
             await Console.Error.WriteLineAsync(SkipReason);
             var xunitTestCases = testCases.Cast<IXunitTestCase>().ToList();
             await SkippingRunner.Instance.Run(
