@@ -4,7 +4,7 @@
 # with the baseline measured in the same run. Nothing here asserts a target:
 # read the figures. Not part of the test command.
 #
-#   ./build/bench.sh [SECTION...]     SECTION: results | jobs | all (default: all)
+#   ./build/bench.sh [SECTION...]     SECTION: results | jobs | login | all (default: all)
 #
 # Sections (add one: write a bench_NAME function and list NAME in SECTIONS):
 #   results   stored results, ADR 0022: P5 CSV export vs psql \copy, P6 peak
@@ -22,6 +22,10 @@
 #             do-nothing job; the two take turns: queued -> started, backlogs
 #             drained, round trips per job, and the load average before and
 #             after. About 4-6 minutes in all.
+#   login     refused sign-ins, ADRs 0014 and 0018: the median time of a wrong
+#             password for a known address beside unknown addresses (200 each,
+#             interleaved, LoginCommand through the mediator pipeline), and the
+#             baseline: one Argon2id verification alone. About 10 seconds.
 # Environment (optional): LOUPE_BENCH_ROWS (default 1000000) for the results
 # section, LOUPE_BENCH_RUNS (default 5000) for the jobs section (the Hangfire
 # comparison drains at most 2000 jobs per backlog); smaller numbers give a
@@ -35,7 +39,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
 
 cd "$LOUPE_REPO_ROOT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-SECTIONS=(results jobs)
+SECTIONS=(results jobs login)
 BENCH_PROJECT=bench/Loupe.Benchmarks/Loupe.Benchmarks.csproj
 BENCH_BIN=bench/Loupe.Benchmarks/bin/Release/net10.0/Loupe.Benchmarks
 FIRST_PORT=56432
@@ -70,6 +74,10 @@ bench_results() {
 
 bench_jobs() {
   "$BENCH_BIN" jobs
+}
+
+bench_login() {
+  "$BENCH_BIN" login
 }
 
 TMP_DIR=""

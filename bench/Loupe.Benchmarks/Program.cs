@@ -1,10 +1,11 @@
 using Loupe.Benchmarks;
 
-// build/bench.sh runs "results" and "jobs"; the results benchmark starts "results-memory-child" processes itself (P6).
+// build/bench.sh runs "results", "jobs" and "login"; the results benchmark starts "results-memory-child" processes itself (P6).
 return args switch
 {
     ["results"] => await ResultBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
     ["jobs"] => await JobBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
+    ["login"] => await LoginBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
     ["results-memory-child", var database, var organizationId, var dataSourceId, var rows] =>
         await ResultBenchmarks.RunMemoryChildAsync(BenchSettings.FromEnvironment(), database, Guid.Parse(organizationId), Guid.Parse(dataSourceId), int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Usage(),
@@ -12,6 +13,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Loupe.Benchmarks results|jobs");
+    Console.Error.WriteLine("usage: Loupe.Benchmarks results|jobs|login");
     return 2;
 }

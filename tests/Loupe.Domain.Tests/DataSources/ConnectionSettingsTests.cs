@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 
@@ -21,14 +22,14 @@ public sealed class ConnectionSettingsTests
         settings.Path.ShouldBeNull();
     }
 
-    [Fact]
-    public void Ports_AreAcceptedExactlyFromOneTo65535() =>
+    [Property]
+    public Property Ports_AreAcceptedExactlyFromOneTo65535() =>
         Prop.ForAll(ArbMap.Default.ArbFor<int>(), Gen.Choose(-70000, 140000).ToArbitrary(), (anyPort, nearPort) =>
             new[] { anyPort, nearPort }.All(port =>
             {
                 var errors = ConnectionSettings.CheckPostgresql("db", port, "d", "u", PostgresSslMode.Prefer);
                 return port is >= 1 and <= 65535 ? errors.Count == 0 : errors.SequenceEqual([DataSourceErrors.PortOutOfRange]);
-            })).QuickCheckThrowOnFailure();
+            }));
 
     [Theory]
     [InlineData("", "data_source.host_required")]
@@ -49,39 +50,39 @@ public sealed class ConnectionSettingsTests
     public void Hosts_ThatAreNamesOrAddresses_AreAccepted(string host) =>
         ConnectionSettings.Postgresql(host, 5432, "d", "u").Host.ShouldBe(host);
 
-    [Fact]
-    public void Hosts_AreAcceptedOnlyWhenMadeOfHostCharacters()
+    [Property]
+    public Property Hosts_AreAcceptedOnlyWhenMadeOfHostCharacters()
     {
         var hosts = Gen.Choose(0, 300)
             .SelectMany(length => Gen.Elements('a', 'Z', '0', '.', '-', '_', ':', ' ', ',', '/', ';', '=', 'é', '\n').ArrayOf(length))
             .Select(chars => new string(chars));
 
-        Prop.ForAll(hosts.ToArbitrary(), host =>
+        return Prop.ForAll(hosts.ToArbitrary(), host =>
         {
             var trimmed = host.Trim();
             var valid = trimmed.Length is > 0 and <= ConnectionSettings.HostMaxLength
                 && trimmed.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':');
             var errors = ConnectionSettings.CheckPostgresql(host, 5432, "d", "u", PostgresSslMode.Prefer);
             return valid ? errors.Count == 0 : errors.Count == 1 && errors[0].Field == "settings.host";
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
-    [Fact]
-    public void DatabaseAndUserNames_AreAtMost63Utf8Bytes()
+    [Property]
+    public Property DatabaseAndUserNames_AreAtMost63Utf8Bytes()
     {
         var names = Gen.Choose(1, 80)
             .SelectMany(length => Gen.Elements('a', 'Z', '7', '-', ' ', 'é', ';', '=', '\'', '"').ArrayOf(length))
             .Select(chars => new string(chars))
             .Where(name => name.Trim().Length == name.Length);
 
-        Prop.ForAll(names.ToArbitrary(), name =>
+        return Prop.ForAll(names.ToArbitrary(), name =>
         {
             var fits = System.Text.Encoding.UTF8.GetByteCount(name) <= ConnectionSettings.IdentifierMaxLength;
             var errors = ConnectionSettings.CheckPostgresql("db", 5432, name, name, PostgresSslMode.Prefer);
             return fits
                 ? errors.Count == 0
                 : errors.SequenceEqual([DataSourceErrors.DatabaseInvalid, DataSourceErrors.UsernameInvalid]);
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     [Fact]
@@ -113,23 +114,23 @@ public sealed class ConnectionSettingsTests
     public void SqlitePaths_ThatCouldLeaveTheDataFolder_AreRefused(string path, string code) =>
         Should.Throw<DomainException>(() => ConnectionSettings.Sqlite(path)).Error.Code.ShouldBe(code);
 
-    [Fact]
-    public void CheckSqlite_NeverThrows_AndAcceptsOnlyPathsThatStayInTheFolder()
+    [Property]
+    public Property CheckSqlite_NeverThrows_AndAcceptsOnlyPathsThatStayInTheFolder()
     {
         // Pieces that make the tricky paths: separators, dot segments, NUL, roots, drive and URI prefixes.
         var pieces = Gen.Elements("a", "b.db", "sub", "..", ".", "...", "..db", "/", "//", "\\", "\0", " ", "~", ":", "C:", "file:", "é", "\uD800", "\n", "\u2028");
         var built = Gen.Choose(0, 12).SelectMany(count => pieces.ArrayOf(count)).Select(parts => string.Concat(parts));
 
-        Prop.ForAll(built.ToArbitrary(), ArbMap.Default.ArbFor<string>(), (tricky, any) =>
+        return Prop.ForAll(built.ToArbitrary(), ArbMap.Default.ArbFor<string>(), (tricky, any) =>
             new[] { tricky, any }.All(path =>
             {
                 var errors = ConnectionSettings.CheckSqlite(path);
                 return errors.Count > 0 || StaysInTheFolder(path!);
-            })).QuickCheckThrowOnFailure();
+            }));
     }
 
-    [Fact]
-    public void SqlitePaths_OfPlainSegments_AreAccepted() =>
+    [Property]
+    public Property SqlitePaths_OfPlainSegments_AreAccepted() =>
         Prop.ForAll(
             Gen.Elements("a", "b.db", "sales 2026", "é.sqlite", "...", "..db", ".hidden", "x~").NonEmptyListOf().ToArbitrary(),
             segments =>
@@ -138,7 +139,7 @@ public sealed class ConnectionSettingsTests
                 return path.Length > ConnectionSettings.PathMaxLength
                     ? ConnectionSettings.CheckSqlite(path).SequenceEqual([DataSourceErrors.PathInvalid])
                     : ConnectionSettings.CheckSqlite(path).Count == 0 && ConnectionSettings.Sqlite(path).Path == path && StaysInTheFolder(path);
-            }).QuickCheckThrowOnFailure();
+            });
 
     [Fact]
     public void SslModes_HaveTheirLibpqNames()

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 
@@ -50,14 +51,14 @@ public sealed class DataSourceTests
         Should.Throw<DomainException>(() => DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), name, Warehouse, null, DataSourceLimits.Default, Now))
             .Error.ShouldBe(DataSourceErrors.NameRequired);
 
-    [Fact]
-    public void Names_UpToTheLimitAreAccepted_AndLongerOnesRefused()
+    [Property]
+    public Property Names_UpToTheLimitAreAccepted_AndLongerOnesRefused()
     {
         var names = Gen.Choose(1, DataSource.NameMaxLength * 2)
             .SelectMany(length => Gen.Elements('a', 'Z', '7', ' ', 'é', '-', '\t').ArrayOf(length))
             .Select(chars => new string(chars));
 
-        Prop.ForAll(names.ToArbitrary(), name =>
+        return Prop.ForAll(names.ToArbitrary(), name =>
         {
             var trimmed = name.Trim();
             try
@@ -71,15 +72,15 @@ public sealed class DataSourceTests
                     ? refused.Error == DataSourceErrors.NameRequired
                     : refused.Error == DataSourceErrors.NameTooLong && trimmed.Length > DataSource.NameMaxLength;
             }
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
-    [Fact]
-    public void QueryTimeout_IsAcceptedBetweenOneAndThePolicyMaximum()
+    [Property]
+    public Property QueryTimeout_IsAcceptedBetweenOneAndThePolicyMaximum()
     {
         var cases = Gen.Choose(1, 7200).SelectMany(max => Gen.Choose(-10, 8000).Select(seconds => (max, seconds)));
 
-        Prop.ForAll(cases.ToArbitrary(), pair =>
+        return Prop.ForAll(cases.ToArbitrary(), pair =>
         {
             var limits = new DataSourceLimits(pair.max);
             try
@@ -91,7 +92,7 @@ public sealed class DataSourceTests
             {
                 return refused.Error == DataSourceErrors.QueryTimeoutOutOfRange(pair.max) && (pair.seconds < 1 || pair.seconds > pair.max);
             }
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     [Theory]
@@ -181,8 +182,8 @@ public sealed class DataSourceTests
     /// refused exactly when any of host, port, database, user name or SSL mode differs; otherwise the
     /// change applies as asked.
     /// </summary>
-    [Fact]
-    public void KeepingTheStoredPassword_IsRefusedExactlyWhenAnySettingOfWhereItGoesChanges()
+    [Property]
+    public Property KeepingTheStoredPassword_IsRefusedExactlyWhenAnySettingOfWhereItGoesChanges()
     {
         var settings =
             from host in Gen.Elements("db.example.com", "DB.example.com", "10.0.0.5", "db2.example.com")
@@ -199,7 +200,7 @@ public sealed class DataSourceTests
             from change in changes
             select (before, after, stored, change);
 
-        Prop.ForAll(cases.ToArbitrary(), c =>
+        return Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var dataSource = DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), "W", c.before, c.stored ? SecretA : null, DataSourceLimits.Default, Now);
             var moves = c.before.Host != c.after.Host || c.before.Port != c.after.Port || c.before.Database != c.after.Database
@@ -221,19 +222,19 @@ public sealed class DataSourceTests
                 return mustRefuse && refused.Error == DataSourceErrors.PasswordRequired
                     && dataSource.Settings == c.before && Equals(dataSource.Password, SecretA);
             }
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
-    [Fact]
-    public void ChangingTheSqlitePath_NeverNeedsAPassword()
+    [Property]
+    public Property ChangingTheSqlitePath_NeverNeedsAPassword()
     {
         var paths = Gen.Elements("a.db", "data/app.db", "other/b.sqlite");
-        Prop.ForAll(paths.ToArbitrary(), paths.ToArbitrary(), (before, after) =>
+        return Prop.ForAll(paths.ToArbitrary(), paths.ToArbitrary(), (before, after) =>
         {
             var dataSource = DataSource.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), "S", ConnectionSettings.Sqlite(before), null, DataSourceLimits.Default, Now);
             dataSource.ChangeConnection(ConnectionSettings.Sqlite(after), PasswordChange.Keep, Now);
             return dataSource.Settings.Path == after && !dataSource.HasPassword;
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Domain.DataSources;
 
 namespace Loupe.Domain.Tests.DataSources;
@@ -39,36 +40,33 @@ public sealed class HostPolicyTests
         from rest in Gen.Choose(0, 255).ArrayOf(3)
         select new[] { first, second ?? (byte)rest[0], (byte)rest[1], (byte)rest[2] };
 
-    [Fact]
-    public void EverySpellingOfAnAddress_IsReadAsThatAddress()
+    [Property]
+    public Property EverySpellingOfAnAddress_IsReadAsThatAddress()
     {
         var cases = from bytes in Gen.Choose(0, 255).ArrayOf(4).Select(a => a.Select(x => (byte)x).ToArray())
                     from spelling in Spellings(bytes)
                     select (bytes, spelling);
-        Prop.ForAll(cases.ToArbitrary(), c =>
-            HostAddresses.TryParseLiteral(c.spelling, out var address) && address.Equals(new IPAddress(c.bytes)))
-            .QuickCheckThrowOnFailure();
+        return Prop.ForAll(cases.ToArbitrary(), c =>
+            HostAddresses.TryParseLiteral(c.spelling, out var address) && address.Equals(new IPAddress(c.bytes)));
     }
 
-    [Fact]
-    public void LinkLocalAddresses_InAnySpelling_AreForbidden_EvenWhenAllowListed()
+    [Property]
+    public Property LinkLocalAddresses_InAnySpelling_AreForbidden_EvenWhenAllowListed()
     {
         var allowAll = new HostPolicy(allowLocal: true, ["169.254.0.0/16", "0.0.0.0/0", "::/0"]);
         var cases = from bytes in Addresses(169, 254) from spelling in Spellings(bytes) select spelling;
-        Prop.ForAll(cases.ToArbitrary(), spelling =>
-            Strict.CheckHost(spelling) == HostPolicy.Forbidden && allowAll.CheckHost(spelling) == HostPolicy.Forbidden)
-            .QuickCheckThrowOnFailure();
+        return Prop.ForAll(cases.ToArbitrary(), spelling =>
+            Strict.CheckHost(spelling) == HostPolicy.Forbidden && allowAll.CheckHost(spelling) == HostPolicy.Forbidden);
     }
 
-    [Fact]
-    public void LoopbackAddresses_InAnySpelling_AreLocal_AndAllowedOnlyWhenListedOrInDevelopment()
+    [Property]
+    public Property LoopbackAddresses_InAnySpelling_AreLocal_AndAllowedOnlyWhenListedOrInDevelopment()
     {
         var listed = new HostPolicy(allowLocal: false, ["127.0.0.0/8"]);
         var development = new HostPolicy(allowLocal: true);
         var cases = from bytes in Addresses(127) from spelling in Spellings(bytes) select spelling;
-        Prop.ForAll(cases.ToArbitrary(), spelling =>
-            Strict.CheckHost(spelling) == HostPolicy.Local && listed.CheckHost(spelling) is null && development.CheckHost(spelling) is null)
-            .QuickCheckThrowOnFailure();
+        return Prop.ForAll(cases.ToArbitrary(), spelling =>
+            Strict.CheckHost(spelling) == HostPolicy.Local && listed.CheckHost(spelling) is null && development.CheckHost(spelling) is null);
     }
 
     [Theory]

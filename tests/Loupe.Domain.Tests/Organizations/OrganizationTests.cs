@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
 
@@ -37,15 +38,15 @@ public sealed class OrganizationTests
     public void Create_WithAnEmptyId_IsRefused() =>
         Should.Throw<ArgumentException>(() => Organization.Create(Guid.Empty, "Acme", Now));
 
-    [Fact]
-    public void Names_UpToTheLimitAreAccepted_AndLongerOnesRefused()
+    [Property]
+    public Property Names_UpToTheLimitAreAccepted_AndLongerOnesRefused()
     {
         var names = Gen.Choose(1, Organization.NameMaxLength * 2)
             .SelectMany(length => Gen.Elements('a', 'Z', '7', ' ', 'é', '-').ArrayOf(length))
             .Select(chars => new string(chars))
             .Where(name => name.Trim().Length > 0);
 
-        Prop.ForAll(names.ToArbitrary(), name =>
+        return Prop.ForAll(names.ToArbitrary(), name =>
         {
             var trimmed = name.Trim();
             try
@@ -56,7 +57,7 @@ public sealed class OrganizationTests
             {
                 return refused.Error == OrganizationErrors.NameTooLong && trimmed.Length > Organization.NameMaxLength;
             }
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     [Fact]

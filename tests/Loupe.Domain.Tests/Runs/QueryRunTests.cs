@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
 using Loupe.Domain.Runs;
@@ -93,14 +94,14 @@ public sealed class QueryRunTests
         error.Message.Length.ShouldBe(RunError.MessageMaxLength);
     }
 
-    [Fact]
-    public void StateMachine_FollowsItsModel_UnderRandomOperationSequences()
+    [Property]
+    public Property StateMachine_FollowsItsModel_UnderRandomOperationSequences()
     {
         var operations = Gen.Elements(Enum.GetValues<Operation>()).ArrayOf();
         var attemptOffsets = Gen.Choose(-1, 1);
         var steps = operations.SelectMany(ops => attemptOffsets.ArrayOf(ops.Length).Select(offsets => ops.Zip(offsets).ToArray()));
 
-        Prop.ForAll(steps.ToArbitrary(), sequence =>
+        return Prop.ForAll(steps.ToArbitrary(), sequence =>
         {
             var run = NewRun();
             var model = new Model();
@@ -126,7 +127,7 @@ public sealed class QueryRunTests
             }
 
             return true;
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     private static bool TryApply(QueryRun run, Operation operation, int attempt)

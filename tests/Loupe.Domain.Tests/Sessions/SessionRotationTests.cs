@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Domain.Sessions;
 
 namespace Loupe.Domain.Tests.Sessions;
@@ -183,13 +184,13 @@ public sealed class SessionRotationTests
         session.IsActiveAt(Now.AddMinutes(1)).ShouldBeTrue();
     }
 
-    [Fact]
-    public void Refresh_AcceptsOnlyTheNewestToken_AndAnyOlderOneEndsTheSession()
+    [Property]
+    public Property Refresh_AcceptsOnlyTheNewestToken_AndAnyOlderOneEndsTheSession()
     {
         // Each step presents the newest token (null) or the token of an older generation (its index, modulo the newest).
         var step = Gen.OneOf(Gen.Constant<int?>(null), Gen.Choose(0, 50).Select(generation => (int?)generation));
 
-        Prop.ForAll(step.ArrayOf().ToArbitrary(), steps =>
+        return Prop.ForAll(step.ArrayOf().ToArbitrary(), steps =>
         {
             var session = Started();
             var issued = new List<string> { "hash-0" };
@@ -224,7 +225,7 @@ public sealed class SessionRotationTests
                 && session.Generation == issued.Count - 1
                 && session.Tokens.Select(t => t.Hash).SequenceEqual(issued)
                 && session.DomainEvents.Count == (olderPresented ? 1 : 0);
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     private static Session Started() =>

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Domain.Common;
 using Loupe.Domain.Users;
 
@@ -124,10 +125,10 @@ public sealed class EmailAddressTests
     public void Masked_HidesTheRestOfTheLocalPart() =>
         EmailAddress.Parse("secretname@example.com").Masked().ShouldNotContain("secret");
 
-    [Fact]
-    public void Parse_IsIdempotent()
+    [Property]
+    public Property Parse_IsIdempotent()
     {
-        Prop.ForAll(Candidates().ToArbitrary(), text =>
+        return Prop.ForAll(Candidates().ToArbitrary(), text =>
         {
             if (!EmailAddress.TryParse(text, out var first))
             {
@@ -135,32 +136,30 @@ public sealed class EmailAddressTests
             }
 
             return EmailAddress.Parse(first.Value) == first && EmailAddress.Parse(first.ToString()).Value == first.Value;
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
-    [Fact]
-    public void AcceptedAddresses_HaveNoUpperCase_AndNoSurroundingWhitespace()
+    [Property]
+    public Property AcceptedAddresses_HaveNoUpperCase_AndNoSurroundingWhitespace()
     {
-        Prop.ForAll(Candidates().ToArbitrary(), text =>
+        return Prop.ForAll(Candidates().ToArbitrary(), text =>
             !EmailAddress.TryParse(text, out var email)
             || (!email.Value.Any(char.IsUpper)
                 && email.Value == email.Value.Trim()
                 && email.Value.Length <= EmailAddress.MaxLength
-                && email.Value == Normalized(text)))
-            .QuickCheckThrowOnFailure();
+                && email.Value == Normalized(text)));
     }
 
-    [Fact]
-    public void WellFormedAddresses_InAnyCaseWithSurroundingWhitespace_AreAccepted()
+    [Property]
+    public Property WellFormedAddresses_InAnyCaseWithSurroundingWhitespace_AreAccepted()
     {
-        Prop.ForAll(WellFormed().ToArbitrary(), text => EmailAddress.TryParse(text, out var email) && email.Value == Normalized(text))
-            .QuickCheckThrowOnFailure();
+        return Prop.ForAll(WellFormed().ToArbitrary(), text => EmailAddress.TryParse(text, out var email) && email.Value == Normalized(text));
     }
 
-    [Fact]
-    public void Parse_OfAnyString_ThrowsNothingButDomainException()
+    [Property]
+    public Property Parse_OfAnyString_ThrowsNothingButDomainException()
     {
-        Prop.ForAll(Candidates().ToArbitrary(), text =>
+        return Prop.ForAll(Candidates().ToArbitrary(), text =>
         {
             try
             {
@@ -171,17 +170,17 @@ public sealed class EmailAddressTests
             {
                 return refused.Error == UserErrors.InvalidEmail && !EmailAddress.TryParse(text, out _);
             }
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
-    [Fact]
-    public void TryParse_OfAnyString_NeverThrows()
+    [Property]
+    public Property TryParse_OfAnyString_NeverThrows()
     {
-        Prop.ForAll(ArbMap.Default.ArbFor<string>(), text =>
+        return Prop.ForAll(ArbMap.Default.ArbFor<string>(), text =>
         {
             var accepted = EmailAddress.TryParse(text, out var email);
             return !accepted || email is not null;
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     private static string Normalized(string text) => text.Trim().ToLowerInvariant();

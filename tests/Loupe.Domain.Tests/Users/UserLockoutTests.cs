@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Domain.Users;
 
 namespace Loupe.Domain.Tests.Users;
@@ -176,8 +177,8 @@ public sealed class UserLockoutTests
         user.LockedUntil.ShouldBe(Now.AddSeconds(30).AddHours(1));
     }
 
-    [Fact]
-    public void Lockout_FollowsTheRule_OverAnySequenceOfEvents()
+    [Property]
+    public Property Lockout_FollowsTheRule_OverAnySequenceOfEvents()
     {
         var step = Gen.Frequency(
             (5, Gen.Constant(LoginEvent.Failure)),
@@ -185,7 +186,7 @@ public sealed class UserLockoutTests
             (4, Gen.Elements(0, 1, 30, 60, 299, 300, 899, 900, 901, 1800).Select(LoginEvent.Advance)),
             (2, Gen.Choose(0, 20 * 60).Select(LoginEvent.Advance)));
 
-        Prop.ForAll(step.ArrayOf().ToArbitrary(), steps => FollowsTheModel(steps)).QuickCheckThrowOnFailure();
+        return Prop.ForAll(step.ArrayOf().ToArbitrary(), steps => FollowsTheModel(steps));
     }
 
     /// <summary>

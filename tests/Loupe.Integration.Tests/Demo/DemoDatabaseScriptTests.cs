@@ -1,4 +1,4 @@
-using Loupe.Integration.Tests.Migrations;
+using Loupe.Infrastructure.Tests;
 using Loupe.Integration.Tests.Support;
 using Npgsql;
 
@@ -71,7 +71,7 @@ public sealed class DemoDatabaseScriptTests : IAsyncDisposable
     /// <summary>Runs the script as the test's owner role, with the given <c>demo.*</c> settings.</summary>
     private static async Task<NpgsqlConnection> LoadAsync(string database, params (string Name, string Value)[] settings)
     {
-        var script = await File.ReadAllTextAsync(Path.Combine(MigrationCatalogTests.RepositoryRoot(), "build", "demo", "demo.sql"), Ct);
+        var script = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "build", "demo", "demo.sql"), Ct);
         var connection = new NpgsqlConnection(TestPostgres.OwnerConnection(database));
         await connection.OpenAsync(Ct);
         foreach (var (name, value) in settings)

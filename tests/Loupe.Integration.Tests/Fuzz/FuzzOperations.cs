@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Loupe.Integration.Tests.Migrations;
+using Loupe.Infrastructure.Tests;
 
 namespace Loupe.Integration.Tests.Fuzz;
 
@@ -37,7 +37,7 @@ public sealed class FuzzOperations
 
     public static FuzzOperations Load()
     {
-        var path = Path.Combine(MigrationCatalogTests.RepositoryRoot(), "docs", "openapi.json");
+        var path = Path.Combine(Repository.Root, "docs", "openapi.json");
         var document = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         var operations = new List<FuzzOperation>();
         foreach (var (template, item) in document["paths"]!.AsObject())

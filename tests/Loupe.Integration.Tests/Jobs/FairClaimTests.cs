@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Integration.Tests.Support;
 using Npgsql;
 
@@ -18,6 +19,7 @@ public sealed class FairClaimTests : IAsyncLifetime
     private readonly ScratchDatabases _databases = new();
     private string _database = string.Empty;
     private Guid[] _organizations = [];
+    private NpgsqlConnection? _modelConnection;
 
     public async ValueTask InitializeAsync()
     {
@@ -32,7 +34,15 @@ public sealed class FairClaimTests : IAsyncLifetime
         _organizations = [.. organizations.OrderBy(o => o.ToString(), StringComparer.Ordinal)];
     }
 
-    public ValueTask DisposeAsync() => _databases.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_modelConnection is not null)
+        {
+            await _modelConnection.DisposeAsync();
+        }
+
+        await _databases.DisposeAsync();
+    }
 
     [Fact]
     public async Task AFreeSlot_GoesToTheOrganizationWithTheFewestRunningJobs()
@@ -130,14 +140,15 @@ public sealed class FairClaimTests : IAsyncLifetime
         settings.ShouldNotBeNull().ShouldContain("plan_cache_mode=force_generic_plan");
     }
 
-    [Fact]
-    public async Task TheClaim_AgreesWithItsModel()
+    [Property]
+    public Property TheClaim_AgreesWithItsModel()
     {
-        await using var connection = await OpenAsync();
+        // FsCheck calls a property method once per case: one connection serves them all.
+        var connection = _modelConnection ??= OpenAsync().GetAwaiter().GetResult();
         var organization = Gen.Zip(Gen.Zip(Gen.Choose(0, OrganizationLimit + 1), Gen.Choose(0, 6), (running, queued) => (Running: running, Queued: queued)), Gen.Choose(0, 4), (jobs, turn) => (jobs.Running, jobs.Queued, Turn: turn));
         var states = organization.ArrayOf(_organizations.Length);
         var slots = Gen.Choose(1, 8).SelectMany(limit => Gen.Choose(0, limit).Select(open => (Limit: limit, Open: open)));
-        Prop.ForAll(states.ToArbitrary(), slots.ToArbitrary(), (state, node) =>
+        return Prop.ForAll(states.ToArbitrary(), slots.ToArbitrary(), (state, node) =>
         {
             // Turn 0 stands for an organization that has never been given a slot.
             var setup = _organizations.Select((o, i) => (Organization: o, state[i].Running, state[i].Queued, state[i].Turn)).ToList();
@@ -149,7 +160,7 @@ public sealed class FairClaimTests : IAsyncLifetime
             var expected = Model(setup, node.Limit, node.Open);
             var label = $"state {string.Join("; ", setup.Select(s => $"{s.Running} running, {s.Queued} queued, turn {s.Turn}"))}, limit {node.Limit}, open {node.Open}";
             claimed.ShouldBe(expected, label);
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     /// <summary>What the claim gives, in its order: the ADR's rules written out plainly.</summary>

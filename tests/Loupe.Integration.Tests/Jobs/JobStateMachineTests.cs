@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Infrastructure.Jobs;
 using Loupe.Integration.Tests.Support;
 using Npgsql;
@@ -20,15 +21,24 @@ public sealed class JobStateMachineTests : IAsyncLifetime
     private readonly ScratchDatabases _databases = new();
     private string _database = string.Empty;
     private int _queues;
+    private NpgsqlConnection? _modelConnection;
 
     public async ValueTask InitializeAsync() => _database = await _databases.MigratedAsync();
 
-    public ValueTask DisposeAsync() => _databases.DisposeAsync();
-
-    [Fact]
-    public void AnySequenceOfEvents_KeepsTheInvariants()
+    public async ValueTask DisposeAsync()
     {
-        Prop.ForAll(MaxAttempts.ToArbitrary(), Sequences.ToArbitrary(), (max, events) =>
+        if (_modelConnection is not null)
+        {
+            await _modelConnection.DisposeAsync();
+        }
+
+        await _databases.DisposeAsync();
+    }
+
+    [Property]
+    public Property AnySequenceOfEvents_KeepsTheInvariants()
+    {
+        return Prop.ForAll(MaxAttempts.ToArbitrary(), Sequences.ToArbitrary(), (max, events) =>
         {
             var job = JobSnapshot.New(max);
             foreach (var transition in events)
@@ -44,7 +54,7 @@ public sealed class JobStateMachineTests : IAsyncLifetime
                     CheckRefusal(job, transition);
                 }
             }
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     [Fact]
@@ -58,12 +68,12 @@ public sealed class JobStateMachineTests : IAsyncLifetime
         JobStateMachine.Apply(running, JobTransition.Release).ShouldBe(new JobSnapshot(JobState.Queued, 1, 3, false));
     }
 
-    [Fact]
-    public void TheSqlFunctions_FollowTheTable_ForAnySequenceOfEvents()
+    [Property(MaxTest = 60)]
+    public Property TheSqlFunctions_FollowTheTable_ForAnySequenceOfEvents()
     {
-        using var connection = new NpgsqlConnection(TestPostgres.AppConnection(_database));
-        connection.Open();
-        Prop.ForAll(MaxAttempts.ToArbitrary(), Sequences.ToArbitrary(), (max, events) =>
+        // FsCheck calls a property method once per case: one connection serves them all.
+        var connection = _modelConnection ??= OpenModelConnection();
+        return Prop.ForAll(MaxAttempts.ToArbitrary(), Sequences.ToArbitrary(), (max, events) =>
         {
             var queue = $"model-{Interlocked.Increment(ref _queues)}";
             var id = Insert(connection, queue, max);
@@ -77,7 +87,14 @@ public sealed class JobStateMachineTests : IAsyncLifetime
                 trail.Add($"{transition} -> {stored}");
                 stored.ShouldBe(job, string.Join("; ", trail));
             }
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(60));
+        });
+    }
+
+    private NpgsqlConnection OpenModelConnection()
+    {
+        var connection = new NpgsqlConnection(TestPostgres.AppConnection(_database));
+        connection.Open();
+        return connection;
     }
 
     private static void CheckStep(JobSnapshot before, JobTransition transition, JobSnapshot after)

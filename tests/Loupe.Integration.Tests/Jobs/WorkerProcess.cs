@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Loupe.Integration.Tests.Migrations;
+using Loupe.Infrastructure.Tests;
 using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Jobs;
@@ -59,7 +59,7 @@ internal static class WorkerProcess
     private static string WorkerDll()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var dll = Path.Combine(MigrationCatalogTests.RepositoryRoot(), "src", "Loupe.Worker", "bin", configuration, "net10.0", "Loupe.Worker.dll");
+        var dll = Path.Combine(Repository.Root, "src", "Loupe.Worker", "bin", configuration, "net10.0", "Loupe.Worker.dll");
         return File.Exists(dll)
             ? dll
             : throw new FileNotFoundException($"Build the solution first: {dll} is missing.", dll);

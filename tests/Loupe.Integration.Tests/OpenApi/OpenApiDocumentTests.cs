@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Loupe.Integration.Tests.Migrations;
+using Loupe.Infrastructure.Tests;
 using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.OpenApi;
@@ -18,7 +18,7 @@ public sealed class OpenApiDocumentTests(DatabaseFixture database) : ResetBefore
         await using var factory = LoupeApiFactory.For(database);
         using var client = factory.CreateClient();
         var generated = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken))!;
-        var path = Path.Combine(MigrationCatalogTests.RepositoryRoot(), "docs", "openapi.json");
+        var path = Path.Combine(Repository.Root, "docs", "openapi.json");
         var formatted = generated.ToJsonString(new JsonSerializerOptions
         {
             WriteIndented = true,

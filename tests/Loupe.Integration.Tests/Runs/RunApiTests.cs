@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Loupe.Infrastructure.Tests;
 using Loupe.Integration.Tests.Identity.Organization;
 using Loupe.Integration.Tests.Jobs;
 using Loupe.Integration.Tests.Support;
@@ -400,7 +401,7 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
     {
         AppContext.TryGetSwitch("Npgsql.DisableDateTimeInfinityConversions", out var off).ShouldBeTrue();
         off.ShouldBeTrue();
-        var root = Migrations.MigrationCatalogTests.RepositoryRoot();
+        var root = Repository.Root;
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         foreach (var host in new[] { "Loupe.Api", "Loupe.Worker" })
         {

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Api.Security;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Organizations;
@@ -35,8 +36,8 @@ public sealed class AccessTokenTests(DatabaseFixture database) : ResetBeforeEach
         await base.DisposeAsync();
     }
 
-    [Fact]
-    public void IssuedTokens_ValidateUnderTheApiParameters_AndCarryExactlyTheirClaims()
+    [Property]
+    public Property IssuedTokens_ValidateUnderTheApiParameters_AndCarryExactlyTheirClaims()
     {
         var issuer = _factory.Services.GetRequiredService<IAccessTokenIssuer>();
         var parameters = _factory.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>()
@@ -45,7 +46,7 @@ public sealed class AccessTokenTests(DatabaseFixture database) : ResetBeforeEach
         var claims = Gen.Elements(Role.Viewer, Role.Editor, Role.Admin)
             .SelectMany(role => Gen.Elements(true, false).Select(admin => TestTokens.Claims(role, admin)));
 
-        Prop.ForAll(claims.ToArbitrary(), wanted =>
+        return Prop.ForAll(claims.ToArbitrary(), wanted =>
         {
             var issued = issuer.Issue(wanted);
             var result = handler.ValidateTokenAsync(issued.Token, parameters).GetAwaiter().GetResult();
@@ -64,7 +65,7 @@ public sealed class AccessTokenTests(DatabaseFixture database) : ResetBeforeEach
             token.ValidTo.ShouldBe(issued.ExpiresAt.UtcDateTime);
             (token.ValidTo - token.IssuedAt).ShouldBe(TimeSpan.FromMinutes(15));
             issued.ExpiresInSeconds.ShouldBe(900);
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     [Fact]

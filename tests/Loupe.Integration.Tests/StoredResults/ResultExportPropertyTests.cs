@@ -1,8 +1,10 @@
 using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Results;
+using Loupe.Infrastructure.Tests.StoredResults;
 using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.StoredResults;
@@ -10,27 +12,42 @@ namespace Loupe.Integration.Tests.StoredResults;
 /// <summary>Exports of any table of text cells parse back, with a strict RFC 4180 reader or System.Text.Json, to the same table.</summary>
 public sealed class ResultExportPropertyTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
-    [Fact]
-    public async Task AnyTableOfTextAndNulls_ExportedAsCsv_ParsesBackEqual()
-    {
-        await using var tenant = await ResultTenant.CreateAsync(database);
+    private ResultTenant? _propertyTenant;
 
-        Prop.ForAll(ResultGenerators.Table.ToArbitrary(), table =>
+    /// <summary>The tenant the properties store their tables in: FsCheck calls a property method once per case, the tenant is made on the first.</summary>
+    private ResultTenant PropertyTenant => _propertyTenant ??= ResultTenant.CreateAsync(database).GetAwaiter().GetResult();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_propertyTenant is not null)
+        {
+            await _propertyTenant.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+
+    [Property(MaxTest = 100)]
+    public Property AnyTableOfTextAndNulls_ExportedAsCsv_ParsesBackEqual()
+    {
+        var tenant = PropertyTenant;
+
+        return Prop.ForAll(ResultGenerators.Table.ToArbitrary(), table =>
         {
             var csv = StoreAndExportAsync(tenant, table, ResultFormat.Csv).GetAwaiter().GetResult();
             var records = StrictCsv.Parse(csv);
             return records.Count == table.Rows.Length + 1
                 && records[0].SequenceEqual(table.Names)
                 && records.Skip(1).Zip(table.Rows).All(pair => pair.First.SequenceEqual(pair.Second));
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(100));
+        });
     }
 
-    [Fact]
-    public async Task AnyTableOfTextAndNulls_ExportedAsJson_ParsesBackEqual()
+    [Property(MaxTest = 100)]
+    public Property AnyTableOfTextAndNulls_ExportedAsJson_ParsesBackEqual()
     {
-        await using var tenant = await ResultTenant.CreateAsync(database);
+        var tenant = PropertyTenant;
 
-        Prop.ForAll(ResultGenerators.Table.ToArbitrary(), table =>
+        return Prop.ForAll(ResultGenerators.Table.ToArbitrary(), table =>
         {
             var json = StoreAndExportAsync(tenant, table, ResultFormat.Json).GetAwaiter().GetResult();
             using var document = JsonDocument.Parse(json);
@@ -41,7 +58,7 @@ public sealed class ResultExportPropertyTests(DatabaseFixture database) : ResetB
             return names.SequenceEqual(table.Names)
                 && rows.Count == table.Rows.Length
                 && rows.Zip(table.Rows).All(pair => pair.First.SequenceEqual(pair.Second));
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(100));
+        });
     }
 
     [Fact]

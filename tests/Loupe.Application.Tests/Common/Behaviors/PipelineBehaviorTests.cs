@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Application.Common.Behaviors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Domain.ApiKeys;
@@ -133,19 +134,19 @@ public sealed class PipelineBehaviorTests
     public void FieldPaths_BecomeSnakeCase(string property, string expected) =>
         ValidationBehavior<RenameProbeCommand, string>.ToSnakeCasePath(property).ShouldBe(expected);
 
-    [Fact]
-    public void FieldPaths_InSnakeCase_HaveNoCapitals_AndConvertingTwiceChangesNothing()
+    [Property]
+    public Property FieldPaths_InSnakeCase_HaveNoCapitals_AndConvertingTwiceChangesNothing()
     {
         var pascalWords = Gen.Elements("Name", "Tile", "Id", "Ssl", "Mode", "X", "Visualization")
             .NonEmptyListOf()
             .Select(words => string.Concat(words));
         var paths = pascalWords.NonEmptyListOf().Select(segments => string.Join('.', segments));
 
-        Prop.ForAll(paths.ToArbitrary(), path =>
+        return Prop.ForAll(paths.ToArbitrary(), path =>
         {
             var once = ValidationBehavior<RenameProbeCommand, string>.ToSnakeCasePath(path);
             var twice = ValidationBehavior<RenameProbeCommand, string>.ToSnakeCasePath(once);
             return once.All(c => !char.IsUpper(c)) && once == twice && once.Count(c => c == '.') == path.Count(c => c == '.');
-        }).QuickCheckThrowOnFailure();
+        });
     }
 }

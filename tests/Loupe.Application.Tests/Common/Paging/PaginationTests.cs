@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Application.Common.Paging;
 
 namespace Loupe.Application.Tests.Common.Paging;
@@ -22,8 +23,8 @@ public class PaginationTests
         Should.Throw<ArgumentOutOfRangeException>(() => Pagination.Create(PageRequest.Default, -1));
     }
 
-    [Fact]
-    public void Create_ForAnyTotalAndPage_IsConsistent()
+    [Property]
+    public Property Create_ForAnyTotalAndPage_IsConsistent()
     {
         var cases =
             from perPage in Gen.Choose(1, PageRequest.MaxPerPage)
@@ -31,7 +32,7 @@ public class PaginationTests
             from total in Gen.Frequency((3, Gen.Choose(0, 5000)), (1, Gen.Choose(0, int.MaxValue)))
             select (Page: page, PerPage: perPage, Total: total);
 
-        Prop.ForAll(cases.ToArbitrary(), c =>
+        return Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var pagination = Pagination.Create(PageRequest.Create(c.Page, c.PerPage), c.Total);
 
@@ -45,6 +46,6 @@ public class PaginationTests
                    && pagination.HasNext == (c.Page < pagination.TotalPages)
                    && pagination.HasNext == ((long)c.Page * c.PerPage < c.Total)
                    && pagination.HasPrev == (c.Page > 1);
-        }).QuickCheckThrowOnFailure();
+        });
     }
 }

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Paging;
 using static Loupe.Application.Tests.Common.Paging.PagingTestSupport;
@@ -79,15 +80,15 @@ public class SortWhitelistTests
         error.Errors["sort"].ShouldHaveSingleItem().ShouldContain("at most 500 characters");
     }
 
-    [Fact]
-    public void Parse_ForArbitraryText_ThrowsOnlyValidationFailures()
+    [Property(MaxTest = 1000)]
+    public Property Parse_ForArbitraryText_ThrowsOnlyValidationFailures()
     {
         var tokens = Gen.Elements("name", "-name", "priority", "-updated_at", "created_at", "-", ",", ",,", " ", "x", "名", "\0", "--name");
         var structured = Gen.ListOf(tokens).Select(parts => string.Concat(parts));
         var anyText = ArbMap.Default.GeneratorFor<string>();
         var inputs = Gen.OneOf(structured, anyText).ToArbitrary();
 
-        Prop.ForAll(inputs, text =>
+        return Prop.ForAll(inputs, text =>
         {
             try
             {
@@ -99,7 +100,7 @@ public class SortWhitelistTests
             }
 
             return true;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(1000));
+        });
     }
 
     [Fact]

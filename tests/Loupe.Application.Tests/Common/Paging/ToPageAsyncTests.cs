@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Application.Common.Paging;
 using static Loupe.Application.Tests.Common.Paging.PagingTestSupport;
 
@@ -9,8 +10,8 @@ public class ToPageAsyncTests
 {
     private static readonly string[] SortableFields = ["name", "priority", "created_at", "updated_at"];
 
-    [Fact]
-    public void WalkingAllPages_ForAnySortAndPageSize_ReturnsEveryRowOnceInFullSortOrder()
+    [Property(MaxTest = 300)]
+    public Property WalkingAllPages_ForAnySortAndPageSize_ReturnsEveryRowOnceInFullSortOrder()
     {
         // Few distinct values per column, so most sort keys tie and only the tie-breaker orders rows.
         // Every query reads the rows in a fresh random order, as a database may return tied rows:
@@ -32,7 +33,7 @@ public class ToPageAsyncTests
             from seed in Gen.Choose(0, int.MaxValue)
             select (Rows: rows, PerPage: perPage, Sort: sortText, Seed: seed);
 
-        Prop.ForAll(cases.ToArbitrary(), c =>
+        return Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var spec = Sorts.Parse(c.Sort);
             var storage = new Random(c.Seed);
@@ -40,7 +41,7 @@ public class ToPageAsyncTests
             var walked = WalkAllPages(c.Rows, spec, c.PerPage, storage);
 
             return walked.SequenceEqual(expected) && walked.Distinct().Count() == c.Rows.Count;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+        });
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Domain.Queries.Parameters;
 using Loupe.Domain.Queries.Safety;
 
@@ -50,29 +51,27 @@ public sealed class QueryParametersPropertyTests
             ? Fragments[-piece.Item - 1]
             : "{{" + (blanks?.Invoke(2 * i) ?? Blanks[piece.Before]) + Names[piece.Item] + (blanks?.Invoke((2 * i) + 1) ?? Blanks[piece.After]) + "}}"));
 
-    [Fact]
-    public void CheckAndBind_NeverThrow_OnArbitraryText()
+    [Property]
+    public Property CheckAndBind_NeverThrow_OnArbitraryText()
     {
         var tricky = Gen.Elements('{', '}', '{', '}', ' ', '.', 'a', 'b', 'r', 's', 't', '\'', '"', '$', '-', '/', '*', '1', '\n', 'E', '\\', ';', 'é')
             .ArrayOf()
             .Select(chars => new string(chars));
         var noValues = new Dictionary<string, ParameterValue?>();
 
-        Prop.ForAll(tricky.ToArbitrary(), sql =>
+        return Prop.ForAll(tricky.ToArbitrary(), sql =>
                 QueryParameters.Check(sql, Definitions) is not null
                 && (QueryParameters.TryBind(sql, Definitions, noValues, out _, out var errors) || errors.Count > 0))
-            .QuickCheckThrowOnFailure();
-        Prop.ForAll(ArbMap.Default.ArbFor<string>(), sql =>
-                QueryParameters.Check(sql, Definitions) is not null && SqlPlaceholders.Find(sql) is not null)
-            .QuickCheckThrowOnFailure();
+            .And(Prop.ForAll(ArbMap.Default.ArbFor<string>(), sql =>
+                QueryParameters.Check(sql, Definitions) is not null && SqlPlaceholders.Find(sql) is not null));
     }
 
-    [Fact]
-    public void Binding_NeverPutsAValuesTextIntoTheSql()
+    [Property]
+    public Property Binding_NeverPutsAValuesTextIntoTheSql()
     {
         var cases = Shapes.SelectMany(shape => Values.Select(values => (Sql: Render(shape), Values: values)));
 
-        Prop.ForAll(cases.ToArbitrary(), c =>
+        return Prop.ForAll(cases.ToArbitrary(), c =>
         {
             if (!QueryParameters.TryBind(c.Sql, Definitions, c.Values, out var bound, out _))
             {
@@ -87,15 +86,15 @@ public sealed class QueryParametersPropertyTests
                 ((TextValue)((RangeValue)c.Values["r"]!).End!).Value,
             };
             return texts.All(text => !bound.Sql.Contains(text, StringComparison.Ordinal));
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
-    [Fact]
-    public void EveryPositionalParameterOfTheBoundSql_HasAValue_AndNoPlaceholderIsLeft()
+    [Property]
+    public Property EveryPositionalParameterOfTheBoundSql_HasAValue_AndNoPlaceholderIsLeft()
     {
         var cases = Shapes.SelectMany(shape => Values.Select(values => (Sql: Render(shape), Values: values)));
 
-        Prop.ForAll(cases.ToArbitrary(), c =>
+        return Prop.ForAll(cases.ToArbitrary(), c =>
         {
             if (!QueryParameters.TryBind(c.Sql, Definitions, c.Values, out var bound, out _))
             {
@@ -109,16 +108,16 @@ public sealed class QueryParametersPropertyTests
             return numbers.SetEquals(Enumerable.Range(1, bound.Values.Count))
                 && SqlPlaceholders.Find(bound.Sql) is { Placeholders.Count: 0 } left
                 && left.Errors.All(e => e.Code == ParameterErrors.PositionalParameter.Code);
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
-    [Fact]
-    public void BlanksInsideTheBraces_NeverChangeTheResult()
+    [Property]
+    public Property BlanksInsideTheBraces_NeverChangeTheResult()
     {
         var cases = Shapes.SelectMany(shape => Gen.Choose(0, Blanks.Length - 1).ArrayOf((2 * shape.Length) + 1)
             .SelectMany(blanks => Values.Select(values => (Plain: Render(shape, _ => string.Empty), Spaced: Render(shape, i => Blanks[blanks[i]]), Values: values))));
 
-        Prop.ForAll(cases.ToArbitrary(), c =>
+        return Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var plain = QueryParameters.TryBind(c.Plain, Definitions, c.Values, out var plainBound, out var plainErrors);
             var spaced = QueryParameters.TryBind(c.Spaced, Definitions, c.Values, out var spacedBound, out var spacedErrors);
@@ -126,6 +125,6 @@ public sealed class QueryParametersPropertyTests
                 && (plain
                     ? plainBound!.Sql == spacedBound!.Sql && plainBound.Values.SequenceEqual(spacedBound.Values)
                     : plainErrors.Select(e => e.Code).SequenceEqual(spacedErrors.Select(e => e.Code)));
-        }).QuickCheckThrowOnFailure();
+        });
     }
 }

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Domain.Queries.Safety;
 
 namespace Loupe.Domain.Tests.Queries.Safety;
@@ -21,33 +22,30 @@ public sealed class SqlSafetyPropertyTests
             && !sql.Contains("/*", StringComparison.Ordinal)),
     ];
 
-    [Fact]
-    public void TheScanner_NeverThrows_OnArbitraryText()
+    [Property]
+    public Property TheScanner_NeverThrows_OnArbitraryText()
     {
         var tricky = Gen.Elements('\'', '"', '$', '-', '/', '*', ';', '\\', 'E', 'e', 'U', '&', '(', ')',
                 '"', 'a', '1', '_', ' ', '\n', '+', '!', '\u00e9', '\ud83d', 'x', 'u')
             .ArrayOf()
             .Select(chars => new string(chars));
 
-        Prop.ForAll(tricky.ToArbitrary(), sql => SqlSafety.Check(sql) is not null)
-            .QuickCheckThrowOnFailure();
-        Prop.ForAll(ArbMap.Default.ArbFor<string>(), sql => SqlSafety.Check(sql) is not null)
-            .QuickCheckThrowOnFailure();
+        return Prop.ForAll(tricky.ToArbitrary(), sql => SqlSafety.Check(sql) is not null)
+            .And(Prop.ForAll(ArbMap.Default.ArbFor<string>(), sql => SqlSafety.Check(sql) is not null));
     }
 
-    [Fact]
-    public void TheScanner_NeverThrows_OnCorpusTextsCutOrSpliced()
+    [Property]
+    public Property TheScanner_NeverThrows_OnCorpusTextsCutOrSpliced()
     {
         var all = SqlCorpus.Malicious.Concat(SqlCorpus.Benign).ToArray();
         var cuts = Gen.Elements(all)
             .SelectMany(sql => Gen.Choose(0, sql.Length).Select(cut => sql[..cut] + all[cut % all.Length]));
 
-        Prop.ForAll(cuts.ToArbitrary(), sql => SqlSafety.Check(sql) is not null)
-            .QuickCheckThrowOnFailure();
+        return Prop.ForAll(cuts.ToArbitrary(), sql => SqlSafety.Check(sql) is not null);
     }
 
-    [Fact]
-    public void AddingCommentsOrWhitespaceBetweenTokens_NeverChangesTheVerdict()
+    [Property]
+    public Property AddingCommentsOrWhitespaceBetweenTokens_NeverChangesTheVerdict()
     {
         WellFormed.Length.ShouldBeGreaterThan(50);
         var respaced = Gen.Elements(WellFormed).SelectMany(sql =>
@@ -57,11 +55,11 @@ public sealed class SqlSafetyPropertyTests
                 (Original: sql, Respaced: separators[0] + string.Concat(words.Select((word, i) => word + separators[i + 1]))));
         });
 
-        Prop.ForAll(respaced.ToArbitrary(), pair =>
+        return Prop.ForAll(respaced.ToArbitrary(), pair =>
         {
             var before = SqlSafety.Check(pair.Original);
             var after = SqlSafety.Check(pair.Respaced);
             return before.IsAllowed == after.IsAllowed && before.Kind == after.Kind;
-        }).QuickCheckThrowOnFailure();
+        });
     }
 }

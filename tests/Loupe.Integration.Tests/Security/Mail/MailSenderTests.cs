@@ -1,5 +1,6 @@
 using Loupe.Application.Common.Security;
 using Loupe.Infrastructure.Security.Mail;
+using Loupe.Infrastructure.Tests.Security;
 using Loupe.Integration.Tests.Support;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;

@@ -1,9 +1,10 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Infrastructure.Security.Limits;
 using Microsoft.Extensions.Options;
 
-namespace Loupe.Integration.Tests.Security.Limits;
+namespace Loupe.Infrastructure.Tests.Security.Limits;
 
 public sealed class InMemoryAttemptLimiterTests
 {
@@ -135,8 +136,8 @@ public sealed class InMemoryAttemptLimiterTests
         allowed.ShouldBe(10);
     }
 
-    [Fact]
-    public void TryAcquire_InAnyWindow_NeverAllowsMoreThanThePermitLimit()
+    [Property(MaxTest = 300)]
+    public Property TryAcquire_InAnyWindow_NeverAllowsMoreThanThePermitLimit()
     {
         var cases =
             from permitLimit in Gen.Choose(1, 6)
@@ -144,7 +145,7 @@ public sealed class InMemoryAttemptLimiterTests
             from gaps in Gen.ListOf(Gen.Frequency((4, Gen.Choose(0, 1_000)), (1, Gen.Choose(1_000, 40_000))))
             select (permitLimit, windowSeconds, gaps);
 
-        Prop.ForAll(cases.ToArbitrary(), c =>
+        return Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var clock = new ManualTimeProvider();
             var options = new AttemptLimitOptions();
@@ -172,7 +173,7 @@ public sealed class InMemoryAttemptLimiterTests
             return successes
                 .Zip(successes.Skip(c.permitLimit))
                 .All(pair => pair.Second - pair.First >= window);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+        });
     }
 
     private InMemoryAttemptLimiter LimiterWith(AttemptLimitOptions options) => new(Options.Create(options), _clock);

@@ -1,28 +1,29 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Application.Common.Connectors;
 using Loupe.Infrastructure.Results;
 
-namespace Loupe.Integration.Tests.StoredResults;
+namespace Loupe.Infrastructure.Tests.StoredResults;
 
 /// <summary>The chunk layout and its compression, without a database: cells come back as they went in.</summary>
 public sealed class ChunkCodecTests
 {
-    [Fact]
-    public void AnyRowsOfTextAndNulls_EncodedAndCompressed_DecodeToTheSameCells()
+    [Property(MaxTest = 300)]
+    public Property AnyRowsOfTextAndNulls_EncodedAndCompressed_DecodeToTheSameCells()
     {
         var rows = Gen.Choose(1, 6).SelectMany(columns => ResultGenerators.Cell.ArrayOf(columns).ArrayOf().Select(r => (columns, r)));
 
-        Prop.ForAll(rows.ToArbitrary(), table =>
+        return Prop.ForAll(rows.ToArbitrary(), table =>
         {
             var (columns, cells) = table;
             var decoded = RoundTrip(Enumerable.Repeat(new QueryColumn("c", "text"), columns).ToArray(), cells.Select(r => r.Cast<object?>().ToArray()));
             return decoded.Count == cells.Length && decoded.Zip(cells).All(pair => pair.First.SequenceEqual(pair.Second));
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+        });
     }
 
-    [Fact]
-    public void AnyMixOfValues_DecodesToTheirCanonicalText()
+    [Property(MaxTest = 300)]
+    public Property AnyMixOfValues_DecodesToTheirCanonicalText()
     {
         var value = Gen.OneOf(
             ArbMap.Default.GeneratorFor<long>().Select(v => (object?)v),
@@ -34,12 +35,12 @@ public sealed class ChunkCodecTests
             ArbMap.Default.GeneratorFor<byte[]>().Where(b => b is not null).Select(v => (object?)v),
             ResultGenerators.Cell.Select(v => (object?)v));
 
-        Prop.ForAll(value.ArrayOf(3).ArrayOf().ToArbitrary(), rows =>
+        return Prop.ForAll(value.ArrayOf(3).ArrayOf().ToArbitrary(), rows =>
         {
             var decoded = RoundTrip([new("a", "unknown"), new("b", "unknown"), new("c", "unknown")], rows);
             var expected = rows.Select(r => r.Select(v => v is null ? null : CellText.ToText(v, TextKind.Plain)).ToArray());
             return decoded.Zip(expected).All(pair => pair.First.SequenceEqual(pair.Second));
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+        });
     }
 
     [Theory]
@@ -95,16 +96,16 @@ public sealed class ChunkCodecTests
         cells.Span(length).ToArray().ShouldBe("\u0004abc"u8.ToArray());
     }
 
-    [Fact]
-    public void AnyCells_ReadThroughTheCellReader_ComeBackWhole_OrAsTheirFirstBytes()
+    [Property(MaxTest = 300)]
+    public Property AnyCells_ReadThroughTheCellReader_ComeBackWhole_OrAsTheirFirstBytes()
     {
         var table = Gen.Choose(0, 40).SelectMany(keep => ResultGenerators.Cell.ArrayOf().Select(cells => (keep, cells)));
 
-        Prop.ForAll(table.ToArbitrary(), input =>
+        return Prop.ForAll(table.ToArbitrary(), input =>
         {
             var (keep, cells) = input;
             return ReadThroughCellReader(cells, keep).SequenceEqual(cells.Select(c => Expected(c, keep)), StringComparer.Ordinal);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+        });
     }
 
     [Theory]
@@ -138,12 +139,12 @@ public sealed class ChunkCodecTests
         }
     }
 
-    [Fact]
-    public void AnyTextCutAtAnyByte_KeepsItsWholeCharacters_AndDropsAtMostOneCutCharacter()
+    [Property(MaxTest = 500)]
+    public Property AnyTextCutAtAnyByte_KeepsItsWholeCharacters_AndDropsAtMostOneCutCharacter()
     {
         var cut = ResultGenerators.Text.SelectMany(text => Gen.Choose(0, System.Text.Encoding.UTF8.GetByteCount(text)).Select(at => (text, at)));
 
-        Prop.ForAll(cut.ToArbitrary(), input =>
+        return Prop.ForAll(cut.ToArbitrary(), input =>
         {
             var utf8 = System.Text.Encoding.UTF8.GetBytes(input.text).AsSpan(0, input.at);
             var whole = PageBudget.WholeCharacters(utf8);
@@ -151,7 +152,7 @@ public sealed class ChunkCodecTests
             var atTheEnd = input.at == System.Text.Encoding.UTF8.GetByteCount(input.text);
             return whole <= input.at && input.at - whole <= 3 && (!atTheEnd || whole == input.at)
                 && input.text.StartsWith(prefix, StringComparison.Ordinal) && System.Text.Encoding.UTF8.GetByteCount(prefix) == whole;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(500));
+        });
     }
 
     /// <summary>The cell as the reader gives it with <paramref name="keep"/>: whole when it fits, else its first bytes, as text.</summary>

@@ -1,11 +1,12 @@
 using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace Loupe.Integration.Tests.Persistence;
+namespace Loupe.Infrastructure.Tests.Persistence;
 
 /// <summary>Which failures of Loupe's own database a job is retried for (transient) and which it fails for.</summary>
 public sealed class DatabaseFailuresTests
@@ -48,8 +49,8 @@ public sealed class DatabaseFailuresTests
         DatabaseFailures.IsTransient(new ArgumentNullException("value")).ShouldBeFalse();
     }
 
-    [Fact]
-    public void WrappingAFailure_InAnyChainOfOtherExceptions_NeverChangesItsVerdict()
+    [Property]
+    public Property WrappingAFailure_InAnyChainOfOtherExceptions_NeverChangesItsVerdict()
     {
         var states = new[] { "08006", "53300", "57P01", "40001", "42P01", "23505", "22P02", "XX000" };
         var failures = Gen.Elements(states).Select(s => (Exception)Postgres(s))
@@ -62,11 +63,11 @@ public sealed class DatabaseFailuresTests
             inner => new IOException("outer", inner));
         var cases = failures.SelectMany(failure => wrappers.ListOf().Select(chain => (Failure: failure, Chain: chain)));
 
-        Prop.ForAll(cases.ToArbitrary(), c =>
+        return Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var wrapped = c.Chain.Aggregate(c.Failure, (inner, wrap) => wrap(inner));
             return DatabaseFailures.IsTransient(wrapped) == DatabaseFailures.IsTransient(c.Failure);
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     private static PostgresException Postgres(string sqlState) => new("message", "ERROR", "ERROR", sqlState);

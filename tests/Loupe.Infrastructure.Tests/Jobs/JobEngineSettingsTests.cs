@@ -1,15 +1,11 @@
-using System.Diagnostics.Metrics;
 using FsCheck;
 using FsCheck.Fluent;
-using Loupe.Application.Common.Jobs;
+using FsCheck.Xunit;
 using Loupe.Infrastructure.Jobs;
-using Loupe.Integration.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
-namespace Loupe.Integration.Tests.Jobs;
+namespace Loupe.Infrastructure.Tests.Jobs;
 
-/// <summary>The engine's settings, its backoff arithmetic and its metrics.</summary>
-[Collection(JobEngineSerial.Name)]
+/// <summary>The engine's settings, its backoff arithmetic and the error text it stores, without a database.</summary>
 public sealed class JobEngineSettingsTests
 {
     [Fact]
@@ -57,8 +53,8 @@ public sealed class JobEngineSettingsTests
         options.Problems().ShouldHaveSingleItem().ShouldStartWith("Jobs:Queues");
     }
 
-    [Fact]
-    public void AnErrorText_IsStorable_AndOnlyItsBadCharactersAndItsTailChange()
+    [Property]
+    public Property AnErrorText_IsStorable_AndOnlyItsBadCharactersAndItsTailChange()
     {
         // Any characters, NULs and both halves of surrogate pairs among them, around the length limit.
         var characters = Gen.OneOf(
@@ -68,7 +64,7 @@ public sealed class JobEngineSettingsTests
             characters.ArrayOf().Select(chars => new string(chars)),
             Gen.Choose(JobEngine.MaxErrorLength - 3, JobEngine.MaxErrorLength + 3).SelectMany(length => characters.ArrayOf(length).Select(chars => new string(chars))));
 
-        Prop.ForAll(texts.ToArbitrary(), text =>
+        return Prop.ForAll(texts.ToArbitrary(), text =>
         {
             var stored = JobEngine.StorableError(text);
 
@@ -89,15 +85,20 @@ public sealed class JobEngineSettingsTests
             }
 
             stored.Length.ShouldBeGreaterThanOrEqualTo(Math.Min(text.Length, JobEngine.MaxErrorLength) - 1);
-        }).QuickCheckThrowOnFailure();
+        });
+    }
+
+    [Fact]
+    public void AnErrorText_KeepsWhatIsStorable_AndReplacesNulsAndLoneSurrogates()
+    {
         JobEngine.StorableError("plain").ShouldBe("plain");
         JobEngine.StorableError("a\0b\ud83d\ude00c\udc00").ShouldBe("a\uFFFDb\ud83d\ude00c\uFFFD");
     }
 
-    [Fact]
-    public void TheBackoff_WaitsBetweenHalfAndAllOfItsDoublingStep_UpToTheMaximum()
+    [Property]
+    public Property TheBackoff_WaitsBetweenHalfAndAllOfItsDoublingStep_UpToTheMaximum()
     {
-        Prop.ForAll(Gen.Choose(1, 40).ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(), (attempt, thousandths) =>
+        return Prop.ForAll(Gen.Choose(1, 40).ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(), (attempt, thousandths) =>
         {
             var baseDelay = TimeSpan.FromSeconds(30);
             var max = TimeSpan.FromHours(1);
@@ -106,69 +107,13 @@ public sealed class JobEngineSettingsTests
             var delay = RetryBackoff.Delay(attempt, baseDelay, max, thousandths / 1000.0 * 0.999);
 
             delay.TotalSeconds.ShouldBeInRange((step / 2) - 1e-9, step + 1e-9);
-        }).QuickCheckThrowOnFailure();
-        RetryBackoff.Delay(1, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), 0).ShouldBe(TimeSpan.FromSeconds(15));
-        RetryBackoff.Delay(3, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), 0).ShouldBe(TimeSpan.FromSeconds(60));
+        });
     }
 
     [Fact]
-    public async Task TheEngine_ReportsClaimsDurationsAndOutcomes_OnTheLoupeJobsMeter()
+    public void TheBackoff_AtTheLowestJitter_IsHalfTheDoublingStep()
     {
-        await using var databases = new ScratchDatabases();
-        var database = await databases.MigratedAsync();
-        var measurements = new List<(string Instrument, string? Outcome)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == JobMetrics.MeterName)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) => Record(instrument, tags));
-        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Record(instrument, tags));
-        listener.Start();
-        await using var node = await JobNode.Create(database, "node-a", services => services.AddSingleton<IJobHandler>(
-            new TestHandler("test.metered", (context, _) => context.Attempt == 1 ? throw new InvalidOperationException("no") : Task.CompletedTask))).StartAsync();
-
-        var id = (await node.EnqueueAsync(null, new JobRequest("test.metered", "{}", null)))[0];
-        await JobRows.WaitForAsync(database, id, TimeSpan.FromSeconds(30), "failed");
-        await JobRows.EventuallyAsync(
-            () => Task.FromResult(Snapshot().Any(m => m.Instrument == "loupe.jobs.failures")), TimeSpan.FromSeconds(10), "the failure was counted");
-        listener.RecordObservableInstruments();
-
-        var seen = Snapshot();
-        seen.ShouldContain(("loupe.jobs.claimed", null));
-        seen.ShouldContain(("loupe.jobs.queue_latency", null));
-        seen.ShouldContain(("loupe.jobs.finished", "failed"));
-        seen.ShouldContain(("loupe.jobs.duration", "failed"));
-        seen.ShouldContain(("loupe.jobs.failures", null));
-
-        void Record(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            string? kind = null;
-            string? outcome = null;
-            foreach (var (key, value) in tags)
-            {
-                kind = key == "kind" ? value as string : kind;
-                outcome = key == "outcome" ? value as string : outcome;
-            }
-
-            if (kind == "test.metered")
-            {
-                lock (measurements)
-                {
-                    measurements.Add((instrument.Name, outcome));
-                }
-            }
-        }
-
-        List<(string Instrument, string? Outcome)> Snapshot()
-        {
-            lock (measurements)
-            {
-                return [.. measurements];
-            }
-        }
+        RetryBackoff.Delay(1, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), 0).ShouldBe(TimeSpan.FromSeconds(15));
+        RetryBackoff.Delay(3, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), 0).ShouldBe(TimeSpan.FromSeconds(60));
     }
 }

@@ -2,9 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Infrastructure.Security.Tokens;
 
-namespace Loupe.Integration.Tests.Security.Tokens;
+namespace Loupe.Infrastructure.Tests.Security.Tokens;
 
 public sealed class OpaqueTokensTests
 {
@@ -47,13 +48,13 @@ public sealed class OpaqueTokensTests
         _tokens.HashesEqual(hash, string.Empty).ShouldBeFalse();
     }
 
-    [Fact]
-    public void Create_ForAnyPrefix_GivesUniqueUrlSafeTokensWithDeterministicHexHashes()
+    [Property]
+    public Property Create_ForAnyPrefix_GivesUniqueUrlSafeTokensWithDeterministicHexHashes()
     {
         var prefixes = Gen.Elements("lp_rt", "lp_ak", "lp_inv", "lp_pr", "x", "a1_b2");
         var batches = Gen.Choose(1, 50).SelectMany(count => prefixes.ArrayOf(count));
 
-        Prop.ForAll(batches.ToArbitrary(), batch =>
+        return Prop.ForAll(batches.ToArbitrary(), batch =>
         {
             var created = batch.Select(_tokens.Create).ToList();
             var unique = created.Select(token => token.Value).Distinct(StringComparer.Ordinal).Count() == created.Count;
@@ -65,6 +66,6 @@ public sealed class OpaqueTokensTests
                 && _tokens.HashesEqual(token.Hash, _tokens.HashOf(token.Value)));
             var prefixed = created.Zip(batch).All(pair => pair.First.Value.StartsWith(pair.Second + "_", StringComparison.Ordinal));
             return unique && urlSafe && hashes && prefixed;
-        }).QuickCheckThrowOnFailure();
+        });
     }
 }

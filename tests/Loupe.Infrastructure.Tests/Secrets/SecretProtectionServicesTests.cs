@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Loupe.Integration.Tests.Secrets;
+namespace Loupe.Infrastructure.Tests.Secrets;
 
 public sealed class SecretProtectionServicesTests
 {

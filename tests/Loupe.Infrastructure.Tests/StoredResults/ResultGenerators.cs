@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Loupe.Integration.Tests.StoredResults;
+namespace Loupe.Infrastructure.Tests.StoredResults;
 
 /// <summary>Tables of text cells for export and codec properties: NULLs, empty strings, and text full of what formats must escape.</summary>
 internal static class ResultGenerators

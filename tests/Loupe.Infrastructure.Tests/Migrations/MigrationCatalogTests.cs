@@ -3,7 +3,7 @@ using Loupe.Infrastructure.Persistence;
 using Loupe.Infrastructure.Persistence.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace Loupe.Integration.Tests.Migrations;
+namespace Loupe.Infrastructure.Tests.Migrations;
 
 /// <summary>The SQL files, the embedded resources and the migration classes must describe the same list.</summary>
 public sealed class MigrationCatalogTests
@@ -11,7 +11,7 @@ public sealed class MigrationCatalogTests
     [Fact]
     public void EverySqlFileInTheRepository_IsEmbedded()
     {
-        var folder = Path.Combine(RepositoryRoot(), "migrations");
+        var folder = Path.Combine(Repository.Root, "migrations");
         var onDisk = Directory.GetFiles(folder, "*.sql")
             .Select(Path.GetFileName)
             .Select(f => f![..f!.IndexOf('.', StringComparison.Ordinal)])
@@ -58,16 +58,5 @@ public sealed class MigrationCatalogTests
 
         exitCode.ShouldBe(2);
         output.ToString().ShouldContain(MigrationCli.Usage);
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Loupe.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Loupe.sln not found above the test binaries.");
     }
 }

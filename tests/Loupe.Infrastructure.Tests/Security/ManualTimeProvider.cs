@@ -1,4 +1,4 @@
-namespace Loupe.Integration.Tests.Security;
+namespace Loupe.Infrastructure.Tests.Security;
 
 /// <summary>A clock that moves only when a test says so; its timestamps count 100 ns ticks.</summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Application.Common.Security;
 using Loupe.Infrastructure.Security.Passwords;
 using Microsoft.Extensions.Options;
 
-namespace Loupe.Integration.Tests.Security.Passwords;
+namespace Loupe.Infrastructure.Tests.Security.Passwords;
 
 public sealed class Argon2idPasswordHasherTests
 {
@@ -113,20 +114,20 @@ public sealed class Argon2idPasswordHasherTests
             Hasher.VerifyAgainstDummy(string.Empty);
         });
 
-    [Fact]
-    public void Verify_ForRandomPasswords_AcceptsOnlyTheHashedOne()
+    [Property(MaxTest = 20)]
+    public Property Verify_ForRandomPasswords_AcceptsOnlyTheHashedOne()
     {
         var pieces = Gen.Elements("a", "Z", "7", " ", "!", "é", "ß", "ж", "密", "🔑", "\t", "\u0301");
         var passwords = Gen.Choose(1, 128)
             .SelectMany(length => pieces.ArrayOf(length))
             .Select(parts => string.Concat(parts));
 
-        Prop.ForAll(passwords.ToArbitrary(), password =>
+        return Prop.ForAll(passwords.ToArbitrary(), password =>
         {
             var hash = Hasher.Hash(password);
             return Hasher.Verify(password, hash) == PasswordVerification.Succeeded
                 && Hasher.Verify(password + "x", hash) == PasswordVerification.Failed;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(20));
+        });
     }
 
     /// <summary>Reports the cost of one hash with the default parameters; never asserts on time.</summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Serilog.Extensions.Logging;
 
-namespace Loupe.Integration.Tests.Logging;
+namespace Loupe.Infrastructure.Tests.Logging;
 
 public sealed class LoggingFormatTests
 {

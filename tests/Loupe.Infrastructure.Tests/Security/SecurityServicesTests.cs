@@ -10,7 +10,7 @@ using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Loupe.Integration.Tests.Security;
+namespace Loupe.Infrastructure.Tests.Security;
 
 public sealed class SecurityServicesTests
 {

@@ -2,11 +2,12 @@ using System.ComponentModel;
 using System.Reflection;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Loupe.Domain.DataSources;
 using Loupe.Infrastructure.Connectors.ConnectionStrings;
 using Npgsql;
 
-namespace Loupe.Integration.Tests.ConnectionStrings;
+namespace Loupe.Infrastructure.Tests.ConnectionStrings;
 
 public sealed class PostgresConnectionStringTests
 {
@@ -91,8 +92,8 @@ public sealed class PostgresConnectionStringTests
     public void RefusedKeys_CoverEveryNpgsqlKeywordButTheWhitelist() =>
         RefusedKeys().Count.ShouldBeGreaterThan(55);
 
-    [Fact]
-    public void Parse_NeverThrows_OnArbitraryText()
+    [Property]
+    public Property Parse_NeverThrows_OnArbitraryText()
     {
         var fragments = Gen.Elements(
             "Host", "=", ";", "'", "\"", "postgresql://", "postgres://", "@", ":", "/", "?", "&", "%", "%zz", "sslmode", "Port", "99999999999",
@@ -100,15 +101,15 @@ public sealed class PostgresConnectionStringTests
         var built = Gen.Choose(0, 40).SelectMany(count => fragments.ArrayOf(count)).Select(string.Concat);
         var any = Gen.OneOf(built, ArbMap.Default.ArbFor<string>().Generator);
 
-        Prop.ForAll(any.ToArbitrary(), text =>
+        return Prop.ForAll(any.ToArbitrary(), text =>
         {
             var result = PostgresConnectionString.Parse(text);
             return result.IsValid ? result.Errors.Count == 0 && result.Settings is not null : result.Errors.Count > 0;
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
-    [Fact]
-    public void Settings_ThroughBuildAndParse_ComeBackTheSame()
+    [Property]
+    public Property Settings_ThroughBuildAndParse_ComeBackTheSame()
     {
         var hostChars = Gen.Elements("abcdefghijklmnopqrstuvwxyz0123456789.-_".ToCharArray());
         var host = Gen.Choose(1, 40).SelectMany(length => hostChars.ArrayOf(length)).Select(chars => new string(chars));
@@ -129,11 +130,11 @@ public sealed class PostgresConnectionStringTests
             from secret in password
             select (Settings: ConnectionSettings.Postgresql(h, port, database, user, mode), Password: secret);
 
-        Prop.ForAll(cases.ToArbitrary(), pair =>
+        return Prop.ForAll(cases.ToArbitrary(), pair =>
         {
             var result = PostgresConnectionString.Parse(PostgresConnectionString.Build(pair.Settings, pair.Password));
             return result.Settings == pair.Settings && result.Password == (pair.Password is "" ? null : pair.Password);
-        }).QuickCheckThrowOnFailure();
+        });
     }
 
     [Theory]
