@@ -13,7 +13,8 @@ namespace Loupe.Api.Http;
 /// </summary>
 internal static class RequestLogging
 {
-    public const string MessageTemplate = "HTTP {RequestMethod} {Route} responded {StatusCode} in {Elapsed:0.0} ms";
+    /// <summary>Method and route rendered without quotes (<c>:l</c>), so the JSON's <c>@m</c> reads like the text line.</summary>
+    public const string MessageTemplate = "HTTP {RequestMethod:l} {Route:l} responded {StatusCode} in {Elapsed:0.0} ms";
 
     /// <summary>The status of a request whose client went away before the answer (nginx's convention).</summary>
     private const int ClientClosedRequest = 499;
