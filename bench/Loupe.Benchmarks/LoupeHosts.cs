@@ -18,6 +18,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Serilog;
+using Serilog.Events;
 
 namespace Loupe.Benchmarks;
 
@@ -144,7 +145,11 @@ internal sealed class LoupeHosts : IAsyncDisposable
         builder.Configuration
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "worker.appsettings.json"), optional: false)
             .AddInMemoryCollection(_settings);
-        builder.Logging.AddSerilog(LoupeLogging.CreateLogger(builder.Configuration, development: true, Console.Error), dispose: true);
+        var logger = new LoggerConfiguration()
+            .ReadLoupeSettings(builder.Configuration)
+            .WriteTo.Console(LoupeLogging.LineFormatter(development: true), standardErrorFromLevel: LogEventLevel.Verbose)
+            .CreateLogger();
+        builder.Logging.AddSerilog(logger, dispose: true);
         return builder;
     }
 }

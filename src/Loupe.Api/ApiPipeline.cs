@@ -11,7 +11,7 @@ internal static class ApiPipeline
         // First, so that every later middleware and the request log see the client's real address.
         app.UseForwardedHeaders();
         app.UseMiddleware<RequestIdMiddleware>();
-        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseLoupeRequestLogging();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -38,10 +38,7 @@ public static class DependencyInjection
     /// <summary>Registers the handlers and validators of one assembly (the application's own, or a test's).</summary>
     public static IServiceCollection AddRequestHandlersFrom(this IServiceCollection services, Assembly assembly)
     {
-        foreach (var validator in AssemblyScanner.FindValidatorsInAssembly(assembly, includeInternalTypes: true))
-        {
-            services.AddScoped(validator.InterfaceType, validator.ValidatorType);
-        }
+        services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
 
         var handlerInterfaces = new[] { typeof(IRequestHandler<,>), typeof(INotificationHandler<>) };
         foreach (var type in assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false }))

@@ -9,16 +9,28 @@ using Serilog;
 // The worker host: the same configuration, logging and infrastructure as the API, without HTTP.
 // It applies pending migrations at start-up (unless disabled) and hosts the background services
 // registered by Infrastructure, the job engine among them (one node per worker process).
-var builder = Host.CreateApplicationBuilder(args);
-builder.Configuration.AddSecretFiles();
+// Until the host's own logger exists, a failure to start is written by the bootstrap logger.
+Log.Logger = LoupeLogging.CreateBootstrapLogger();
+try
+{
+    var builder = Host.CreateApplicationBuilder(args);
+    builder.Configuration.AddSecretFiles();
+    builder.Services.AddLoupeLogging(builder.Configuration, builder.Environment);
 
-var logger = LoupeLogging.CreateLogger(builder.Configuration, builder.Environment.IsDevelopment());
-builder.Logging.ClearProviders().AddSerilog(logger, dispose: true);
+    builder.Services
+        .AddApplication()
+        .AddInfrastructure(builder.Configuration)
+        .AddJobEngine(builder.Configuration);
 
-builder.Services
-    .AddApplication()
-    .AddInfrastructure(builder.Configuration)
-    .AddJobEngine(builder.Configuration);
-
-using var host = builder.Build();
-return await HostRunner.RunAsync(host).ConfigureAwait(false);
+    using var host = builder.Build();
+    return await HostRunner.RunAsync(host).ConfigureAwait(false);
+}
+catch (Exception exception) when (exception is not HostAbortedException)
+{
+    Log.Fatal(exception, "Loupe.Worker could not start, or stopped on an unexpected error");
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync().ConfigureAwait(false);
+}

@@ -10,6 +10,7 @@ public class LayerTests
     [
         "MediatR",
         "FluentValidation",
+        "FluentValidation.DependencyInjectionExtensions",
         "Microsoft.Extensions.Logging.Abstractions",
         "Microsoft.Extensions.DependencyInjection.Abstractions",
     ];

@@ -1,20 +1,27 @@
+using System.Globalization;
 using System.Text.Json;
 using Loupe.Infrastructure.Logging;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
-using Serilog.Extensions.Logging;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting;
 
 namespace Loupe.Infrastructure.Tests.Logging;
 
+/// <summary>The logging of a host as <see cref="LoupeLogging.AddLoupeLogging"/> sets it up, with its lines written to a string.</summary>
 public sealed class LoggingFormatTests
 {
     [Fact]
     public void OutsideDevelopment_EachLineIsJsonWithScopeProperties()
     {
-        using var output = new StringWriter();
-        using (var factory = LoggerFactoryWriting(output, development: false))
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using (var services = HostLogging(output, Environments.Production))
         {
-            var logger = factory.CreateLogger("Loupe.Test");
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Loupe.Test");
             using (logger.BeginScope(new Dictionary<string, object?> { ["RequestId"] = "req-1", ["TraceId"] = "abc" }))
             {
                 logger.LogWarning("Refused {Thing}", "widget");
@@ -23,20 +30,21 @@ public sealed class LoggingFormatTests
 
         var line = output.ToString().Trim().Split('\n').Single();
         var json = JsonDocument.Parse(line).RootElement;
-        json.GetProperty("Level").GetString().ShouldBe("Warning");
-        json.GetProperty("RenderedMessage").GetString()!.ShouldContain("widget");
-        json.GetProperty("Properties").GetProperty("RequestId").GetString().ShouldBe("req-1");
-        json.GetProperty("Properties").GetProperty("TraceId").GetString().ShouldBe("abc");
-        json.GetProperty("Properties").GetProperty("SourceContext").GetString().ShouldBe("Loupe.Test");
+        json.GetProperty("@l").GetString().ShouldBe("Warning");
+        json.GetProperty("@m").GetString()!.ShouldContain("widget");
+        json.GetProperty("@t").GetString()!.ShouldEndWith("Z");
+        json.GetProperty("RequestId").GetString().ShouldBe("req-1");
+        json.GetProperty("TraceId").GetString().ShouldBe("abc");
+        json.GetProperty("SourceContext").GetString().ShouldBe("Loupe.Test");
     }
 
     [Fact]
     public void InDevelopment_LinesAreReadableTextWithTheRequestId()
     {
-        using var output = new StringWriter();
-        using (var factory = LoggerFactoryWriting(output, development: true))
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using (var services = HostLogging(output, Environments.Development))
         {
-            var logger = factory.CreateLogger("Loupe.Test");
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Loupe.Test");
             using (logger.BeginScope(new Dictionary<string, object?> { ["RequestId"] = "req-2" }))
             {
                 logger.LogInformation("Started {Thing}", "engine");
@@ -52,13 +60,10 @@ public sealed class LoggingFormatTests
     [Fact]
     public void Levels_ComeFromTheSerilogSection()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Error" })
-            .Build();
-        using var output = new StringWriter();
-        using (var factory = new SerilogLoggerFactory(LoupeLogging.CreateLogger(configuration, development: false, output), dispose: true))
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using (var services = HostLogging(output, Environments.Production, new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Error" }))
         {
-            var logger = factory.CreateLogger("Loupe.Test");
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Loupe.Test");
             logger.LogWarning("not written");
             logger.LogError("written");
         }
@@ -67,6 +72,46 @@ public sealed class LoggingFormatTests
         output.ToString().ShouldContain("written");
     }
 
-    private static SerilogLoggerFactory LoggerFactoryWriting(TextWriter output, bool development) =>
-        new(LoupeLogging.CreateLogger(new ConfigurationBuilder().Build(), development, output), dispose: true);
+    [Fact]
+    public void TheFrameworksProviders_AreReplaced_AndProvidersAddedLater_ReceiveEveryLine()
+    {
+        var earlier = new Support.CapturedLogs();
+        var later = new Support.CapturedLogs();
+        var services = new ServiceCollection().AddLogging(logging => logging.AddProvider(earlier));
+        services.AddLoupeLogging(new ConfigurationBuilder().Build(), new HostingEnvironment { EnvironmentName = Environments.Production });
+        services.AddLogging(logging => logging.AddProvider(later));
+        using (var provider = services.BuildServiceProvider())
+        {
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("Loupe.Test").LogWarning("Refused {Thing}", "widget");
+        }
+
+        earlier.Lines.ShouldBeEmpty();
+        later.Lines.Single().Level.ShouldBe(LogLevel.Warning);
+    }
+
+    /// <summary>
+    /// The services of a host with Loupe's logging, whose lines also go to <paramref name="output"/>
+    /// in the format of its environment (a sink registered as a service joins the logger).
+    /// </summary>
+    private static ServiceProvider HostLogging(TextWriter output, string environment, Dictionary<string, string?>? settings = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
+        IHostEnvironment hostEnvironment = new HostingEnvironment { EnvironmentName = environment };
+        return new ServiceCollection()
+            .AddLoupeLogging(configuration, hostEnvironment)
+            .AddSingleton<ILogEventSink>(new WritingSink(LoupeLogging.LineFormatter(hostEnvironment.IsDevelopment()), output))
+            .BuildServiceProvider();
+    }
+
+    /// <summary>Writes each event with the host's formatter, as the console sink does to standard output.</summary>
+    private sealed class WritingSink(ITextFormatter formatter, TextWriter output) : ILogEventSink
+    {
+        public void Emit(LogEvent logEvent)
+        {
+            lock (output)
+            {
+                formatter.Format(logEvent, output);
+            }
+        }
+    }
 }

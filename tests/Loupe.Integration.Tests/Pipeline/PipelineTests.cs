@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Loupe.Integration.Tests.Jobs;
 using Loupe.Integration.Tests.Support;
 using Microsoft.Extensions.Logging;
 
@@ -247,12 +248,63 @@ public sealed class PipelineTests(DatabaseFixture database) : ResetBeforeEachTes
 
         using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
 
-        var line = _factory.Logs.Lines.Single(l => l.Category.EndsWith("RequestLoggingMiddleware", StringComparison.Ordinal)
-                                                   && (string?)l.Scope.GetValueOrDefault("ClientRequestId") == "request-line-1");
+        var line = await RequestLineOfAsync(l => (string?)l.Scope.GetValueOrDefault("ClientRequestId") == "request-line-1");
         line.Message.ShouldContain("GET /api/v1/_probe/log responded 204 in");
+        line.Level.ShouldBe(LogLevel.Information);
+        line.Scope["Route"].ShouldBe("/api/v1/_probe/log");
+        line.Scope["StatusCode"].ShouldBe(204);
+        line.Scope["Elapsed"].ShouldBeOfType<double>().ShouldBeGreaterThan(0);
+        line.Scope["RequestId"].ShouldBe(response.Headers.GetValues("X-Request-Id").Single());
+        line.Scope.ContainsKey("TraceId").ShouldBeTrue();
+        line.Scope.ContainsKey("OrganizationId").ShouldBeFalse();
+        line.Scope.ContainsKey("UserId").ShouldBeFalse();
+        line.Scope.Values.Select(value => $"{value}").ShouldNotContain(text => text.Contains("do-not-log-me"));
         // ASP.NET Core's own request-start line (Information) has the query; the logging set-up keeps
         // Microsoft categories at Warning, so Loupe's own lines are the ones that must not carry it.
         _factory.Logs.Lines.ShouldNotContain(l => l.Category.StartsWith("Loupe.", StringComparison.Ordinal) && l.Message.Contains("do-not-log-me"));
+    }
+
+    [Fact]
+    public async Task RequestLine_OfASignedInCaller_CarriesTheirOrganizationAndUser()
+    {
+        var member = await new IdentityDriver(_factory).RegisterAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/_probe/ping");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", member.AccessToken);
+        request.Headers.Add("X-Request-Id", "request-line-2");
+
+        using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var line = await RequestLineOfAsync(l => (string?)l.Scope.GetValueOrDefault("ClientRequestId") == "request-line-2");
+        line.Scope["OrganizationId"].ShouldBe(member.OrganizationId);
+        line.Scope["UserId"].ShouldBe(member.UserId);
+        line.Scope.Values.Select(value => $"{value}").ShouldNotContain(text => text.Contains(member.AccessToken));
+    }
+
+    [Fact]
+    public async Task RequestLine_OfAnUnhandledException_KeepsTheRouteTemplate_AndIsAnError()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/_probe/boom");
+        request.Headers.Add("X-Request-Id", "request-line-3");
+
+        using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        var line = await RequestLineOfAsync(l => (string?)l.Scope.GetValueOrDefault("ClientRequestId") == "request-line-3");
+        line.Message.ShouldContain("GET /api/v1/_probe/boom responded 500 in");
+        line.Level.ShouldBe(LogLevel.Error);
+        line.Message.ShouldNotContain("hunter2");
+    }
+
+    /// <summary>
+    /// The one request line matching <paramref name="request"/> (two would be a second line for one request).
+    /// It is written once the response is done, which the client may see a moment earlier.
+    /// </summary>
+    private async Task<CapturedLine> RequestLineOfAsync(Func<CapturedLine, bool> request)
+    {
+        bool IsIt(CapturedLine line) => line.Category.EndsWith("RequestLoggingMiddleware", StringComparison.Ordinal) && request(line);
+        await JobRows.EventuallyAsync(() => Task.FromResult(_factory.Logs.Lines.Any(IsIt)), TimeSpan.FromSeconds(10), "the request line");
+        return _factory.Logs.Lines.Single(IsIt);
     }
 
     private Task<HttpResponseMessage> PostJsonAsync(string json)

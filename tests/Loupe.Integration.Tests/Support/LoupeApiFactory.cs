@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Serilog.Core;
 
 namespace Loupe.Integration.Tests.Support;
 
@@ -73,6 +73,19 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
         ["RateLimits:Scopes:auth.email:WindowSeconds"] = "60",
     };
 
+    /// <summary>
+    /// Debug lines of every category reach <see cref="Logs"/> unless a test's settings say otherwise: the
+    /// checks that no secret is logged read more than production writes.
+    /// </summary>
+    private static readonly Dictionary<string, string> EveryLevelFromDebug = new()
+    {
+        ["Serilog:MinimumLevel:Default"] = "Debug",
+        ["Serilog:MinimumLevel:Override:Microsoft"] = "Debug",
+        ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Debug",
+        ["Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore"] = "Debug",
+        ["Serilog:MinimumLevel:Override:System.Net.Http"] = "Debug",
+    };
+
     public static LoupeApiFactory For(
         DatabaseFixture database,
         bool withProbes = false,
@@ -115,9 +128,15 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+        foreach (var (key, value) in EveryLevelFromDebug.Where(level => !_settings.ContainsKey(level.Key)))
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services =>
         {
+            // A sink registered as a service joins the host's Serilog logger (LoupeLogging.AddLoupeLogging).
+            services.AddSingleton<ILogEventSink>(Logs);
             services.AddSingleton<Application.Common.Security.IMailSender>(Mail);
             if (_withProbes)
             {
