@@ -1,4 +1,5 @@
 using Loupe.Api;
+using Loupe.Api.ErrorReporting;
 using Loupe.Application;
 using Loupe.Infrastructure;
 using Loupe.Infrastructure.Configuration;
@@ -15,6 +16,7 @@ builder.Configuration.AddSecretFiles();
 
 var logger = LoupeLogging.CreateLogger(builder.Configuration, builder.Environment.IsDevelopment());
 builder.Logging.ClearProviders().AddSerilog(logger, dispose: true);
+builder.AddLoupeErrorReporting();
 
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
