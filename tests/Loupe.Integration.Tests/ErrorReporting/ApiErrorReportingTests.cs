@@ -31,6 +31,7 @@ public sealed class ApiErrorReportingTests(DatabaseFixture database) : IClassFix
         var requestId = response.Headers.GetValues("X-Request-Id").Single();
         await SentrySdk.FlushAsync(Patience);
         var reported = await receiver.WaitForEventAsync(e => Tag(e, "request_id") == requestId, Patience);
+        TestContext.Current.TestOutputHelper?.WriteLine(reported.GetRawText());
 
         reported.GetProperty("environment").GetString().ShouldBe("Testing");
         reported.GetProperty("release").GetString().ShouldStartWith("loupe@");
