@@ -17,6 +17,7 @@ try
     var builder = WebApplication.CreateBuilder(args is ["migrate", ..] or ["secrets", ..] ? [] : args);
     builder.Configuration.AddSecretFiles();
     builder.Services.AddLoupeLogging(builder.Configuration, builder.Environment);
+    builder.AddLoupeErrorReporting();
 
     builder.WebHost.ConfigureKestrel(kestrel =>
     {

@@ -8,7 +8,9 @@ using Serilog;
 
 // The worker host: the same configuration, logging and infrastructure as the API, without HTTP.
 // It applies pending migrations at start-up (unless disabled) and hosts the background services
-// registered by Infrastructure, the job engine among them (one node per worker process).
+// registered by Infrastructure, the job engine among them (one node per worker process). With
+// Sentry:Dsn set, failed jobs are reported (ADR 0041); error reporting is registered before the engine
+// so that it stops after it.
 // Until the host's own logger exists, a failure to start is written by the bootstrap logger.
 Log.Logger = LoupeLogging.CreateBootstrapLogger();
 try
@@ -20,6 +22,7 @@ try
     builder.Services
         .AddApplication()
         .AddInfrastructure(builder.Configuration)
+        .AddLoupeErrorReporting(builder.Configuration)
         .AddJobEngine(builder.Configuration);
 
     using var host = builder.Build();

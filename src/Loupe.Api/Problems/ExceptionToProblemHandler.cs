@@ -19,7 +19,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        if (ClientWentAway(exception, httpContext))
         {
             // The client went away: nobody is left to read an answer.
             httpContext.Response.StatusCode = 499;
@@ -56,6 +56,18 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         await httpContext.WriteProblemAsync(problem).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>
+    /// Whether the failure is Loupe's own fault: answered with a 500 and logged as an error, the one
+    /// kind that is also reported to the error reporter (ADR 0041).
+    /// </summary>
+    internal static bool IsServerFault(Exception exception, HttpContext httpContext, IDatabaseFailures databaseFailures) =>
+        !ClientWentAway(exception, httpContext)
+        && !databaseFailures.IsTransient(exception)
+        && ToProblem(exception).Status == StatusCodes.Status500InternalServerError;
+
+    private static bool ClientWentAway(Exception exception, HttpContext httpContext) =>
+        exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested;
 
     internal static ProblemDetails ToProblem(Exception exception) => exception switch
     {

@@ -21,6 +21,7 @@ internal sealed partial class JobEngine(
     JobStore store,
     JobListener listener,
     JobMetrics metrics,
+    IJobFailureReporter failures,
     IServiceScopeFactory scopes,
     IOptions<JobsOptions> options,
     TimeProvider time,
@@ -199,6 +200,11 @@ internal sealed partial class JobEngine(
             var duration = time.GetElapsedTime(started);
             var written = await WriteAsync(held, ending).ConfigureAwait(false);
             metrics.Finished(job.Kind, ending.Outcome, duration, ending.IsFailure);
+            if (written && ending.State is JobState.Failed or JobState.DeadLettered)
+            {
+                failures.Failed(new JobFailure(job.Id, job.Kind, job.Attempt, ending.Outcome, ending.FailureType ?? "-", ending.Cause));
+            }
+
             var level = ending.IsFailure ? LogLevel.Warning : ending.State == JobState.Succeeded ? LogLevel.Debug : LogLevel.Information;
             LogAttemptEnded(level, job.Kind, job.Id, job.Attempt, duration.TotalMilliseconds, ending.Outcome, ending.FailureType ?? "-");
             if (!written && held.Reason != StopReason.LeaseLost)
@@ -252,25 +258,26 @@ internal sealed partial class JobEngine(
         }
         catch (RetryableJobException retryable)
         {
-            return Retry(snapshot, retryable.Message, nameof(RetryableJobException));
+            return Retry(snapshot, retryable.Message, nameof(RetryableJobException), retryable);
         }
         catch (JobGivenUpException givenUp)
         {
-            return new AttemptEnding(JobStateMachine.Apply(snapshot, JobTransition.GiveUp)!.Value.State, false, Truncate(givenUp.Message), null, "dead_lettered", nameof(JobGivenUpException));
+            return new AttemptEnding(
+                JobStateMachine.Apply(snapshot, JobTransition.GiveUp)!.Value.State, false, Truncate(givenUp.Message), null, "dead_lettered", nameof(JobGivenUpException), givenUp);
         }
         catch (Exception failure) when (DatabaseFailures.IsTransient(failure))
         {
             // Loupe's own database failed in passing (restarting, unreachable, overloaded): like a retryable error.
-            return Retry(snapshot, failure.Message, failure.GetType().Name);
+            return Retry(snapshot, failure.Message, failure.GetType().Name, failure);
         }
         catch (Exception failure)
         {
-            return AttemptEnding.Failed(Truncate(failure.Message), failure.GetType().Name, snapshot, JobTransition.FailPermanently);
+            return AttemptEnding.Failed(Truncate(failure.Message), failure.GetType().Name, snapshot, JobTransition.FailPermanently, failure);
         }
     }
 
     /// <summary>An attempt that failed for a reason that may pass: queued again after a backoff, or dead-lettered after the last attempt.</summary>
-    private AttemptEnding Retry(JobSnapshot snapshot, string message, string failureType)
+    private AttemptEnding Retry(JobSnapshot snapshot, string message, string failureType, Exception cause)
     {
         var next = JobStateMachine.Apply(snapshot, JobTransition.FailRetryably)!.Value;
         var retryAt = next.State == JobState.Queued
@@ -278,7 +285,7 @@ internal sealed partial class JobEngine(
                 snapshot.Attempt, TimeSpan.FromSeconds(_options.RetryBaseSeconds), TimeSpan.FromSeconds(_options.RetryMaxSeconds), Random.Shared.NextDouble())
             : (DateTime?)null;
         var outcome = next.State == JobState.Queued ? "retrying" : "dead_lettered";
-        return new AttemptEnding(next.State, false, Truncate(message), retryAt, outcome, failureType);
+        return new AttemptEnding(next.State, false, Truncate(message), retryAt, outcome, failureType, cause);
     }
 
     /// <summary>Stores how the attempt ended, trying again for a few seconds if the database is away.</summary>
@@ -375,6 +382,11 @@ internal sealed partial class JobEngine(
                 if (swept.Requeued + swept.DeadLettered + swept.Cancelled > 0)
                 {
                     LogSwept(swept.Requeued, swept.DeadLettered, swept.Cancelled);
+                }
+
+                if (swept.DeadLettered > 0)
+                {
+                    failures.DeadLetteredByLeaseSweep(swept.DeadLettered);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -605,9 +617,11 @@ internal sealed partial class JobEngine(
 
     /// <summary>
     /// What the engine writes for one attempt: a state to finish it in, or a hand-back (graceful
-    /// shutdown), or nothing (the lease was lost, another node has the job).
+    /// shutdown), or nothing (the lease was lost, another node has the job). <see cref="Cause"/> is what
+    /// the handler threw, for the error reporter.
     /// </summary>
-    private sealed record AttemptEnding(JobState? State, bool HandBack, string? Error, DateTime? RetryAt, string Outcome, string? FailureType)
+    private sealed record AttemptEnding(
+        JobState? State, bool HandBack, string? Error, DateTime? RetryAt, string Outcome, string? FailureType, Exception? Cause = null)
     {
         public static AttemptEnding Succeeded { get; } = new(JobState.Succeeded, false, null, null, "succeeded", null);
 
@@ -619,7 +633,7 @@ internal sealed partial class JobEngine(
 
         public static AttemptEnding Abandoned(string failureType) => new(null, false, null, null, "lease_lost", failureType);
 
-        public static AttemptEnding Failed(string error, string failureType, JobSnapshot snapshot, JobTransition transition) =>
-            new(JobStateMachine.Apply(snapshot, transition)!.Value.State, false, error, null, "failed", failureType);
+        public static AttemptEnding Failed(string error, string failureType, JobSnapshot snapshot, JobTransition transition, Exception? cause = null) =>
+            new(JobStateMachine.Apply(snapshot, transition)!.Value.State, false, error, null, "failed", failureType, cause);
     }
 }

@@ -48,6 +48,9 @@ public static class JobServices
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobListener>();
         services.AddSingleton<JobMetrics>();
+
+        // Replaced by AddLoupeErrorReporting when an error reporter is configured, whichever is called first.
+        services.TryAddSingleton<IJobFailureReporter, NoJobFailureReporter>();
         services.AddSingleton<JobEngine>();
         services.AddHostedService(provider => provider.GetRequiredService<JobEngine>());
         services.AddRunMaintenance();
