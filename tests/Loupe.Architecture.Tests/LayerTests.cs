@@ -10,6 +10,9 @@ public class LayerTests
     [
         "MediatR",
         "FluentValidation",
+        "Ardalis.Specification",
+        "Mapster",
+        "Mapster.Core",
         "Microsoft.Extensions.Logging.Abstractions",
         "Microsoft.Extensions.DependencyInjection.Abstractions",
     ];

@@ -38,6 +38,8 @@ public class RuleSelfTests
                 "Loupe.Application.csproj declares ProjectReference Loupe.Domain",
                 "Loupe.Application.csproj declares PackageReference MediatR",
                 "Loupe.Application.csproj declares PackageReference FluentValidation",
+                "Loupe.Application.csproj declares PackageReference Ardalis.Specification",
+                "Loupe.Application.csproj declares PackageReference Mapster",
                 "Loupe.Application.csproj declares PackageReference Microsoft.Extensions.Logging.Abstractions",
                 "Loupe.Application.csproj declares PackageReference Microsoft.Extensions.DependencyInjection.Abstractions",
             ],
