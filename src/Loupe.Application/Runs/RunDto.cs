@@ -1,10 +1,8 @@
-using Loupe.Domain.Runs;
-
 namespace Loupe.Application.Runs;
 
 /// <summary>
 /// A run as answered: where it is, its timing and size, the timeout it was given, and why it failed
-/// (never its SQL or parameter values).
+/// (never its SQL or parameter values). Mapped from a run by <see cref="RunMappings"/>.
 /// </summary>
 public sealed record RunDto(
     Guid Id,
@@ -22,26 +20,7 @@ public sealed record RunDto(
     int Attempt,
     RunErrorDto? Error,
     bool HasResult,
-    bool FromCache)
-{
-    internal static RunDto From(QueryRun run, bool fromCache = false) => new(
-        run.Id,
-        run.Status.ToName(),
-        run.DataSourceId,
-        run.SavedQueryId,
-        run.RequestedBy,
-        run.QueuedAt,
-        run.StartedAt,
-        run.FinishedAt,
-        run.DurationMs,
-        run.RowCount,
-        run.Truncated,
-        run.TimeoutSeconds,
-        run.Attempt,
-        run.Error is { } error ? new RunErrorDto(error.Code, error.Message) : null,
-        run.HasResult,
-        fromCache);
-}
+    bool FromCache);
 
 /// <summary>Why a run failed: the database's SQLSTATE (or a Loupe code) and its message.</summary>
 public sealed record RunErrorDto(string Code, string Message);
