@@ -2,10 +2,7 @@ using Loupe.Domain.DataSources;
 
 namespace Loupe.Application.DataSources;
 
-/// <summary>
-/// A data source as answered: its settings without the password, and only whether there is one
-/// (mapped by <see cref="DataSourceMappings"/>).
-/// </summary>
+/// <summary>A data source as answered: its settings without the password, and only whether there is one.</summary>
 public sealed record DataSourceDto(
     Guid Id,
     string Name,

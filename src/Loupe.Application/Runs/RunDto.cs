@@ -2,7 +2,7 @@ namespace Loupe.Application.Runs;
 
 /// <summary>
 /// A run as answered: where it is, its timing and size, the timeout it was given, and why it failed
-/// (never its SQL or parameter values). Mapped from a run by <see cref="RunMappings"/>.
+/// (never its SQL or parameter values).
 /// </summary>
 public sealed record RunDto(
     Guid Id,
