@@ -11,6 +11,9 @@ public class LayerTests
         "MediatR",
         "FluentValidation",
         "FluentValidation.DependencyInjectionExtensions",
+        "Ardalis.Specification",
+        "Mapster",
+        "Mapster.Core",
         "Microsoft.Extensions.Logging.Abstractions",
         "Microsoft.Extensions.DependencyInjection.Abstractions",
     ];

@@ -36,6 +36,8 @@ public class RuleSelfTests
                 "Loupe.Application.csproj declares PackageReference MediatR",
                 "Loupe.Application.csproj declares PackageReference FluentValidation",
                 "Loupe.Application.csproj declares PackageReference FluentValidation.DependencyInjectionExtensions",
+                "Loupe.Application.csproj declares PackageReference Ardalis.Specification",
+                "Loupe.Application.csproj declares PackageReference Mapster",
                 "Loupe.Application.csproj declares PackageReference Microsoft.Extensions.Logging.Abstractions",
                 "Loupe.Application.csproj declares PackageReference Microsoft.Extensions.DependencyInjection.Abstractions",
             ],

@@ -1,4 +1,4 @@
-using Loupe.Application.Common.Specifications;
+using Ardalis.Specification;
 using Loupe.Domain.Organizations;
 using Loupe.Domain.PasswordResets;
 using Loupe.Domain.Sessions;
@@ -10,7 +10,7 @@ internal sealed class ActiveSessionsOfUser : Specification<Session>
 {
     public ActiveSessionsOfUser(Guid userId, DateTimeOffset now)
     {
-        Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now);
+        Query.Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now);
     }
 }
 
@@ -19,7 +19,7 @@ internal sealed class OutstandingPasswordResetsOf : Specification<PasswordReset>
 {
     public OutstandingPasswordResetsOf(Guid userId, DateTimeOffset now)
     {
-        Where(r => r.UserId == userId && r.UsedAt == null && r.ExpiresAt > now);
+        Query.Where(r => r.UserId == userId && r.UsedAt == null && r.ExpiresAt > now);
     }
 }
 
@@ -27,7 +27,7 @@ internal sealed class UsersWithRole : Specification<User>
 {
     public UsersWithRole(Role role)
     {
-        Where(u => u.Role == role);
+        Query.Where(u => u.Role == role);
     }
 }
 

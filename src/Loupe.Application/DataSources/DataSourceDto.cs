@@ -13,26 +13,7 @@ public sealed record DataSourceDto(
     int MaxRows,
     bool AllowPrivilegedAccount,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
-{
-    internal static DataSourceDto From(DataSource dataSource) => new(
-        dataSource.Id,
-        dataSource.Name,
-        DataSourceTypes.ToName(dataSource.Type),
-        new DataSourceSettingsDto(
-            dataSource.Settings.Host,
-            dataSource.Settings.Port,
-            dataSource.Settings.Database,
-            dataSource.Settings.Username,
-            dataSource.Settings.SslMode?.ToName(),
-            dataSource.Settings.Path),
-        dataSource.HasPassword,
-        dataSource.QueryTimeoutSeconds,
-        dataSource.MaxRows,
-        dataSource.AllowPrivilegedAccount,
-        dataSource.CreatedAt,
-        dataSource.UpdatedAt);
-}
+    DateTimeOffset UpdatedAt);
 
 /// <summary>Where a data source connects; never the password.</summary>
 public sealed record DataSourceSettingsDto(string? Host, int? Port, string? Database, string? Username, string? SslMode, string? Path);

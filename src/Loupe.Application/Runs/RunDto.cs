@@ -1,5 +1,3 @@
-using Loupe.Domain.Runs;
-
 namespace Loupe.Application.Runs;
 
 /// <summary>
@@ -22,26 +20,7 @@ public sealed record RunDto(
     int Attempt,
     RunErrorDto? Error,
     bool HasResult,
-    bool FromCache)
-{
-    internal static RunDto From(QueryRun run, bool fromCache = false) => new(
-        run.Id,
-        run.Status.ToName(),
-        run.DataSourceId,
-        run.SavedQueryId,
-        run.RequestedBy,
-        run.QueuedAt,
-        run.StartedAt,
-        run.FinishedAt,
-        run.DurationMs,
-        run.RowCount,
-        run.Truncated,
-        run.TimeoutSeconds,
-        run.Attempt,
-        run.Error is { } error ? new RunErrorDto(error.Code, error.Message) : null,
-        run.HasResult,
-        fromCache);
-}
+    bool FromCache);
 
 /// <summary>Why a run failed: the database's SQLSTATE (or a Loupe code) and its message.</summary>
 public sealed record RunErrorDto(string Code, string Message);

@@ -7,6 +7,7 @@ using Loupe.Application.Common.Security;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Queries.Safety;
 using Loupe.Domain.Runs;
+using Mapster;
 
 namespace Loupe.Application.Runs;
 
@@ -24,6 +25,7 @@ internal sealed class RunQueue(
     IJobScheduler jobs,
     IUnitOfWork unitOfWork,
     RunSettings settings,
+    TypeAdapterConfig mapping,
     TimeProvider clock)
 {
     /// <summary>What to run: SQL already bound to <c>$1…$n</c> and its values.</summary>
@@ -65,11 +67,12 @@ internal sealed class RunQueue(
             var cached = await executor.FirstOrDefaultAsync(
                 store.Query<QueryRun>()
                     .Where(r => r.CacheKey == cacheKey && r.Status == RunStatus.Succeeded && !r.ResultExpired && r.FinishedAt >= since)
-                    .OrderByDescending(r => r.FinishedAt),
+                    .OrderByDescending(r => r.FinishedAt)
+                    .ProjectToType<RunDto>(mapping),
                 ct).ConfigureAwait(false);
             if (cached is not null)
             {
-                return RunDto.From(cached, fromCache: true);
+                return cached with { FromCache = true };
             }
         }
 
@@ -92,6 +95,6 @@ internal sealed class RunQueue(
         run.AssignJob(jobId);
         runs.Add(run);
         await unitOfWork.SaveChangesAsync(ct).ConfigureAwait(false);
-        return RunDto.From(run);
+        return run.Adapt<RunDto>(mapping);
     }
 }

@@ -1,4 +1,4 @@
-using Loupe.Application.Common.Specifications;
+using Ardalis.Specification;
 using Loupe.Domain.Queries;
 
 namespace Loupe.Application.SavedQueries;
@@ -8,10 +8,10 @@ internal sealed class SavedQueriesOnDataSource : Specification<SavedQuery>
 {
     public SavedQueriesOnDataSource(Guid dataSourceId, bool archivedOnly = false)
     {
-        Where(q => q.DataSourceId == dataSourceId);
+        Query.Where(q => q.DataSourceId == dataSourceId);
         if (archivedOnly)
         {
-            Where(q => q.ArchivedAt != null);
+            Query.Where(q => q.ArchivedAt != null);
         }
     }
 }

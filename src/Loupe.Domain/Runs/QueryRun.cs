@@ -101,11 +101,23 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
     /// </summary>
     public uint RowVersion { get; private set; }
 
-    public long? DurationMs => StartedAt is { } started && FinishedAt is { } finished
-        ? (long)Math.Round((finished - started).TotalMilliseconds)
-        : null;
+    public long? DurationMs => DurationBetween(StartedAt, FinishedAt);
 
-    public bool HasResult => Status == RunStatus.Succeeded && ResultAttempt is not null && !ResultExpired;
+    public bool HasResult => HasReadableResult(Status, ResultAttempt, ResultExpired);
+
+    /// <summary>
+    /// A run's duration in whole milliseconds once it has started and finished. Static, like
+    /// <see cref="HasReadableResult"/>, so that a read projection computes it from the stored
+    /// columns alone instead of loading the whole run.
+    /// </summary>
+    public static long? DurationBetween(DateTimeOffset? startedAt, DateTimeOffset? finishedAt) =>
+        startedAt is { } started && finishedAt is { } finished
+            ? (long)Math.Round((finished - started).TotalMilliseconds)
+            : null;
+
+    /// <summary>Whether a run's result can be read: it succeeded, stored its rows, and they have not expired.</summary>
+    public static bool HasReadableResult(RunStatus status, int? resultAttempt, bool resultExpired) =>
+        status == RunStatus.Succeeded && resultAttempt is not null && !resultExpired;
 
     public static QueryRun Queue(
         Guid id,

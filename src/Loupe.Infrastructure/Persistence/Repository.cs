@@ -1,26 +1,29 @@
+using Ardalis.Specification;
 using Loupe.Application.Common.Persistence;
-using Loupe.Application.Common.Specifications;
 using Loupe.Domain.Common;
 using Loupe.Infrastructure.Persistence.Specifications;
 using Microsoft.EntityFrameworkCore;
 
 namespace Loupe.Infrastructure.Persistence;
 
-/// <summary>Aggregates for commands: always tracked, so the unit of work saves what the handler changed.</summary>
+/// <summary>
+/// Aggregates for commands: tracked, so the unit of work saves what the handler changed (a
+/// specification may still ask for no tracking, which then wins).
+/// </summary>
 internal sealed class Repository<T>(LoupeDbContext context) : IRepository<T>
     where T : AggregateRoot
 {
     public async Task<T?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         await context.Set<T>().FirstOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false);
 
-    public async Task<T?> FirstOrDefaultAsync(Specification<T> specification, CancellationToken cancellationToken) =>
-        await context.Set<T>().WithSpecification(specification).AsTracking().FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+    public async Task<T?> FirstOrDefaultAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
+        await context.Set<T>().AsTracking().WithSpecification(specification).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
 
-    public Task<List<T>> ListAsync(Specification<T> specification, CancellationToken cancellationToken) =>
-        context.Set<T>().WithSpecification(specification).AsTracking().ToListAsync(cancellationToken);
+    public Task<List<T>> ListAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
+        context.Set<T>().AsTracking().WithSpecification(specification).ToListAsync(cancellationToken);
 
-    public Task<int> CountAsync(Specification<T> specification, CancellationToken cancellationToken) =>
-        context.Set<T>().WithSpecification(specification).CountAsync(cancellationToken);
+    public Task<int> CountAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
+        context.Set<T>().WithCriteriaOf(specification).CountAsync(cancellationToken);
 
     public void Add(T aggregate) => context.Set<T>().Add(aggregate);
 

@@ -1,5 +1,5 @@
+using Ardalis.Specification;
 using Loupe.Application.Common.Paging;
-using Loupe.Application.Common.Specifications;
 using Loupe.Domain.Users;
 using Loupe.Infrastructure.Persistence;
 using Loupe.Infrastructure.Persistence.Specifications;
@@ -67,8 +67,7 @@ public sealed class PagingOnPostgresTests(DatabaseFixture database) : ResetBefor
     {
         public UsersNamedLike(string prefix)
         {
-            Where(u => u.Name.StartsWith(prefix));
-            OrderBy(u => u.Name);
+            Query.Where(u => u.Name.StartsWith(prefix)).OrderBy(u => u.Name).AsNoTracking();
         }
     }
 }

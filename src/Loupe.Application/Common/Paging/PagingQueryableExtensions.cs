@@ -47,6 +47,23 @@ public static class PagingQueryableExtensions
         return query.ToPageAsync(parameters.Page, parameters.Sort, projection, executor, cancellationToken);
     }
 
+    /// <summary>
+    /// Pages with the page and sort of parsed <see cref="ListParameters{T}"/>, then turns the page's
+    /// rows into DTOs with <paramref name="project"/> (a Mapster <c>ProjectToType</c>), so the
+    /// database returns only the columns the DTO reads.
+    /// </summary>
+    public static Task<PagedResult<TResult>> ToPageAsync<T, TResult>(
+        this IQueryable<T> query,
+        ListParameters<T> parameters,
+        Func<IQueryable<T>, IQueryable<TResult>> project,
+        IQueryExecutor executor,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(project);
+        return PageAsync(query, parameters.Page, parameters.Sort, project, executor, cancellationToken);
+    }
+
     private static async Task<PagedResult<TResult>> PageAsync<T, TResult>(
         IQueryable<T> query,
         PageRequest page,

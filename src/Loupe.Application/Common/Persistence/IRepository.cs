@@ -1,4 +1,4 @@
-using Loupe.Application.Common.Specifications;
+using Ardalis.Specification;
 using Loupe.Domain.Common;
 
 namespace Loupe.Application.Common.Persistence;
@@ -12,11 +12,11 @@ public interface IRepository<T>
 {
     Task<T?> FindAsync(Guid id, CancellationToken cancellationToken);
 
-    Task<T?> FirstOrDefaultAsync(Specification<T> specification, CancellationToken cancellationToken);
+    Task<T?> FirstOrDefaultAsync(ISpecification<T> specification, CancellationToken cancellationToken);
 
-    Task<List<T>> ListAsync(Specification<T> specification, CancellationToken cancellationToken);
+    Task<List<T>> ListAsync(ISpecification<T> specification, CancellationToken cancellationToken);
 
-    Task<int> CountAsync(Specification<T> specification, CancellationToken cancellationToken);
+    Task<int> CountAsync(ISpecification<T> specification, CancellationToken cancellationToken);
 
     void Add(T aggregate);
 

@@ -3,6 +3,7 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.ApiKeys;
 using Loupe.Domain.Organizations;
+using Mapster;
 using MediatR;
 
 namespace Loupe.Application.ApiKeys.Queries.ListApiKeys;
@@ -14,7 +15,7 @@ public sealed record ListApiKeysQuery(IReadOnlyDictionary<string, string?> Query
 public sealed record ApiKeyDto(
     Guid Id, string Name, Role Role, string Prefix, Guid CreatedByUserId, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
-internal sealed class ListApiKeysQueryHandler(ICurrentUser currentUser, IReadStore store, IQueryExecutor executor)
+internal sealed class ListApiKeysQueryHandler(ICurrentUser currentUser, IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
     : IRequestHandler<ListApiKeysQuery, PagedResult<ApiKeyDto>>
 {
     private static readonly SortWhitelist<ApiKey> Sorts = SortWhitelist<ApiKey>.For()
@@ -35,10 +36,6 @@ internal sealed class ListApiKeysQueryHandler(ICurrentUser currentUser, IReadSto
         return keys
             .ApplyText(parameters.Filter, k => k.Name)
             .ApplyCreatedRange(parameters.Filter, k => k.CreatedAt)
-            .ToPageAsync(
-                parameters,
-                k => new ApiKeyDto(k.Id, k.Name, k.Role, k.Prefix, k.CreatedByUserId, k.CreatedAt, k.LastUsedAt, k.RevokedAt),
-                executor,
-                cancellationToken);
+            .ToPageAsync(parameters, page => page.ProjectToType<ApiKeyDto>(mapping), executor, cancellationToken);
     }
 }

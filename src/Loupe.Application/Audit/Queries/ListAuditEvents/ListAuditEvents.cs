@@ -4,6 +4,7 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Organizations;
+using Mapster;
 using MediatR;
 
 namespace Loupe.Application.Audit.Queries.ListAuditEvents;
@@ -16,7 +17,7 @@ public sealed record AuditEventDto(
     Guid Id, string Action, Guid? ActorUserId, Guid? ActorApiKeyId, string? TargetType, Guid? TargetId,
     string? IpAddress, string? UserAgent, string? RequestId, string? ClientRequestId, DateTimeOffset OccurredAt);
 
-internal sealed class ListAuditEventsQueryHandler(IReadStore store, IQueryExecutor executor)
+internal sealed class ListAuditEventsQueryHandler(IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
     : IRequestHandler<ListAuditEventsQuery, PagedResult<AuditEventDto>>
 {
     private static readonly SortWhitelist<AuditEvent> Sorts = SortWhitelist<AuditEvent>.For()
@@ -44,10 +45,6 @@ internal sealed class ListAuditEventsQueryHandler(IReadStore store, IQueryExecut
             events = events.Where(e => e.ActorUserId == actorId);
         }
 
-        return events.ToPageAsync(
-            parameters,
-            e => new AuditEventDto(e.Id, e.Action, e.ActorUserId, e.ActorApiKeyId, e.TargetType, e.TargetId, e.IpAddress, e.UserAgent, e.RequestId, e.ClientRequestId, e.OccurredAt),
-            executor,
-            cancellationToken);
+        return events.ToPageAsync(parameters, page => page.ProjectToType<AuditEventDto>(mapping), executor, cancellationToken);
     }
 }

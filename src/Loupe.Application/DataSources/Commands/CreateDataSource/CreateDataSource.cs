@@ -7,6 +7,7 @@ using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Organizations;
+using Mapster;
 using MediatR;
 
 namespace Loupe.Application.DataSources.Commands.CreateDataSource;
@@ -52,6 +53,7 @@ internal sealed class CreateDataSourceCommandHandler(
     ISecretProtector protector,
     IAuditTrail audit,
     IUnitOfWork unitOfWork,
+    TypeAdapterConfig mapping,
     TimeProvider clock) : IRequestHandler<CreateDataSourceCommand, Versioned<DataSourceDto>>
 {
     public async Task<Versioned<DataSourceDto>> Handle(CreateDataSourceCommand request, CancellationToken cancellationToken)
@@ -92,6 +94,6 @@ internal sealed class CreateDataSourceCommandHandler(
             throw new ConflictException($"A data source named '{dataSource.Name}' already exists.", conflict);
         }
 
-        return new Versioned<DataSourceDto>(DataSourceDto.From(dataSource), dataSource.RowVersion);
+        return dataSource.Adapt<Versioned<DataSourceDto>>(mapping);
     }
 }

@@ -7,6 +7,7 @@ using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Organizations;
+using Mapster;
 using MediatR;
 
 namespace Loupe.Application.DataSources.Commands.UpdateDataSource;
@@ -73,6 +74,7 @@ internal sealed class UpdateDataSourceCommandHandler(
     ISecretProtector protector,
     IAuditTrail audit,
     IUnitOfWork unitOfWork,
+    TypeAdapterConfig mapping,
     TimeProvider clock) : IRequestHandler<UpdateDataSourceCommand, Versioned<DataSourceDto>>
 {
     public async Task<Versioned<DataSourceDto>> Handle(UpdateDataSourceCommand request, CancellationToken cancellationToken)
@@ -128,7 +130,7 @@ internal sealed class UpdateDataSourceCommandHandler(
             throw new ConflictException($"A data source named '{dataSource.Name}' already exists.", conflict);
         }
 
-        return new Versioned<DataSourceDto>(DataSourceDto.From(dataSource), dataSource.RowVersion);
+        return dataSource.Adapt<Versioned<DataSourceDto>>(mapping);
     }
 
     private async Task CheckAccountAsync(DataSource dataSource, CancellationToken ct)

@@ -2,6 +2,7 @@ using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.DataSources;
+using Mapster;
 using MediatR;
 
 namespace Loupe.Application.DataSources.Queries.ListDataSources;
@@ -10,7 +11,7 @@ namespace Loupe.Application.DataSources.Queries.ListDataSources;
 [Authorize]
 public sealed record ListDataSourcesQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<DataSourceDto>>;
 
-internal sealed class ListDataSourcesQueryHandler(IReadStore store, IQueryExecutor executor)
+internal sealed class ListDataSourcesQueryHandler(IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
     : IRequestHandler<ListDataSourcesQuery, PagedResult<DataSourceDto>>
 {
     private static readonly SortWhitelist<DataSource> Sorts = SortWhitelist<DataSource>.For()
@@ -29,6 +30,6 @@ internal sealed class ListDataSourcesQueryHandler(IReadStore store, IQueryExecut
             .ApplyUpdatedRange(parameters.Filter, d => d.UpdatedAt)
             .ToPageAsync(parameters, executor, cancellationToken)
             .ConfigureAwait(false);
-        return page.Map(DataSourceDto.From);
+        return page.Map(dataSource => dataSource.Adapt<DataSourceDto>(mapping));
     }
 }

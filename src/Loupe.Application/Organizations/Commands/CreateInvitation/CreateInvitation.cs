@@ -1,8 +1,8 @@
+using Ardalis.Specification;
 using FluentValidation;
 using Loupe.Application.Auth;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
-using Loupe.Application.Common.Specifications;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Invitations;
 using Loupe.Domain.Organizations;
@@ -90,7 +90,7 @@ internal sealed class UsersWithEmail : Specification<User>
 {
     public UsersWithEmail(EmailAddress email)
     {
-        Where(u => u.Email == email);
+        Query.Where(u => u.Email == email);
     }
 }
 
@@ -99,10 +99,10 @@ internal sealed class PendingInvitationsFor : Specification<Invitation>
 {
     public PendingInvitationsFor(EmailAddress? email, DateTimeOffset now)
     {
-        Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
+        Query.Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
         if (email is not null)
         {
-            Where(i => i.Email == email);
+            Query.Where(i => i.Email == email);
         }
     }
 }

@@ -3,6 +3,7 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Organizations;
 using Loupe.Domain.Users;
+using Mapster;
 using MediatR;
 
 namespace Loupe.Application.Organizations.Queries.ListUsers;
@@ -13,7 +14,8 @@ public sealed record ListUsersQuery(IReadOnlyDictionary<string, string?> Query) 
 
 public sealed record UserDto(Guid Id, string Email, string Name, Role Role, bool IsInstanceAdmin, DateTimeOffset? LastLoginAt, DateTimeOffset CreatedAt);
 
-internal sealed class ListUsersQueryHandler(IReadStore store, IQueryExecutor executor) : IRequestHandler<ListUsersQuery, PagedResult<UserDto>>
+internal sealed class ListUsersQueryHandler(IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
+    : IRequestHandler<ListUsersQuery, PagedResult<UserDto>>
 {
     private static readonly SortWhitelist<User> Sorts = SortWhitelist<User>.For()
         .Field("name", u => u.Name)
@@ -34,10 +36,6 @@ internal sealed class ListUsersQueryHandler(IReadStore store, IQueryExecutor exe
             users = users.Where(u => u.Role == role);
         }
 
-        return users.ToPageAsync(
-            parameters,
-            u => new UserDto(u.Id, u.Email.Value, u.Name, u.Role, u.IsInstanceAdmin, u.LastLoginAt, u.CreatedAt),
-            executor,
-            cancellationToken);
+        return users.ToPageAsync(parameters, page => page.ProjectToType<UserDto>(mapping), executor, cancellationToken);
     }
 }

@@ -3,6 +3,7 @@ using Loupe.Application.Common.Jobs;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Runs;
+using Mapster;
 using MediatR;
 
 namespace Loupe.Application.Runs.Commands.CancelRun;
@@ -20,6 +21,7 @@ internal sealed class CancelRunCommandHandler(
     IRepository<QueryRun> runs,
     IJobScheduler jobs,
     IUnitOfWork unitOfWork,
+    TypeAdapterConfig mapping,
     TimeProvider clock) : IRequestHandler<CancelRunCommand, RunDto>
 {
     private const int MaxTries = 5;
@@ -53,6 +55,6 @@ internal sealed class CancelRunCommandHandler(
             await jobs.CancelAsync(jobId, cancellationToken).ConfigureAwait(false);
         }
 
-        return RunDto.From(run);
+        return run.Adapt<RunDto>(mapping);
     }
 }

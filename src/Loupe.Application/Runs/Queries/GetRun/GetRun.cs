@@ -3,6 +3,7 @@ using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Runs;
+using Mapster;
 using MediatR;
 
 namespace Loupe.Application.Runs.Queries.GetRun;
@@ -11,12 +12,12 @@ namespace Loupe.Application.Runs.Queries.GetRun;
 [Authorize]
 public sealed record GetRunQuery(Guid Id) : IRequest<Versioned<RunDto>>;
 
-internal sealed class GetRunQueryHandler(IReadStore store, IQueryExecutor executor) : IRequestHandler<GetRunQuery, Versioned<RunDto>>
+internal sealed class GetRunQueryHandler(IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
+    : IRequestHandler<GetRunQuery, Versioned<RunDto>>
 {
-    public async Task<Versioned<RunDto>> Handle(GetRunQuery request, CancellationToken cancellationToken)
-    {
-        var run = await executor.FirstOrDefaultAsync(store.Query<QueryRun>().Where(r => r.Id == request.Id), cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException("Run", request.Id);
-        return new Versioned<RunDto>(RunDto.From(run), run.RowVersion);
-    }
+    public async Task<Versioned<RunDto>> Handle(GetRunQuery request, CancellationToken cancellationToken) =>
+        await executor.FirstOrDefaultAsync(
+            store.Query<QueryRun>().Where(r => r.Id == request.Id).ProjectToType<Versioned<RunDto>>(mapping),
+            cancellationToken).ConfigureAwait(false)
+        ?? throw new NotFoundException("Run", request.Id);
 }

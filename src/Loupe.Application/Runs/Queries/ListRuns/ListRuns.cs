@@ -2,6 +2,7 @@ using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Runs;
+using Mapster;
 using MediatR;
 
 namespace Loupe.Application.Runs.Queries.ListRuns;
@@ -13,7 +14,8 @@ namespace Loupe.Application.Runs.Queries.ListRuns;
 [Authorize]
 public sealed record ListRunsQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<RunDto>>;
 
-internal sealed class ListRunsQueryHandler(IReadStore store, IQueryExecutor executor) : IRequestHandler<ListRunsQuery, PagedResult<RunDto>>
+internal sealed class ListRunsQueryHandler(IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
+    : IRequestHandler<ListRunsQuery, PagedResult<RunDto>>
 {
     public const string DataSourceFilter = "datasource_id";
     public const string QueryFilter = "query_id";
@@ -48,7 +50,6 @@ internal sealed class ListRunsQueryHandler(IReadStore store, IQueryExecutor exec
             runs = runs.Where(r => r.RequestedBy == owner);
         }
 
-        var page = await runs.ToPageAsync(parameters, executor, cancellationToken).ConfigureAwait(false);
-        return page.Map(run => RunDto.From(run));
+        return await runs.ToPageAsync(parameters, page => page.ProjectToType<RunDto>(mapping), executor, cancellationToken).ConfigureAwait(false);
     }
 }

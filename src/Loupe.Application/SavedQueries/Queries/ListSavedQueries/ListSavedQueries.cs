@@ -3,6 +3,7 @@ using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Queries;
+using Mapster;
 using MediatR;
 
 namespace Loupe.Application.SavedQueries.Queries.ListSavedQueries;
@@ -16,7 +17,7 @@ namespace Loupe.Application.SavedQueries.Queries.ListSavedQueries;
 [Authorize]
 public sealed record ListSavedQueriesQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<SavedQuerySummaryDto>>;
 
-internal sealed class ListSavedQueriesQueryHandler(IReadStore store, IQueryExecutor executor)
+internal sealed class ListSavedQueriesQueryHandler(IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
     : IRequestHandler<ListSavedQueriesQuery, PagedResult<SavedQuerySummaryDto>>
 {
     public const string DataSourceParameter = "datasource_id";
@@ -46,22 +47,7 @@ internal sealed class ListSavedQueriesQueryHandler(IReadStore store, IQueryExecu
             rows = rows.Where(q => q.DataSourceId == id);
         }
 
-        return await rows.ToPageAsync(
-                parameters,
-                q => new SavedQuerySummaryDto(
-                    q.Id,
-                    q.Name,
-                    q.Description,
-                    q.DataSourceId,
-                    q.Tags,
-                    q.OwnerId,
-                    q.LatestVersion,
-                    q.ArchivedAt == null ? SavedQueryStatuses.Active : SavedQueryStatuses.Archived,
-                    q.ArchivedAt,
-                    q.CreatedAt,
-                    q.UpdatedAt),
-                executor,
-                cancellationToken)
+        return await rows.ToPageAsync(parameters, page => page.ProjectToType<SavedQuerySummaryDto>(mapping), executor, cancellationToken)
             .ConfigureAwait(false);
     }
 
