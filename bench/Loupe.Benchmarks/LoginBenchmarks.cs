@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
+using Serilog.Events;
 using static Loupe.Benchmarks.Figures;
 
 namespace Loupe.Benchmarks;
@@ -129,7 +130,11 @@ internal static class LoginBenchmarks
                 ["RateLimits:Scopes:auth.email:WindowSeconds"] = "60",
                 ["Serilog:MinimumLevel:Default"] = "Warning",
             });
-        builder.Logging.AddSerilog(LoupeLogging.CreateLogger(builder.Configuration, development: true, Console.Error), dispose: true);
+        var logger = new LoggerConfiguration()
+            .ReadLoupeSettings(builder.Configuration)
+            .WriteTo.Console(LoupeLogging.LineFormatter(development: true), standardErrorFromLevel: LogEventLevel.Verbose)
+            .CreateLogger();
+        builder.Logging.AddSerilog(logger, dispose: true);
         builder.Services.AddScoped<ICurrentUser, BenchCaller>();
         builder.Services.AddApplication().AddInfrastructure(builder.Configuration);
         return builder.Build();

@@ -1,4 +1,5 @@
 using Loupe.Api;
+using Loupe.Api.ErrorReporting;
 using Loupe.Application;
 using Loupe.Infrastructure;
 using Loupe.Infrastructure.Configuration;

@@ -1,6 +1,7 @@
 using Loupe.Application;
 using Loupe.Infrastructure;
 using Loupe.Infrastructure.Configuration;
+using Loupe.Infrastructure.ErrorReporting;
 using Loupe.Infrastructure.Hosting;
 using Loupe.Infrastructure.Jobs;
 using Loupe.Infrastructure.Logging;

@@ -75,8 +75,8 @@ public sealed class LoggingFormatTests
     [Fact]
     public void TheFrameworksProviders_AreReplaced_AndProvidersAddedLater_ReceiveEveryLine()
     {
-        var earlier = new Support.CapturedLogs();
-        var later = new Support.CapturedLogs();
+        var earlier = new Loupe.Integration.Tests.Support.CapturedLogs();
+        var later = new Loupe.Integration.Tests.Support.CapturedLogs();
         var services = new ServiceCollection().AddLogging(logging => logging.AddProvider(earlier));
         services.AddLoupeLogging(new ConfigurationBuilder().Build(), new HostingEnvironment { EnvironmentName = Environments.Production });
         services.AddLogging(logging => logging.AddProvider(later));

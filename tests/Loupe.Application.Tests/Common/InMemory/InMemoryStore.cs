@@ -1,7 +1,7 @@
+using Ardalis.Specification;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
-using Loupe.Application.Common.Specifications;
 using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
 
@@ -99,14 +99,14 @@ internal sealed class InMemoryRepository<T>(InMemoryStore store, InMemoryUnitOfW
     public Task<T?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         Task.FromResult(Visible().FirstOrDefault(aggregate => aggregate.Id == id));
 
-    public Task<T?> FirstOrDefaultAsync(Specification<T> specification, CancellationToken cancellationToken) =>
-        Task.FromResult(specification.ApplyTo(Saved()).FirstOrDefault());
+    public Task<T?> FirstOrDefaultAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
+        Task.FromResult(specification.Evaluate(Saved()).FirstOrDefault());
 
-    public Task<List<T>> ListAsync(Specification<T> specification, CancellationToken cancellationToken) =>
-        Task.FromResult(specification.ApplyTo(Saved()).ToList());
+    public Task<List<T>> ListAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
+        Task.FromResult(specification.Evaluate(Saved()).ToList());
 
-    public Task<int> CountAsync(Specification<T> specification, CancellationToken cancellationToken) =>
-        Task.FromResult(specification.ApplyTo(Saved()).Count());
+    public Task<int> CountAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
+        Task.FromResult(specification.Evaluate(Saved()).Count());
 
     public void Add(T aggregate) => unitOfWork.Stage(aggregate, added: true);
 
