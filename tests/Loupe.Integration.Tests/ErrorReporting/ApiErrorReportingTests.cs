@@ -13,7 +13,7 @@ namespace Loupe.Integration.Tests.ErrorReporting;
 
 /// <summary>The API with <c>Sentry:Dsn</c> set, against a local receiver (ADR 0041).</summary>
 [Collection(ErrorReportingSerial.Name)]
-public sealed class ApiErrorReportingTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class ApiErrorReportingTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     private const string ApiKey = "lk_leaky0api0key0value";
     private const string Cookie = "leaky-cookie-value";

@@ -14,7 +14,7 @@ namespace Loupe.Integration.Tests.ErrorReporting;
 
 /// <summary>Without <c>Sentry:Dsn</c>, error reporting does not exist: no SDK, no Sentry service, nothing sent.</summary>
 [Collection(ErrorReportingSerial.Name)]
-public sealed class ErrorReportingOffTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed class ErrorReportingOffTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     [Fact]
     public async Task WithoutADsn_TheSdkIsNotInitialized_AndNeitherAFailedRequestNorAFailedJobIsSent()

@@ -13,7 +13,7 @@ namespace Loupe.Integration.Tests.Persistence;
 /// on the real model (users) and, for include chains, on a small model of its own.
 /// </summary>
 public sealed class SpecificationEvaluatorTests(DatabaseFixture database, SpecificationEvaluatorTests.ShelfDatabase shelves)
-    : IClassFixture<DatabaseFixture>, IClassFixture<SpecificationEvaluatorTests.ShelfDatabase>
+    : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>, IClassFixture<SpecificationEvaluatorTests.ShelfDatabase>
 {
     [Fact]
     public async Task Where_KeepsOnlyRowsMeetingEveryCriterion()

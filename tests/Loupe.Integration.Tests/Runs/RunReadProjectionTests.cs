@@ -15,7 +15,7 @@ namespace Loupe.Integration.Tests.Runs;
 /// The run list and detail read only the columns of their DTO: never a run's SQL, parameter values
 /// or cache key. Checked on the SQL the real handlers send to PostgreSQL, and on what they answer.
 /// </summary>
-public sealed partial class RunReadProjectionTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+public sealed partial class RunReadProjectionTests(DatabaseFixture database) : ResetBeforeEachTest(database), IClassFixture<DatabaseFixture>
 {
     private static readonly DateTimeOffset Now = TenantData.Epoch;
 
