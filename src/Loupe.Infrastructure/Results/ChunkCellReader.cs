@@ -99,29 +99,34 @@ internal sealed class ChunkCellReader : IAsyncDisposable
         ArrayPool<byte>.Shared.Return(_window);
     }
 
-    /// <summary>Drops the next <paramref name="count"/> bytes, reading them into the window after <see cref="_start"/>.</summary>
-    /// <param name="keptBefore">Bytes before <see cref="_start"/> are still in use (a kept prefix), so the window is not reset.</param>
+    /// <summary>Drops the next <paramref name="count"/> bytes, reading them into the window's free room.</summary>
+    /// <param name="keptBefore">
+    /// Bytes before <see cref="_start"/> are still in use (a kept prefix, at the window's start), so the
+    /// room is after them; otherwise the whole window is room.
+    /// </param>
     private async ValueTask DropAsync(long count, bool keptBefore, CancellationToken ct)
     {
+        var room = keptBefore ? _start : 0;
         var buffered = Math.Min(count, _end - _start);
         _start += (int)buffered;
         count -= buffered;
-        if (count > 0 && !keptBefore)
+        if (count > 0)
         {
-            // Nothing buffered and nothing kept: the whole window is room.
-            _start = 0;
-            _end = 0;
+            // Everything buffered is dropped: the room from the kept prefix on is free again, however
+            // full the window was (the kept prefix is at most the window less MinWindowBytes).
+            _start = room;
+            _end = room;
         }
+
         while (count > 0)
         {
-            // The buffered bytes are used up (_end == _start): the room from there on is free.
-            var room = (int)Math.Min(_window.Length - _start, Math.Min(count, _unread));
-            if (room <= 0 || _cells is null)
+            var size = (int)Math.Min(_window.Length - room, Math.Min(count, _unread));
+            if (size <= 0 || _cells is null)
             {
                 throw new InvalidDataException("A stored result chunk ends inside a cell.");
             }
 
-            var read = await _cells.ReadAsync(_window.AsMemory(_start, room), ct).ConfigureAwait(false);
+            var read = await _cells.ReadAsync(_window.AsMemory(room, size), ct).ConfigureAwait(false);
             if (read == 0)
             {
                 throw new InvalidDataException("A stored result chunk is shorter than its header says.");

@@ -119,6 +119,26 @@ public sealed class ChunkCodecTests
         ReadThroughCellReader(cells, keep).ShouldBe(cells.Select(c => Expected(c, keep)));
     }
 
+    /// <summary>
+    /// However the stored bytes arrive (a network stream hands them out in pieces of any size), a cell
+    /// larger than the window reads back as its first bytes and the cells after it read on, even when
+    /// the window is full up to its last byte at the moment the kept prefix is taken.
+    /// </summary>
+    [Property(MaxTest = 60)]
+    public Property HugeCells_ReadThroughTheCellReader_FromASourceOfAnyPieceSizes_ComeBackAsTheirFirstBytes()
+    {
+        var input = Gen.Elements(0, 5, 1_000, 65_536).SelectMany(keep =>
+            Gen.Elements(1, 3, 64, 1_000, 8_192, int.MaxValue).SelectMany(piece =>
+                Gen.Choose(0, 300).Select(small => (keep, piece, small))));
+
+        return Prop.ForAll(input.ToArbitrary(), args =>
+        {
+            var (keep, piece, small) = args;
+            string?[] cells = [new string('n', small), new string('x', 700_000), "after", string.Concat(Enumerable.Repeat("pqr", 100_000)), "end"];
+            return ReadThroughCellReader(cells, keep, piece).SequenceEqual(cells.Select(c => Expected(c, keep)), StringComparer.Ordinal);
+        });
+    }
+
     [Fact]
     public async Task CellsEndingInsideACell_AreRefusedByTheCellReader()
     {
@@ -167,8 +187,11 @@ public sealed class ChunkCodecTests
         return bytes.Length <= keep ? cell : Convert.ToHexString(bytes, 0, keep);
     }
 
-    /// <summary>The cells encoded, compressed and read back one by one, each kept whole up to <paramref name="keep"/> bytes.</summary>
-    private static List<string?> ReadThroughCellReader(string?[] cells, int keep)
+    /// <summary>
+    /// The cells encoded, compressed and read back one by one, each kept whole up to <paramref name="keep"/>
+    /// bytes, from a source handing out at most <paramref name="piece"/> bytes a read.
+    /// </summary>
+    private static List<string?> ReadThroughCellReader(string?[] cells, int keep, int piece = int.MaxValue)
     {
         var builder = new ChunkBuilder();
         builder.UseColumns([new("t", "text")]);
@@ -180,12 +203,13 @@ public sealed class ChunkCodecTests
         using var compressed = new MemoryStream();
         ChunkCompression.Compress(builder.Cells, compressed);
         compressed.Position = 0;
+        using var source = new PiecewiseStream(compressed, piece);
         var read = new List<string?>();
         var reader = new ChunkCellReader(keep);
         var ct = TestContext.Current.CancellationToken;
         try
         {
-            reader.OpenAsync(compressed, ct).AsTask().GetAwaiter().GetResult();
+            reader.OpenAsync(source, ct).AsTask().GetAwaiter().GetResult();
             foreach (var _ in cells)
             {
                 var length = reader.NextCellAsync(ct).AsTask().GetAwaiter().GetResult();
@@ -240,5 +264,38 @@ public sealed class ChunkCodecTests
 
         position.ShouldBe(length);
         return decoded;
+    }
+
+    /// <summary>A read-only stream over <paramref name="inner"/> answering each read with at most <paramref name="piece"/> bytes.</summary>
+    private sealed class PiecewiseStream(Stream inner, int piece) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, piece));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            inner.ReadAsync(buffer[..Math.Min(buffer.Length, piece)], cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
