@@ -1,5 +1,6 @@
 using Loupe.Api.Health;
 using Loupe.Api.Http;
+using Loupe.Api.Telemetry;
 
 namespace Loupe.Api;
 
@@ -11,6 +12,9 @@ internal static class ApiPipeline
         // First, so that every later middleware and the request log see the client's real address.
         app.UseForwardedHeaders();
         app.UseMiddleware<RequestIdMiddleware>();
+
+        // Scrapes of /metrics skip the request log, the rate limiter and user authentication (ADR 0040).
+        app.UseLoupeMetrics();
         app.UseLoupeRequestLogging();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();

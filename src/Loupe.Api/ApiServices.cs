@@ -4,11 +4,12 @@ using Loupe.Api.Http;
 using Loupe.Api.Problems;
 using Loupe.Api.RateLimiting;
 using Loupe.Api.Security;
+using Loupe.Api.Telemetry;
 using Loupe.Application.Common.Security;
 
 namespace Loupe.Api;
 
-/// <summary>The HTTP host's own services: wire format, problems, OpenAPI, authentication, rate limits, the current user.</summary>
+/// <summary>The HTTP host's own services: wire format, problems, OpenAPI, authentication, rate limits, telemetry, the current user.</summary>
 internal static class ApiServices
 {
     /// <summary>Default limit on request bodies (spec §3: 1 MiB); configurable as <c>Api:MaxRequestBodyBytes</c>.</summary>
@@ -25,6 +26,7 @@ internal static class ApiServices
         services.AddLoupeForwardedHeaders(configuration);
         services.AddLoupeAuthentication(configuration);
         services.AddLoupeRateLimits(configuration);
+        services.AddApiTelemetry(configuration);
         foreach (var module in typeof(ApiServices).Assembly.GetTypes()
                      .Where(t => t is { IsClass: true, IsAbstract: false } && t.IsAssignableTo(typeof(IEndpointModule))))
         {

@@ -43,7 +43,7 @@ public static class DependencyInjection
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            var builder = options.PoolBuilder(options.MaxPoolSize);
+            var builder = options.PoolBuilder(options.MaxPoolSize, "loupe");
 
             // Loupe's own work leaves nothing in a session (its settings are transaction-local, its locks
             // transaction-level, no LISTEN on this pool), so the reset Npgsql would send before each reuse

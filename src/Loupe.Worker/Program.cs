@@ -5,6 +5,7 @@ using Loupe.Infrastructure.ErrorReporting;
 using Loupe.Infrastructure.Hosting;
 using Loupe.Infrastructure.Jobs;
 using Loupe.Infrastructure.Logging;
+using Loupe.Worker;
 using Serilog;
 
 // The worker host: the same configuration, logging and infrastructure as the API, without HTTP.
@@ -24,7 +25,8 @@ try
         .AddApplication()
         .AddInfrastructure(builder.Configuration)
         .AddLoupeErrorReporting(builder.Configuration)
-        .AddJobEngine(builder.Configuration);
+        .AddJobEngine(builder.Configuration)
+        .AddWorkerTelemetry(builder.Configuration);
 
     using var host = builder.Build();
     return await HostRunner.RunAsync(host).ConfigureAwait(false);

@@ -53,7 +53,7 @@ internal static class RateLimitSetup
         var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
             : (int)Window.TotalSeconds;
-        http.RequestServices.GetRequiredService<RateLimitRejections>().Add(http.Request.Path, seconds);
+        http.RequestServices.GetRequiredService<RateLimitRejections>().Add(http, seconds);
 
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await http.WriteProblemAsync(new ProblemDetails

@@ -70,7 +70,11 @@ internal sealed partial class RunQueryJobHandler(
         if (dataSource is null)
         {
             run.Abandon(new RunError("LP002", "The data source no longer exists."), clock.GetUtcNow());
-            await SaveQuietlyAsync(ct).ConfigureAwait(false);
+            if (await SaveQuietlyAsync(ct).ConfigureAwait(false))
+            {
+                RunMetrics.Finished(run.Status);
+            }
+
             return;
         }
 
@@ -82,7 +86,11 @@ internal sealed partial class RunQueryJobHandler(
             // The previous attempts were lost (their workers stopped): give up rather than loop.
             var message = $"The run was interrupted {settings.MaxAttempts} times (its worker stopped, or Loupe's database was unavailable) and was given up.";
             run.Abandon(new RunError("LP003", message), clock.GetUtcNow());
-            await SaveQuietlyAsync(ct).ConfigureAwait(false);
+            if (await SaveQuietlyAsync(ct).ConfigureAwait(false))
+            {
+                RunMetrics.Finished(run.Status);
+            }
+
             throw new JobGivenUpException(message);
         }
 
@@ -137,6 +145,11 @@ internal sealed partial class RunQueryJobHandler(
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         var finished = await FinishAsync(run, attempt, finish).ConfigureAwait(false);
+        if (finished)
+        {
+            RunMetrics.Finished(run.Status);
+        }
+
         jobFailure?.Throw();
         if (!finished)
         {

@@ -57,17 +57,30 @@ internal sealed class Job
 
     public DateTime? FinishedAt { get; init; }
 
-    public static Job Queued(Guid id, JobRequest request) => new()
+    /// <summary>The W3C <c>traceparent</c> of the activity current at Enqueue (migration 0012); null when nothing was traced.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The W3C <c>tracestate</c> that came with <see cref="TraceParent"/>.</summary>
+    public string? TraceState { get; init; }
+
+    /// <summary>A job to insert, carrying the trace context current at Enqueue so that its run continues that trace.</summary>
+    public static Job Queued(Guid id, JobRequest request)
     {
-        Id = id,
-        Kind = request.Kind,
-        Queue = request.Queue,
-        Priority = request.Priority,
-        Payload = request.Payload,
-        OrganizationId = request.OrganizationId,
-        State = JobState.Queued,
-        MaxAttempts = request.MaxAttempts,
-        RunAt = request.RunAt?.UtcDateTime,
-        UniqueKey = request.UniqueKey,
-    };
+        var trace = JobTracing.CurrentContext();
+        return new()
+        {
+            Id = id,
+            Kind = request.Kind,
+            Queue = request.Queue,
+            Priority = request.Priority,
+            Payload = request.Payload,
+            OrganizationId = request.OrganizationId,
+            State = JobState.Queued,
+            MaxAttempts = request.MaxAttempts,
+            RunAt = request.RunAt?.UtcDateTime,
+            UniqueKey = request.UniqueKey,
+            TraceParent = trace.Parent,
+            TraceState = trace.State,
+        };
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Loupe.Application.Common.Jobs;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Common;
@@ -69,6 +70,8 @@ internal sealed partial class JobEngine(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The engine's loops belong to no request: whatever activity started the host is not their parent.
+        Activity.Current = null;
         var queues = string.Join(',', _options.EffectiveQueues);
         LogStarted(Node, _options.Concurrency, queues);
         using var background = new CancellationTokenSource();
@@ -184,6 +187,7 @@ internal sealed partial class JobEngine(
     private async Task RunAsync(HeldJob held)
     {
         var job = held.Job;
+        using var activity = JobTracing.StartAttempt(job);
         var started = time.GetTimestamp();
         LogAttemptStarted(job.Kind, job.Id, job.Attempt, job.MaxAttempts);
         try
@@ -200,6 +204,7 @@ internal sealed partial class JobEngine(
             var duration = time.GetElapsedTime(started);
             var written = await WriteAsync(held, ending).ConfigureAwait(false);
             metrics.Finished(job.Kind, ending.Outcome, duration, ending.IsFailure);
+            JobTracing.End(activity, ending.Outcome, ending.IsFailure || ending.State is null ? ending.FailureType : null);
             if (written && ending.State is JobState.Failed or JobState.DeadLettered)
             {
                 failures.Failed(new JobFailure(job.Id, job.Kind, job.Attempt, ending.Outcome, ending.FailureType ?? "-", ending.Cause));

@@ -15,11 +15,13 @@ internal static class JobOutbox
 {
     private const string Insert =
         """
-        INSERT INTO jobs (id, kind, queue, priority, payload, organization_id, state, attempt, max_attempts, run_at, unique_key, enqueued_at)
+        INSERT INTO jobs (id, kind, queue, priority, payload, organization_id, state, attempt, max_attempts, run_at, unique_key, enqueued_at,
+                          trace_parent, trace_state)
         SELECT u.id, u.kind, u.queue, u.priority, u.payload, u.organization_id, 'queued', 0, u.max_attempts,
-               coalesce(u.run_at, clock_timestamp()), u.unique_key, clock_timestamp()
-        FROM unnest(@ids, @kinds, @queues, @priorities, @payloads, @organizations, @max_attempts, @run_ats, @unique_keys)
-             AS u (id, kind, queue, priority, payload, organization_id, max_attempts, run_at, unique_key)
+               coalesce(u.run_at, clock_timestamp()), u.unique_key, clock_timestamp(), u.trace_parent, u.trace_state
+        FROM unnest(@ids, @kinds, @queues, @priorities, @payloads, @organizations, @max_attempts, @run_ats, @unique_keys,
+                    @trace_parents, @trace_states)
+             AS u (id, kind, queue, priority, payload, organization_id, max_attempts, run_at, unique_key, trace_parent, trace_state)
         ORDER BY u.id
         ON CONFLICT DO NOTHING
         """;
@@ -71,5 +73,7 @@ internal static class JobOutbox
         new("max_attempts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = jobs.Select(j => j.MaxAttempts).ToArray() },
         new("run_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = jobs.Select(j => j.RunAt).ToArray() },
         new("unique_keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = jobs.Select(j => j.UniqueKey).ToArray() },
+        new("trace_parents", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = jobs.Select(j => j.TraceParent).ToArray() },
+        new("trace_states", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = jobs.Select(j => j.TraceState).ToArray() },
     ];
 }

@@ -4,7 +4,11 @@ using NpgsqlTypes;
 
 namespace Loupe.Infrastructure.Jobs;
 
-/// <summary>One attempt of a job, as a claim hands it to the node; <see cref="Reserved"/> when it took one of the node's reserved slots (ADR 0030).</summary>
+/// <summary>
+/// One attempt of a job, as a claim hands it to the node; <see cref="Reserved"/> when it took one of the
+/// node's reserved slots (ADR 0030); <see cref="TraceParent"/> and <see cref="TraceState"/> the trace
+/// context it was enqueued under (ADR 0040).
+/// </summary>
 internal sealed record ClaimedJob(
     Guid Id,
     string Kind,
@@ -14,7 +18,9 @@ internal sealed record ClaimedJob(
     int MaxAttempts,
     DateTime EnqueuedAt,
     DateTime ClaimedAt,
-    bool Reserved = false);
+    bool Reserved = false,
+    string? TraceParent = null,
+    string? TraceState = null);
 
 internal readonly record struct SweepResult(int Requeued, int DeadLettered, int Cancelled, long Ready);
 
@@ -31,12 +37,12 @@ internal sealed class JobsDataSource : IAsyncDisposable, IDisposable
 
     public JobsDataSource(IOptions<Persistence.DatabaseOptions> database, IOptions<JobsOptions> jobs)
     {
-        var builder = database.Value.PoolBuilder(Math.Min(jobs.Value.Concurrency, 8) + 4);
+        var builder = database.Value.PoolBuilder(Math.Min(jobs.Value.Concurrency, 8) + 4, ApplicationName);
         builder.ConnectionStringBuilder.ApplicationName = ApplicationName;
         builder.ConnectionStringBuilder.NoResetOnClose = true;
         Source = builder.Build();
 
-        var listener = database.Value.PoolBuilder(1);
+        var listener = database.Value.PoolBuilder(1, ApplicationName + "-listener");
         listener.ConnectionStringBuilder.ApplicationName = ApplicationName;
         listener.ConnectionStringBuilder.Pooling = false;
         Listener = listener.Build();
@@ -60,7 +66,7 @@ internal sealed class JobsDataSource : IAsyncDisposable, IDisposable
     }
 }
 
-/// <summary>The engine's SQL: each method is one round trip to one function of migration 0005 (the claim: 0010).</summary>
+/// <summary>The engine's SQL: each method is one round trip to one function of migration 0005 (the claim: 0010, with the trace context: 0012).</summary>
 internal sealed class JobStore(JobsDataSource dataSource, IOptions<JobsOptions> options)
 {
     private readonly JobsOptions _options = options.Value;
@@ -74,7 +80,7 @@ internal sealed class JobStore(JobsDataSource dataSource, IOptions<JobsOptions> 
     public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(int limit, int open, CancellationToken ct)
     {
         await using var command = dataSource.Source.CreateCommand(
-            "SELECT id, kind, payload, organization_id, attempt, max_attempts, enqueued_at, claimed_at, reserved " +
+            "SELECT id, kind, payload, organization_id, attempt, max_attempts, enqueued_at, claimed_at, reserved, trace_parent, trace_state " +
             "FROM loupe_jobs_claim($1, $2, $3, $4, $5, $6)");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Node });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
@@ -95,7 +101,9 @@ internal sealed class JobStore(JobsDataSource dataSource, IOptions<JobsOptions> 
                 reader.GetInt32(5),
                 reader.GetDateTime(6),
                 reader.GetDateTime(7),
-                reader.GetBoolean(8)));
+                reader.GetBoolean(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10)));
         }
 
         return claimed;

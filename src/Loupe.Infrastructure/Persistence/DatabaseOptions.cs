@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Loupe.Infrastructure.Telemetry;
 
 namespace Loupe.Infrastructure.Persistence;
 
@@ -32,6 +33,13 @@ public sealed partial class DatabaseOptions
     /// </summary>
     public int AutoPrepare { get; set; } = 64;
 
+    /// <summary>
+    /// Whether the spans of Loupe's own statements carry their SQL text (<c>Database:TraceStatementText</c>,
+    /// off by default; ADR 0040). Those statements are Loupe's, written with parameters whose values are
+    /// never recorded; users' statements against their data sources are never traced, whatever this says.
+    /// </summary>
+    public bool TraceStatementText { get; set; }
+
     public string MigrationConnectionString =>
         string.IsNullOrWhiteSpace(OwnerConnectionString) ? ConnectionString : OwnerConnectionString;
 
@@ -58,10 +66,15 @@ public sealed partial class DatabaseOptions
         }
     }
 
-    /// <summary>A builder for one of Loupe's own pools over <see cref="ConnectionString"/>, with automatic preparation.</summary>
-    internal Npgsql.NpgsqlDataSourceBuilder PoolBuilder(int maxPoolSize)
+    /// <summary>
+    /// A builder for one of Loupe's own pools over <see cref="ConnectionString"/>, with automatic
+    /// preparation, named <paramref name="name"/> in the pool metrics and traced without SQL text unless
+    /// <see cref="TraceStatementText"/> says otherwise (ADR 0040).
+    /// </summary>
+    internal Npgsql.NpgsqlDataSourceBuilder PoolBuilder(int maxPoolSize, string name)
     {
-        var builder = new Npgsql.NpgsqlDataSourceBuilder(ConnectionString);
+        var builder = new Npgsql.NpgsqlDataSourceBuilder(ConnectionString) { Name = name };
+        builder.TraceOwnCommands(TraceStatementText);
         builder.ConnectionStringBuilder.MaxPoolSize = maxPoolSize;
         if (AutoPrepare > 0 && builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {

@@ -9,17 +9,22 @@ namespace Loupe.Integration.Tests.Support;
 public sealed record Member(Guid UserId, Guid OrganizationId, string Email, string Password, string AccessToken, string RefreshToken, HttpClient Client);
 
 /// <summary>Drives the identity endpoints the way the SPA does, for tests that need signed-in people.</summary>
-public sealed class IdentityDriver(LoupeApiFactory factory)
+public sealed class IdentityDriver(Func<HttpClient> newClient)
 {
     public const string Password = "correct horse battery";
 
-    public HttpClient Anonymous() => factory.CreateClient();
+    public IdentityDriver(LoupeApiFactory factory)
+        : this(factory.CreateClient)
+    {
+    }
+
+    public HttpClient Anonymous() => newClient();
 
     /// <summary>Registers a new person in a new organization (its admin).</summary>
     public async Task<Member> RegisterAsync(string? email = null, string? organizationName = null)
     {
         email ??= $"admin.{Guid.NewGuid():N}@example.com";
-        using var anonymous = factory.CreateClient();
+        using var anonymous = newClient();
         using var response = await anonymous.PostAsJsonAsync(
             "/api/v1/auth/register",
             new { email, password = Password, name = "Test Admin", organization_name = organizationName ?? "Org " + Guid.NewGuid().ToString("N")[..8] });
@@ -33,7 +38,7 @@ public sealed class IdentityDriver(LoupeApiFactory factory)
         using var invited = await admin.Client.PostAsJsonAsync("/api/v1/organization/invitations", new { email, role });
         invited.StatusCode.ShouldBe(HttpStatusCode.Created, await invited.Content.ReadAsStringAsync());
         var token = (await invited.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        using var anonymous = factory.CreateClient();
+        using var anonymous = newClient();
         using var response = await anonymous.PostAsJsonAsync(
             "/api/v1/auth/register", new { email, password = Password, name = $"Test {role}", invitation_token = token });
         return await SignedInAsync(response, email);
@@ -41,7 +46,7 @@ public sealed class IdentityDriver(LoupeApiFactory factory)
 
     public HttpClient ClientWith(string accessToken)
     {
-        var client = factory.CreateClient();
+        var client = newClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return client;
     }

@@ -65,7 +65,7 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
     /// Limits a test host starts with unless its settings name them: high enough that a test class
     /// signing in many times from 127.0.0.1 is not throttled; the rate-limit tests set their own.
     /// </summary>
-    private static readonly Dictionary<string, string> GenerousLimits = new()
+    internal static readonly Dictionary<string, string> GenerousLimits = new()
     {
         ["RateLimits:GlobalPerMinute"] = "100000",
         ["RateLimits:AuthPerMinute"] = "100000",

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Loupe.Infrastructure.Telemetry;
 using Npgsql;
 
 namespace Loupe.Infrastructure.Connectors.Postgres;
@@ -49,7 +50,7 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
                 return current.DataSource;
             }
 
-            var created = new Pool(fingerprint, Create(settings, MaxPoolSize, allowPrivilegedAccount, tlsHost));
+            var created = new Pool(fingerprint, Create(settings, MaxPoolSize, allowPrivilegedAccount, tlsHost, PoolName(dataSourceId)));
             retired = current;
             _pools[dataSourceId] = created;
             result = created.DataSource;
@@ -86,10 +87,18 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
     internal static NpgsqlDataSource Create(string connectionString, int maxPoolSize, bool allowPrivilegedAccount = false) =>
         Create(new NpgsqlConnectionStringBuilder(connectionString), maxPoolSize, allowPrivilegedAccount);
 
-    /// <summary>A pool that never opens more than <paramref name="maxPoolSize"/> connections, without multiplexing, resetting each session it takes back.</summary>
-    internal static NpgsqlDataSource Create(NpgsqlConnectionStringBuilder source, int maxPoolSize, bool allowPrivilegedAccount, string? tlsHost = null)
+    /// <summary>The pool's name in metrics: the data source's id, never its host, database or account.</summary>
+    public static string PoolName(Guid dataSourceId) => $"datasource-{dataSourceId}";
+
+    /// <summary>
+    /// A pool that never opens more than <paramref name="maxPoolSize"/> connections, without multiplexing,
+    /// resetting each session it takes back. Its commands make no trace spans: they are users' SQL (ADR 0040).
+    /// </summary>
+    internal static NpgsqlDataSource Create(
+        NpgsqlConnectionStringBuilder source, int maxPoolSize, bool allowPrivilegedAccount, string? tlsHost = null, string poolName = "datasource")
     {
-        var builder = new NpgsqlDataSourceBuilder();
+        var builder = new NpgsqlDataSourceBuilder { Name = poolName };
+        builder.TraceNoCommands();
         var settings = builder.ConnectionStringBuilder;
 
         // Copied value by value, never through the text, so every value arrives exactly as given.

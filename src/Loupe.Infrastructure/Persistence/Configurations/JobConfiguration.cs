@@ -15,6 +15,10 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
     public const int NodeMaxLength = 200;
     private const int StateMaxLength = 16;
 
+    /// <summary>A W3C traceparent is exactly 55 characters (version 00); a tracestate at most 512.</summary>
+    public const int TraceParentMaxLength = 55;
+    public const int TraceStateMaxLength = 512;
+
     private static readonly ValueConverter<JobState, string> StateConversion = new(state => state.ToText(), text => JobStates.Parse(text));
 
     public void Configure(EntityTypeBuilder<Job> builder)
@@ -34,6 +38,8 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.RunAt).IsRequired();
         builder.Property(j => j.UniqueKey).HasMaxLength(UniqueKeyMaxLength);
         builder.Property(j => j.LeaseOwner).HasMaxLength(NodeMaxLength);
+        builder.Property(j => j.TraceParent).HasMaxLength(TraceParentMaxLength);
+        builder.Property(j => j.TraceState).HasMaxLength(TraceStateMaxLength);
         builder.HasOne<Organization>().WithMany().HasForeignKey(j => j.OrganizationId).OnDelete(DeleteBehavior.Cascade);
 
         builder.HasIndex(j => new { j.OrganizationId, j.Priority, j.RunAt, j.Id }, "ix_jobs_queued_organization").HasFilter("state = 'queued'");

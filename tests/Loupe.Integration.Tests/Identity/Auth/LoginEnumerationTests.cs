@@ -14,7 +14,7 @@ namespace Loupe.Integration.Tests.Identity.Auth;
 /// address with a wrong password and an unknown address issue the same statements on the request
 /// path. This host runs no job engine, so what a request did on its own path stays visible.
 /// </summary>
-public sealed partial class LoginEnumerationTests(AuthHost host) : ResetBeforeEachTest(host), IClassFixture<AuthHost>
+public sealed partial class LoginEnumerationTests(StatementTracingAuthHost host) : ResetBeforeEachTest(host), IClassFixture<StatementTracingAuthHost>
 {
     [Fact]
     public async Task RefusedLogins_ForAKnownAndAnUnknownEmail_IssueTheSameStatementsOnTheRequestPath_AndQueueOneJobEach()
@@ -28,8 +28,8 @@ public sealed partial class LoginEnumerationTests(AuthHost host) : ResetBeforeEa
         foreach (var round in new[] { "warm", "compared" })
         {
             var unknown = AuthApi.NewEmail("unknown");
-            var knownWork = await statements.OfRequestAsync(headers => LoginAsync(known, "not the password", headers));
-            var unknownWork = await statements.OfRequestAsync(headers => LoginAsync(unknown, "not the password", headers));
+            var knownWork = await statements.OfRequestAsync(trace => LoginAsync(known, "not the password", trace));
+            var unknownWork = await statements.OfRequestAsync(trace => LoginAsync(unknown, "not the password", trace));
 
             if (round == "compared")
             {
@@ -46,14 +46,13 @@ public sealed partial class LoginEnumerationTests(AuthHost host) : ResetBeforeEa
         (await OwnerCountAsync("SELECT cardinality(recent_failed_logins) FROM users WHERE email = @email", known)).ShouldBe(0);
     }
 
-    private async Task<HttpResponseMessage> LoginAsync(string email, string password, Action<HttpRequestMessage> headers)
+    private async Task<HttpResponseMessage> LoginAsync(string email, string password, ActivityTraceId trace)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login")
         {
             Content = JsonContent.Create(new { email, password }),
         };
-        headers(request);
-        var response = await host.Anonymous.SendAsync(request, TestContext.Current.CancellationToken);
+        var response = await host.Anonymous.SendInTraceAsync(request, trace);
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         return response;
     }
@@ -73,7 +72,7 @@ public sealed partial class LoginEnumerationTests(AuthHost host) : ResetBeforeEa
     /// <summary>
     /// Records the statement text of every command Npgsql runs within one request: the client sends a
     /// W3C <c>traceparent</c> of its own, the host's request activity continues that trace, and Npgsql's
-    /// command activities belong to it. Identifiers inlined in the text (the organization a statement is
+    /// command activities belong to it, with their text (the host keeps it: <c>Database:TraceStatementText</c>). Identifiers inlined in the text (the organization a statement is
     /// scoped to) are replaced by a placeholder: they are the only part that differs between accounts.
     /// </summary>
     private sealed class StatementRecorder : IDisposable
@@ -98,17 +97,19 @@ public sealed partial class LoginEnumerationTests(AuthHost host) : ResetBeforeEa
             ActivitySource.AddActivityListener(_listener);
         }
 
-        public async Task<IReadOnlyList<string>> OfRequestAsync(Func<Action<HttpRequestMessage>, Task<HttpResponseMessage>> send)
+        public async Task<IReadOnlyList<string>> OfRequestAsync(Func<ActivityTraceId, Task<HttpResponseMessage>> send)
         {
             var trace = ActivityTraceId.CreateRandom();
-            var parent = $"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
-            using var response = await send(request => request.Headers.Add("traceparent", parent));
+            using var response = await send(trace);
             return [.. _commands.Where(c => c.Trace == trace).Select(c => GuidLiteral().Replace(c.Text, "<id>"))];
         }
 
         public void Dispose() => _listener.Dispose();
     }
 }
+
+/// <summary>An <see cref="AuthHost"/> whose own statements keep their SQL text on their trace spans.</summary>
+public sealed class StatementTracingAuthHost() : AuthHost(new Dictionary<string, string?> { ["Database:TraceStatementText"] = "true" });
 
 /// <summary>A host running the job engine whose lockout takes three failures.</summary>
 public sealed class ThreeFailuresHost : JobsAuthHost

@@ -39,6 +39,7 @@ internal sealed class CancelRunCommandHandler(
             try
             {
                 await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                RunMetrics.Finished(run.Status);
                 break;
             }
             catch (ConflictException) when (attempt < MaxTries)

@@ -1,0 +1,69 @@
+using Loupe.Api.Problems;
+using Loupe.Infrastructure.Telemetry;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Loupe.Api.Telemetry;
+
+/// <summary>
+/// The API's telemetry (ADR 0040): the shared set of <c>AddLoupeTelemetry</c>, plus ASP.NET Core's
+/// request spans and HTTP server metrics (by route template and status), the API's own meter, and the
+/// Prometheus endpoint <c>/metrics</c> on the API's listener, answered only to an allowed scraper.
+/// </summary>
+internal static class ApiTelemetry
+{
+    public const string ServiceName = "loupe-api";
+
+    public static IServiceCollection AddApiTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<ApiMetrics>();
+        return services.AddLoupeTelemetry(
+            configuration,
+            ServiceName,
+            tracing => tracing.AddAspNetCoreInstrumentation(options => options.Filter = http => !IsOperatorPath(http.Request.Path)),
+            metrics => metrics.AddAspNetCoreInstrumentation().AddMeter(ApiMetrics.MeterName).AddPrometheusExporter());
+    }
+
+    /// <summary>
+    /// Serves <c>/metrics</c> right after the request id, ahead of the rest of the pipeline: a scrape every
+    /// few seconds is neither logged, rate-limited nor authenticated as a user; <see cref="MetricsAccess"/> decides alone.
+    /// </summary>
+    public static WebApplication UseLoupeMetrics(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Enabled)
+        {
+            return app;
+        }
+
+        var access = app.Services.GetRequiredService<MetricsAccess>();
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(
+            meterProvider: null,
+            predicate: http => http.Request.Path == MetricsOptions.Path,
+            path: null,
+            configureBranchedPipeline: branch => branch.Use(async (http, next) =>
+            {
+                if (access.Allows(http.Request.Headers.Authorization))
+                {
+                    await next(http).ConfigureAwait(false);
+                    return;
+                }
+
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                await http.WriteProblemAsync(new ProblemDetails
+                {
+                    Status = StatusCodes.Status401Unauthorized,
+                    Title = "Unauthorized",
+                    Detail = "Metrics are read with the scrape token (Metrics:BearerToken).",
+                    Type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                }).ConfigureAwait(false);
+            }),
+            optionsName: null);
+        return app;
+    }
+
+    /// <summary>Scrapes and probes every few seconds: counted in the metrics, never traced.</summary>
+    private static bool IsOperatorPath(PathString path) =>
+        path == MetricsOptions.Path || path.StartsWithSegments("/health", StringComparison.Ordinal);
+}
