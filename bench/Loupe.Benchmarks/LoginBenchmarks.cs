@@ -7,6 +7,7 @@ using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Security;
 using Loupe.Infrastructure;
 using Loupe.Infrastructure.Logging;
+using Loupe.Infrastructure.Security.Tokens;
 using MediatR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -137,6 +138,9 @@ internal static class LoginBenchmarks
         builder.Logging.AddSerilog(logger, dispose: true);
         builder.Services.AddScoped<ICurrentUser, BenchCaller>();
         builder.Services.AddApplication().AddInfrastructure(builder.Configuration);
+
+        // What the API host adds beside them for signing in: the access-token issuer.
+        builder.Services.AddAccessTokens(builder.Configuration);
         return builder.Build();
     }
 }
