@@ -58,6 +58,11 @@ internal sealed class LoupeHosts : IAsyncDisposable
             ["Secrets:Keys:bench"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Warning",
+
+            // StatementCounter counts round trips from Npgsql's spans, sorted by their text: every command
+            // of Loupe's pools must make one, with its text (ADR 0040). Without a listener they cost nothing.
+            ["Database:TraceAllCommands"] = "true",
+            ["Database:TraceStatementText"] = "true",
         };
         var builder = NewBuilder();
         builder.Services.AddScoped<BenchCaller>();

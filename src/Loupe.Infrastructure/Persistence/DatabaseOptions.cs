@@ -40,6 +40,13 @@ public sealed partial class DatabaseOptions
     /// </summary>
     public bool TraceStatementText { get; set; }
 
+    /// <summary>
+    /// Whether every command of Loupe's own pools makes a span, the job engine's polls, claims and
+    /// heartbeats included, each starting a trace of its own when no operation is traced
+    /// (<c>Database:TraceAllCommands</c>, off by default: only commands inside a traced operation do; ADR 0040).
+    /// </summary>
+    public bool TraceAllCommands { get; set; }
+
     public string MigrationConnectionString =>
         string.IsNullOrWhiteSpace(OwnerConnectionString) ? ConnectionString : OwnerConnectionString;
 
@@ -74,7 +81,7 @@ public sealed partial class DatabaseOptions
     internal Npgsql.NpgsqlDataSourceBuilder PoolBuilder(int maxPoolSize, string name)
     {
         var builder = new Npgsql.NpgsqlDataSourceBuilder(ConnectionString) { Name = name };
-        builder.TraceOwnCommands(TraceStatementText);
+        builder.TraceOwnCommands(TraceStatementText, TraceAllCommands);
         builder.ConnectionStringBuilder.MaxPoolSize = maxPoolSize;
         if (AutoPrepare > 0 && builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {

@@ -14,14 +14,17 @@ internal static class DatabaseTracing
 {
     public const string QueryTextTag = "db.query.text";
 
-    /// <summary>For Loupe's own pools; <paramref name="withText"/> keeps Npgsql's statement text on the spans.</summary>
-    public static NpgsqlDataSourceBuilder TraceOwnCommands(this NpgsqlDataSourceBuilder builder, bool withText = false) =>
+    /// <summary>
+    /// For Loupe's own pools; <paramref name="withText"/> keeps Npgsql's statement text on the spans, and
+    /// <paramref name="everyCommand"/> traces commands outside a traced operation too.
+    /// </summary>
+    public static NpgsqlDataSourceBuilder TraceOwnCommands(this NpgsqlDataSourceBuilder builder, bool withText = false, bool everyCommand = false) =>
         builder.ConfigureTracing(tracing =>
         {
             tracing
-                .ConfigureCommandFilter(_ => Activity.Current is not null)
-                .ConfigureBatchFilter(_ => Activity.Current is not null)
-                .ConfigureCopyOperationFilter(_ => Activity.Current is not null)
+                .ConfigureCommandFilter(_ => everyCommand || Activity.Current is not null)
+                .ConfigureBatchFilter(_ => everyCommand || Activity.Current is not null)
+                .ConfigureCopyOperationFilter(_ => everyCommand || Activity.Current is not null)
                 .EnablePhysicalOpenTracing(false);
             if (!withText)
             {
