@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs Loupe's benchmarks (spec §5) against a throwaway PostgreSQL, started as
-# build/test.sh starts it (same helpers, same settings), and prints each figure
-# with the baseline measured in the same run. Nothing here asserts a target:
+# Runs Loupe's benchmarks (the performance targets of docs/quality-targets.md)
+# against a throwaway PostgreSQL, started as build/test.sh starts it (same
+# helpers, same settings), and prints each figure with the baseline measured in
+# the same run. Nothing here asserts a target:
 # read the figures. Not part of the test command.
 #
 #   ./build/bench.sh [SECTION...]     SECTION: results | jobs | login | all (default: all)
@@ -29,7 +30,7 @@
 # Environment (optional): LOUPE_BENCH_ROWS (default 1000000) for the results
 # section, LOUPE_BENCH_RUNS (default 5000) for the jobs section (the Hangfire
 # comparison drains at most 2000 jobs per backlog); smaller numbers give a
-# quick look, not the spec's figures.
+# quick look, not the figures the targets are stated for.
 set -Eeuo pipefail
 
 # shellcheck source=build/lib/common.sh

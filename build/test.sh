@@ -8,7 +8,7 @@
 #        LOUPE_TEST_APP_CONNECTION    loupe_app, no Database key
 #      (Npgsql key=value strings; the tests create their own databases);
 #      and a second cluster (a copy of the first one's initdb) that tests may
-#      stop and start, PostgreSQL restarted under load (spec §6), with
+#      stop and start, PostgreSQL restarted under load (docs/quality-targets.md), with
 #        LOUPE_TEST_RESTART_ADMIN_CONNECTION, _OWNER_CONNECTION, _APP_CONNECTION
 #        LOUPE_TEST_RESTART_CONTROL   a script: stop | start | restart it;
 #   3. dotnet restore, dotnet format --verify-no-changes, dotnet build -c Release,

@@ -11,7 +11,7 @@ using static Loupe.Benchmarks.Figures;
 namespace Loupe.Benchmarks;
 
 /// <summary>
-/// Runs on the job engine (spec §5, ADR 0021 and 0023). P3: a run's queued → started latency on an
+/// Runs on the job engine (docs/quality-targets.md, ADR 0021 and 0023). P3: a run's queued → started latency on an
 /// idle node, beside the engine alone (a <c>jobs.probe</c> job) and the round trips a wake-up is made
 /// of. P4: trivial runs drained per second, beside the engine alone draining probe jobs and the
 /// connector running the same query in a loop with the node's parallelism. Every run is a full one:
@@ -31,7 +31,7 @@ internal static class JobBenchmarks
     private const int Submitters = 2;
     private const int TracedRuns = 200;
 
-    /// <summary>Runs of the two variations on P4 (one organization; submitted while draining): enough to see the rate, not the spec's number.</summary>
+    /// <summary>Runs of the two variations on P4 (one organization; submitted while draining): enough to see the rate, not P4's target figure.</summary>
     private const int VariationRuns = 1_000;
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 

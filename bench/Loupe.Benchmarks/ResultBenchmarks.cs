@@ -7,7 +7,7 @@ using static Loupe.Benchmarks.Figures;
 namespace Loupe.Benchmarks;
 
 /// <summary>
-/// Stored results (spec §5): P5 CSV export against <c>psql \copy … to stdout csv</c>, P6 peak memory of a
+/// Stored results (docs/quality-targets.md): P5 CSV export against <c>psql \copy … to stdout csv</c>, P6 peak memory of a
 /// run and export of N rows against one of N/10 rows, P7 page latency against OFFSET/LIMIT on the
 /// source table, the write path against the connector alone, and the chunk codecs side by side.
 /// </summary>
