@@ -12,7 +12,7 @@ namespace Loupe.Api;
 /// <summary>The HTTP host's own services: wire format, problems, OpenAPI, authentication, rate limits, telemetry, the current user.</summary>
 internal static class ApiServices
 {
-    /// <summary>Default limit on request bodies (spec §3: 1 MiB); configurable as <c>Api:MaxRequestBodyBytes</c>.</summary>
+    /// <summary>Default limit on request bodies (1 MiB; see docs/limits.md); configurable as <c>Api:MaxRequestBodyBytes</c>.</summary>
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
     public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
@@ -52,7 +52,7 @@ internal static class ApiServices
     }
 
     /// <summary>
-    /// The wire format of spec §3: snake_case names, enums as snake_case strings, UTC timestamps,
+    /// The wire format of docs/api-conventions.md: snake_case names, enums as snake_case strings, UTC timestamps,
     /// unknown fields refused.
     /// </summary>
     public static void ConfigureJson(JsonSerializerOptions options)

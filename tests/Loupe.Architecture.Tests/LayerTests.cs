@@ -3,7 +3,7 @@ using Loupe.Architecture.Tests.Rules;
 
 namespace Loupe.Architecture.Tests;
 
-/// <summary>The dependency rule of LOUPE.md §2, checked on the compiled layers and their project files.</summary>
+/// <summary>The dependency rule of ADR 0002, checked on the compiled layers and their project files.</summary>
 public class LayerTests
 {
     private static readonly string[] ApplicationPackages =

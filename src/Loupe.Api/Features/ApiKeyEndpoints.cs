@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Loupe.Api.Features;
 
-/// <summary>Spec §4.1: API keys for scripts.</summary>
+/// <summary>API keys for scripts (docs/overview.md, "Identity and sessions").</summary>
 internal sealed class ApiKeyEndpoints : IEndpointModule
 {
     public void MapEndpoints(IEndpointRouteBuilder api)

@@ -14,7 +14,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Loupe.Api.Features;
 
-/// <summary>Spec §4.1: accounts, sign-in, refresh-token rotation, sessions and password reset.</summary>
+/// <summary>Accounts, sign-in, refresh-token rotation, sessions and password reset.</summary>
 internal sealed class AuthEndpoints : IEndpointModule
 {
     public void MapEndpoints(IEndpointRouteBuilder api)

@@ -17,7 +17,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Loupe.Api.Features;
 
-/// <summary>Spec §4.2: the organization, its members and invitations, and the audit trail.</summary>
+/// <summary>The organization, its members and invitations, and the audit trail.</summary>
 internal sealed class OrganizationEndpoints : IEndpointModule
 {
     public void MapEndpoints(IEndpointRouteBuilder api)

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Loupe.Api.Features;
 
-/// <summary>Spec §4.1: the signed-in user's own account.</summary>
+/// <summary>The signed-in user's own account.</summary>
 internal sealed class ProfileEndpoints : IEndpointModule
 {
     public void MapEndpoints(IEndpointRouteBuilder api)

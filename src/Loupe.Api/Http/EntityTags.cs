@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Loupe.Api.Http;
 
 /// <summary>
-/// Conditional requests (spec §3), in one place for every resource that has a row version: a single
+/// Conditional requests (docs/api-conventions.md), in one place for every resource that has a row version: a single
 /// resource is answered with a strong <c>ETag</c> made from its version; a read whose
 /// <c>If-None-Match</c> already holds it is a 304; an update or delete with <c>If-Match</c> carries a
 /// <see cref="VersionPrecondition"/> to its command, which answers 412 when the resource has moved on.

@@ -121,7 +121,7 @@ internal sealed partial class RunQueryJobHandler(
         }
         catch (QueryExecutionException failure) when (RetryableCodes.Contains(failure.Code))
         {
-            // Out of attempts: the run fails with the data source's code, and its job is dead-lettered (§4.5).
+            // Out of attempts: the run fails with the data source's code, and its job is dead-lettered (ADR 0023).
             jobFailure = ExceptionDispatchInfo.Capture(new JobGivenUpException($"The data source failed with {failure.Code} on the run's last attempt ({attempt}).", failure));
             finish = r => r.Fail(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
         }

@@ -4,7 +4,7 @@ using Loupe.Application.Common.Connectors;
 namespace Loupe.Infrastructure.Connectors;
 
 /// <summary>
-/// The row and byte limits of the execution guard (spec §4.4), the same for every connector: rows go
+/// The row and byte limits of the execution guard (docs/limits.md), the same for every connector: rows go
 /// to the sink up to <c>maxRows</c>, one more row is read only to learn that the result was cut, and
 /// reading stops before the row that would take the rows read past <c>maxBytes</c>. A failure of the
 /// sink (Loupe's result store, not the data source) comes out as a <see cref="RowSinkException"/>, so the

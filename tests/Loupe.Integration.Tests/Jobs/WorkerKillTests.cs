@@ -6,7 +6,7 @@ using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Jobs;
 
-/// <summary>Spec §6: a worker killed with SIGKILL during a job — the job is taken up again within the lease time (≤ 60 s).</summary>
+/// <summary>A worker killed with SIGKILL during a job — the job is taken up again within the lease time (≤ 60 s).</summary>
 [Collection(JobEngineSerial.Name)]
 public sealed class WorkerKillTests : IAsyncLifetime
 {

@@ -49,5 +49,9 @@ public sealed class OpenApiDocumentTests(DatabaseFixture database) : ResetBefore
 
         inDevelopment.StatusCode.ShouldBe(HttpStatusCode.OK);
         inProduction.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // The UI runs its own scripts and styles from this origin; the API's policy would stop them.
+        inDevelopment.Headers.GetValues("Content-Security-Policy").Single().ShouldStartWith("default-src 'self'; script-src 'self'");
+        inProduction.Headers.GetValues("Content-Security-Policy").Single().ShouldStartWith("default-src 'none'");
     }
 }

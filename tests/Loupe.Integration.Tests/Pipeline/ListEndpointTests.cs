@@ -4,7 +4,7 @@ using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Pipeline;
 
-/// <summary>The shared list conventions of spec §3 over HTTP: snake_case pagination, whitelisted sorting, one 400 for every bad parameter.</summary>
+/// <summary>The shared list conventions (docs/api-conventions.md) over HTTP: snake_case pagination, whitelisted sorting, one 400 for every bad parameter.</summary>
 public sealed class ListEndpointTests(ListEndpointTests.SeededApi api) : IClassFixture<ListEndpointTests.SeededApi>
 {
     private const int Rows = 23;

@@ -69,7 +69,21 @@ public sealed class PipelineTests(DatabaseFixture database) : ResetBeforeEachTes
         response.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");
         response.Headers.GetValues("X-Frame-Options").Single().ShouldBe("DENY");
         response.Headers.GetValues("Referrer-Policy").Single().ShouldBe("no-referrer");
+        response.Headers.GetValues("Content-Security-Policy").Single().ShouldBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+        response.Headers.GetValues("Permissions-Policy").Single().ShouldContain("camera=()");
+        response.Headers.GetValues("Permissions-Policy").Single().ShouldContain("geolocation=()");
         response.Headers.Contains("Server").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task ProblemResponses_CarryTheSameSecurityHeaders()
+    {
+        using var response = await _client.GetAsync("/api/v1/nothing-here", TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        response.Headers.GetValues("Content-Security-Policy").Single().ShouldStartWith("default-src 'none'");
+        response.Headers.GetValues("Permissions-Policy").ShouldHaveSingleItem();
+        response.Headers.GetValues("X-Frame-Options").Single().ShouldBe("DENY");
     }
 
     [Fact]

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Loupe.Integration.Tests.Runs;
 
 /// <summary>
-/// The runs API against spec §3 and §4.5 where it was thin: a saved-query run's own
+/// The runs API against docs/api-conventions.md and ADR 0023 where it was thin: a saved-query run's own
 /// <c>timeout_seconds</c>, an expired result (410), every field of a run, its <c>ETag</c>, and the
 /// list's filters and paging.
 /// </summary>

@@ -10,7 +10,7 @@ using Loupe.Integration.Tests.Support;
 namespace Loupe.Integration.Tests.Runs;
 
 /// <summary>
-/// Spec §4.5 at the edges: cancellations racing the end of runs, and retryable data source failures
+/// Runs (ADR 0023) at the edges: cancellations racing the end of runs, and retryable data source failures
 /// retried with backoff up to the run's attempts (final ones not retried at all). Engine in the API
 /// (<see cref="RunsApi"/>, retries after 0.5–2 s).
 /// </summary>
@@ -160,7 +160,7 @@ public sealed class RunReliabilityTests(RunsApi api) : ResetBeforeEachTest(api),
         var took = run.GetProperty("finished_at").GetDateTimeOffset() - run.GetProperty("queued_at").GetDateTimeOffset();
         took.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1.5), steps);
 
-        // The job ran once per attempt and, out of attempts, was dead-lettered (§4.5): nothing is queued again.
+        // The job ran once per attempt and, out of attempts, was dead-lettered (ADR 0023): nothing is queued again.
         var job = await RunJobRows.WaitForStateAsync(api.OwnerConnection, id, "dead_lettered");
         job.JobAttempt.ShouldBe(RunAttempts, $"{job}");
         TestContext.Current.TestOutputHelper?.WriteLine($"{steps}; job: {job}");

@@ -9,7 +9,7 @@ using Npgsql;
 namespace Loupe.Integration.Tests.Runs;
 
 /// <summary>
-/// Spec §6: PostgreSQL restarted while runs wait and one is in flight — no queued run is lost. Loupe's
+/// PostgreSQL restarted (docs/quality-targets.md) while runs wait and one is in flight — no queued run is lost. Loupe's
 /// database and the data source both live on the restartable cluster of <c>build/test.sh</c> (as in a
 /// one-server deployment), which this class stops and starts; the shared cluster is never touched.
 /// </summary>
@@ -113,7 +113,7 @@ public sealed class RunRestartTests : IAsyncLifetime
             await down.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         }
 
-        // Spec §6: while the database is down the API answers 503 problem+json (not a 500), with Retry-After.
+        // While the database is down the API answers 503 problem+json (not a 500), with Retry-After.
         using (var read = await admin.Client.GetAsync($"/api/v1/runs/{waiting[0].Id}", TestContext.Current.CancellationToken))
         {
             (await read.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable)).GetProperty("code").GetString().ShouldBe("database.unavailable");
@@ -123,7 +123,7 @@ public sealed class RunRestartTests : IAsyncLifetime
         await RestartablePostgres.StartAsync();
         _stopped = false;
 
-        // Spec §6: the API is ready again within 5 s of the server coming back.
+        // The API is ready again within 5 s of the server coming back.
         var backUntil = DateTime.UtcNow + TimeSpan.FromSeconds(5);
         while (true)
         {

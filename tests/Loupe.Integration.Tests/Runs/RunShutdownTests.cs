@@ -9,7 +9,7 @@ using Npgsql;
 namespace Loupe.Integration.Tests.Runs;
 
 /// <summary>
-/// Spec §6, SIGTERM and SIGKILL at the level of runs: a real <c>Loupe.Worker</c> process running runs
+/// SIGTERM and SIGKILL (docs/quality-targets.md) at the level of runs: a real <c>Loupe.Worker</c> process running runs
 /// is sent SIGTERM. It exits within 30 s with its default settings; a run that ends within the grace
 /// period keeps its result, and one that does not is handed back (without using up a job attempt) and
 /// finished by another node. Killed with SIGKILL instead, its run is taken up by the other node within

@@ -9,7 +9,7 @@ namespace Loupe.Integration.Tests.Support;
 
 /// <summary>
 /// The second PostgreSQL cluster that <c>build/test.sh</c> starts for tests that stop and start the
-/// server (spec §6, PostgreSQL restarted under load). It has the same roles as the shared cluster
+/// server (PostgreSQL restarted under load, docs/quality-targets.md). It has the same roles as the shared cluster
 /// (<see cref="TestPostgres"/>), which is never restarted. <c>LOUPE_TEST_RESTART_CONTROL</c> names a
 /// script taking <c>stop</c>, <c>start</c> or <c>restart</c>. Tests that need it are skipped when the
 /// variables are missing (<c>dotnet test</c> run by hand); <c>build/test.sh</c> always sets them.

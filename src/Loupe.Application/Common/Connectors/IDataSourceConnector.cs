@@ -3,9 +3,9 @@ using Loupe.Domain.DataSources;
 namespace Loupe.Application.Common.Connectors;
 
 /// <summary>
-/// Everything Loupe does with one kind of database, behind one port (spec §4.3): read a pasted
+/// Everything Loupe does with one kind of database, behind one port (ADR 0020): read a pasted
 /// connection string, test a connection, read the schema and run a query under the execution guard
-/// (spec §4.4: read-only, time- and size-limited, always rolled back, whatever the SQL safety scanner
+/// (the execution guard: read-only, time- and size-limited, always rolled back, whatever the SQL safety scanner
 /// decided). Adding a database kind means adding a connector; no handler changes.
 /// </summary>
 public interface IDataSourceConnector

@@ -3,7 +3,7 @@ using Loupe.Application.Common.Paging;
 namespace Loupe.Application.Common.Jobs;
 
 /// <summary>
-/// What the jobs dashboard shows (spec §4.11): every organization's jobs, for the people who operate
+/// What the jobs dashboard (planned, docs/overview.md) shows: every organization's jobs, for the people who operate
 /// the instance. Payloads appear only in <see cref="GetAsync"/>; lists carry none.
 /// </summary>
 public interface IJobsReadModel

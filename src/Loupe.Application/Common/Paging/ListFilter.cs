@@ -1,7 +1,7 @@
 namespace Loupe.Application.Common.Paging;
 
 /// <summary>
-/// The common list filters of spec §3, validated. Each is null (or empty) when the client did not
+/// The common list filters (docs/api-conventions.md), validated. Each is null (or empty) when the client did not
 /// send it; resources apply the ones that make sense for them with <see cref="ListFilterQueryableExtensions"/>.
 /// </summary>
 public sealed class ListFilter

@@ -1,6 +1,6 @@
 namespace Loupe.Application.Common.Paging;
 
-/// <summary>The snake_case query-parameter names of spec §3, also the keys of validation errors.</summary>
+/// <summary>The snake_case query-parameter names of docs/api-conventions.md, also the keys of validation errors.</summary>
 public static class ListQueryParameters
 {
     public const string Page = "page";

@@ -1,6 +1,6 @@
 namespace Loupe.Application.Common.Paging;
 
-/// <summary>One page of a list: the spec §3 body <c>{ data, pagination }</c>.</summary>
+/// <summary>One page of a list: the list body of docs/api-conventions.md, <c>{ data, pagination }</c>.</summary>
 public sealed class PagedResult<T>
 {
     public PagedResult(IReadOnlyList<T> data, Pagination pagination)

@@ -7,7 +7,7 @@ using Loupe.Domain.Queries.Safety;
 namespace Loupe.Domain.Queries.Parameters;
 
 /// <summary>
-/// The rules that tie a saved query's SQL to its parameters (spec §4.4), as pure functions.
+/// The rules that tie a saved query's SQL to its parameters (ADR 0024), as pure functions.
 /// <list type="bullet">
 /// <item>Placeholders are found by <see cref="SqlPlaceholders"/> (never inside comments, strings,
 /// dollar quotes or quoted identifiers). Names are case-sensitive; definitions are unique

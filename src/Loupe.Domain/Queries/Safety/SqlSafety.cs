@@ -3,7 +3,7 @@ using Loupe.Domain.Common;
 namespace Loupe.Domain.Queries.Safety;
 
 /// <summary>
-/// Decides whether a SQL text may run as a saved query (spec §4.4): exactly one statement, a
+/// Decides whether a SQL text may run as a saved query (ADR 0019): exactly one statement, a
 /// read-only kind, no row locks, no SELECT INTO, no data-modifying WITH, no deny-listed function.
 /// This is a validator in front of the execution guard (a READ ONLY transaction with timeouts and
 /// limits), not a replacement for it. It never throws.

@@ -7,7 +7,7 @@ using Npgsql;
 namespace Loupe.Infrastructure.Connectors.Postgres;
 
 /// <summary>
-/// The execution guard for PostgreSQL data sources (spec §4.4). Every run is one read-only
+/// The execution guard for PostgreSQL data sources (ADRs 0020, 0026). Every run is one read-only
 /// transaction with local statement, lock and idle timeouts that is always rolled back. The SQL is
 /// sent as a single protocol message (so PostgreSQL itself refuses a second statement) and, unless it
 /// is an EXPLAIN or SHOW, as the query of a cursor, so the server accepts only a SELECT-like query:

@@ -7,7 +7,7 @@ using Npgsql;
 namespace Loupe.Infrastructure.Connectors.Postgres;
 
 /// <summary>
-/// One bounded pool per data source (spec §4.3). A pool is keyed by the data source's id and built
+/// One bounded pool per data source (ADR 0020). A pool is keyed by the data source's id and built
 /// from its current connection string; when the settings or password change, the next use builds a
 /// new pool and disposes the old one, and <see cref="ForgetAsync"/> disposes it when the data source
 /// is deleted. Only a hash of the settings is kept to notice changes. Each new physical connection

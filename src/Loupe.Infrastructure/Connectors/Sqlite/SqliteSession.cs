@@ -6,7 +6,7 @@ using SQLitePCL;
 namespace Loupe.Infrastructure.Connectors.Sqlite;
 
 /// <summary>
-/// One guarded connection to a SQLite file, for one run (spec §4.4), closed with it: nothing is
+/// One guarded connection to a SQLite file, for one run, under the execution guard, closed with it: nothing is
 /// pooled, so nothing a run does reaches the next. Layer by layer:
 /// <list type="number">
 /// <item>the file is opened read-only (<c>SQLITE_OPEN_READONLY</c>), with a private cache and

@@ -1,4 +1,4 @@
-// The tenant-isolation matrix of spec §4.2: for every endpoint that takes an id, another
+// The tenant-isolation matrix (ADR 0017): for every endpoint that takes an id, another
 // organization's id answers 404 (never 403, so ids cannot be probed) and changes nothing; no list
 // endpoint leaks another organization's ids or emails.
 //

@@ -5,7 +5,7 @@ using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Organization;
 
-/// <summary>Spec §4.1: API keys — a secret shown once, a role no higher than the creator's, two ways to present it, revocation.</summary>
+/// <summary>API keys: a secret shown once, a role no higher than the creator's, two ways to present it, revocation.</summary>
 public sealed class ApiKeyTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     private readonly IdentityApi _api = api;

@@ -4,7 +4,7 @@ using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Organization;
 
-/// <summary>Spec §4.1/§4.2: the audit trail of admin actions and auth events (<c>GET /audit-events</c>, admin only).</summary>
+/// <summary>The audit trail of admin actions and auth events (<c>GET /audit-events</c>, admin only).</summary>
 public sealed class AuditEventTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     private const string UserAgent = "LoupeOrgTests/1.0";

@@ -5,7 +5,7 @@ using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Organization;
 
-/// <summary>Spec §4.2: inviting people for 7 days, listing and revoking invitations; accepted through register.</summary>
+/// <summary>Inviting people for 7 days, listing and revoking invitations; accepted through register.</summary>
 public sealed class InvitationTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     private readonly IdentityApi _api = api;

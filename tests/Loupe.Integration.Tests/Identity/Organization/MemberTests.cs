@@ -5,7 +5,7 @@ using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Organization;
 
-/// <summary>Spec §4.2: listing members, changing their roles and removing them; the last admin stays.</summary>
+/// <summary>Listing members, changing their roles and removing them; the last admin stays.</summary>
 public sealed class MemberTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     private readonly IdentityApi _api = api;

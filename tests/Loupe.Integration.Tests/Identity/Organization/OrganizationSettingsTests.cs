@@ -6,7 +6,7 @@ using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Organization;
 
-/// <summary>Spec §4.2: reading and changing the organization, and what it holds (<c>/organization</c>, <c>/organization/usage</c>).</summary>
+/// <summary>Reading and changing the organization, and what it holds (<c>/organization</c>, <c>/organization/usage</c>).</summary>
 public sealed class OrganizationSettingsTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     private readonly IdentityDriver _identity = api.Identity;
