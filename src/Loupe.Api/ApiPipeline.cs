@@ -13,6 +13,10 @@ internal static class ApiPipeline
         app.UseForwardedHeaders();
         app.UseMiddleware<RequestIdMiddleware>();
 
+        // Before everything that may answer (errors, 401, 429), so a browser app can read those answers
+        // too; a preflight is answered here, unauthenticated and uncounted.
+        app.UseCors();
+
         // Scrapes of /metrics skip the request log, the rate limiter and user authentication (ADR 0040).
         app.UseLoupeMetrics();
         app.UseLoupeRequestLogging();

@@ -24,6 +24,7 @@ internal static class ApiServices
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
         services.AddScoped<IRequestOrigin, HttpRequestOrigin>();
         services.AddLoupeForwardedHeaders(configuration);
+        services.AddLoupeCors(configuration);
         services.AddLoupeAuthentication(configuration);
         services.AddLoupeRateLimits(configuration);
         services.AddApiTelemetry(configuration);

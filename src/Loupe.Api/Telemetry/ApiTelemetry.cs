@@ -22,7 +22,11 @@ internal static class ApiTelemetry
         return services.AddLoupeTelemetry(
             configuration,
             ServiceName,
-            tracing => tracing.AddAspNetCoreInstrumentation(options => options.Filter = http => !IsOperatorPath(http.Request.Path)),
+            tracing => tracing.AddAspNetCoreInstrumentation(options =>
+            {
+                options.Filter = http => !IsOperatorPath(http.Request.Path);
+                options.EnrichWithHttpResponse = HideSecretInPath;
+            }),
             metrics => metrics.AddAspNetCoreInstrumentation().AddMeter(ApiMetrics.MeterName).AddPrometheusExporter());
     }
 
@@ -64,6 +68,18 @@ internal static class ApiTelemetry
     }
 
     /// <summary>Scrapes and probes every few seconds: counted in the metrics, never traced.</summary>
+    /// <summary>
+    /// A path that carries a credential (<c>/invitations/{token}</c>) is recorded as its route
+    /// template, so the token never reaches a trace.
+    /// </summary>
+    private static void HideSecretInPath(System.Diagnostics.Activity activity, HttpResponse response)
+    {
+        if (response.HttpContext.GetEndpoint() is RouteEndpoint endpoint && endpoint.RoutePattern.GetParameter("token") is not null)
+        {
+            activity.SetTag("url.path", endpoint.RoutePattern.RawText);
+        }
+    }
+
     private static bool IsOperatorPath(PathString path) =>
         path == MetricsOptions.Path || path.StartsWithSegments("/health", StringComparison.Ordinal);
 }

@@ -13,7 +13,8 @@ namespace Loupe.Application.Runs;
 
 /// <summary>
 /// Queues a run and its job in one save, or answers a fresh enough earlier result of the same data
-/// source, SQL and values (<c>max_age_seconds</c>). Shared by ad-hoc runs and saved-query runs. An
+/// source, SQL and values (<c>max_age_seconds</c>) among the runs the caller may see (another
+/// person's ad-hoc run is never answered to someone who may not read it). Shared by ad-hoc runs and saved-query runs. An
 /// organization's runs waiting to start are capped (<see cref="RunSettings.MaxQueuedPerOrganization"/>).
 /// </summary>
 internal sealed class RunQueue(
@@ -66,6 +67,7 @@ internal sealed class RunQueue(
             var since = now.AddSeconds(-maxAge);
             var cached = await executor.FirstOrDefaultAsync(
                 store.Query<QueryRun>()
+                    .VisibleTo(user)
                     .Where(r => r.CacheKey == cacheKey && r.Status == RunStatus.Succeeded && !r.ResultExpired && r.FinishedAt >= since)
                     .OrderByDescending(r => r.FinishedAt)
                     .ProjectToType<RunDto>(mapping),

@@ -74,7 +74,18 @@ public sealed class ApiKey : AggregateRoot, ITenantOwned
         return true;
     }
 
-    public void Revoke(DateTimeOffset now) => RevokedAt ??= now;
+    /// <summary>Revokes the key; revoking it again changes nothing.</summary>
+    /// <returns>True when this call revoked it, false when it already was (nothing to record).</returns>
+    public bool Revoke(DateTimeOffset now)
+    {
+        if (RevokedAt is not null)
+        {
+            return false;
+        }
+
+        RevokedAt = now;
+        return true;
+    }
 }
 
 public static class ApiKeyErrors

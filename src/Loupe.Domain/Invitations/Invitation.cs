@@ -69,14 +69,21 @@ public sealed class Invitation : AggregateRoot, ITenantOwned
         AcceptedAt = now;
     }
 
-    public void Revoke(DateTimeOffset now)
+    /// <returns>True when this call revoked it, false when it already was revoked (nothing to record).</returns>
+    public bool Revoke(DateTimeOffset now)
     {
         if (StatusAt(now) is InvitationStatus.Accepted)
         {
             throw new DomainException(InvitationErrors.AlreadyAccepted);
         }
 
-        RevokedAt ??= now;
+        if (RevokedAt is not null)
+        {
+            return false;
+        }
+
+        RevokedAt = now;
+        return true;
     }
 }
 
@@ -98,6 +105,13 @@ public static class InvitationErrors
 
     public static readonly DomainError AlreadyPending =
         DomainError.Conflict("invitation.already_pending", "This address already has a pending invitation: revoke it to send a new one.");
+
+    /// <summary>
+    /// The one answer to reading an invitation by its token when it is not pending: unknown, used,
+    /// expired and revoked look alike, so the token's fate is not told to whoever holds it.
+    /// </summary>
+    public static readonly DomainError NotFound =
+        DomainError.NotFound("invitation.not_found", "No pending invitation has this token: it may have been used, revoked or have expired.");
 
     public static readonly DomainError AlreadyAccepted =
         DomainError.Conflict("invitation.already_accepted", "This invitation was already accepted.");

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
 
@@ -119,6 +120,21 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
     public static bool HasReadableResult(RunStatus status, int? resultAttempt, bool resultExpired) =>
         status == RunStatus.Succeeded && resultAttempt is not null && !resultExpired;
 
+    /// <summary>
+    /// Who may see the run, its result and its exports: everyone in its organization for a saved
+    /// query's run; for ad-hoc SQL only the person who ran it and the organization's admins. Others
+    /// are answered as if the run did not exist (404), so an ad-hoc run's existence, SQL's outcome
+    /// and data stay private. <see cref="VisibleTo"/> is the same rule for a query in the database.
+    /// </summary>
+    public bool IsVisibleTo(Guid userId, Role role) =>
+        role == Role.Admin || SavedQueryId is not null || RequestedBy == userId;
+
+    /// <summary><see cref="IsVisibleTo"/> as a filter the database applies, for lists and lookups.</summary>
+    public static Expression<Func<QueryRun, bool>> VisibleTo(Guid userId, Role role) =>
+        role == Role.Admin
+            ? r => true
+            : r => r.SavedQueryId != null || r.RequestedBy == userId;
+
     public static QueryRun Queue(
         Guid id,
         Guid organizationId,
@@ -216,9 +232,11 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
     }
 
     /// <summary>
-    /// A person cancels the run: only the one who asked for it, or an admin of its organization, may
-    /// (403 <c>run.cancel_not_allowed</c>: everyone in the organization may see the run, so hiding it
-    /// behind a 404 would be a lie). A run nobody asked for (a schedule's) is cancelled by admins only.
+    /// A person cancels the run: only the one who asked for it, or an admin of its organization, may.
+    /// Someone who may see the run but not cancel it (a saved query's run someone else started) is
+    /// refused with 403 <c>run.cancel_not_allowed</c>; someone who may not even see it (another
+    /// person's ad-hoc run) must be told it does not exist before this is asked (see
+    /// <see cref="IsVisibleTo"/>). A run nobody asked for (a schedule's) is cancelled by admins only.
     /// </summary>
     public void CancelBy(Guid userId, Role role, DateTimeOffset now)
     {

@@ -101,15 +101,17 @@ public sealed class Session : AggregateRoot, ITenantOwned
         return RefreshOutcome.Rotated;
     }
 
-    public void Revoke(string reason, DateTimeOffset now)
+    /// <returns>True when this call revoked it, false when it already was revoked (the first reason stays).</returns>
+    public bool Revoke(string reason, DateTimeOffset now)
     {
         if (RevokedAt is not null)
         {
-            return;
+            return false;
         }
 
         RevokedAt = now;
         RevokedReason = reason;
+        return true;
     }
 }
 

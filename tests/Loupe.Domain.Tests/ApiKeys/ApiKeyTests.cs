@@ -134,8 +134,8 @@ public sealed class ApiKeyTests
     {
         var key = Create(Role.Admin, Role.Viewer);
 
-        key.Revoke(Now.AddDays(1));
-        key.Revoke(Now.AddDays(2));
+        key.Revoke(Now.AddDays(1)).ShouldBeTrue();
+        key.Revoke(Now.AddDays(2)).ShouldBeFalse();
 
         key.RevokedAt.ShouldBe(Now.AddDays(1));
         key.IsActive.ShouldBeFalse();

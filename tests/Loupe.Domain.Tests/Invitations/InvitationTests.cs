@@ -120,8 +120,8 @@ public sealed class InvitationTests
     {
         var invitation = Created();
 
-        invitation.Revoke(Now.AddHours(1));
-        invitation.Revoke(Now.AddHours(2));
+        invitation.Revoke(Now.AddHours(1)).ShouldBeTrue();
+        invitation.Revoke(Now.AddHours(2)).ShouldBeFalse();
 
         invitation.RevokedAt.ShouldBe(Now.AddHours(1));
     }

@@ -84,6 +84,41 @@ public sealed class QueryRunTests
     }
 
     [Fact]
+    public void AnAdHocRun_IsVisibleToWhoRanItAndToAdmins_ASavedQuerysRunToEveryone()
+    {
+        var requester = Guid.CreateVersion7();
+        var someoneElse = Guid.CreateVersion7();
+        var adHoc = NewRun(requester);
+        var saved = NewRun(requester, savedQueryId: Guid.CreateVersion7());
+        var scheduledAdHoc = NewRun(null);
+
+        foreach (var role in new[] { Role.Viewer, Role.Editor })
+        {
+            adHoc.IsVisibleTo(requester, role).ShouldBeTrue();
+            adHoc.IsVisibleTo(someoneElse, role).ShouldBeFalse();
+            scheduledAdHoc.IsVisibleTo(someoneElse, role).ShouldBeFalse();
+            saved.IsVisibleTo(someoneElse, role).ShouldBeTrue();
+        }
+
+        adHoc.IsVisibleTo(someoneElse, Role.Admin).ShouldBeTrue();
+        scheduledAdHoc.IsVisibleTo(someoneElse, Role.Admin).ShouldBeTrue();
+    }
+
+    [Property]
+    public Property VisibleTo_TheDatabaseFilter_AgreesWithIsVisibleTo_ForEveryRunCallerAndRole() =>
+        Prop.ForAll(
+            Gen.Elements(Role.Viewer, Role.Editor, Role.Admin).ToArbitrary(),
+            Gen.Elements(0, 1, 2).ToArbitrary(),
+            Gen.Elements(true, false).ToArbitrary(),
+            (role, requesterCase, saved) =>
+            {
+                var caller = Guid.CreateVersion7();
+                Guid? requester = requesterCase switch { 0 => null, 1 => caller, _ => Guid.CreateVersion7() };
+                var run = NewRun(requester, saved ? Guid.CreateVersion7() : null);
+                return QueryRun.VisibleTo(caller, role).Compile()(run) == run.IsVisibleTo(caller, role);
+            });
+
+    [Fact]
     public void RunError_KeepsCodeAndMessageWithinTheirLimits()
     {
         var error = new RunError(new string('C', RunError.CodeMaxLength + 10), new string('x', 5000));
@@ -167,8 +202,8 @@ public sealed class QueryRunTests
         }
     }
 
-    private static QueryRun NewRun(Guid? requestedBy = null) =>
-        QueryRun.Queue(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), null, requestedBy, "select 1", "[]", new string('a', 64), 30, 100, Now);
+    private static QueryRun NewRun(Guid? requestedBy = null, Guid? savedQueryId = null) =>
+        QueryRun.Queue(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), savedQueryId, requestedBy, "select 1", "[]", new string('a', 64), 30, 100, Now);
 
     private enum Operation
     {

@@ -121,6 +121,18 @@ public sealed class SessionRotationTests
     }
 
     [Fact]
+    public void Revoke_Again_ChangesNothing_AndSaysSo()
+    {
+        var session = Started();
+
+        session.Revoke("revoked_by_user", Now.AddMinutes(1)).ShouldBeTrue();
+        session.Revoke("logout", Now.AddMinutes(2)).ShouldBeFalse();
+
+        session.RevokedAt.ShouldBe(Now.AddMinutes(1));
+        session.RevokedReason.ShouldBe("revoked_by_user");
+    }
+
+    [Fact]
     public void Refresh_AfterRevoke_ReturnsRevokedEvenForTheCurrentToken()
     {
         var session = Started();

@@ -27,7 +27,8 @@ public sealed class LargeValueResultTests(LargeValuesApi api) : ResetBeforeEachT
     public async Task PagesOfSixFiftyMegabyteValues_ReadInParallel_StayUnderTheMemoryBound_AndTheExportHoldsThemWhole()
     {
         var admin = await api.Identity.RegisterAsync();
-        var viewer = await api.Identity.AddMemberAsync(admin, "viewer");
+        // Another admin reads it: an ad-hoc run's result is seen only by who ran it and by admins.
+        var reader = await api.Identity.AddMemberAsync(admin, "admin");
         var source = await api.CreateSourceAsync(admin);
         var id = await SucceededRunAsync(admin, source, $"select g as n, repeat('x', {ValueBytes}) as body from generate_series(1, {Values}) g order by g");
 
@@ -53,7 +54,7 @@ public sealed class LargeValueResultTests(LargeValuesApi api) : ResetBeforeEachT
         {
             for (var round = 0; round < 4; round++)
             {
-                pages.AddRange(await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => IdentityApi.GetOkAsync(viewer.Client, $"/api/v1/runs/{id}/results?per_page=10"))));
+                pages.AddRange(await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => IdentityApi.GetOkAsync(reader.Client, $"/api/v1/runs/{id}/results?per_page=10"))));
             }
         }
         finally
@@ -77,7 +78,7 @@ public sealed class LargeValueResultTests(LargeValuesApi api) : ResetBeforeEachT
         }
 
         // The export streams every value whole: a header, then per row its number, a comma, the value, CRLF.
-        using var export = await viewer.Client.GetAsync($"/api/v1/runs/{id}/results.csv", HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var export = await reader.Client.GetAsync($"/api/v1/runs/{id}/results.csv", HttpCompletionOption.ResponseHeadersRead, Ct);
         export.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await CountAsync(await export.Content.ReadAsStreamAsync(Ct))).ShouldBe("n,body\r\n".Length + (Values * ("1,".Length + ValueBytes + 2)));
     }

@@ -124,20 +124,38 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
     }
 
     [Fact]
-    public async Task Cancel_ByAnotherMemberThanWhoStartedIt_Is403_UnlessAnAdmin()
+    public async Task Cancel_ByAnotherMemberThanWhoStartedIt_Is403ForASavedQuerysRun_404ForAnAdHocOne_UnlessAnAdmin()
     {
         var (admin, source) = await SetUpAsync();
         var viewer = await api.Identity.AddMemberAsync(admin, "viewer");
         var editor = await api.Identity.AddMemberAsync(admin, "editor");
         var adminsRun = (await RunsApi.StartAsync(admin, source, RunsApi.Busy(2_000_000_000, "_admins"))).GetProperty("id").GetGuid();
         var editorsRun = (await RunsApi.StartAsync(editor, source, RunsApi.Busy(2_000_000_000, "_editors"))).GetProperty("id").GetGuid();
+        var busyQuery = await SaveQueryAsync(admin, source, RunsApi.Busy(2_000_000_000, "_saved"));
+        using var startSaved = await admin.Client.PostAsJsonAsync($"/api/v1/queries/{busyQuery}/runs", new { }, TestContext.Current.CancellationToken);
+        startSaved.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var savedRun = (await startSaved.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
         await RunsApi.ReachesAsync(admin, adminsRun, "running");
         await RunsApi.ReachesAsync(admin, editorsRun, "running");
+        await RunsApi.ReachesAsync(admin, savedRun, "running");
 
+        // Another person's ad-hoc run is not there for them at all; a saved query's run is, but only its starter or an admin cancels it.
         foreach (var (member, run) in new[] { (viewer, adminsRun), (editor, adminsRun), (viewer, editorsRun) })
         {
-            using var refused = await member.Client.PostAsync($"/api/v1/runs/{run}/cancel", null, TestContext.Current.CancellationToken);
+            using var hidden = await member.Client.PostAsync($"/api/v1/runs/{run}/cancel", null, TestContext.Current.CancellationToken);
+            await hidden.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        foreach (var member in new[] { viewer, editor })
+        {
+            using var refused = await member.Client.PostAsync($"/api/v1/runs/{savedRun}/cancel", null, TestContext.Current.CancellationToken);
             (await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden)).GetProperty("code").GetString().ShouldBe("run.cancel_not_allowed");
+        }
+
+        (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{savedRun}")).GetProperty("status").GetString().ShouldNotBe("cancelled");
+        using (var savedByAdmin = await admin.Client.PostAsync($"/api/v1/runs/{savedRun}/cancel", null, TestContext.Current.CancellationToken))
+        {
+            savedByAdmin.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
         (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{adminsRun}")).GetProperty("status").GetString().ShouldNotBe("cancelled");
@@ -215,11 +233,11 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
     }
 
     [Fact]
-    public async Task Viewers_ReadRuns_ButCannotRunAdHocSql()
+    public async Task Viewers_ReadSavedQueryRuns_ButCannotRunAdHocSql()
     {
         var (admin, source) = await SetUpAsync();
         var viewer = await api.Identity.AddMemberAsync(admin, "viewer");
-        var id = (await RunsApi.StartAsync(admin, source, "select 1 as one")).GetProperty("id").GetGuid();
+        var id = await RunSavedAsync(admin, await SaveQueryAsync(admin, source, "select 1 as one"));
 
         using var refused = await viewer.Client.PostAsJsonAsync("/api/v1/runs", new { datasource_id = source, sql = "select 1" }, TestContext.Current.CancellationToken);
         await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
@@ -228,6 +246,56 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
         (await IdentityApi.GetRowsAsync(viewer.Client, "/api/v1/runs?status=succeeded")).Select(r => r.GetProperty("id").GetGuid()).ShouldContain(id);
         (await IdentityApi.GetRowsAsync(viewer.Client, "/api/v1/runs?status=failed")).ShouldBeEmpty();
         (await IdentityApi.GetOkAsync(viewer.Client, $"/api/v1/runs/{id}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task AnAdHocRun_IsSeenOnlyByWhoRanItAndAdmins_EverywhereItCanBeRead_AsIfItDidNotExist()
+    {
+        var (admin, source) = await SetUpAsync();
+        var editor = await api.Identity.AddMemberAsync(admin, "editor");
+        var otherEditor = await api.Identity.AddMemberAsync(admin, "editor");
+        var viewer = await api.Identity.AddMemberAsync(admin, "viewer");
+        var viewerKey = (await IdentityApi.CreateApiKeyAsync(admin, "viewer")).GetProperty("secret").GetString()!;
+        using var adminsViewerKey = api.Factory.CreateClient();
+        adminsViewerKey.DefaultRequestHeaders.Add("X-API-Key", viewerKey);
+        var sql = $"select '{Guid.NewGuid():N}' as secret";
+        var adHoc = (await RunsApi.StartAsync(editor, source, sql)).GetProperty("id").GetGuid();
+        await RunsApi.FinishedAsync(editor, adHoc);
+        var saved = await RunSavedAsync(editor, await SaveQueryAsync(editor, source, "select 2 as shared"));
+        var unknown = Guid.CreateVersion7();
+
+        foreach (var client in new[] { viewer.Client, otherEditor.Client, adminsViewerKey })
+        {
+            foreach (var path in new[] { "", "/results", "/results.csv", "/results.json" })
+            {
+                using var hidden = await client.GetAsync($"/api/v1/runs/{adHoc}{path}", TestContext.Current.CancellationToken);
+                using var missing = await client.GetAsync($"/api/v1/runs/{unknown}{path}", TestContext.Current.CancellationToken);
+                var hiddenProblem = await hidden.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+                var missingProblem = await missing.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+                hiddenProblem.GetProperty("title").GetString().ShouldBe(missingProblem.GetProperty("title").GetString());
+                hiddenProblem.GetRawText().ShouldNotContain("secret");
+            }
+
+            var listed = (await IdentityApi.GetRowsAsync(client, "/api/v1/runs")).Select(r => r.GetProperty("id").GetGuid()).ToList();
+            listed.ShouldBe([saved]);
+            (await IdentityApi.GetRowsAsync(client, $"/api/v1/runs?owner_id={editor.UserId}")).Select(r => r.GetProperty("id").GetGuid()).ShouldBe([saved]);
+            (await IdentityApi.GetOkAsync(client, $"/api/v1/runs/{saved}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(2);
+        }
+
+        // The cache never answers with a run the asker could not read.
+        var fresh = await RunsApi.StartAsync(otherEditor, source, sql, new { max_age_seconds = 600 });
+        fresh.GetProperty("id").GetGuid().ShouldNotBe(adHoc);
+        (await RunsApi.StartAsync(editor, source, sql, new { max_age_seconds = 600 }, HttpStatusCode.OK)).GetProperty("id").GetGuid().ShouldBe(adHoc);
+
+        foreach (var client in new[] { editor.Client, admin.Client })
+        {
+            (await IdentityApi.GetOkAsync(client, $"/api/v1/runs/{adHoc}")).GetProperty("status").GetString().ShouldBe("succeeded");
+            (await IdentityApi.GetOkAsync(client, $"/api/v1/runs/{adHoc}/results")).GetProperty("rows")[0][0].GetString()!.Length.ShouldBe(32);
+            (await client.GetStringAsync($"/api/v1/runs/{adHoc}/results.csv", TestContext.Current.CancellationToken)).ShouldStartWith("secret");
+            (await IdentityApi.GetRowsAsync(client, "/api/v1/runs")).Select(r => r.GetProperty("id").GetGuid()).ShouldContain(adHoc);
+        }
+
+        (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/runs")).Count.ShouldBe(3);
     }
 
     [Fact]
@@ -469,6 +537,14 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
         var id = (await start.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
         (await RunsApi.FinishedAsync(member, id)).GetProperty("status").GetString().ShouldBe("succeeded");
         return id;
+    }
+
+    private static async Task<Guid> SaveQueryAsync(Member member, Guid source, string sql)
+    {
+        using var created = await member.Client.PostAsJsonAsync(
+            "/api/v1/queries", new { name = $"saved {Guid.NewGuid():N}", sql, datasource_id = source }, TestContext.Current.CancellationToken);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
     }
 
     private async Task<(Member Admin, Guid Source)> SetUpAsync()

@@ -1,9 +1,11 @@
 using System.Text.RegularExpressions;
 using Loupe.Application.Common.Mapping;
 using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
 using Loupe.Application.Runs.Queries.GetRun;
 using Loupe.Application.Runs.Queries.ListRuns;
 using Loupe.Domain.DataSources;
+using Loupe.Domain.Organizations;
 using Loupe.Domain.Runs;
 using Loupe.Infrastructure.Persistence;
 using Loupe.Integration.Tests.Support;
@@ -27,7 +29,7 @@ public sealed partial class RunReadProjectionTests(DatabaseFixture database) : R
         var (organization, runs) = await AddRunsAsync();
         await using var context = TenantData.Context(database.AppConnection, organization);
         var executor = new RecordingExecutor();
-        var handler = new ListRunsQueryHandler(new ReadStore(context), executor, MappingConfiguration.Create());
+        var handler = new ListRunsQueryHandler(Caller.Admin(organization), new ReadStore(context), executor, MappingConfiguration.Create());
 
         var page = await handler.Handle(new ListRunsQuery(new Dictionary<string, string?>()), TestContext.Current.CancellationToken);
 
@@ -55,7 +57,7 @@ public sealed partial class RunReadProjectionTests(DatabaseFixture database) : R
         var (organization, runs) = await AddRunsAsync();
         await using var context = TenantData.Context(database.AppConnection, organization);
         var executor = new RecordingExecutor();
-        var handler = new GetRunQueryHandler(new ReadStore(context), executor, MappingConfiguration.Create());
+        var handler = new GetRunQueryHandler(Caller.Admin(organization), new ReadStore(context), executor, MappingConfiguration.Create());
 
         var run = await handler.Handle(new GetRunQuery(runs.Succeeded.Id), TestContext.Current.CancellationToken);
 
@@ -63,6 +65,23 @@ public sealed partial class RunReadProjectionTests(DatabaseFixture database) : R
         run.Value.Id.ShouldBe(runs.Succeeded.Id);
         run.Value.Status.ShouldBe("succeeded");
         run.RowVersion.ShouldNotBe(0u);
+    }
+
+    [Fact]
+    public async Task ListRuns_ForAViewer_FiltersAdHocRunsOfOthersInTheDatabase()
+    {
+        var (organization, _) = await AddRunsAsync();
+        await using var context = TenantData.Context(database.AppConnection, organization);
+        var executor = new RecordingExecutor();
+        var handler = new ListRunsQueryHandler(new Caller(organization, Role.Viewer), new ReadStore(context), executor, MappingConfiguration.Create());
+
+        var page = await handler.Handle(new ListRunsQuery(new Dictionary<string, string?>()), TestContext.Current.CancellationToken);
+
+        page.Data.ShouldBeEmpty();
+        page.Pagination.Total.ShouldBe(0);
+        var where = executor.CountSql.ShouldHaveSingleItem().Split("WHERE ", 2)[1];
+        where.ShouldContain("saved_query_id IS NOT NULL");
+        where.ShouldContain("requested_by");
     }
 
     /// <summary>The bare column names between the outermost SELECT and its FROM.</summary>
@@ -97,6 +116,26 @@ public sealed partial class RunReadProjectionTests(DatabaseFixture database) : R
     private static QueryRun NewRun(Guid organization, Guid dataSource, string sql) =>
         QueryRun.Queue(Guid.CreateVersion7(), organization, dataSource, null, null, sql, "[]", new string('k', QueryRun.CacheKeyLength), 30, 1000, Now);
 
+    /// <summary>A signed-in member of the organization, as the API would describe them.</summary>
+    private sealed record Caller(Guid Organization, Role Role) : ICurrentUser
+    {
+        public static Caller Admin(Guid organization) => new(organization, Role.Admin);
+
+        public bool IsAuthenticated => true;
+
+        public Guid? UserId { get; } = Guid.CreateVersion7();
+
+        public Guid? OrganizationId => Organization;
+
+        Role? ICurrentUser.Role => Role;
+
+        public Guid? SessionId => null;
+
+        public bool IsInstanceAdmin => false;
+
+        public Guid? ApiKeyId => null;
+    }
+
     /// <summary>Runs queries as Infrastructure does, keeping the SQL of every query that reads rows.</summary>
     private sealed class RecordingExecutor : IQueryExecutor
     {
@@ -110,7 +149,13 @@ public sealed partial class RunReadProjectionTests(DatabaseFixture database) : R
             return _inner.ToListAsync(query, cancellationToken);
         }
 
-        public Task<int> CountAsync<T>(IQueryable<T> query, CancellationToken cancellationToken) => _inner.CountAsync(query, cancellationToken);
+        public List<string> CountSql { get; } = [];
+
+        public Task<int> CountAsync<T>(IQueryable<T> query, CancellationToken cancellationToken)
+        {
+            CountSql.Add(query.ToQueryString());
+            return _inner.CountAsync(query, cancellationToken);
+        }
 
         public Task<T?> FirstOrDefaultAsync<T>(IQueryable<T> query, CancellationToken cancellationToken)
         {

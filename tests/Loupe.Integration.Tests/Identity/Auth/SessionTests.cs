@@ -83,6 +83,24 @@ public sealed class SessionTests(AuthHost host) : ResetBeforeEachTest(host), ICl
     }
 
     [Fact]
+    public async Task RevokeSession_Again_AnswersTheSame_AndRecordsNoSecondAuditEvent()
+    {
+        var email = AuthApi.NewEmail();
+        var laptop = await _anonymous.RegisteredAsync(email);
+        var phone = await _anonymous.LoggedInAsync(email);
+        using var client = host.Identity.ClientWith(phone.AccessToken);
+        var path = $"/api/v1/auth/sessions/{AuthApi.SessionIdOf(laptop.AccessToken)}";
+
+        using var first = await client.DeleteAsync(path, Ct);
+        using var again = await client.DeleteAsync(path, Ct);
+
+        first.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        again.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var events = await client.GetFromJsonAsync<JsonElement>("/api/v1/audit-events?action=auth.session_revoked", Ct);
+        events.GetProperty("data").GetArrayLength().ShouldBe(1);
+    }
+
+    [Fact]
     public async Task RevokeSession_OfAnotherUser_Is404Problem_AndLeavesItWorking()
     {
         var mine = await _anonymous.RegisteredAsync(AuthApi.NewEmail("me"));

@@ -89,6 +89,47 @@ public sealed class ApiKeyTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
     }
 
     [Fact]
+    public async Task Me_ThroughAViewerKeyOfAnAdmin_ReportsTheKeysRoleAndPermissions_WhicheverHeaderCarriesIt()
+    {
+        var admin = await _identity.RegisterAsync();
+        var secret = (await IdentityApi.CreateApiKeyAsync(admin, "viewer")).GetProperty("secret").GetString()!;
+        using var byHeader = _api.ClientWithHeader("X-API-Key", secret);
+        using var byBearer = _api.ClientWithHeader("Authorization", $"Bearer {secret}");
+
+        var signedIn = await IdentityApi.GetOkAsync(admin.Client, "/api/v1/me");
+        signedIn.GetProperty("role").GetString().ShouldBe("admin");
+        var adminPermissions = signedIn.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()).ToList();
+        adminPermissions.ShouldBe(
+            ["queries.read", "queries.run", "queries.manage", "runs.read", "runs.ad_hoc", "datasources.read", "datasources.manage", "members.read",
+             "members.manage", "organization.manage", "audit.read", "api_keys.manage", "sessions.manage", "account.manage"]);
+
+        foreach (var client in new[] { byHeader, byBearer })
+        {
+            var me = await IdentityApi.GetOkAsync(client, "/api/v1/me");
+            me.GetProperty("role").GetString().ShouldBe("viewer");
+            me.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()).ShouldBe(["queries.read", "queries.run", "runs.read", "datasources.read", "members.read"]);
+
+            // What the list leaves out, the endpoints refuse.
+            using var adHoc = await client.PostAsJsonAsync("/api/v1/runs", new { datasource_id = Guid.CreateVersion7(), sql = "select 1" }, TestContext.Current.CancellationToken);
+            await adHoc.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+            using var keys = await client.GetAsync("/api/v1/api-keys", TestContext.Current.CancellationToken);
+            await keys.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        }
+    }
+
+    [Fact]
+    public async Task Me_OfAnEditor_ListsWhatAnEditorMayDo()
+    {
+        var admin = await _identity.RegisterAsync();
+        var editor = await _identity.AddMemberAsync(admin, "editor");
+
+        var me = await IdentityApi.GetOkAsync(editor.Client, "/api/v1/me");
+
+        me.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()).ShouldBe(
+            ["queries.read", "queries.run", "queries.manage", "runs.read", "runs.ad_hoc", "datasources.read", "members.read", "api_keys.manage", "sessions.manage", "account.manage"]);
+    }
+
+    [Fact]
     public async Task Using_TheKey_SetsLastUsedAt()
     {
         var admin = await _identity.RegisterAsync();
@@ -121,6 +162,23 @@ public sealed class ApiKeyTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
         await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         var row = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/api-keys")).ShouldHaveSingleItem();
         row.GetProperty("revoked_at").ValueKind.ShouldBe(JsonValueKind.String);
+        (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=api_key.revoked")).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task Revoke_Again_AnswersTheSame_AndRecordsNoSecondAuditEvent()
+    {
+        var admin = await _identity.RegisterAsync();
+        var path = $"/api/v1/api-keys/{(await IdentityApi.CreateApiKeyAsync(admin, "viewer")).GetProperty("id").GetGuid()}";
+        using var first = await admin.Client.DeleteAsync(path, TestContext.Current.CancellationToken);
+        var revokedAt = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/api-keys")).ShouldHaveSingleItem().GetProperty("revoked_at").GetDateTimeOffset();
+
+        using var again = await admin.Client.DeleteAsync(path, TestContext.Current.CancellationToken);
+
+        first.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        again.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await again.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldBeEmpty();
+        (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/api-keys")).ShouldHaveSingleItem().GetProperty("revoked_at").GetDateTimeOffset().ShouldBe(revokedAt);
         (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=api_key.revoked")).ShouldHaveSingleItem();
     }
 

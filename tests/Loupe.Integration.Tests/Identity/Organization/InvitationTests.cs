@@ -189,6 +189,21 @@ public sealed class InvitationTests(IdentityApi api) : ResetBeforeEachTest(api),
     }
 
     [Fact]
+    public async Task Revoke_Again_AnswersTheSame_AndRecordsNoSecondAuditEvent()
+    {
+        var admin = await _identity.RegisterAsync();
+        var path = $"/api/v1/organization/invitations/{(await IdentityApi.InviteAsync(admin, IdentityApi.NewEmail("twice"))).GetProperty("id").GetGuid()}";
+
+        using var first = await admin.Client.DeleteAsync(path, TestContext.Current.CancellationToken);
+        using var again = await admin.Client.DeleteAsync(path, TestContext.Current.CancellationToken);
+
+        first.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        again.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/organization/invitations?status=revoked")).ShouldHaveSingleItem();
+        (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=invitation.revoked")).ShouldHaveSingleItem();
+    }
+
+    [Fact]
     public async Task Revoke_AnUnknownInvitation_IsNotFound()
     {
         var admin = await _identity.RegisterAsync();

@@ -8,7 +8,7 @@ using MediatR;
 
 namespace Loupe.Application.ApiKeys.Commands.RevokeApiKey;
 
-/// <summary>Revokes one of the caller's own keys, or any key of the organization for an admin.</summary>
+/// <summary>Revokes one of the caller's own keys, or any key of the organization for an admin; again is the same answer.</summary>
 [Authorize(SignedInOnly = true)]
 public sealed record RevokeApiKeyCommand(Guid Id) : IRequest<Unit>;
 
@@ -27,8 +27,12 @@ internal sealed class RevokeApiKeyCommandHandler(
             throw new NotFoundException("API key", request.Id);
         }
 
-        key.Revoke(clock.GetUtcNow());
-        audit.Record(AuditActions.ApiKeyRevoked, new AuditTarget("api_key", key.Id));
+        // Revoking a revoked key answers the same and records nothing more.
+        if (key.Revoke(clock.GetUtcNow()))
+        {
+            audit.Record(AuditActions.ApiKeyRevoked, new AuditTarget("api_key", key.Id));
+        }
+
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return Unit.Value;
     }

@@ -26,8 +26,12 @@ internal sealed class RevokeSessionCommandHandler(
             throw new NotFoundException("Session", request.Id);
         }
 
-        session.Revoke("revoked_by_user", clock.GetUtcNow());
-        audit.Record(AuditActions.SessionRevoked, new AuditTarget("session", session.Id));
+        // Revoking a revoked session answers the same and records nothing more.
+        if (session.Revoke("revoked_by_user", clock.GetUtcNow()))
+        {
+            audit.Record(AuditActions.SessionRevoked, new AuditTarget("session", session.Id));
+        }
+
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return Unit.Value;
     }

@@ -18,8 +18,12 @@ internal sealed class RevokeInvitationCommandHandler(IRepository<Invitation> inv
     {
         var invitation = await invitations.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Invitation", request.Id);
-        invitation.Revoke(clock.GetUtcNow());
-        audit.Record(AuditActions.InvitationRevoked, new AuditTarget("invitation", invitation.Id));
+        // Revoking a revoked invitation answers the same and records nothing more.
+        if (invitation.Revoke(clock.GetUtcNow()))
+        {
+            audit.Record(AuditActions.InvitationRevoked, new AuditTarget("invitation", invitation.Id));
+        }
+
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return Unit.Value;
     }

@@ -10,7 +10,14 @@ namespace Loupe.Application.Profile.Queries.GetMe;
 [Authorize]
 public sealed record GetMeQuery : IRequest<MeDto>;
 
-public sealed record MeDto(Guid Id, string Email, string Name, Role Role, bool IsInstanceAdmin, OrganizationSummary Organization, DateTimeOffset CreatedAt);
+/// <summary>
+/// The caller: through an API key, the key's role (never its creator's) and what the key may do.
+/// </summary>
+public sealed record MeDto(Guid Id, string Email, string Name, Role Role, bool IsInstanceAdmin, OrganizationSummary Organization, DateTimeOffset CreatedAt)
+{
+    /// <summary>What the caller may do (<c>queries.run</c>, <c>datasources.manage</c>, …), decided as the endpoints decide it.</summary>
+    public IReadOnlyList<string> Permissions { get; init; } = [];
+}
 
 public sealed record OrganizationSummary(Guid Id, string Name);
 
@@ -31,6 +38,7 @@ internal sealed class GetMeQueryHandler(ICurrentUser currentUser, IReadStore sto
         }
 
         // Through an API key the answer shows what the key may do, not what its creator may.
+        me = me with { Permissions = Profile.Permissions.Of(currentUser) };
         return currentUser.ApiKeyId is null
             ? me
             : me with { Role = currentUser.Role ?? Role.Viewer, IsInstanceAdmin = currentUser.IsInstanceAdmin };

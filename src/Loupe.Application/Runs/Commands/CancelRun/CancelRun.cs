@@ -11,7 +11,8 @@ namespace Loupe.Application.Runs.Commands.CancelRun;
 /// <summary>
 /// Cancels a run: a queued one at once; a running one is marked cancelled and its worker is told to
 /// stop, which cancels the query in the database. A finished run cannot be cancelled (409); only the
-/// person who started it, or an admin, may cancel it (403).
+/// person who started it, or an admin, may cancel it (403), and another person's ad-hoc run is not
+/// found (404) for anyone but an admin.
 /// </summary>
 [Authorize]
 public sealed record CancelRunCommand(Guid Id) : IRequest<RunDto>;
@@ -28,8 +29,11 @@ internal sealed class CancelRunCommandHandler(
 
     public async Task<RunDto> Handle(CancelRunCommand request, CancellationToken cancellationToken)
     {
-        var run = await runs.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException("Run", request.Id);
+        var run = await runs.FindAsync(request.Id, cancellationToken).ConfigureAwait(false);
+        if (run is null || !currentUser.MaySee(run))
+        {
+            throw new NotFoundException("Run", request.Id);
+        }
 
         // The worker may save the run (starting an attempt) at the same moment: read it again and
         // cancel what is there now; a finished run answers 409 from the domain.

@@ -2,6 +2,7 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Results;
 using Loupe.Application.Common.Security;
 using Loupe.Application.Runs.Queries.GetRunResults;
+using Loupe.Domain.Runs;
 using MediatR;
 
 namespace Loupe.Application.Runs.Queries.ExportRunResults;
@@ -13,12 +14,12 @@ public sealed record ExportRunResultsQuery(Guid Id, ResultFormat Format) : IRequ
 /// <summary>What to send: a file name and type, and a writer that streams the stored rows into the response.</summary>
 public sealed record RunExport(string FileName, string ContentType, Func<Stream, CancellationToken, Task> WriteToAsync);
 
-internal sealed class ExportRunResultsQueryHandler(IReadStore store, IQueryExecutor executor, IResultStore results)
+internal sealed class ExportRunResultsQueryHandler(ICurrentUser caller, IReadStore store, IQueryExecutor executor, IResultStore results)
     : IRequestHandler<ExportRunResultsQuery, RunExport>
 {
     public async Task<RunExport> Handle(ExportRunResultsQuery request, CancellationToken cancellationToken)
     {
-        var run = await RunResults.FindWithResultAsync(store, executor, request.Id, cancellationToken).ConfigureAwait(false);
+        var run = await RunResults.FindWithResultAsync(store.Query<QueryRun>().VisibleTo(caller), executor, request.Id, cancellationToken).ConfigureAwait(false);
         var attempt = run.ResultAttempt!.Value;
         var (extension, contentType) = request.Format == ResultFormat.Csv ? ("csv", "text/csv; charset=utf-8") : ("json", "application/json; charset=utf-8");
         return new RunExport(

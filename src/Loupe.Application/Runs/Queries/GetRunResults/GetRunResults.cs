@@ -33,7 +33,7 @@ public sealed record RunResultsDto(
     IReadOnlyList<object?[]> Rows,
     int CellsTruncated);
 
-internal sealed class GetRunResultsQueryHandler(IReadStore store, IQueryExecutor executor, IResultStore results)
+internal sealed class GetRunResultsQueryHandler(ICurrentUser caller, IReadStore store, IQueryExecutor executor, IResultStore results)
     : IRequestHandler<GetRunResultsQuery, RunResultsDto>
 {
     public const int DefaultPerPage = 1000;
@@ -42,7 +42,7 @@ internal sealed class GetRunResultsQueryHandler(IReadStore store, IQueryExecutor
     public async Task<RunResultsDto> Handle(GetRunResultsQuery request, CancellationToken cancellationToken)
     {
         var (page, perPage) = Paging(request.Query);
-        var run = await RunResults.FindWithResultAsync(store, executor, request.Id, cancellationToken).ConfigureAwait(false);
+        var run = await RunResults.FindWithResultAsync(store.Query<QueryRun>().VisibleTo(caller), executor, request.Id, cancellationToken).ConfigureAwait(false);
         var offset = (long)(page - 1) * perPage;
         var stored = await results.ReadPageAsync(run.Id, run.ResultAttempt!.Value, offset, perPage, cancellationToken).ConfigureAwait(false)
             ?? throw RunResults.Missing();
@@ -75,7 +75,8 @@ internal sealed class GetRunResultsQueryHandler(IReadStore store, IQueryExecutor
 }
 
 /// <summary>
-/// Finds a run whose result can be read, or says why not: 404 for no such run (in this organization),
+/// Finds a run whose result can be read, or says why not: 404 for no such run among those the caller
+/// may see (<see cref="QueryRun.IsVisibleTo"/>),
 /// 409 while it has not succeeded (not finished yet, or it ended without a result), 410 once its
 /// stored result has expired (it will never come back; run the query again).
 /// </summary>
@@ -90,9 +91,9 @@ internal static class RunResults
     /// <summary>The problem <c>code</c> of a run that failed, timed out or was cancelled: it has no result.</summary>
     public const string NoResultCode = "run.no_result";
 
-    public static async Task<QueryRun> FindWithResultAsync(IReadStore store, IQueryExecutor executor, Guid id, CancellationToken ct)
+    public static async Task<QueryRun> FindWithResultAsync(IQueryable<QueryRun> visible, IQueryExecutor executor, Guid id, CancellationToken ct)
     {
-        var run = await executor.FirstOrDefaultAsync(store.Query<QueryRun>().Where(r => r.Id == id), ct).ConfigureAwait(false)
+        var run = await executor.FirstOrDefaultAsync(visible.Where(r => r.Id == id), ct).ConfigureAwait(false)
             ?? throw new NotFoundException("Run", id);
         if (run.Status != RunStatus.Succeeded)
         {

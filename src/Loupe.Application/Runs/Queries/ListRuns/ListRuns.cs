@@ -8,13 +8,14 @@ using MediatR;
 namespace Loupe.Application.Runs.Queries.ListRuns;
 
 /// <summary>
-/// The organization's runs, newest first by default. Filters: <c>status</c>, <c>datasource_id</c>,
+/// The organization's runs the caller may see (saved queries' runs, and ad-hoc runs only their own
+/// unless an admin), newest first by default. Filters: <c>status</c>, <c>datasource_id</c>,
 /// <c>query_id</c> (the saved query), <c>owner_id</c> (who asked), <c>created_after</c>/<c>created_before</c> (queued time).
 /// </summary>
 [Authorize]
 public sealed record ListRunsQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<RunDto>>;
 
-internal sealed class ListRunsQueryHandler(IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
+internal sealed class ListRunsQueryHandler(ICurrentUser caller, IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
     : IRequestHandler<ListRunsQuery, PagedResult<RunDto>>
 {
     public const string DataSourceFilter = "datasource_id";
@@ -33,6 +34,7 @@ internal sealed class ListRunsQueryHandler(IReadStore store, IQueryExecutor exec
         // One 400 names every bad parameter, the runs' own id filters included.
         var parameters = ListParameters.Parse(request.Query, Sorts, Statuses, [DataSourceFilter, QueryFilter]);
         var runs = store.Query<QueryRun>()
+            .VisibleTo(caller)
             .ApplyStatus(parameters.Filter, r => r.Status, text => RunStatuses.TryParse(text, out var status) ? status : RunStatus.Queued)
             .ApplyCreatedRange(parameters.Filter, r => r.QueuedAt);
         if (parameters.Filter.IdOf(DataSourceFilter) is { } source)
