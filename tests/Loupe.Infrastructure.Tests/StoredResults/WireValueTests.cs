@@ -73,6 +73,21 @@ public sealed partial class WireValueTests
     public void ACell_IsWrittenAsItsText_OnlyWhenJsonReadsItExactly(string text, string kind, bool literal) =>
         JsonCell.IsLiteral(Encoding.UTF8.GetBytes(text), Enum.Parse<JsonKind>(kind)).ShouldBe(literal);
 
+    [Theory]
+    [InlineData("bigint", "Integer")]
+    [InlineData("INTEGER", "Integer")]
+    [InlineData("integer", "Integer")]
+    [InlineData("numeric(12,2)", "Decimal")]
+    [InlineData("NUMERIC(10, 2)", "Decimal")]
+    [InlineData("REAL", "Number")]
+    [InlineData("double precision", "Number")]
+    [InlineData("jsonb", "Json")]
+    [InlineData("json", "Json")]
+    [InlineData("json[]", "String")]
+    [InlineData("text", "String")]
+    public void AColumnType_OfEitherConnector_HasItsJsonKind(string typeName, string kind) =>
+        ResultColumnType.JsonKindOf(typeName).ShouldBe(Enum.Parse<JsonKind>(kind));
+
     [Fact]
     public void AJsonCell_NestedDeeperThanAPageAllows_StaysAString()
     {

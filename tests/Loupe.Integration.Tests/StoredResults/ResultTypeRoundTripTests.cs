@@ -23,6 +23,7 @@ public sealed class ResultTypeRoundTripTests(DatabaseFixture database) : ResetBe
         ("bigint_safe", "9007199254740991::bigint", "9007199254740991", "9007199254740991"),
         ("bigint_min", "(-9223372036854775807 - 1)::bigint", "-9223372036854775808", "\"-9223372036854775808\""),
         ("numeric_value", "-12.50::numeric(10, 2)", "-12.50", "-12.50"),
+        ("numeric_typed", "12.50::numeric(10, 2)", "12.50", "12.50"),
         ("numeric_plain", "123456789.000000001::numeric", "123456789.000000001", "\"123456789.000000001\""),
         ("numeric_fifteen", "123456789.012345::numeric", "123456789.012345", "123456789.012345"),
         ("numeric_small", "0.000123::numeric", "0.000123", "0.000123"),
@@ -112,7 +113,7 @@ public sealed class ResultTypeRoundTripTests(DatabaseFixture database) : ResetBe
         page.TotalRows.ShouldBe(3);
         page.Columns.Select(c => c.Name).ShouldBe(Cases.Select(c => c.Name));
         page.Columns.Single(c => c.Name == "bigint_value").TypeName.ShouldBe("bigint");
-        page.Columns.Single(c => c.Name == "numeric_value").TypeName.ShouldBe("numeric(10,2)");
+        page.Columns.Single(c => c.Name == "numeric_typed").TypeName.ShouldBe("numeric(10,2)");
         page.Rows.Count.ShouldBe(3);
         for (var i = 0; i < Cases.Length; i++)
         {
@@ -158,7 +159,7 @@ public sealed class ResultTypeRoundTripTests(DatabaseFixture database) : ResetBe
         var columns = document.RootElement.GetProperty("columns");
         columns.EnumerateArray().Select(c => c.GetProperty("name").GetString()).ShouldBe(Cases.Select(c => c.Name));
         columns[Index("timestamptz_value")].GetProperty("type").GetString().ShouldBe("timestamp with time zone");
-        columns[Index("numeric_value")].GetProperty("type").GetString().ShouldBe("numeric(10,2)");
+        columns[Index("numeric_typed")].GetProperty("type").GetString().ShouldBe("numeric(10,2)");
         var rows = document.RootElement.GetProperty("rows");
         rows.GetArrayLength().ShouldBe(3);
         foreach (var row in rows.EnumerateArray())
