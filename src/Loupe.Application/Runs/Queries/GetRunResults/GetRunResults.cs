@@ -1,5 +1,4 @@
 using System.Globalization;
-using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Results;
