@@ -191,7 +191,7 @@ internal static class ResultBenchmarks
     private static async Task<long> ExportAsync(LoupeServices services, Guid runId, ResultFormat format)
     {
         await using var output = new CountingStream();
-        if (!await services.Store.ExportAsync(runId, 1, format, output, CancellationToken.None))
+        if (!await services.Store.ExportAsync(runId, 1, format, ExportOptions.Default, output, CancellationToken.None))
         {
             throw new InvalidOperationException("The stored result is missing.");
         }

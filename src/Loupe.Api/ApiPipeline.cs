@@ -31,6 +31,9 @@ internal static class ApiPipeline
         // Routed (route values known), counted by the rate limiter, and before any endpoint runs.
         app.UseMiddleware<TextInputGuardMiddleware>();
         app.UseAuthorization();
+
+        // Last: only the chosen endpoints' own answers are compressed (ADR 0044).
+        ResultCompression.UseLoupeResultCompression(app);
         return app;
     }
 

@@ -27,6 +27,7 @@ internal static class ApiServices
         services.AddLoupeCors(configuration);
         services.AddLoupeAuthentication(configuration);
         services.AddLoupeRateLimits(configuration);
+        ResultCompression.AddLoupeResultCompression(services);
         services.AddApiTelemetry(configuration);
         foreach (var module in typeof(ApiServices).Assembly.GetTypes()
                      .Where(t => t is { IsClass: true, IsAbstract: false } && t.IsAssignableTo(typeof(IEndpointModule))))

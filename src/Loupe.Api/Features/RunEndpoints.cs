@@ -52,28 +52,44 @@ internal sealed class RunEndpoints : IEndpointModule
             TypedResults.Ok(await mediator.Send(new GetRunResultsQuery(id, query.Values), ct)))
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone)
-            .WithSummary("One page of a run's result (page, per_page up to 10,000); 409 until it has succeeded, 410 once the result expired");
+            .WithMetadata(ResultCompression.Allowed)
+            .WithSummary("One page of a run's result (page, per_page up to 10,000); 409 until it has succeeded, 410 once the result expired")
+            .WithDescription(ValuesDescription);
 
-        runs.MapGet("/{id:guid}/results.csv", (Guid id, IMediator mediator, CancellationToken ct) => ExportAsync(id, ResultFormat.Csv, mediator, ct))
+        runs.MapGet("/{id:guid}/results.csv", (
+                Guid id, bool? bom, [FromQuery(Name = "escape_formulas")] bool? escapeFormulas, IMediator mediator, CancellationToken ct) =>
+                ExportAsync(id, ResultFormat.Csv, new ExportOptions(bom ?? false, escapeFormulas ?? true), mediator, ct))
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone)
-            .WithSummary("A run's whole result as CSV (RFC 4180), streamed; 409 until it has succeeded, 410 once the result expired");
+            .WithMetadata(ResultCompression.Allowed)
+            .WithSummary("A run's whole result as CSV (RFC 4180), streamed; 409 until it has succeeded, 410 once the result expired")
+            .WithDescription(
+                "bom=true starts the file with a UTF-8 byte order mark (for spreadsheet programs). Cells a spreadsheet would read as a formula "
+                + "(starting with =, +, -, @, tab or carriage return, and not a number) get a single quote first; escape_formulas=false sends them as stored. "
+                + "Compressed (gzip, br) when the client accepts it.");
 
-        runs.MapGet("/{id:guid}/results.json", (Guid id, IMediator mediator, CancellationToken ct) => ExportAsync(id, ResultFormat.Json, mediator, ct))
+        runs.MapGet("/{id:guid}/results.json", (Guid id, IMediator mediator, CancellationToken ct) => ExportAsync(id, ResultFormat.Json, ExportOptions.Default, mediator, ct))
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone)
-            .WithSummary("A run's whole result as JSON, streamed; 409 until it has succeeded, 410 once the result expired");
+            .WithMetadata(ResultCompression.Allowed)
+            .WithSummary("A run's whole result as JSON, streamed; 409 until it has succeeded, 410 once the result expired")
+            .WithDescription(ValuesDescription);
     }
+
+    private const string ValuesDescription =
+        "Values a browser's JSON.parse reads exactly: integers beyond ±(2^53 − 1) and numerics of more than 15 significant digits "
+        + "(and NaN, Infinity) are strings of their exact text; json and jsonb values are JSON values; intervals are ISO 8601 durations. "
+        + "Compressed (gzip, br) when the client accepts it.";
 
     /// <summary>A queued run is 202 with its address; a cached one is 200.</summary>
     internal static Results<Accepted<RunDto>, Ok<RunDto>> Answer(RunDto run) =>
         run.FromCache ? TypedResults.Ok(run) : TypedResults.Accepted($"/api/v1/runs/{run.Id}", run);
 
-    private static async Task<PushStreamHttpResult> ExportAsync(Guid id, ResultFormat format, IMediator mediator, CancellationToken ct)
+    private static async Task<PushStreamHttpResult> ExportAsync(Guid id, ResultFormat format, ExportOptions options, IMediator mediator, CancellationToken ct)
     {
-        var export = await mediator.Send(new ExportRunResultsQuery(id, format), ct);
+        var export = await mediator.Send(new ExportRunResultsQuery(id, format, options), ct);
         return TypedResults.Stream(stream => export.WriteToAsync(stream, ct), export.ContentType, export.FileName);
     }
 }

@@ -10,7 +10,7 @@ namespace Loupe.Infrastructure.Results;
 /// The canonical text of a result value (ADR 0022), written once when the result is stored: integers and
 /// decimals in the invariant culture, floating point round-trip (<c>R</c>: <c>NaN</c>, <c>Infinity</c>),
 /// <c>true</c>/<c>false</c>, ISO 8601 timestamps (<c>Z</c> for <c>timestamp with time zone</c>), dates
-/// <c>yyyy-MM-dd</c>, times <c>HH:mm:ss.FFFFFFF</c>, intervals <c>[-][d.]hh:mm:ss[.fffffff]</c>, uuids with
+/// <c>yyyy-MM-dd</c>, times <c>HH:mm:ss.FFFFFFF</c>, intervals as ISO 8601 durations (<see cref="IsoDuration"/>), uuids with
 /// dashes, bytea as PostgreSQL hex (<c>\x…</c>), arrays as PostgreSQL array literals, everything else
 /// (json, text, inet, ranges…) as its own text.
 /// </summary>
@@ -64,6 +64,8 @@ internal static class CellText
                 return TryFormatTimeSpan(span, kind, destination, out written);
             case Guid id:
                 return id.TryFormat(destination, out written, "D");
+            case NpgsqlTypes.NpgsqlInterval interval:
+                return TryCopy(IsoDuration.Format(interval.Months, interval.Days, interval.Time), destination, out written);
             case byte number:
                 return number.TryFormat(destination, out written, default, Invariant);
             case sbyte number:
@@ -148,7 +150,18 @@ internal static class CellText
             return TryCopy("24:00:00"u8, destination, out written);
         }
 
+        if (kind == TextKind.Interval)
+        {
+            return TryCopy(IsoDuration.Format(span), destination, out written);
+        }
+
         return span.TryFormat(destination, out written, "c", Invariant);
+    }
+
+    private static bool TryCopy(string text, Span<byte> destination, out int written)
+    {
+        var fits = Encoding.UTF8.TryGetBytes(text, destination, out written);
+        return fits;
     }
 
     private static bool TryCopy(ReadOnlySpan<byte> text, Span<byte> destination, out int written)

@@ -5,9 +5,9 @@ using Loupe.Application.Common.Connectors;
 namespace Loupe.Infrastructure.Results;
 
 /// <summary>
-/// <c>{"columns":[{"name":…,"type":…}],"rows":[[…],…]}</c>: cells of numeric columns that are JSON numbers
-/// as numbers, <c>true</c>/<c>false</c> of boolean columns as booleans, NULL as <c>null</c>, everything
-/// else (<c>NaN</c> and <c>Infinity</c> too) as strings escaped per RFC 8259.
+/// <c>{"columns":[{"name":…,"type":…}],"rows":[[…],…]}</c>: what <see cref="JsonCell"/> sends as its own
+/// text (numbers a double holds exactly, booleans, JSON values of json columns) as it is, NULL as
+/// <c>null</c>, everything else (<c>NaN</c>, integers beyond 2^53, long decimals too) as strings escaped per RFC 8259.
 /// </summary>
 internal sealed class JsonExportFormat : ResultExportFormat
 {
@@ -55,13 +55,7 @@ internal sealed class JsonExportFormat : ResultExportFormat
             }
 
             var text = cells.Slice(start, length);
-            var raw = _kinds[i] switch
-            {
-                JsonKind.Number or JsonKind.Integer => JsonNumber.IsValid(text),
-                JsonKind.Boolean => text.SequenceEqual("true"u8) || text.SequenceEqual("false"u8),
-                _ => false,
-            };
-            if (raw)
+            if (JsonCell.IsLiteral(text, _kinds[i]))
             {
                 WriteBytes(output, text);
             }

@@ -5,16 +5,17 @@ using System.Text.Json;
 namespace Loupe.Infrastructure.Results;
 
 /// <summary>
-/// Cells as the values of a result page, as its JSON answer shows them (ADR 0022): in numeric columns a
-/// cell that is a JSON number becomes a <see cref="long"/> (integer columns), else a <see cref="decimal"/>
-/// or <see cref="double"/> that writes back as the same text (a <see cref="JsonElement"/> when neither
-/// does, e.g. a numeric of 40 digits); <c>true</c>/<c>false</c> in boolean columns become
-/// <see cref="bool"/>s; NULL is <see langword="null"/>; everything else (<c>NaN</c> too) a string.
+/// Cells as the values of a result page, as its JSON answer shows them (ADR 0022, 0044): a cell that
+/// <see cref="JsonCell"/> sends as its own text becomes a <see cref="long"/> (integer columns), a
+/// <see cref="decimal"/> or <see cref="double"/> that writes back as the same text (a <see cref="JsonElement"/>
+/// when neither does), a <see cref="bool"/>, or a <see cref="JsonElement"/> (json columns); NULL is
+/// <see langword="null"/>; everything else (<c>NaN</c>, integers beyond 2^53, long decimals) a string.
 /// </summary>
 internal static class PageValues
 {
     private static readonly object True = true;
     private static readonly object False = false;
+    private static readonly JsonSerializerOptions JsonCellOptions = new() { MaxDepth = JsonCell.MaxJsonDepth };
 
     /// <summary>
     /// Reads <paramref name="take"/> rows after skipping <paramref name="skip"/> rows of a chunk's cells, each
@@ -47,19 +48,18 @@ internal static class PageValues
 
     public static object ToValue(ReadOnlySpan<byte> text, JsonKind kind)
     {
-        switch (kind)
+        if (!JsonCell.IsLiteral(text, kind))
         {
-            case JsonKind.Boolean when text.SequenceEqual("true"u8):
-                return True;
-            case JsonKind.Boolean when text.SequenceEqual("false"u8):
-                return False;
-            case JsonKind.Integer when JsonNumber.IsValid(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole):
-                return whole;
-            case JsonKind.Integer or JsonKind.Number when JsonNumber.IsValid(text):
-                return Number(text);
-            default:
-                return Encoding.UTF8.GetString(text);
+            return Encoding.UTF8.GetString(text);
         }
+
+        return kind switch
+        {
+            JsonKind.Boolean => text[0] == 't' ? True : False,
+            JsonKind.Integer when long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole) => whole,
+            JsonKind.Json => JsonSerializer.Deserialize<JsonElement>(text, JsonCellOptions),
+            _ => Number(text),
+        };
     }
 
     private static object Number(ReadOnlySpan<byte> text)

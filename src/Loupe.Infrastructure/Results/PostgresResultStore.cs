@@ -83,9 +83,10 @@ internal sealed class PostgresResultStore(
         return new ResultPage(columns, totalRows, rows, budget.TruncatedCells);
     }
 
-    public async Task<bool> ExportAsync(Guid runId, int attempt, ResultFormat format, Stream destination, CancellationToken ct)
+    public async Task<bool> ExportAsync(Guid runId, int attempt, ResultFormat format, ExportOptions options, Stream destination, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(options);
         var organizationId = CurrentOrganization();
 
         await using var transaction = await TenantTransaction.BeginAsync(dataSource, organizationId, IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
@@ -100,7 +101,7 @@ internal sealed class PostgresResultStore(
         var totalRows = reader.GetInt64(1);
         await reader.NextResultAsync(ct).ConfigureAwait(false);
 
-        var writer = ResultExportFormat.For(format, columns);
+        var writer = ResultExportFormat.For(format, options, columns);
         var output = new ArrayBufferWriter<byte>(2 * ExportFlushBytes);
         writer.WriteStart(columns, output);
         using var cells = new ChunkBuffer();

@@ -22,22 +22,31 @@ internal enum TextKind
 
     /// <summary><c>time with time zone</c>: <c>HH:mm:ss.FFFFFFF</c> and the offset.</summary>
     TimeWithZone,
+
+    /// <summary><c>interval</c>: an ISO 8601 duration as PostgreSQL's <c>iso_8601</c> interval style writes it.</summary>
+    Interval,
 }
 
-/// <summary>How a column's cells appear in JSON (result pages and the JSON export).</summary>
+/// <summary>How a column's cells appear in JSON (result pages and the JSON export, ADR 0044).</summary>
 internal enum JsonKind
 {
-    /// <summary>A JSON string (everything not numeric or boolean).</summary>
+    /// <summary>A JSON string (everything not numeric, boolean or JSON).</summary>
     String,
 
-    /// <summary>A JSON number when the cell is one; <c>NaN</c> and <c>±Infinity</c> stay strings.</summary>
+    /// <summary>Floating point: a JSON number when the cell is one; <c>NaN</c> and <c>±Infinity</c> stay strings.</summary>
     Number,
 
-    /// <summary>A JSON number when the cell is one, kept as a 64-bit integer in pages.</summary>
+    /// <summary>An integer: a JSON number while a double holds it exactly (|n| ≤ 2^53 − 1), else a string of its digits.</summary>
     Integer,
+
+    /// <summary>An exact decimal: a JSON number up to 15 significant digits, else a string of its exact text (<c>NaN</c> too).</summary>
+    Decimal,
 
     /// <summary><c>true</c> or <c>false</c> when the cell is one of them.</summary>
     Boolean,
+
+    /// <summary><c>json</c>/<c>jsonb</c>: the cell as a JSON value when it is one (nested at most 32 deep), else a string.</summary>
+    Json,
 }
 
 /// <summary>
@@ -55,8 +64,8 @@ internal static class ResultColumnType
         ["int4"] = JsonKind.Integer,
         ["int8"] = JsonKind.Integer,
         ["bigint"] = JsonKind.Integer,
-        ["numeric"] = JsonKind.Number,
-        ["decimal"] = JsonKind.Number,
+        ["numeric"] = JsonKind.Decimal,
+        ["decimal"] = JsonKind.Decimal,
         ["real"] = JsonKind.Number,
         ["float4"] = JsonKind.Number,
         ["float8"] = JsonKind.Number,
@@ -65,6 +74,8 @@ internal static class ResultColumnType
         ["float"] = JsonKind.Number,
         ["boolean"] = JsonKind.Boolean,
         ["bool"] = JsonKind.Boolean,
+        ["json"] = JsonKind.Json,
+        ["jsonb"] = JsonKind.Json,
     };
 
     private static readonly Dictionary<string, TextKind> TextKinds = new(StringComparer.Ordinal)
@@ -79,6 +90,7 @@ internal static class ResultColumnType
         ["time"] = TextKind.Time,
         ["time with time zone"] = TextKind.TimeWithZone,
         ["timetz"] = TextKind.TimeWithZone,
+        ["interval"] = TextKind.Interval,
     };
 
     public static JsonKind JsonKindOf(string typeName) =>

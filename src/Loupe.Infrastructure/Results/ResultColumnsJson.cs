@@ -3,7 +3,10 @@ using Loupe.Application.Common.Connectors;
 
 namespace Loupe.Infrastructure.Results;
 
-/// <summary>The columns of a stored result as <c>run_results.columns</c> holds them: <c>[{"name":…,"type":…}]</c>.</summary>
+/// <summary>
+/// The columns of a stored result as <c>run_results.columns</c> holds them: <c>[{"name":…,"type":…}]</c>.
+/// Types are read in their one spelling (<see cref="ColumnTypeName"/>), results stored before it too.
+/// </summary>
 internal static class ResultColumnsJson
 {
     public static string Write(IReadOnlyList<QueryColumn> columns)
@@ -35,7 +38,7 @@ internal static class ResultColumnsJson
             return document.RootElement.EnumerateArray()
                 .Select(column => new QueryColumn(
                     column.GetProperty("name").GetString() ?? string.Empty,
-                    column.GetProperty("type").GetString() ?? string.Empty))
+                    ColumnTypeName.Canonical(column.GetProperty("type").GetString() ?? string.Empty)))
                 .ToArray();
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException or KeyNotFoundException)

@@ -14,9 +14,9 @@ internal abstract class ResultExportFormat
 
     public abstract void WriteEnd(IBufferWriter<byte> output);
 
-    public static ResultExportFormat For(ResultFormat format, IReadOnlyList<QueryColumn> columns) => format switch
+    public static ResultExportFormat For(ResultFormat format, ExportOptions options, IReadOnlyList<QueryColumn> columns) => format switch
     {
-        ResultFormat.Csv => new CsvExportFormat(columns.Count),
+        ResultFormat.Csv => new CsvExportFormat(columns.Count, options),
         ResultFormat.Json => new JsonExportFormat(columns),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown result format."),
     };

@@ -465,7 +465,22 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
     [Theory]
     [InlineData("'NaN'::numeric")]
     [InlineData("'Infinity'::numeric")]
+    [InlineData("'-Infinity'::numeric")]
     [InlineData("1.5e40::numeric + 0.1")]
+    [InlineData("-0.000000000000000000000000000000000012345::numeric")]
+    [InlineData("0::numeric(5, 3)")]
+    [InlineData("-123456789012345678901234567890.123456789::numeric")]
+    public async Task ANumericBeyondDecimal_IsReadAsTheTextPostgreSqlPrints(string expression)
+    {
+        var result = await RunAsync($"select 1 as fine, {expression} as odd, ({expression})::text as printed");
+
+        var row = result.Rows.ShouldHaveSingleItem();
+        Convert.ToString(row[1], System.Globalization.CultureInfo.InvariantCulture).ShouldBe((string)row[2]!);
+    }
+
+    [Theory]
+    [InlineData("ARRAY['NaN'::numeric]")]
+    [InlineData("'{{1,NULL},{3,4}}'::int[]")]
     public async Task AValueLoupeCannotRead_FailsTheRunWithLP005_NamingTheColumn_AndACastToTextReadsIt(string expression)
     {
         var error = await Should.ThrowAsync<QueryExecutionException>(() => RunAsync($"select 1 as fine, {expression} as odd"));

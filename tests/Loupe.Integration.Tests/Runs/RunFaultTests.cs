@@ -154,8 +154,8 @@ public sealed class RunFaultTests(RunFaultTests.FaultyStoreApi api) : ResetBefor
             public Task<ResultPage?> ReadPageAsync(Guid runId, int attempt, long offset, int count, CancellationToken ct) =>
                 inner.ReadPageAsync(runId, attempt, offset, count, ct);
 
-            public Task<bool> ExportAsync(Guid runId, int attempt, ResultFormat format, Stream destination, CancellationToken ct) =>
-                inner.ExportAsync(runId, attempt, format, destination, ct);
+            public Task<bool> ExportAsync(Guid runId, int attempt, ResultFormat format, ExportOptions options, Stream destination, CancellationToken ct) =>
+                inner.ExportAsync(runId, attempt, format, options, destination, ct);
 
             public Task DeleteAsync(IReadOnlyCollection<Guid> runIds, CancellationToken ct) => inner.DeleteAsync(runIds, ct);
         }

@@ -266,7 +266,7 @@ public sealed class ResultStoreTests(DatabaseFixture database) : ResetBeforeEach
 
         await Should.ThrowAsync<InvalidOperationException>(() => store.BeginAsync(runId, 1, Ct));
         await Should.ThrowAsync<InvalidOperationException>(() => store.ReadPageAsync(runId, 1, 0, 1, Ct));
-        await Should.ThrowAsync<InvalidOperationException>(() => store.ExportAsync(runId, 1, ResultFormat.Csv, Stream.Null, Ct));
+        await Should.ThrowAsync<InvalidOperationException>(() => store.ExportAsync(runId, 1, ResultFormat.Csv, ExportOptions.Default, Stream.Null, Ct));
         await Should.ThrowAsync<InvalidOperationException>(() => store.DeleteAsync([runId], Ct));
     }
 

@@ -79,11 +79,15 @@ internal sealed class ResultTenant : IAsyncDisposable
         return await writer.CompleteAsync(new QueryOutcome(count, truncated, 0), ct);
     }
 
-    /// <summary>The export as text (UTF-8), or null when the store says the result is not stored.</summary>
-    public async Task<string?> ExportAsync(Guid runId, int attempt, ResultFormat format, IResultStore? store = null)
+    /// <summary>
+    /// The export as text (UTF-8), or null when the store says the result is not stored; CSV cells as stored
+    /// (formulas not escaped) unless <paramref name="options"/> say otherwise.
+    /// </summary>
+    public async Task<string?> ExportAsync(Guid runId, int attempt, ResultFormat format, IResultStore? store = null, ExportOptions? options = null)
     {
         using var output = new MemoryStream();
-        var exported = await (store ?? Store()).ExportAsync(runId, attempt, format, output, TestContext.Current.CancellationToken);
+        var exported = await (store ?? Store()).ExportAsync(
+            runId, attempt, format, options ?? new ExportOptions(EscapeFormulas: false), output, TestContext.Current.CancellationToken);
         if (!exported)
         {
             output.Length.ShouldBe(0);

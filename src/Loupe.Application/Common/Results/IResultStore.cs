@@ -27,7 +27,7 @@ public interface IResultStore
     Task<ResultPage?> ReadPageAsync(Guid runId, int attempt, long offset, int count, CancellationToken ct);
 
     /// <summary>Writes the whole result to <paramref name="destination"/> as it reads it; false when the result is not stored.</summary>
-    Task<bool> ExportAsync(Guid runId, int attempt, ResultFormat format, Stream destination, CancellationToken ct);
+    Task<bool> ExportAsync(Guid runId, int attempt, ResultFormat format, ExportOptions options, Stream destination, CancellationToken ct);
 
     /// <summary>Removes the stored results (every attempt) of these runs.</summary>
     Task DeleteAsync(IReadOnlyCollection<Guid> runIds, CancellationToken ct);
@@ -59,6 +59,18 @@ public enum ResultFormat
 
     /// <summary><c>{"columns":[{"name","type"}…],"rows":[[…]…]}</c>, numbers and booleans as JSON values.</summary>
     Json,
+}
+
+/// <summary>How a CSV export is written; the JSON export has no options.</summary>
+/// <param name="ByteOrderMark">Starts the file with the UTF-8 byte order mark, so spreadsheet programs read it as UTF-8.</param>
+/// <param name="EscapeFormulas">
+/// Puts a single quote before a cell that a spreadsheet program would read as a formula: one that starts with
+/// <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return and is not a number.
+/// </param>
+public sealed record ExportOptions(bool ByteOrderMark = false, bool EscapeFormulas = true)
+{
+    /// <summary>No byte order mark, formulas escaped.</summary>
+    public static ExportOptions Default { get; } = new();
 }
 
 /// <summary>

@@ -49,7 +49,7 @@ internal static class PostgresCatalog
 
             if (!reader.IsDBNull(3))
             {
-                columns!.Add(new ColumnInfo(reader.GetString(3), reader.GetString(4), reader.GetBoolean(5)));
+                columns!.Add(new ColumnInfo(reader.GetString(3), ColumnTypeName.Canonical(reader.GetString(4)), reader.GetBoolean(5)));
             }
         }
 

@@ -314,7 +314,7 @@ internal sealed partial class PostgresConnector
                 var columns = new QueryColumn[reader.FieldCount];
                 for (var i = 0; i < columns.Length; i++)
                 {
-                    columns[i] = new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i));
+                    columns[i] = new QueryColumn(reader.GetName(i), ColumnTypeName.Canonical(reader.GetDataTypeName(i)));
                 }
 
                 await _limiter.ColumnsAsync(columns, ct).ConfigureAwait(false);

@@ -1,6 +1,6 @@
-using System.Numerics;
 using Loupe.Application.Common.Connectors;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Loupe.Infrastructure.Connectors.Postgres;
 
@@ -10,10 +10,12 @@ namespace Loupe.Infrastructure.Connectors.Postgres;
 /// <list type="bullet">
 /// <item>an array of a value type holding NULL elements (<c>{1,NULL,3}</c>) is read with nullable
 /// elements, and the column is read that way from then on;</item>
-/// <item>a whole <c>numeric</c> beyond <see cref="decimal"/> is read as a <see cref="BigInteger"/>.</item>
+/// <item>a <c>numeric</c> beyond <see cref="decimal"/> (more than 28 digits, <c>NaN</c>, <c>±Infinity</c>) is
+/// read from its binary form into the text PostgreSQL prints for it (<see cref="PostgresNumericText"/>).</item>
 /// </list>
-/// What neither reads (<c>numeric</c> NaN or Infinity, a fractional number of more than 28 digits, a
-/// multi-dimensional array with NULLs) fails the run with <see cref="QueryExecutionException.UnreadableValueCode"/>,
+/// Intervals are always read whole (<see cref="NpgsqlInterval"/>: months, days and time; a <see cref="TimeSpan"/>
+/// holds no months and turns 26 hours into a day). What is still unreadable (a multi-dimensional array with
+/// NULLs, an array of numerics holding <c>NaN</c>) fails the run with <see cref="QueryExecutionException.UnreadableValueCode"/>,
 /// naming the column and how to see it (a cast to text).
 /// </summary>
 internal sealed class PostgresValues
@@ -33,17 +35,18 @@ internal sealed class PostgresValues
         ["timestamp with time zone"] = NullableArray<DateTime>,
         ["timestamp without time zone"] = NullableArray<DateTime>,
         ["time without time zone"] = NullableArray<TimeSpan>,
-        ["interval"] = NullableArray<TimeSpan>,
+        ["interval"] = NullableArray<NpgsqlInterval>,
         ["oid"] = NullableArray<uint>,
     };
 
-    /// <summary>Per column, the second way once the first failed for good (arrays with NULLs).</summary>
+    /// <summary>Per column, the way it is read when Npgsql's default is not (intervals), or failed for good (arrays with NULLs).</summary>
     private Func<NpgsqlDataReader, int, object>?[]? _readers;
 
     public object Read(NpgsqlDataReader reader, int ordinal)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        if (_readers?[ordinal] is { } known)
+        _readers ??= ChosenReaders(reader);
+        if (_readers[ordinal] is { } known)
         {
             return ReadOrExplain(known, reader, ordinal);
         }
@@ -57,13 +60,13 @@ internal sealed class PostgresValues
             var type = BaseType(reader.GetDataTypeName(ordinal));
             if (type.EndsWith("[]", StringComparison.Ordinal) && NullableArrays.TryGetValue(type[..^2], out var array))
             {
-                (_readers ??= new Func<NpgsqlDataReader, int, object>?[reader.FieldCount])[ordinal] = array;
+                _readers[ordinal] = array;
                 return ReadOrExplain(array, reader, ordinal);
             }
 
-            if (type == "numeric" && failure is OverflowException)
+            if (type == "numeric")
             {
-                return ReadOrExplain((r, i) => r.GetFieldValue<BigInteger>(i), reader, ordinal);
+                return ReadOrExplain(NumericText, reader, ordinal);
             }
 
             if (Infinity(reader, ordinal, type) is { } infinity)
@@ -73,6 +76,32 @@ internal sealed class PostgresValues
 
             throw Unreadable(reader, ordinal);
         }
+    }
+
+    /// <summary>Intervals as <see cref="NpgsqlInterval"/>s; every other column by Npgsql's default.</summary>
+    private static Func<NpgsqlDataReader, int, object>?[] ChosenReaders(NpgsqlDataReader reader)
+    {
+        var readers = new Func<NpgsqlDataReader, int, object>?[reader.FieldCount];
+        for (var i = 0; i < readers.Length; i++)
+        {
+            readers[i] = BaseType(reader.GetDataTypeName(i)) switch
+            {
+                "interval" => static (r, o) => r.GetFieldValue<NpgsqlInterval>(o),
+                "interval[]" => NullableArrays["interval"],
+                _ => null,
+            };
+        }
+
+        return readers;
+    }
+
+    /// <summary>A numeric's exact text, from its binary form.</summary>
+    private static string NumericText(NpgsqlDataReader reader, int ordinal)
+    {
+        using var stream = reader.GetStream(ordinal);
+        using var binary = new MemoryStream();
+        stream.CopyTo(binary);
+        return PostgresNumericText.Format(binary.GetBuffer().AsSpan(0, (int)binary.Length));
     }
 
     private static object ReadOrExplain(Func<NpgsqlDataReader, int, object> read, NpgsqlDataReader reader, int ordinal)
@@ -138,6 +167,6 @@ internal sealed class PostgresValues
     private static QueryExecutionException Unreadable(NpgsqlDataReader reader, int ordinal) => new(
         QueryExecutionException.UnreadableValueCode,
         $"Column \"{reader.GetName(ordinal)}\" holds a {reader.GetDataTypeName(ordinal)} value Loupe cannot read " +
-        "(numeric NaN or Infinity, a number of more than 28 digits with a fraction, or a multi-dimensional array with NULLs). " +
+        "(a multi-dimensional array with NULLs, or an array of numerics holding NaN or Infinity). " +
         "Cast the column to text in the query to see it.");
 }

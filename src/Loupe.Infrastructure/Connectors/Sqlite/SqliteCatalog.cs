@@ -53,7 +53,7 @@ internal static class SqliteCatalog
             using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
             while (await reader.ReadAsync(token).ConfigureAwait(false))
             {
-                columns.Add(new ColumnInfo(reader.GetString(0), reader.GetString(1), reader.GetInt64(2) == 0));
+                columns.Add(new ColumnInfo(reader.GetString(0), ColumnTypeName.Canonical(reader.GetString(1)), reader.GetInt64(2) == 0));
             }
         }
         catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteErrors.SqliteError)

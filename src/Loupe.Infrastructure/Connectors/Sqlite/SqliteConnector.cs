@@ -93,7 +93,7 @@ internal sealed partial class SqliteConnector : IDataSourceConnector
         for (var i = 0; i < columns.Length; i++)
         {
             var type = i < declared.Length ? declared[i] : null;
-            columns[i] = new QueryColumn(reader.GetName(i), type ?? StorageClass(hasRow ? ValueOf(reader, i) : null));
+            columns[i] = new QueryColumn(reader.GetName(i), ColumnTypeName.Canonical(type ?? StorageClass(hasRow ? ValueOf(reader, i) : null)));
         }
 
         await limiter.ColumnsAsync(columns, token).ConfigureAwait(false);

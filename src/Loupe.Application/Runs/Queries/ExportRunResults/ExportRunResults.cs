@@ -9,7 +9,7 @@ namespace Loupe.Application.Runs.Queries.ExportRunResults;
 
 /// <summary>A run's whole result as CSV (RFC 4180) or JSON, written to the response as it is read.</summary>
 [Authorize]
-public sealed record ExportRunResultsQuery(Guid Id, ResultFormat Format) : IRequest<RunExport>;
+public sealed record ExportRunResultsQuery(Guid Id, ResultFormat Format, ExportOptions? Options = null) : IRequest<RunExport>;
 
 /// <summary>What to send: a file name and type, and a writer that streams the stored rows into the response.</summary>
 public sealed record RunExport(string FileName, string ContentType, Func<Stream, CancellationToken, Task> WriteToAsync);
@@ -27,7 +27,7 @@ internal sealed class ExportRunResultsQueryHandler(ICurrentUser caller, IReadSto
             contentType,
             async (destination, ct) =>
             {
-                if (!await results.ExportAsync(run.Id, attempt, request.Format, destination, ct).ConfigureAwait(false))
+                if (!await results.ExportAsync(run.Id, attempt, request.Format, request.Options ?? ExportOptions.Default, destination, ct).ConfigureAwait(false))
                 {
                     throw RunResults.Missing();
                 }

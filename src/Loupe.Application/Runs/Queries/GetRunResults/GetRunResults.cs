@@ -1,5 +1,4 @@
 using System.Globalization;
-using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Results;
@@ -13,25 +12,30 @@ namespace Loupe.Application.Runs.Queries.GetRunResults;
 [Authorize]
 public sealed record GetRunResultsQuery(Guid Id, IReadOnlyDictionary<string, string?> Query) : IRequest<RunResultsDto>;
 
-/// <summary>A page of rows: values as JSON numbers, booleans, strings or null, in column order; a cell too long for the page is an object (see rows).</summary>
+/// <summary>A page of rows: values as JSON numbers, booleans, strings, JSON values (json columns) or null, in column order; a cell too long for the page is an object (see rows).</summary>
+/// <param name="Columns">Each column's name and type, the type spelled as the data source schema spells it.</param>
 /// <param name="Truncated">The run's result was cut by the row or byte limit of the run (the rows stored are not all the query's).</param>
 /// <param name="Rows">
-/// Each row's cells in column order: a number, boolean, string or null; or, for a cell whose text is longer
+/// Each row's cells in column order: a number, boolean, string, null, or in a json/jsonb column the JSON value itself;
+/// an integer beyond ±(2^53 − 1) or a numeric of more than 15 significant digits is a string of its exact text. Or, for a cell whose text is longer
 /// than a page shows of one cell (Runs:MaxPageCellBytes) or that comes after the page's byte budget
 /// (Runs:MaxPageBytes) was used up, the object {"truncated": true, "bytes": length of the whole text in
-/// UTF-8 bytes, "prefix": the text's start}. No other cell is ever an object. The whole value is in
+/// UTF-8 bytes, "prefix": the text's start}. Outside json/jsonb columns no other cell is ever an object; in them, cells_truncated = 0 says none is a marker. The whole value is in
 /// results.csv and results.json.
 /// </param>
 /// <param name="CellsTruncated">How many cells of this page are {"truncated": true, …} objects; 0 when every cell is whole.</param>
 public sealed record RunResultsDto(
     Guid RunId,
-    IReadOnlyList<QueryColumn> Columns,
+    IReadOnlyList<ResultColumnDto> Columns,
     long TotalRows,
     bool Truncated,
     int Page,
     int PerPage,
     IReadOnlyList<object?[]> Rows,
     int CellsTruncated);
+
+/// <summary>A result column: its name and type, as <c>results.json</c> and the data source schema name them.</summary>
+public sealed record ResultColumnDto(string Name, string Type);
 
 internal sealed class GetRunResultsQueryHandler(ICurrentUser caller, IReadStore store, IQueryExecutor executor, IResultStore results)
     : IRequestHandler<GetRunResultsQuery, RunResultsDto>
@@ -46,7 +50,8 @@ internal sealed class GetRunResultsQueryHandler(ICurrentUser caller, IReadStore 
         var offset = (long)(page - 1) * perPage;
         var stored = await results.ReadPageAsync(run.Id, run.ResultAttempt!.Value, offset, perPage, cancellationToken).ConfigureAwait(false)
             ?? throw RunResults.Missing();
-        return new RunResultsDto(run.Id, stored.Columns, stored.TotalRows, run.Truncated ?? false, page, perPage, stored.Rows, stored.CellsTruncated);
+        var columns = stored.Columns.Select(column => new ResultColumnDto(column.Name, column.TypeName)).ToArray();
+        return new RunResultsDto(run.Id, columns, stored.TotalRows, run.Truncated ?? false, page, perPage, stored.Rows, stored.CellsTruncated);
     }
 
     private static (int Page, int PerPage) Paging(IReadOnlyDictionary<string, string?> query)
