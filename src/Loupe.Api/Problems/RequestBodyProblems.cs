@@ -51,7 +51,7 @@ internal static partial class RequestBodyProblems
         var expected = ConvertedTo().Match(json.Message) is { Success: true } converted ? Expected(converted.Groups["type"].Value) : null;
         return Field(
             field,
-            expected is null ? $"{field}: not a value this field accepts." : $"{field}: expected {expected}.",
+            expected is null ? $"{field}: a value of the wrong type for this field." : $"{field}: expected {expected}.",
             ErrorCodes.ValidationFailed);
     }
 

@@ -146,12 +146,12 @@ public sealed class PipelineTests(DatabaseFixture database) : ResetBeforeEachTes
     }
 
     [Fact]
-    public async Task WrongTypeInJson_SaysWhatTheFieldExpects()
+    public async Task WrongTypeInJson_SaysTheValueHasTheWrongType()
     {
         using var response = await PostJsonAsync("{\"name\":\"x\",\"count\":\"many\",\"kind\":\"plain_text\"}");
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        problem.GetProperty("errors").GetProperty("count")[0].GetString().ShouldBe("count: expected a whole number.");
+        problem.GetProperty("errors").GetProperty("count")[0].GetString().ShouldBe("count: a value of the wrong type for this field.");
     }
 
     [Theory]

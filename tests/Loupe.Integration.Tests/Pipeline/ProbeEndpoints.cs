@@ -41,7 +41,7 @@ internal sealed class ProbeEndpoints : IEndpointModule
         {
             logger.LogInformation("probe line");
             return Results.NoContent();
-        });
+        }).AcceptsQuery("token"); // A query value the request log must not write.
     }
 }
 
@@ -78,7 +78,7 @@ internal sealed class EchoProbeLimitsValidator : AbstractValidator<EchoProbeComm
     public EchoProbeLimitsValidator()
     {
         RuleFor(c => c.Name).MaximumLength(20);
-        RuleFor(c => c.OwnerId).NotEmpty().When(c => c.OwnerId is not null);
+        RuleFor(c => c.OwnerId!.Value).NotEmpty().When(c => c.OwnerId is not null).OverridePropertyName(nameof(EchoProbeCommand.OwnerId));
     }
 }
 

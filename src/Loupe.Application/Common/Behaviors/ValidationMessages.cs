@@ -61,10 +61,10 @@ internal static class ValidationMessages
         return builder.ToString();
     }
 
-    /// <summary>English, whatever the request's culture, with Loupe's wording of the built-in rules; any other rule keeps FluentValidation's English text.</summary>
+    /// <summary>English (FluentValidation's texts for the invariant culture), whatever the request's culture, with Loupe's wording of the built-in rules; any other rule keeps FluentValidation's English text.</summary>
     private sealed class PlainLanguage : ILanguageManager
     {
-        private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
+        private static readonly CultureInfo English = CultureInfo.InvariantCulture;
 
         private static readonly Dictionary<string, string> Messages = new(StringComparer.Ordinal)
         {
