@@ -53,6 +53,9 @@ internal static class ApiPipeline
 
         // Every operation may answer 400: a bad field, or text that cannot be stored (TextInputGuardMiddleware).
         var api = app.MapGroup("/api/v1").ProducesProblem(StatusCodes.Status400BadRequest);
+
+        // ... and a query parameter it does not read (QueryParameterGuard).
+        api.AddEndpointFilterFactory(QueryParameterGuard.Create);
         foreach (var module in app.Services.GetServices<IEndpointModule>())
         {
             module.MapEndpoints(api);

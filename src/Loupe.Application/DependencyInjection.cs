@@ -39,6 +39,7 @@ public static class DependencyInjection
     /// <summary>Registers the handlers and validators of one assembly (the application's own, or a test's).</summary>
     public static IServiceCollection AddRequestHandlersFrom(this IServiceCollection services, Assembly assembly)
     {
+        ValidationMessages.Configure();
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
 
         var handlerInterfaces = new[] { typeof(IRequestHandler<,>), typeof(INotificationHandler<>) };

@@ -23,7 +23,8 @@ internal sealed class ApiKeyEndpoints : IEndpointModule
         }).WithSummary("Create an API key; its secret is shown in this answer only").RefusesApiKeys();
 
         keys.MapGet(string.Empty, async Task<Ok<PagedResult<ApiKeyDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
-            TypedResults.Ok(await mediator.Send(new ListApiKeysQuery(query.Values), ct))).RefusesApiKeys();
+            TypedResults.Ok(await mediator.Send(new ListApiKeysQuery(query.Values), ct))).RefusesApiKeys()
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Text, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore));
 
         keys.MapDelete("/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
         {

@@ -42,6 +42,7 @@ internal sealed class DataSourceEndpoints : IEndpointModule
 
         dataSources.MapGet(string.Empty, async Task<Ok<PagedResult<DataSourceDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListDataSourcesQuery(query.Values), ct)))
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Text, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.UpdatedAfter, ListQueryParameters.UpdatedBefore))
             .WithSummary("List the organization's data sources");
 
         dataSources.MapGet("/{id:guid}", async Task<Results<Ok<DataSourceDto>, StatusCodeHttpResult>> (

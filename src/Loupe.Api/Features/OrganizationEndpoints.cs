@@ -37,7 +37,8 @@ internal sealed class OrganizationEndpoints : IEndpointModule
             TypedResults.Ok(await mediator.Send(new GetUsageQuery(), ct)));
 
         organization.MapGet("/users", async Task<Ok<PagedResult<UserDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
-            TypedResults.Ok(await mediator.Send(new ListUsersQuery(query.Values), ct)));
+            TypedResults.Ok(await mediator.Send(new ListUsersQuery(query.Values), ct)))
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Text, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.Status));
 
         organization.MapPut("/users/{id:guid}/role", async Task<NoContent> (Guid id, RoleChange body, IMediator mediator, CancellationToken ct) =>
         {
@@ -58,7 +59,8 @@ internal sealed class OrganizationEndpoints : IEndpointModule
         }).WithSummary("Invite an email address with a role for 7 days").RefusesApiKeys();
 
         organization.MapGet("/invitations", async Task<Ok<PagedResult<InvitationDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
-            TypedResults.Ok(await mediator.Send(new ListInvitationsQuery(query.Values), ct))).RefusesApiKeys();
+            TypedResults.Ok(await mediator.Send(new ListInvitationsQuery(query.Values), ct))).RefusesApiKeys()
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.Status));
 
         organization.MapDelete("/invitations/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
         {
@@ -68,6 +70,7 @@ internal sealed class OrganizationEndpoints : IEndpointModule
 
         api.MapGet("/audit-events", async Task<Ok<PagedResult<AuditEventDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListAuditEventsQuery(query.Values), ct)))
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListAuditEventsQuery.ActionFilter, ListAuditEventsQuery.ActorFilter))
             .WithTags("Audit");
     }
 }

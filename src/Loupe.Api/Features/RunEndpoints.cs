@@ -36,6 +36,7 @@ internal sealed class RunEndpoints : IEndpointModule
 
         runs.MapGet(string.Empty, async Task<Ok<PagedResult<RunDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListRunsQuery(query.Values), ct)))
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Status, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.OwnerId, ListRunsQuery.DataSourceFilter, ListRunsQuery.QueryFilter))
             .WithSummary("List the organization's runs, newest first (status, datasource_id, query_id, owner_id, created_after/created_before on the queued time; sort by queued_at)");
 
         runs.MapGet("/{id:guid}", async Task<Results<Ok<RunDto>, StatusCodeHttpResult>> (
@@ -50,6 +51,7 @@ internal sealed class RunEndpoints : IEndpointModule
 
         runs.MapGet("/{id:guid}/results", async Task<Ok<RunResultsDto>> (Guid id, RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new GetRunResultsQuery(id, query.Values), ct)))
+            .AcceptsQuery(ListQueryParameters.Page, ListQueryParameters.PerPage)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone)
             .WithMetadata(ResultCompression.Allowed)

@@ -32,6 +32,7 @@ internal sealed class SavedQueryEndpoints : IEndpointModule
 
         queries.MapGet(string.Empty, async Task<Ok<PagedResult<SavedQuerySummaryDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListSavedQueriesQuery(query.Values), ct)))
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Status, ListQueryParameters.Text, ListQueryParameters.Tags, ListQueryParameters.OwnerId, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.UpdatedAfter, ListQueryParameters.UpdatedBefore, ListSavedQueriesQuery.DataSourceFilter))
             .WithSummary("List saved queries (active unless status=archived; q, tags, datasource_id, owner_id, created/updated ranges; sort by name, created_at, updated_at)");
 
         queries.MapGet("/{id:guid}", async Task<Results<Ok<SavedQueryDto>, StatusCodeHttpResult>> (
@@ -65,6 +66,7 @@ internal sealed class SavedQueryEndpoints : IEndpointModule
 
         queries.MapGet("/{id:guid}/versions", async Task<Ok<PagedResult<SavedQueryVersionDto>>> (Guid id, RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListSavedQueryVersionsQuery(id, query.Values), ct)))
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore))
             .WithSummary("Every saved version of a query's SQL and parameters, newest first (sort by version or created_at)");
     }
 }

@@ -11,11 +11,14 @@ namespace Loupe.Api.Http;
 /// </summary>
 internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
 {
+    /// <summary>What a refused timestamp is told (after its field's name).</summary>
+    public const string Expected = "Expected an RFC 3339 timestamp with an offset, such as 2026-11-25T09:30:00Z.";
+
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.GetString() is not { } text || !Rfc3339.TryParse(text, out var value))
         {
-            throw new JsonException("Expected an RFC 3339 timestamp with an offset, such as 2026-11-25T09:30:00Z.");
+            throw new JsonException(Expected);
         }
 
         return value;

@@ -71,62 +71,89 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
 
     internal static ProblemDetails ToProblem(Exception exception) => exception switch
     {
-        ValidationFailedException validation => Validation(validation.Errors),
-        DomainException { Error.Kind: DomainErrorKind.Validation } domain => CodedUnlessUnknown(
-            Validation(new Dictionary<string, string[]> { [domain.Error.Field ?? "body"] = [domain.Error.Message] }), domain.Error.Code),
-        DomainException { Error.Kind: DomainErrorKind.NotFound } domain => Coded(Problem(StatusCodes.Status404NotFound, "Not found", domain.Error.Message), domain.Error.Code),
-        DomainException { Error.Kind: DomainErrorKind.Conflict } domain => Coded(Problem(StatusCodes.Status409Conflict, "Conflict", domain.Error.Message), domain.Error.Code),
-        DomainException { Error.Kind: DomainErrorKind.Forbidden } domain => Coded(Problem(StatusCodes.Status403Forbidden, "Forbidden", domain.Error.Message), domain.Error.Code),
+        ValidationFailedException validation => Validation(validation.Errors, validation.Code),
+        DomainException { Error.Kind: DomainErrorKind.Validation } domain => Validation(
+            new Dictionary<string, string[]> { [domain.Error.Field ?? "body"] = [domain.Error.Message] }, CodeOf(domain.Error)),
+        DomainException { Error.Kind: DomainErrorKind.NotFound } domain => Problem(StatusCodes.Status404NotFound, domain.Error.Message, domain.Error.Code),
+        DomainException { Error.Kind: DomainErrorKind.Conflict } domain => Problem(StatusCodes.Status409Conflict, domain.Error.Message, domain.Error.Code),
+        DomainException { Error.Kind: DomainErrorKind.Forbidden } domain => Problem(StatusCodes.Status403Forbidden, domain.Error.Message, domain.Error.Code),
         DomainException { Error.Kind: DomainErrorKind.Unprocessable } domain =>
-            Coded(Problem(StatusCodes.Status422UnprocessableEntity, "Unprocessable content", domain.Error.Message), domain.Error.Code),
+            Problem(StatusCodes.Status422UnprocessableEntity, domain.Error.Message, domain.Error.Code),
         DomainException { Error.Kind: DomainErrorKind.LimitReached } domain =>
-            Coded(Problem(StatusCodes.Status429TooManyRequests, "Too many requests", domain.Error.Message), domain.Error.Code),
-        NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
-        ConflictException { Code: { } code } conflict => Coded(Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message), code),
-        ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
-        GoneException gone => Coded(Problem(StatusCodes.Status410Gone, "Gone", gone.Message), gone.Code),
-        PreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", stale.Message),
-        UnauthenticatedException unauthenticated => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", unauthenticated.Message),
-        ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", forbidden.Message),
+            Problem(StatusCodes.Status429TooManyRequests, domain.Error.Message, domain.Error.Code),
+        DomainException { Error.Kind: DomainErrorKind.Gone } domain => Problem(StatusCodes.Status410Gone, domain.Error.Message, domain.Error.Code),
+        NotFoundException notFound => Problem(StatusCodes.Status404NotFound, notFound.Message, ErrorCodes.NotFound),
+        ConflictException conflict => Problem(StatusCodes.Status409Conflict, conflict.Message, conflict.Code),
+        GoneException gone => Problem(StatusCodes.Status410Gone, gone.Message, gone.Code),
+        PreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, stale.Message, ErrorCodes.PreconditionFailed),
+        UnauthenticatedException unauthenticated => Problem(StatusCodes.Status401Unauthorized, unauthenticated.Message, ErrorCodes.Unauthorized),
+        ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, forbidden.Message, ErrorCodes.Forbidden),
         QueryExecutionException dataSource => DataSourceProblem(dataSource),
-        TooManyRequestsException tooMany => Problem(StatusCodes.Status429TooManyRequests, "Too many requests", tooMany.Message),
-        BadHttpRequestException { InnerException: JsonException json } =>
-            Validation(new Dictionary<string, string[]> { [JsonField(json.Path)] = [JsonMessage(json)] }),
-        BadHttpRequestException badRequest => Problem(badRequest.StatusCode, ReasonPhrase(badRequest.StatusCode), SafeDetail(badRequest)),
-        _ => Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred", null),
+        TooManyRequestsException tooMany => Problem(StatusCodes.Status429TooManyRequests, tooMany.Message, ErrorCodes.RateLimited),
+        BadHttpRequestException { InnerException: JsonException json } => RequestBodyProblems.FromJson(json),
+        BadHttpRequestException badRequest => RequestBodyProblems.FromBinding(badRequest),
+        _ => Problem(StatusCodes.Status500InternalServerError, null, ErrorCodes.InternalError),
     };
 
     /// <summary>503 with a code: the same request may be sent again shortly.</summary>
-    internal static ProblemDetails Unavailable() => Coded(
-        Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "Loupe's database cannot be reached at the moment. Try again shortly."),
-        "database.unavailable");
+    internal static ProblemDetails Unavailable() => Problem(
+        StatusCodes.Status503ServiceUnavailable,
+        "Loupe's database cannot be reached at the moment. Try again shortly.",
+        ErrorCodes.DatabaseUnavailable);
 
-    private static HttpValidationProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors) =>
-        new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
+    /// <summary>A 400 whose <c>errors</c> name each snake_case field and what is wrong with it.</summary>
+    internal static HttpValidationProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors, string code)
+    {
+        var problem = new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "Validation failed",
             Detail = "One or more fields are invalid; see errors.",
             Type = TypeFor(StatusCodes.Status400BadRequest),
         };
-
-    /// <summary>The data source refused or could not be reached: 502, with its SQLSTATE (or Loupe code) and a message without secrets.</summary>
-    private static ProblemDetails DataSourceProblem(QueryExecutionException exception) =>
-        Coded(Problem(StatusCodes.Status502BadGateway, "The data source answered with an error", exception.Message), exception.Code);
-
-    /// <summary>Adds the machine-readable <c>code</c> member that tells cases of one status apart.</summary>
-    private static ProblemDetails Coded(ProblemDetails problem, string code)
-    {
-        problem.Extensions["code"] = code;
+        problem.Extensions[CodeKey] = code;
         return problem;
     }
 
-    /// <summary>A named domain rule tells its code (e.g. text.nul_character); an unnamed one has none to tell.</summary>
-    private static ProblemDetails CodedUnlessUnknown(ProblemDetails problem, string code) =>
-        code == "domain.unknown" ? problem : Coded(problem, code);
+    /// <summary>The data source refused or could not be reached: 502, with its SQLSTATE (or Loupe code) and a message without secrets.</summary>
+    private static ProblemDetails DataSourceProblem(QueryExecutionException exception)
+    {
+        var problem = Problem(StatusCodes.Status502BadGateway, exception.Message, exception.Code);
+        problem.Title = "The data source answered with an error";
+        return problem;
+    }
 
-    private static ProblemDetails Problem(int status, string title, string? detail) =>
-        new() { Status = status, Title = title, Detail = detail, Type = TypeFor(status) };
+    /// <summary>An unnamed domain rule (no code of its own) is a plain validation failure.</summary>
+    private static string CodeOf(DomainError error) => error.Code == "domain.unknown" ? ErrorCodes.ValidationFailed : error.Code;
+
+    /// <summary>The member of every problem that tells its cause to a program, from docs/errors.md.</summary>
+    internal const string CodeKey = "code";
+
+    /// <summary>A problem of a status, with its title, detail and machine-readable code.</summary>
+    internal static ProblemDetails Problem(int status, string? detail, string code)
+    {
+        var problem = new ProblemDetails { Status = status, Title = ReasonPhrase(status), Detail = detail, Type = TypeFor(status) };
+        problem.Extensions[CodeKey] = code;
+        return problem;
+    }
+
+    /// <summary>The code of a problem that was written without one (status-code pages, the health probes): one per status.</summary>
+    internal static string DefaultCode(int? status) => status switch
+    {
+        StatusCodes.Status400BadRequest => ErrorCodes.BadRequest,
+        StatusCodes.Status401Unauthorized => ErrorCodes.Unauthorized,
+        StatusCodes.Status403Forbidden => ErrorCodes.Forbidden,
+        StatusCodes.Status404NotFound => ErrorCodes.NotFound,
+        StatusCodes.Status405MethodNotAllowed => ErrorCodes.MethodNotAllowed,
+        StatusCodes.Status409Conflict => ErrorCodes.Conflict,
+        StatusCodes.Status410Gone => ErrorCodes.Gone,
+        StatusCodes.Status412PreconditionFailed => ErrorCodes.PreconditionFailed,
+        StatusCodes.Status413PayloadTooLarge => ErrorCodes.PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ErrorCodes.UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => ErrorCodes.RateLimited,
+        StatusCodes.Status503ServiceUnavailable => ErrorCodes.ServiceUnavailable,
+        _ => ErrorCodes.InternalError,
+    };
 
     /// <summary>The RFC 9110 section that defines the status, as ASP.NET Core's own defaults do.</summary>
     private static string TypeFor(int status) => status switch
@@ -147,34 +174,17 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         _ => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
     };
 
-    private static string ReasonPhrase(int status) =>
-        Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Bad request";
-
-    /// <summary>Kestrel's and the binder's messages name parameters, never values; anything else gets a generic text.</summary>
-    private static string SafeDetail(BadHttpRequestException exception) => exception.StatusCode switch
+    private static string ReasonPhrase(int status) => status switch
     {
-        StatusCodes.Status413PayloadTooLarge => "The request body is larger than this endpoint accepts.",
-        StatusCodes.Status415UnsupportedMediaType => "Send the request body as application/json.",
-        _ when exception.Message.StartsWith("Failed to read parameter", StringComparison.Ordinal)
-            || exception.Message.StartsWith("Required parameter", StringComparison.Ordinal)
-            || exception.Message.StartsWith("Implicit body inferred", StringComparison.Ordinal) => exception.Message,
-        _ => "The request could not be understood.",
+        StatusCodes.Status400BadRequest => "Bad request",
+        StatusCodes.Status404NotFound => "Not found",
+        StatusCodes.Status412PreconditionFailed => "Precondition failed",
+        StatusCodes.Status422UnprocessableEntity => "Unprocessable content",
+        StatusCodes.Status429TooManyRequests => "Too many requests",
+        StatusCodes.Status500InternalServerError => "An unexpected error occurred",
+        StatusCodes.Status503ServiceUnavailable => "Service unavailable",
+        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Bad request",
     };
-
-    private static string JsonField(string? path)
-    {
-        if (string.IsNullOrEmpty(path) || path == "$")
-        {
-            return "body";
-        }
-
-        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
-    }
-
-    private static string JsonMessage(JsonException json) =>
-        json.Path is null or "$"
-            ? "The body is not valid JSON."
-            : "This value has the wrong type or is not allowed here.";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception; error id {ErrorId}")]
     private partial void LogUnhandled(Exception exception, string errorId);

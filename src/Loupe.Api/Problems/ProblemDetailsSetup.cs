@@ -6,7 +6,8 @@ namespace Loupe.Api.Problems;
 /// Every problem document Loupe writes — from the exception handler, from status-code pages (404,
 /// 405, 415, 413) or from a health probe — passes through here and gets the same fields:
 /// <c>type</c>, <c>title</c>, <c>status</c>, <c>instance</c> and an <c>error_id</c>, which is the
-/// request id and appears in the log line of the request.
+/// request id and appears in the log line of the request, and a <c>code</c>: the one its producer
+/// chose, or the one of its status (<c>not_found</c>, <c>method_not_allowed</c>, …) when it chose none.
 /// </summary>
 internal static class ProblemDetailsSetup
 {
@@ -30,6 +31,10 @@ internal static class ProblemDetailsSetup
             }
 
             problem.Detail ??= DefaultDetail(problem.Status);
+            if (!problem.Extensions.ContainsKey(ExceptionToProblemHandler.CodeKey))
+            {
+                problem.Extensions[ExceptionToProblemHandler.CodeKey] = ExceptionToProblemHandler.DefaultCode(problem.Status);
+            }
         });
         services.AddExceptionHandler<ExceptionToProblemHandler>();
         return services;

@@ -7,7 +7,7 @@ namespace Loupe.Api.Problems;
 
 /// <summary>
 /// The OpenAPI schema of a problem as Loupe writes it: the RFC 7807 members plus <c>error_id</c>
-/// (always), <c>code</c> (when one status covers several cases, e.g. <c>run.result_expired</c>) and
+/// and <c>code</c> (always: docs/errors.md lists them) and
 /// <c>errors</c> (validation). The generated schema would otherwise forbid any member beyond the five
 /// of <see cref="ProblemDetails"/>, because the wire format refuses unknown members on input.
 /// </summary>
@@ -47,7 +47,8 @@ internal static class ProblemSchema
         schema.Properties["code"] = new OpenApiSchema
         {
             Type = JsonSchemaType.String,
-            Description = "Present when a status has several causes: which one (e.g. run.result_expired, or a data source's SQLSTATE on a 502).",
+            Description = "Always present: the stable, machine-readable cause a client acts on (e.g. run.result_expired, validation_failed, "
+                + "or a data source's SQLSTATE on a 502); docs/errors.md lists every code.",
             Examples = [JsonValue.Create("run.result_expired")],
         };
         schema.Properties["errors"] = new OpenApiSchema

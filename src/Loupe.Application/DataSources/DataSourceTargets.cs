@@ -1,6 +1,7 @@
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.DataSources;
+using Loupe.Domain.Runs;
 
 namespace Loupe.Application.DataSources;
 
@@ -21,5 +22,5 @@ public static class DataSourceTargets
         new(UnreadablePasswordCode, "The stored password cannot be decrypted with the configured keys; enter the password again.");
 
     /// <summary>Loupe's code for a password that cannot be decrypted.</summary>
-    public const string UnreadablePasswordCode = "LP001";
+    public const string UnreadablePasswordCode = LoupeErrorCodes.UnreadablePassword;
 }

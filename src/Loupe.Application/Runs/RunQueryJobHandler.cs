@@ -45,7 +45,7 @@ internal sealed partial class RunQueryJobHandler(
     private const string TimeoutCode = "57014";
 
     /// <summary>The run failed inside Loupe (not in the data source, not in passing): the server log has the exception.</summary>
-    public const string InternalFailureCode = "LP004";
+    public const string InternalFailureCode = LoupeErrorCodes.InternalFailure;
     private const int MaxSaveTries = 5;
 
     private static readonly HashSet<string> RetryableCodes = new(StringComparer.Ordinal)
@@ -69,7 +69,7 @@ internal sealed partial class RunQueryJobHandler(
         var dataSource = await dataSources.FindAsync(run.DataSourceId, ct).ConfigureAwait(false);
         if (dataSource is null)
         {
-            run.Abandon(new RunError("LP002", "The data source no longer exists."), clock.GetUtcNow());
+            run.Abandon(new RunError(LoupeErrorCodes.DataSourceGone, "The data source no longer exists."), clock.GetUtcNow());
             if (await SaveQuietlyAsync(ct).ConfigureAwait(false))
             {
                 RunMetrics.Finished(run.Status);
@@ -85,7 +85,7 @@ internal sealed partial class RunQueryJobHandler(
         {
             // The previous attempts were lost (their workers stopped): give up rather than loop.
             var message = $"The run was interrupted {settings.MaxAttempts} times (its worker stopped, or Loupe's database was unavailable) and was given up.";
-            run.Abandon(new RunError("LP003", message), clock.GetUtcNow());
+            run.Abandon(new RunError(LoupeErrorCodes.Stranded, message), clock.GetUtcNow());
             if (await SaveQuietlyAsync(ct).ConfigureAwait(false))
             {
                 RunMetrics.Finished(run.Status);

@@ -25,7 +25,7 @@ internal sealed class SavedQueryInput
             var field = $"parameters[{i}]";
             if (inputs[i] is not { } input)
             {
-                _errors.Add(DomainError.Validation("parameter.missing", field, "A parameter is an object with a name and a type."));
+                _errors.Add(ParameterErrors.Missing(field));
                 broken = true;
                 continue;
             }

@@ -13,6 +13,9 @@ public enum DomainErrorKind
 
     /// <summary>A quota that frees itself over time is used up: the same request may succeed later (429 with Retry-After).</summary>
     LimitReached,
+
+    /// <summary>What was asked for existed once and is gone for good (410): asking again will not help.</summary>
+    Gone,
 }
 
 /// <summary>
@@ -35,4 +38,7 @@ public sealed record DomainError(string Code, string Message, DomainErrorKind Ki
 
     public static DomainError LimitReached(string code, string message) =>
         new(code, message, DomainErrorKind.LimitReached);
+
+    public static DomainError Gone(string code, string message) =>
+        new(code, message, DomainErrorKind.Gone);
 }

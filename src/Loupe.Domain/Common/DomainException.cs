@@ -9,6 +9,14 @@ public sealed class DomainException : Exception
         Error = error;
     }
 
+    /// <summary>The rule was found broken while handling <paramref name="innerException"/> (a unique index refused a duplicate name).</summary>
+    public DomainException(DomainError error, Exception innerException)
+        : base(error?.Message, innerException)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        Error = error;
+    }
+
     public DomainException()
         : this(new DomainError("domain.unknown", "A domain rule was broken.", DomainErrorKind.Validation))
     {

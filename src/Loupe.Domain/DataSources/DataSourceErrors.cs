@@ -78,4 +78,15 @@ public static class DataSourceErrors
             "data_source.query_timeout_out_of_range",
             "query_timeout_seconds",
             $"The query timeout is between 1 and {maxSeconds} seconds.");
+
+    public static DomainError NameTaken(string name) =>
+        DomainError.Conflict("data_source.name_taken", $"A data source named '{name}' already exists.");
+
+    /// <summary>Saved queries still read from the data source, so it cannot be deleted.</summary>
+    public static DomainError InUse(int used, int archived)
+    {
+        var queries = used == 1 ? "1 saved query uses" : $"{used} saved queries use";
+        var archivedNote = archived == 0 ? string.Empty : $" ({archived} of them archived: restore those to change them)";
+        return DomainError.Conflict("data_source.in_use", $"{queries} this data source{archivedNote}. Point them at another data source first.");
+    }
 }

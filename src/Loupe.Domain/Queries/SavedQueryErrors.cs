@@ -31,6 +31,13 @@ public static class SavedQueryErrors
     public static readonly DomainError Archived =
         DomainError.Conflict("query.archived", "This query is archived: restore it before changing it.");
 
+    public static readonly DomainError ArchivedCannotRun =
+        DomainError.Conflict("query.archived", "The query is archived; restore it to run it.");
+
+    /// <summary>The data source the query reads from was removed since the query was saved.</summary>
+    public static readonly DomainError DataSourceGone =
+        DomainError.Conflict("query.data_source_missing", "The query's data source no longer exists.");
+
     /// <summary>PostgreSQL text cannot hold U+0000, so no stored text may contain it.</summary>
     public static DomainError NulCharacter(string field) =>
         DomainError.Validation("query.nul_character", field, "Text may not contain the NUL character (U+0000).");

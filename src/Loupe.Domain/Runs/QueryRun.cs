@@ -15,6 +15,9 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
     public const int SqlMaxLength = 100_000;
     public const int CacheKeyLength = 64;
 
+    /// <summary>The oldest a cached result may be to be reused instead of running again (max_age_seconds): 31 days.</summary>
+    public const int MaxCacheAgeSeconds = 31 * 24 * 3600;
+
     private QueryRun(
         Guid id,
         Guid organizationId,

@@ -21,9 +21,26 @@ public static class RunErrors
             "run.queue_full",
             $"This organization already has {limit} runs waiting to start, its limit. Wait until some have started, or cancel some, then try again.");
 
+    public static readonly DomainError MaxAgeOutOfRange =
+        DomainError.Validation(
+            "run.max_age_out_of_range",
+            "max_age_seconds",
+            $"max_age_seconds: from 0 to {QueryRun.MaxCacheAgeSeconds} ({QueryRun.MaxCacheAgeSeconds / 86_400} days).");
+
     public static readonly DomainError SqlRequired =
         DomainError.Validation("run.sql_required", "sql", "SQL is required.");
 
     public static readonly DomainError SqlTooLong =
         DomainError.Validation("run.sql_too_long", "sql", $"SQL has at most {QueryRun.SqlMaxLength} characters.");
+
+    /// <summary>The run is queued or running: its result may still come.</summary>
+    public static DomainError NotFinished(RunStatus status) =>
+        DomainError.Conflict("run.not_finished", $"The run has no result yet: it is {status.ToName()}.");
+
+    /// <summary>The run failed, timed out or was cancelled: it has no result, and never will.</summary>
+    public static DomainError NoResult(RunStatus status) =>
+        DomainError.Conflict("run.no_result", $"The run has no result: it is {status.ToName()}.");
+
+    public static readonly DomainError ResultExpired =
+        DomainError.Gone("run.result_expired", "The run's result has expired and was removed; run the query again.");
 }

@@ -85,15 +85,15 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
         }
         catch (DbUpdateConcurrencyException conflict)
         {
-            throw new ConflictException("Someone else changed this resource at the same time; reload it and try again.", conflict);
+            throw new ConflictException(ErrorCodes.ConcurrentChange, "Someone else changed this resource at the same time; reload it and try again.", conflict);
         }
         catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            throw new ConflictException("A resource with the same unique value already exists.", failure);
+            throw new ConflictException(ErrorCodes.Duplicate, "A resource with the same unique value already exists.", failure);
         }
         catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
         {
-            throw new ConflictException("Another resource refers to this one, or the one this refers to is gone; reload and try again.", failure);
+            throw new ConflictException(ErrorCodes.ReferenceConflict, "Another resource refers to this one, or the one this refers to is gone; reload and try again.", failure);
         }
     }
 

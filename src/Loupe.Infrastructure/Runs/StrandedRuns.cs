@@ -1,4 +1,5 @@
 using Loupe.Application.Common.Jobs;
+using Loupe.Domain.Runs;
 using Loupe.Infrastructure.Persistence;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace Loupe.Infrastructure.Runs;
 /// </summary>
 public sealed partial class StrandedRuns(IOptions<DatabaseOptions> options, ILogger<StrandedRuns> logger)
 {
-    public const string Code = "LP003";
+    public const string Code = LoupeErrorCodes.Stranded;
 
     public const string Message = "The run's background job ended without finishing it (its attempts ran out or it was stopped); run it again.";
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Loupe.Api;
+using Loupe.Api.Http;
 using Loupe.Domain.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +21,7 @@ internal sealed class ReportingProbeEndpoints : IEndpointModule
             await LeakyFailure.ThrowAsync(
                 configuration.GetConnectionString("Loupe")!, request.Query["email"].ToString(), body.RootElement.GetProperty("password").GetString()!);
             return Results.NoContent();
-        });
+        }).AcceptsQuery("email");
         probe.MapGet("/taken", string () => throw new DomainException(DomainError.Conflict("probe.taken", "That name is taken.")));
     }
 }

@@ -201,7 +201,7 @@ public sealed class PoisonedConnectionApiTests(DatabaseFixture database) : Reset
                     ("audit action nul", false, () => attacker.Client.GetAsync("/api/v1/audit-events?action=%00", ct)),
                     ("patch /organization nul", false, () => attacker.Client.PatchAsync("/api/v1/organization", JsonContent.Create(new { name = "x\0y" }), ct)),
                     ("register nul", false, () => anonymous.PostAsync("/api/v1/auth/register", JsonContent.Create(new { email = $"n{i}.{Guid.NewGuid():N}@example.com", password = IdentityDriver.Password, name = "a\0b", organization_name = "o\0p" }), ct)),
-                    ("aborted read", false, () => aborting.GetAsync("/api/v1/audit-events?limit=100", ct)),
+                    ("aborted read", false, () => aborting.GetAsync("/api/v1/audit-events?per_page=100", ct)),
                     ("patch /me", true, () => other.Client.PatchAsync("/api/v1/me", JsonContent.Create(new { name = $"Other {w} {i}" }), ct)),
                     ("get /me", true, () => other.Client.GetAsync("/api/v1/me", ct)),
                     ("register", true, () => anonymous.PostAsync("/api/v1/auth/register", JsonContent.Create(new { email = $"ok{i}.{Guid.NewGuid():N}@example.com", password = IdentityDriver.Password, name = "Someone", organization_name = $"Org {i}" }), ct)),

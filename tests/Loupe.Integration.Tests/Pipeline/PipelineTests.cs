@@ -150,6 +150,110 @@ public sealed class PipelineTests(DatabaseFixture database) : ResetBeforeEachTes
     }
 
     [Fact]
+    public async Task UnknownJsonField_IsNamedWithAPlainMessage()
+    {
+        using var response = await PostJsonAsync("{\"name\":\"x\",\"count\":1,\"kind\":\"plain_text\",\"is_admin\":true}");
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("code").GetString().ShouldBe("validation_failed");
+        problem.GetProperty("errors").GetProperty("is_admin")[0].GetString().ShouldBe("is_admin: not a field of this request; leave it out.");
+    }
+
+    [Fact]
+    public async Task WrongTypeInJson_SaysTheValueHasTheWrongType()
+    {
+        using var response = await PostJsonAsync("{\"name\":\"x\",\"count\":\"many\",\"kind\":\"plain_text\"}");
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").GetProperty("count")[0].GetString().ShouldBe("count: a value of the wrong type for this field.");
+    }
+
+    [Theory]
+    [InlineData("", "The request needs a JSON body.")]
+    [InlineData("{\"name\":\"x\",\"count\":", "The JSON body ends too soon: it was cut off before its last value or closing bracket.")]
+    [InlineData("{\"name\":\"x\"", "The JSON body ends too soon: it was cut off before its last value or closing bracket.")]
+    [InlineData("[{\"name\":\"x\"}]", "The request body must be a JSON object ({...}), not an array or a single value.")]
+    [InlineData("{\"name\" \"x\"}", "The request body is not valid JSON.")]
+    public async Task ABodyThatIsMissingCutOffOrNotAnObject_IsInvalidBody_SayingExactlyThat(string json, string message)
+    {
+        using var response = await PostJsonAsync(json);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("code").GetString().ShouldBe("invalid_body");
+        problem.GetProperty("errors").GetProperty("body")[0].GetString().ShouldBe(message);
+    }
+
+    [Fact]
+    public async Task TheNilUuid_IsRefusedSayingItIsTheNilUuid()
+    {
+        using var response = await PostJsonAsync("{\"name\":\"x\",\"count\":1,\"kind\":\"plain_text\",\"owner_id\":\"00000000-0000-0000-0000-000000000000\"}");
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").GetProperty("owner_id")[0].GetString()
+            .ShouldBe("owner_id: the nil UUID (all zeros) is not an id; give the id of an existing resource.");
+    }
+
+    [Fact]
+    public async Task ARuleWithoutItsOwnMessage_NamesTheWireFieldAndSpeaksPlainly()
+    {
+        using var response = await PostJsonAsync("{\"name\":\"abcdefghijklmnopqrstuvwxy\",\"count\":1,\"kind\":\"plain_text\"}");
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("code").GetString().ShouldBe("validation_failed");
+        problem.GetProperty("errors").GetProperty("name")[0].GetString().ShouldBe("name: at most 20 characters (this has 25).");
+    }
+
+    [Fact]
+    public async Task AQueryParameterTheEndpointDoesNotRead_IsA400NamingIt()
+    {
+        using var response = await _client.GetAsync(
+            $"/api/v1/_probe/organizations/{Guid.CreateVersion7()}/members?role=admin&q=a", TestContext.Current.CancellationToken);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("code").GetString().ShouldBe("unknown_query_parameter");
+        var errors = problem.GetProperty("errors");
+        errors.EnumerateObject().Select(e => e.Name).ShouldBe(["role"]);
+        errors.GetProperty("role")[0].GetString()
+            .ShouldBe("role: not a parameter of this endpoint; it accepts created_after, created_before, page, per_page, q, sort.");
+    }
+
+    [Fact]
+    public async Task TheQueryParametersOfAHandlersSignature_AreAccepted_AndNoOthers()
+    {
+        using var accepted = await _client.GetAsync("/api/v1/_probe/limited?limit=3", TestContext.Current.CancellationToken);
+        using var refused = await _client.GetAsync("/api/v1/_probe/limited?limit=3&tag=x", TestContext.Current.CancellationToken);
+        using var notANumber = await _client.GetAsync("/api/v1/_probe/limited?limit=many", TestContext.Current.CancellationToken);
+
+        accepted.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").GetProperty("tag")[0].GetString().ShouldBe("tag: not a parameter of this endpoint; it accepts limit.");
+        var badValue = await notANumber.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        badValue.GetProperty("errors").GetProperty("limit")[0].GetString().ShouldBe("limit: expected a whole number.");
+    }
+
+    [Theory]
+    [InlineData("/api/v1/nothing-here", HttpStatusCode.NotFound, "not_found")]
+    [InlineData("/api/v1/_probe/boom", HttpStatusCode.InternalServerError, "internal_error")]
+    [InlineData("/api/v1/_probe/guarded", HttpStatusCode.Unauthorized, "unauthorized")]
+    [InlineData("/api/v1/_probe/conflict", HttpStatusCode.Conflict, "duplicate")]
+    public async Task EveryProblem_CarriesItsCode(string path, HttpStatusCode status, string code)
+    {
+        using var response = await _client.GetAsync(path, TestContext.Current.CancellationToken);
+
+        var problem = await response.ShouldBeProblemAsync(status);
+        problem.GetProperty("code").GetString().ShouldBe(code);
+    }
+
+    [Fact]
+    public async Task AMethodTheAddressDoesNotTake_CarriesItsCode()
+    {
+        using var response = await _client.DeleteAsync("/api/v1/_probe/echo", TestContext.Current.CancellationToken);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.MethodNotAllowed);
+        problem.GetProperty("code").GetString().ShouldBe("method_not_allowed");
+    }
+
+    [Fact]
     public async Task Validation_ReportsEveryValidatorsFailuresAtOnce()
     {
         using var response = await PostJsonAsync("{\"name\":\"\",\"count\":0,\"kind\":\"plain_text\"}");

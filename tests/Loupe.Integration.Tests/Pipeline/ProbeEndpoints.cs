@@ -1,6 +1,7 @@
 using FluentValidation;
 using Loupe.Api;
 using Loupe.Api.Http;
+using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
@@ -31,14 +32,16 @@ internal sealed class ProbeEndpoints : IEndpointModule
         probe.MapGet("/guarded", async (IMediator mediator, CancellationToken ct) =>
             Results.Ok(await mediator.Send(new GuardedProbeQuery(), ct)));
         probe.MapGet("/boom", string () => throw new InvalidOperationException(LeakyMessage));
-        probe.MapGet("/conflict", string () => throw new DomainException(DomainError.Conflict("probe.taken", "That name is taken.")));
+        probe.MapGet("/conflict", string () => throw new DomainException(DomainError.Conflict(ErrorCodes.Duplicate, "That name is taken.")));
         probe.MapGet("/organizations/{organizationId:guid}/members", async (Guid organizationId, RawQuery query, IMediator mediator, CancellationToken ct) =>
-            Results.Ok(await mediator.Send(new ListProbeMembersQuery(organizationId, query.Values), ct)));
+            Results.Ok(await mediator.Send(new ListProbeMembersQuery(organizationId, query.Values), ct)))
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Text, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore));
+        probe.MapGet("/limited", (int? limit) => Results.Ok(limit ?? 0));
         probe.MapGet("/log", (ILogger<ProbeEndpoints> logger) =>
         {
             logger.LogInformation("probe line");
             return Results.NoContent();
-        });
+        }).AcceptsQuery("token"); // A query value the request log must not write.
     }
 }
 
@@ -49,7 +52,7 @@ public enum ProbeKind
 }
 
 [AllowAnonymous]
-public sealed record EchoProbeCommand(string? Name, int Count, ProbeKind Kind, DateTimeOffset? When = null) : IRequest<EchoProbeResult>;
+public sealed record EchoProbeCommand(string? Name, int Count, ProbeKind Kind, DateTimeOffset? When = null, Guid? OwnerId = null) : IRequest<EchoProbeResult>;
 
 public sealed record EchoProbeResult(Guid Id, string EchoedName, int Count, ProbeKind Kind, DateTimeOffset EchoedAt, DateTimeOffset? When);
 
@@ -67,6 +70,16 @@ internal sealed class EchoProbeNameValidator : AbstractValidator<EchoProbeComman
 internal sealed class EchoProbeCountValidator : AbstractValidator<EchoProbeCommand>
 {
     public EchoProbeCountValidator() => RuleFor(c => c.Count).InclusiveBetween(1, 10).WithMessage("Count must be between 1 and 10.");
+}
+
+/// <summary>Rules worded by the global message templates alone (no WithMessage).</summary>
+internal sealed class EchoProbeLimitsValidator : AbstractValidator<EchoProbeCommand>
+{
+    public EchoProbeLimitsValidator()
+    {
+        RuleFor(c => c.Name).MaximumLength(20);
+        RuleFor(c => c.OwnerId!.Value).NotEmpty().When(c => c.OwnerId is not null).OverridePropertyName(nameof(EchoProbeCommand.OwnerId));
+    }
 }
 
 [Authorize(MinimumRole = Role.Editor)]

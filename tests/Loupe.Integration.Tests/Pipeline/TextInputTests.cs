@@ -168,7 +168,8 @@ public sealed class TextInputTests(IdentityApi api) : ResetBeforeEachTest(api), 
         using var response = await SendJsonAsync(admin.Client, HttpMethod.Patch, "/api/v1/me", "{\"name\":\"a\0\"}");
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        problem.TryGetProperty("code", out _).ShouldBeFalse();
+        problem.GetProperty("code").GetString().ShouldBe("invalid_body");
+        problem.GetProperty("errors").GetProperty("body")[0].GetString().ShouldBe("The request body is not valid JSON.");
     }
 
     private static async Task<HttpResponseMessage> SendJsonAsync(HttpClient client, HttpMethod method, string url, string json)

@@ -5,7 +5,7 @@ namespace Loupe.Integration.Tests.Support;
 
 internal static class HttpAssertions
 {
-    /// <summary>Asserts an RFC 7807 answer with the given status and returns its body.</summary>
+    /// <summary>Asserts an RFC 7807 answer with the given status and a code docs/errors.md lists, and returns its body.</summary>
     public static async Task<JsonElement> ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
     {
         response.StatusCode.ShouldBe(status);
@@ -18,6 +18,9 @@ internal static class HttpAssertions
         var errorId = body.GetProperty("error_id").GetString();
         errorId.ShouldNotBeNullOrWhiteSpace();
         response.Headers.GetValues("X-Request-Id").Single().ShouldBe(errorId);
+        var code = body.GetProperty("code").GetString();
+        code.ShouldNotBeNullOrWhiteSpace();
+        Pipeline.ErrorCodeCatalog.IsDocumented(code).ShouldBeTrue($"the problem code {code} is not listed in docs/errors.md");
         return body;
     }
 }

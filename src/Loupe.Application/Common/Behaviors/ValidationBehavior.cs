@@ -1,4 +1,3 @@
-using System.Text;
 using FluentValidation;
 using Loupe.Application.Common.Exceptions;
 using MediatR;
@@ -29,7 +28,7 @@ internal sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValid
         {
             var errors = failures
                 .GroupBy(f => ToSnakeCasePath(f.PropertyName), StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Select(f => f.ErrorMessage).Distinct().ToArray(), StringComparer.Ordinal);
+                .ToDictionary(g => g.Key, g => g.Select(MessageOf).Distinct().ToArray(), StringComparer.Ordinal);
             throw new ValidationFailedException(errors);
         }
 
@@ -37,28 +36,11 @@ internal sealed class ValidationBehavior<TRequest, TResponse>(IEnumerable<IValid
     }
 
     /// <summary>"Tiles[0].VisualizationId" becomes "tiles[0].visualization_id".</summary>
-    internal static string ToSnakeCasePath(string propertyPath)
-    {
-        var builder = new StringBuilder(propertyPath.Length + 8);
-        for (var i = 0; i < propertyPath.Length; i++)
-        {
-            var c = propertyPath[i];
-            if (char.IsUpper(c))
-            {
-                var previous = i > 0 ? propertyPath[i - 1] : '.';
-                if (previous is not '.' and not '[' && !char.IsUpper(previous))
-                {
-                    builder.Append('_');
-                }
+    internal static string ToSnakeCasePath(string propertyPath) => ValidationMessages.ToSnakeCasePath(propertyPath);
 
-                builder.Append(char.ToLowerInvariant(c));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
+    /// <summary>An id that is all zeros is "present" to the rule, but names nothing: say exactly that.</summary>
+    private static string MessageOf(FluentValidation.Results.ValidationFailure failure) =>
+        failure is { ErrorCode: "NotEmptyValidator", AttemptedValue: Guid id } && id == Guid.Empty
+            ? ValidationMessages.NilUuid(ToSnakeCasePath(failure.PropertyName))
+            : failure.ErrorMessage;
 }

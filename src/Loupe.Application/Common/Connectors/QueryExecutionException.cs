@@ -1,3 +1,5 @@
+using Loupe.Domain.Runs;
+
 namespace Loupe.Application.Common.Connectors;
 
 /// <summary>
@@ -11,7 +13,7 @@ public sealed class QueryExecutionException : Exception
     public const string ConnectionFailedCode = "08000";
 
     /// <summary>Code used when a column holds a value Loupe cannot read (numeric NaN, for example); final, never retried.</summary>
-    public const string UnreadableValueCode = "LP005";
+    public const string UnreadableValueCode = LoupeErrorCodes.UnreadableValue;
 
     public QueryExecutionException()
         : this(ConnectionFailedCode, "The query could not be run.")

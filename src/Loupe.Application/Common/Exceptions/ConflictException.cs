@@ -1,23 +1,34 @@
 namespace Loupe.Application.Common.Exceptions;
 
-/// <summary>The request contradicts the current state: a duplicate name, a stale version, an illegal change.</summary>
+/// <summary>
+/// The request contradicts the current state as Loupe's database saw it on save: a concurrent change,
+/// a unique value taken, a reference gone. A conflict with a rule of the domain is a
+/// <c>DomainException</c> with its own code instead.
+/// </summary>
 public sealed class ConflictException : Exception
 {
     public ConflictException()
-        : base("The request conflicts with the current state of the resource.")
+        : this(ErrorCodes.Conflict, "The request conflicts with the current state of the resource.")
     {
     }
 
     public ConflictException(string message)
-        : base(message)
+        : this(ErrorCodes.Conflict, message)
     {
     }
 
     public ConflictException(string message, Exception innerException)
-        : base(message, innerException)
+        : this(ErrorCodes.Conflict, message, innerException)
     {
     }
 
-    /// <summary>The problem's machine-readable <c>code</c>, where clients need to tell conflicts of one resource apart.</summary>
-    public string? Code { get; init; }
+    public ConflictException(string code, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(code);
+        Code = code;
+    }
+
+    /// <summary>The problem's machine-readable <c>code</c>, one of <see cref="ErrorCodes"/>.</summary>
+    public string Code { get; }
 }

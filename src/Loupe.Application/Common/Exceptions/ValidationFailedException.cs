@@ -32,4 +32,7 @@ public sealed class ValidationFailedException : Exception
     }
 
     public IReadOnlyDictionary<string, string[]> Errors { get; }
+
+    /// <summary>The problem's <c>code</c>: <see cref="ErrorCodes.ValidationFailed"/> unless a more specific one applies.</summary>
+    public string Code { get; init; } = ErrorCodes.ValidationFailed;
 }

@@ -1,6 +1,6 @@
 namespace Loupe.Application.Common.Paging;
 
-/// <summary>The snake_case query-parameter names of docs/api-conventions.md, also the keys of validation errors.</summary>
+/// <summary>The snake_case query-parameter names of list endpoints (docs/api-conventions.md), also the keys of validation errors.</summary>
 public static class ListQueryParameters
 {
     public const string Page = "page";
@@ -14,4 +14,7 @@ public static class ListQueryParameters
     public const string UpdatedBefore = "updated_before";
     public const string OwnerId = "owner_id";
     public const string Status = "status";
+
+    /// <summary>What every list reads: page, per_page and sort.</summary>
+    public static string[] PagedAnd(params string[] filters) => [Page, PerPage, Sort, .. filters];
 }

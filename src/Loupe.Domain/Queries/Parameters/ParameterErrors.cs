@@ -15,6 +15,10 @@ public static class ParameterErrors
     public static readonly DomainError PositionalParameter = DomainError.Validation(
         "parameter.positional", "sql", "Use {{ name }} placeholders: $1-style parameters are reserved for the values Loupe sends.");
 
+    /// <summary>An entry of the parameters array is null instead of an object.</summary>
+    public static DomainError Missing(string field) => DomainError.Validation(
+        "parameter.missing", field, "A parameter is an object with a name and a type.");
+
     public static DomainError NameInvalid(string field) => DomainError.Validation(
         "parameter.name_invalid",
         field,

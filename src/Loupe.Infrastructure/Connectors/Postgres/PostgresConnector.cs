@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Loupe.Application.Common.Connectors;
 using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
+using Loupe.Domain.Runs;
 using Loupe.Infrastructure.Connectors.ConnectionStrings;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,7 +26,7 @@ internal sealed partial class PostgresConnector : IDataSourceConnector, IAsyncDi
     private static readonly TimeSpan CatalogTimeout = TimeSpan.FromSeconds(CommandTimeoutSeconds);
 
     /// <summary>Loupe's code for a connection refused because the host's address is not allowed (ADR 0027).</summary>
-    public const string HostRefusedCode = "LP006";
+    public const string HostRefusedCode = LoupeErrorCodes.HostRefused;
 
     private readonly ILogger<PostgresConnector> _logger;
     private readonly HostPolicy _hostPolicy;

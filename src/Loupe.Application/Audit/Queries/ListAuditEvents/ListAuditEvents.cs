@@ -11,7 +11,11 @@ namespace Loupe.Application.Audit.Queries.ListAuditEvents;
 
 /// <summary>The organization's audit trail, newest first; filter by <c>action</c>, <c>actor_id</c> and <c>created_after</c>/<c>created_before</c>.</summary>
 [Authorize(MinimumRole = Role.Admin)]
-public sealed record ListAuditEventsQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<AuditEventDto>>;
+public sealed record ListAuditEventsQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<AuditEventDto>>
+{
+    public const string ActionFilter = "action";
+    public const string ActorFilter = "actor_id";
+}
 
 public sealed record AuditEventDto(
     Guid Id, string Action, Guid? ActorUserId, Guid? ActorApiKeyId, string? TargetType, Guid? TargetId,
@@ -30,12 +34,12 @@ internal sealed class ListAuditEventsQueryHandler(IReadStore store, IQueryExecut
     {
         var parameters = ListParameters.Parse(request.Query, Sorts);
         var events = store.Query<AuditEvent>().ApplyCreatedRange(parameters.Filter, e => e.OccurredAt);
-        if (request.Query.TryGetValue("action", out var action) && !string.IsNullOrWhiteSpace(action))
+        if (request.Query.TryGetValue(ListAuditEventsQuery.ActionFilter, out var action) && !string.IsNullOrWhiteSpace(action))
         {
             events = events.Where(e => e.Action == action);
         }
 
-        if (request.Query.TryGetValue("actor_id", out var actor) && !string.IsNullOrWhiteSpace(actor))
+        if (request.Query.TryGetValue(ListAuditEventsQuery.ActorFilter, out var actor) && !string.IsNullOrWhiteSpace(actor))
         {
             if (!Guid.TryParse(actor, out var actorId))
             {

@@ -5,6 +5,7 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Application.SavedQueries;
 using Loupe.Domain.Audit;
+using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Organizations;
 using Loupe.Domain.Queries;
@@ -35,7 +36,7 @@ internal sealed class DeleteDataSourceCommandHandler(
         if (used > 0)
         {
             var archived = await queries.CountAsync(new SavedQueriesOnDataSource(dataSource.Id, archivedOnly: true), cancellationToken).ConfigureAwait(false);
-            throw new ConflictException(InUse(used, archived));
+            throw new DomainException(DataSourceErrors.InUse(used, archived));
         }
 
         dataSources.Remove(dataSource);
@@ -45,12 +46,5 @@ internal sealed class DeleteDataSourceCommandHandler(
         // Its pool on this node goes at once; other nodes' idle connections expire on their own.
         await connectors.ForgetAsync(dataSource.Id).ConfigureAwait(false);
         return Unit.Value;
-    }
-
-    private static string InUse(int used, int archived)
-    {
-        var queries = used == 1 ? "1 saved query uses" : $"{used} saved queries use";
-        var archivedNote = archived == 0 ? string.Empty : $" ({archived} of them archived: restore those to change them)";
-        return $"{queries} this data source{archivedNote}. Point them at another data source first.";
     }
 }

@@ -5,6 +5,7 @@ using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
+using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Organizations;
 using Mapster;
@@ -125,9 +126,9 @@ internal sealed class UpdateDataSourceCommandHandler(
         {
             await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (ConflictException conflict) when (conflict.InnerException is not null && request.Name is not null)
+        catch (ConflictException conflict) when (conflict.Code == ErrorCodes.Duplicate && request.Name is not null)
         {
-            throw new ConflictException($"A data source named '{dataSource.Name}' already exists.", conflict);
+            throw new DomainException(DataSourceErrors.NameTaken(dataSource.Name), conflict);
         }
 
         return dataSource.Adapt<Versioned<DataSourceDto>>(mapping);

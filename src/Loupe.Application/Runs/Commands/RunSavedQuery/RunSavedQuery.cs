@@ -4,9 +4,11 @@ using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Application.SavedQueries;
+using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Queries;
 using Loupe.Domain.Queries.Parameters;
+using Loupe.Domain.Runs;
 using MediatR;
 
 namespace Loupe.Application.Runs.Commands.RunSavedQuery;
@@ -40,7 +42,8 @@ internal sealed class RunSavedQueryCommandValidator : AbstractValidator<RunSaved
 {
     public RunSavedQueryCommandValidator()
     {
-        RuleFor(c => c.MaxAgeSeconds).InclusiveBetween(0, 31 * 24 * 3600).When(c => c.MaxAgeSeconds is not null);
+        RuleFor(c => c.MaxAgeSeconds).InclusiveBetween(0, QueryRun.MaxCacheAgeSeconds).WithMessage(RunErrors.MaxAgeOutOfRange.Message)
+            .When(c => c.MaxAgeSeconds is not null);
         RuleFor(c => c.TimeoutSeconds).GreaterThanOrEqualTo(1).When(c => c.TimeoutSeconds is not null);
     }
 }
@@ -56,11 +59,11 @@ internal sealed class RunSavedQueryCommandHandler(
             ?? throw new NotFoundException("Query", request.QueryId);
         if (query.IsArchived)
         {
-            throw new ConflictException("The query is archived; restore it to run it.");
+            throw new DomainException(SavedQueryErrors.ArchivedCannotRun);
         }
 
         var dataSource = await dataSources.FindAsync(query.DataSourceId, cancellationToken).ConfigureAwait(false)
-            ?? throw new ConflictException("The query's data source no longer exists.");
+            ?? throw new DomainException(SavedQueryErrors.DataSourceGone);
         var bound = QueryParameters.Bind(query.Sql, query.Parameters, ParameterJson.ToValues(request.Parameters));
 
         // The body's timeout is checked against the data source by the queue (a 400 naming it). The

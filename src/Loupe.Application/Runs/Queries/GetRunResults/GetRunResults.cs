@@ -3,6 +3,7 @@ using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Results;
 using Loupe.Application.Common.Security;
+using Loupe.Domain.Common;
 using Loupe.Domain.Runs;
 using MediatR;
 
@@ -87,29 +88,17 @@ internal sealed class GetRunResultsQueryHandler(ICurrentUser caller, IReadStore 
 /// </summary>
 internal static class RunResults
 {
-    /// <summary>The problem <c>code</c> of a result that expired and was removed.</summary>
-    public const string ExpiredCode = "run.result_expired";
-
-    /// <summary>The problem <c>code</c> while the run is queued or running: its result may come.</summary>
-    public const string NotFinishedCode = "run.not_finished";
-
-    /// <summary>The problem <c>code</c> of a run that failed, timed out or was cancelled: it has no result.</summary>
-    public const string NoResultCode = "run.no_result";
-
     public static async Task<QueryRun> FindWithResultAsync(IQueryable<QueryRun> visible, IQueryExecutor executor, Guid id, CancellationToken ct)
     {
         var run = await executor.FirstOrDefaultAsync(visible.Where(r => r.Id == id), ct).ConfigureAwait(false)
             ?? throw new NotFoundException("Run", id);
         if (run.Status != RunStatus.Succeeded)
         {
-            throw new ConflictException($"The run has no result: it is {run.Status.ToName()}.")
-            {
-                Code = run.Status.IsFinished() ? NoResultCode : NotFinishedCode,
-            };
+            throw new DomainException(run.Status.IsFinished() ? RunErrors.NoResult(run.Status) : RunErrors.NotFinished(run.Status));
         }
 
         return run.ResultExpired || run.ResultAttempt is null ? throw Missing() : run;
     }
 
-    public static GoneException Missing() => new(ExpiredCode, "The run's result has expired and was removed; run the query again.");
+    public static DomainException Missing() => new(RunErrors.ResultExpired);
 }

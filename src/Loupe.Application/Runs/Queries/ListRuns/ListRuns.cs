@@ -13,13 +13,17 @@ namespace Loupe.Application.Runs.Queries.ListRuns;
 /// <c>query_id</c> (the saved query), <c>owner_id</c> (who asked), <c>created_after</c>/<c>created_before</c> (queued time).
 /// </summary>
 [Authorize]
-public sealed record ListRunsQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<RunDto>>;
+public sealed record ListRunsQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<RunDto>>
+{
+    public const string DataSourceFilter = "datasource_id";
+    public const string QueryFilter = "query_id";
+}
 
 internal sealed class ListRunsQueryHandler(ICurrentUser caller, IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
     : IRequestHandler<ListRunsQuery, PagedResult<RunDto>>
 {
-    public const string DataSourceFilter = "datasource_id";
-    public const string QueryFilter = "query_id";
+    private const string DataSourceFilter = ListRunsQuery.DataSourceFilter;
+    private const string QueryFilter = ListRunsQuery.QueryFilter;
 
     private static readonly SortWhitelist<QueryRun> Sorts = SortWhitelist<QueryRun>.For()
         .Field("queued_at", r => r.QueuedAt)

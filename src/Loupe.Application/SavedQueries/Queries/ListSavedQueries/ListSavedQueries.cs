@@ -15,12 +15,15 @@ namespace Loupe.Application.SavedQueries.Queries.ListSavedQueries;
 /// by <c>name</c>, <c>created_at</c> or <c>updated_at</c> (default <c>-updated_at</c>).
 /// </summary>
 [Authorize]
-public sealed record ListSavedQueriesQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<SavedQuerySummaryDto>>;
+public sealed record ListSavedQueriesQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<SavedQuerySummaryDto>>
+{
+    public const string DataSourceFilter = "datasource_id";
+}
 
 internal sealed class ListSavedQueriesQueryHandler(IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
     : IRequestHandler<ListSavedQueriesQuery, PagedResult<SavedQuerySummaryDto>>
 {
-    public const string DataSourceParameter = "datasource_id";
+    private const string DataSourceParameter = ListSavedQueriesQuery.DataSourceFilter;
 
     private static readonly SortWhitelist<SavedQuery> Sorts = SortWhitelist<SavedQuery>.For()
         .Field("name", q => q.Name)
