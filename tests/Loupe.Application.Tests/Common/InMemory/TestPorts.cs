@@ -144,6 +144,8 @@ internal sealed class TestInstanceSettings : IInstanceSettings
 
     public TimeSpan RefreshTokenLifetime { get; } = TimeSpan.FromDays(30);
 
+    public TimeSpan RefreshReuseGrace { get; } = TimeSpan.FromSeconds(30);
+
     public LockoutPolicy Lockout { get; } = LockoutPolicy.Default;
 
     public int MaxUsersPerOrganization { get; set; } = 50;
