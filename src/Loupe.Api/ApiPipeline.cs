@@ -1,5 +1,6 @@
 using Loupe.Api.Health;
 using Loupe.Api.Http;
+using Loupe.Api.RateLimiting;
 using Loupe.Api.Telemetry;
 
 namespace Loupe.Api;
@@ -25,8 +26,9 @@ internal static class ApiPipeline
         app.UseStatusCodePages();
         app.UseAuthentication();
 
-        // After authentication so that per-user partitions can join the per-IP ones.
-        app.UseRateLimiter();
+        // After authentication: signed-in callers and API keys have budgets of their own, and only
+        // a credential the handlers accepted earns one (anything else counts against its address).
+        app.UseLoupeRateLimits();
 
         // Routed (route values known), counted by the rate limiter, and before any endpoint runs.
         app.UseMiddleware<TextInputGuardMiddleware>();

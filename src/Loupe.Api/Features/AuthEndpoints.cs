@@ -31,9 +31,12 @@ internal sealed class AuthEndpoints : IEndpointModule
             TypedResults.Ok(await mediator.Send(command, ct)))
             .WithSummary("Sign in with email and password");
 
+        // Its own budget (the endpoint's policy wins over the group's): failed sign-ins from the
+        // same address must not block everyone's refresh.
         limited.MapPost("/refresh", async Task<Ok<AuthTokens>> (RefreshCommand command, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(command, ct)))
-            .WithSummary("Rotate the refresh token; a reused one revokes its session");
+            .WithSummary("Rotate the refresh token; a reused one revokes its session")
+            .RequireRateLimiting(RateLimitPolicies.Refresh);
 
         limited.MapPost("/password/forgot", async Task<Accepted> (ForgotPasswordCommand command, IMediator mediator, CancellationToken ct) =>
         {

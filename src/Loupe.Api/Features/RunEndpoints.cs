@@ -1,4 +1,5 @@
 using Loupe.Api.Http;
+using Loupe.Api.RateLimiting;
 using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Results;
 using Loupe.Application.Runs;
@@ -24,12 +25,14 @@ internal sealed class RunEndpoints : IEndpointModule
 
         runs.MapPost(string.Empty, async Task<Results<Accepted<RunDto>, Ok<RunDto>>> (CreateRunCommand command, IMediator mediator, CancellationToken ct) =>
             Answer(await mediator.Send(command, ct)))
+            .RequireRateLimiting(RateLimitPolicies.RunStart)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Run ad-hoc SQL on a data source in the background (editor); 202 with the run, or 200 with a cached one when max_age_seconds allows; 429 run.queue_full (Retry-After) when the organization already has Runs:MaxQueuedPerOrganization runs waiting");
 
         api.MapPost("/queries/{id:guid}/runs", async Task<Results<Accepted<RunDto>, Ok<RunDto>>> (
             Guid id, RunSavedQueryRequest body, IMediator mediator, CancellationToken ct) =>
             Answer(await mediator.Send(body.ToCommand(id), ct)))
+            .RequireRateLimiting(RateLimitPolicies.RunStart)
             .WithTags("Runs")
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Run a saved query with parameter values (viewer+); timeout_seconds overrides the query's timeout up to the data source's; 202 with the run, or 200 with a cached one when max_age_seconds allows; 429 run.queue_full (Retry-After) when the organization already has Runs:MaxQueuedPerOrganization runs waiting");

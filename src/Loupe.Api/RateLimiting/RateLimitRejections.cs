@@ -9,13 +9,13 @@ internal sealed partial class RateLimitRejections(ApiMetrics metrics, ILogger<Ra
 
     public long Count => Interlocked.Read(ref _count);
 
-    public void Add(HttpContext http, int retryAfterSeconds)
+    public void Add(HttpContext http, string policy, int retryAfterSeconds)
     {
         Interlocked.Increment(ref _count);
-        metrics.RateLimited(http);
-        LogRejected(http.Request.Path, retryAfterSeconds);
+        metrics.RateLimited(http, policy);
+        LogRejected(policy, http.Request.Path, retryAfterSeconds);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rate limit reached on {Path}; retry after {RetryAfterSeconds} s")]
-    private partial void LogRejected(PathString path, int retryAfterSeconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rate limit {Policy} reached on {Path}; retry after {RetryAfterSeconds} s")]
+    private partial void LogRejected(string policy, PathString path, int retryAfterSeconds);
 }

@@ -1,68 +1,24 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
-using Loupe.Api.Problems;
 using Loupe.Infrastructure.Configuration;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace Loupe.Api.RateLimiting;
 
 /// <summary>
-/// Per-client-IP limits in fixed one-minute windows, kept in this process (see ADR 0016): a global
-/// one for every request except the health probes, and <see cref="RateLimitPolicies.Auth"/>.
+/// Rate limits in fixed one-minute windows, kept in this process (see ADRs 0016 and 0043): every
+/// request is counted against one budget — its endpoint's policy, else its API key, its user, or
+/// its client IP — and every answer says how much of it is left.
 /// </summary>
 internal static class RateLimitSetup
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-
     public static IServiceCollection AddLoupeRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RateLimitOptions>()
             .Configure(options => configuration.GetSection(RateLimitOptions.Section).Bind(options))
             .ValidateProblems(options => options.Problems());
         services.AddSingleton<RateLimitRejections>();
-        services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>()
-            .Configure<IOptions<RateLimitOptions>>((limiter, limits) =>
-            {
-                var global = limits.Value.GlobalPerMinute;
-                var auth = limits.Value.AuthPerMinute;
-                limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => PerClient(context, global));
-                limiter.AddPolicy(RateLimitPolicies.Auth, context => PerClient(context, auth));
-                limiter.OnRejected = RejectAsync;
-            });
+        services.AddSingleton<RateLimitBudgets>();
         return services;
     }
 
-    /// <summary>The client address as the forwarded-headers middleware left it (proxies are trusted only when configured).</summary>
-    private static RateLimitPartition<string> PerClient(HttpContext context, int permitsPerMinute) =>
-        RateLimitPartition.GetFixedWindowLimiter(
-            context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = permitsPerMinute,
-                Window = Window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
-
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
-    {
-        var http = rejected.HttpContext;
-        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-            : (int)Window.TotalSeconds;
-        http.RequestServices.GetRequiredService<RateLimitRejections>().Add(http, seconds);
-
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await http.WriteProblemAsync(new ProblemDetails
-        {
-            Status = StatusCodes.Status429TooManyRequests,
-            Title = "Too many requests",
-            Detail = $"Too many requests; retry after {seconds} seconds.",
-            Type = "https://tools.ietf.org/html/rfc6585#section-4",
-        }).ConfigureAwait(false);
-    }
-
+    /// <summary>After authentication (the user and API key budgets need the caller) and routing (the policies are endpoint metadata).</summary>
+    public static IApplicationBuilder UseLoupeRateLimits(this IApplicationBuilder app) => app.UseMiddleware<RateLimitMiddleware>();
 }

@@ -7,6 +7,12 @@ public enum RefreshOutcome
 {
     Rotated,
 
+    /// <summary>
+    /// The token was rotated moments ago (within the grace period) and its successor is still the
+    /// current token: the same successor is handed out again, the session goes on.
+    /// </summary>
+    RotatedMomentsAgo,
+
     /// <summary>An already-rotated token came back: someone holds a copy. The whole session is now revoked.</summary>
     ReuseDetected,
 
@@ -16,7 +22,9 @@ public enum RefreshOutcome
 
 /// <summary>
 /// A signed-in device: a family of refresh tokens of which only the newest works. Each refresh
-/// rotates it; presenting an older one means the family leaked, and the session ends.
+/// rotates it; presenting an older one means the family leaked, and the session ends — except the
+/// token rotated last, within a short grace period, while its successor is still unused (two tabs
+/// of one app refreshing at the same moment).
 /// </summary>
 public sealed class Session : AggregateRoot, ITenantOwned
 {
@@ -72,8 +80,14 @@ public sealed class Session : AggregateRoot, ITenantOwned
         return session;
     }
 
-    /// <summary>Presents a refresh token of this session and, when it is the current one, replaces it.</summary>
-    public RefreshOutcome Refresh(string presentedHash, string nextHash, DateTimeOffset now)
+    /// <summary>
+    /// Presents a refresh token of this session and, when it is the current one, replaces it with
+    /// <paramref name="successorHash"/>. The token rotated last, presented again no later than
+    /// <paramref name="reuseGrace"/> after its rotation, is answered with its successor again when
+    /// <paramref name="successorHash"/> (the successor of the presented token) is still the current
+    /// one; any other older token revokes the session.
+    /// </summary>
+    public RefreshOutcome Refresh(string presentedHash, string successorHash, DateTimeOffset now, TimeSpan reuseGrace = default)
     {
         var presented = _tokens.SingleOrDefault(t => t.Hash == presentedHash)
             ?? throw new ArgumentException("The token does not belong to this session.", nameof(presentedHash));
@@ -85,6 +99,13 @@ public sealed class Session : AggregateRoot, ITenantOwned
 
         if (presented.Generation != Generation)
         {
+            if (IsSuccessorWithinGrace(presented, successorHash, now, reuseGrace))
+            {
+                // Nothing changes: the rotation moments ago set the session's last use, and
+                // presenters racing each other must not race on the row as well.
+                return ExpiresAt <= now ? RefreshOutcome.Expired : RefreshOutcome.RotatedMomentsAgo;
+            }
+
             Revoke("refresh_token_reuse", now);
             Raise(new RefreshTokenReused(Id, OrganizationId, UserId, now));
             return RefreshOutcome.ReuseDetected;
@@ -96,7 +117,7 @@ public sealed class Session : AggregateRoot, ITenantOwned
         }
 
         Generation++;
-        _tokens.Add(new SessionToken(nextHash, OrganizationId, Generation, now));
+        _tokens.Add(new SessionToken(successorHash, OrganizationId, Generation, now));
         LastUsedAt = now;
         return RefreshOutcome.Rotated;
     }
@@ -112,6 +133,17 @@ public sealed class Session : AggregateRoot, ITenantOwned
         RevokedAt = now;
         RevokedReason = reason;
         return true;
+    }
+
+    private bool IsSuccessorWithinGrace(SessionToken presented, string successorHash, DateTimeOffset now, TimeSpan reuseGrace)
+    {
+        if (presented.Generation != Generation - 1 || reuseGrace <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        var current = _tokens.Single(t => t.Generation == Generation);
+        return current.Hash == successorHash && now - current.IssuedAt <= reuseGrace;
     }
 }
 

@@ -240,6 +240,69 @@ public sealed class SessionRotationTests
         });
     }
 
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void Refresh_OfTheTokenRotatedLast_WithinTheGrace_KeepsTheSessionAsItIs()
+    {
+        var session = Started();
+        session.Refresh("hash-0", "hash-1", Now.AddMinutes(1), Grace).ShouldBe(RefreshOutcome.Rotated);
+
+        var outcome = session.Refresh("hash-0", "hash-1", Now.AddMinutes(1).AddSeconds(5), Grace);
+
+        outcome.ShouldBe(RefreshOutcome.RotatedMomentsAgo);
+        session.Generation.ShouldBe(1);
+        session.Tokens.Select(t => t.Hash).ShouldBe(["hash-0", "hash-1"]);
+        session.LastUsedAt.ShouldBe(Now.AddMinutes(1));
+        session.IsActiveAt(Now.AddMinutes(2)).ShouldBeTrue();
+        session.DomainEvents.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Refresh_OfTheTokenRotatedLast_AfterTheGrace_IsReuse()
+    {
+        var session = Started();
+        session.Refresh("hash-0", "hash-1", Now.AddMinutes(1), Grace);
+
+        session.Refresh("hash-0", "hash-1", Now.AddMinutes(1) + Grace + TimeSpan.FromSeconds(1), Grace).ShouldBe(RefreshOutcome.ReuseDetected);
+
+        session.RevokedReason.ShouldBe("refresh_token_reuse");
+        session.DomainEvents.OfType<RefreshTokenReused>().ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public void Refresh_WithinTheGrace_OfATokenWhoseSuccessorWasRotatedToo_IsReuse()
+    {
+        var session = Started();
+        session.Refresh("hash-0", "hash-1", Now.AddMinutes(1), Grace);
+        session.Refresh("hash-1", "hash-2", Now.AddMinutes(1).AddSeconds(2), Grace);
+
+        session.Refresh("hash-0", "hash-1", Now.AddMinutes(1).AddSeconds(3), Grace).ShouldBe(RefreshOutcome.ReuseDetected);
+    }
+
+    [Fact]
+    public void Refresh_WithinTheGrace_ThatWouldGetAnotherSuccessor_IsReuse()
+    {
+        var session = Started();
+        session.Refresh("hash-0", "hash-1", Now.AddMinutes(1), Grace);
+
+        session.Refresh("hash-0", "hash-other", Now.AddMinutes(1).AddSeconds(1), Grace).ShouldBe(RefreshOutcome.ReuseDetected);
+    }
+
+    [Property]
+    public bool Refresh_OfTheTokenRotatedLast_KeepsTheSessionExactlyWithinTheGrace(NonNegativeInt milliseconds, PositiveInt graceSeconds)
+    {
+        var grace = TimeSpan.FromSeconds(graceSeconds.Get % 300);
+        var session = Started();
+        session.Refresh("hash-0", "hash-1", Now.AddMinutes(1), grace);
+        var delay = TimeSpan.FromMilliseconds(milliseconds.Get % 600_000);
+
+        var outcome = session.Refresh("hash-0", "hash-1", Now.AddMinutes(1) + delay, grace);
+
+        var expected = grace > TimeSpan.Zero && delay <= grace ? RefreshOutcome.RotatedMomentsAgo : RefreshOutcome.ReuseDetected;
+        return outcome == expected && session.IsActiveAt(Now.AddMinutes(1) + delay) == (expected == RefreshOutcome.RotatedMomentsAgo);
+    }
+
     private static Session Started() =>
         Session.Start(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), "hash-0", Now, Lifetime, null, null);
 }

@@ -69,6 +69,10 @@ public sealed class LoupeApiFactory : WebApplicationFactory<Program>
     {
         ["RateLimits:GlobalPerMinute"] = "100000",
         ["RateLimits:AuthPerMinute"] = "100000",
+        ["RateLimits:RefreshPerMinute"] = "100000",
+        ["RateLimits:UserPerMinute"] = "100000",
+        ["RateLimits:ApiKeyPerMinute"] = "100000",
+        ["RateLimits:RunStartsPerMinute"] = "100000",
         ["RateLimits:Scopes:auth.email:PermitLimit"] = "10000",
         ["RateLimits:Scopes:auth.email:WindowSeconds"] = "60",
     };

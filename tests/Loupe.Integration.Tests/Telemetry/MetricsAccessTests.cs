@@ -53,7 +53,7 @@ public sealed class MetricsAccessTests(DatabaseFixture database) : ResetBeforeEa
     }
 
     [Fact]
-    public async Task RateLimitRejections_AreCountedByRouteTemplate()
+    public async Task RateLimitRejections_AreCountedByRouteTemplateAndPolicy()
     {
         await using var factory = LoupeApiFactory.For(database, withProbes: true, settings: new Dictionary<string, string?>
         {
@@ -71,6 +71,7 @@ public sealed class MetricsAccessTests(DatabaseFixture database) : ResetBeforeEa
 
         scrape.TypesByFamily["loupe_http_rate_limited_total"].ShouldBe("counter");
         scrape.Sum("loupe_http_rate_limited_total", ("http_route", "/api/v1/_probe/ping")).ShouldBeGreaterThanOrEqualTo(1);
+        scrape.Sum("loupe_http_rate_limited_total", ("http_route", "/api/v1/_probe/ping"), ("policy", "ip")).ShouldBeGreaterThanOrEqualTo(1);
         scrape.Sum("http_server_request_duration_seconds_count", ("http_route", "/api/v1/_probe/ping"), ("http_response_status_code", "429"))
             .ShouldBeGreaterThanOrEqualTo(1);
     }

@@ -13,6 +13,9 @@ public interface IInstanceSettings
 
     TimeSpan RefreshTokenLifetime { get; }
 
+    /// <summary>How long after its rotation a refresh token presented again gets the same successor instead of ending its session.</summary>
+    TimeSpan RefreshReuseGrace { get; }
+
     LockoutPolicy Lockout { get; }
 
     /// <summary>The most members (and pending invitations) one organization may have.</summary>

@@ -14,6 +14,9 @@ internal sealed class InstanceOptions
 
     public int RefreshTokenDays { get; set; } = 30;
 
+    /// <summary>How long a rotated refresh token still gets its successor instead of ending the session (<c>Auth:RefreshReuseGraceSeconds</c>).</summary>
+    public int RefreshReuseGraceSeconds { get; set; } = 30;
+
     public LockoutOptions Lockout { get; set; } = new();
 
     /// <summary>Bound from <c>Quotas:MaxUsersPerOrganization</c>.</summary>
@@ -32,6 +35,11 @@ internal sealed class InstanceOptions
         if (RefreshTokenDays is < 1 or > 365)
         {
             yield return "Auth:RefreshTokenDays must be between 1 and 365.";
+        }
+
+        if (RefreshReuseGraceSeconds is < 0 or > 300)
+        {
+            yield return "Auth:RefreshReuseGraceSeconds must be between 0 and 300.";
         }
 
         if (Lockout.MaxFailures is < 1 or > 100 || Lockout.WindowMinutes is < 1 or > 1440 || Lockout.LockMinutes is < 1 or > 1440)
@@ -70,6 +78,8 @@ internal sealed class InstanceSettings(IOptions<InstanceOptions> options) : IIns
     public Uri PublicUrl => new(_options.PublicUrl.EndsWith('/') ? _options.PublicUrl : _options.PublicUrl + "/");
 
     public TimeSpan RefreshTokenLifetime => TimeSpan.FromDays(_options.RefreshTokenDays);
+
+    public TimeSpan RefreshReuseGrace => TimeSpan.FromSeconds(_options.RefreshReuseGraceSeconds);
 
     public LockoutPolicy Lockout => new(
         _options.Lockout.MaxFailures, TimeSpan.FromMinutes(_options.Lockout.WindowMinutes), TimeSpan.FromMinutes(_options.Lockout.LockMinutes));

@@ -8,7 +8,7 @@ namespace Loupe.Infrastructure.Security.Tokens;
 
 public static class AccessTokenServices
 {
-    /// <summary>The <c>Auth</c> options (validated at start-up) and the JWT access token issuer.</summary>
+    /// <summary>The <c>Auth</c> options (validated at start-up), the JWT access token issuer and the refresh token successors (keyed by the same secret).</summary>
     public static IServiceCollection AddAccessTokens(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<DevelopmentSigningKey>();
@@ -24,6 +24,7 @@ public static class AccessTokenServices
             .ValidateProblems<AuthOptions, IHostEnvironment>((options, environment) =>
                 options.Problems(keyMayBeGenerated: environment.IsDevelopment()));
         services.AddSingleton<IAccessTokenIssuer, JwtAccessTokenIssuer>();
+        services.AddSingleton<IRefreshTokenSuccessors, RefreshTokenSuccessors>();
         return services;
     }
 

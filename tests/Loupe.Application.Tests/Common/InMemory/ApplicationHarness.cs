@@ -44,6 +44,7 @@ internal sealed class ApplicationHarness : IDisposable
         services.AddSingleton<ICredentialLocator>(new StoreCredentialLocator(Store));
         services.AddSingleton<IAuditTrail>(Audit);
         services.AddSingleton<IOpaqueTokens>(Tokens);
+        services.AddSingleton<IRefreshTokenSuccessors>(new TestRefreshTokenSuccessors(Tokens));
         services.AddSingleton<IPasswordHasher>(Passwords);
         services.AddSingleton<IAttemptLimiter>(Limiter);
         services.AddSingleton<IInstanceJobs>(InstanceJobs);

@@ -36,6 +36,16 @@ internal sealed class RecordingAuditTrail : IAuditTrail
     public void Record(string action, AuditTarget? target = null, Guid? actorUserId = null) => _events.Add((action, target, actorUserId));
 }
 
+/// <summary>Successors as the SHA-256 of the presented token: the same token always has the same successor.</summary>
+internal sealed class TestRefreshTokenSuccessors(IOpaqueTokens tokens) : IRefreshTokenSuccessors
+{
+    public OpaqueToken SuccessorOf(string prefix, string presentedToken)
+    {
+        var value = $"{prefix}_{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(presentedToken)))}";
+        return new OpaqueToken(value, tokens.HashOf(value));
+    }
+}
+
 /// <summary>Readable opaque tokens: the value carries its prefix, the hash is recognizably not the value.</summary>
 internal sealed class TestOpaqueTokens : IOpaqueTokens
 {
@@ -143,6 +153,8 @@ internal sealed class TestInstanceSettings : IInstanceSettings
     public Uri PublicUrl { get; } = new("https://loupe.example/");
 
     public TimeSpan RefreshTokenLifetime { get; } = TimeSpan.FromDays(30);
+
+    public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(30);
 
     public LockoutPolicy Lockout { get; } = LockoutPolicy.Default;
 

@@ -96,3 +96,12 @@ public sealed class TightEmailLimitHost : JobsAuthHost
     {
     }
 }
+
+/// <summary>A host whose refresh-token reuse grace is one second, so a test can wait it out.</summary>
+public sealed class ShortRefreshGraceHost : AuthHost
+{
+    public ShortRefreshGraceHost()
+        : base(new Dictionary<string, string?> { ["Auth:RefreshReuseGraceSeconds"] = "1" })
+    {
+    }
+}

@@ -26,12 +26,14 @@ public sealed class RefreshTests(AuthHost host) : ResetBeforeEachTest(host), ICl
     }
 
     [Fact]
-    public async Task Refresh_WithAnAlreadyRotatedToken_Is401_RevokesTheWholeSession_AndIsAudited()
+    public async Task Refresh_WithATokenWhoseSuccessorWasRotatedToo_Is401_RevokesTheWholeSession_AndIsAudited()
     {
         var email = AuthApi.NewEmail();
         var registered = await _anonymous.RegisteredAsync(email);
         using var first = await _anonymous.RefreshAsync(registered.RefreshToken);
-        var rotated = await first.ShouldBeTokensAsync();
+        var once = await first.ShouldBeTokensAsync();
+        using var second = await _anonymous.RefreshAsync(once.RefreshToken);
+        var rotated = await second.ShouldBeTokensAsync();
 
         using var reused = await _anonymous.RefreshAsync(registered.RefreshToken);
         using var afterReuse = await _anonymous.RefreshAsync(rotated.RefreshToken);
@@ -51,6 +53,43 @@ public sealed class RefreshTests(AuthHost host) : ResetBeforeEachTest(host), ICl
         sessions.GetProperty("data").EnumerateArray().ShouldNotContain(s => s.GetProperty("id").GetGuid() == session);
     }
 
+    [Fact]
+    public async Task Refresh_OfTheTokenRotatedMomentsAgo_GetsTheSameSuccessor_AndTheSessionGoesOn()
+    {
+        var registered = await _anonymous.RegisteredAsync(AuthApi.NewEmail());
+        using var first = await _anonymous.RefreshAsync(registered.RefreshToken);
+        var rotated = await first.ShouldBeTokensAsync();
+
+        using var again = await _anonymous.RefreshAsync(registered.RefreshToken);
+
+        var second = await again.ShouldBeTokensAsync();
+        second.RefreshToken.ShouldBe(rotated.RefreshToken);
+        AuthApi.SessionIdOf(second.AccessToken).ShouldBe(AuthApi.SessionIdOf(registered.AccessToken));
+        using var next = await _anonymous.RefreshAsync(second.RefreshToken);
+        var third = await next.ShouldBeTokensAsync();
+        third.RefreshToken.ShouldNotBe(second.RefreshToken);
+    }
+
+    [Fact]
+    public async Task Refresh_MovesTheSessionsLastUse()
+    {
+        var registered = await _anonymous.RegisteredAsync(AuthApi.NewEmail());
+        using var before = host.Identity.ClientWith(registered.AccessToken);
+        var created = (await SessionOfAsync(before, registered.AccessToken)).GetProperty("last_used_at").GetDateTimeOffset();
+
+        using var response = await _anonymous.RefreshAsync(registered.RefreshToken);
+
+        var rotated = await response.ShouldBeTokensAsync();
+        using var after = host.Identity.ClientWith(rotated.AccessToken);
+        (await SessionOfAsync(after, rotated.AccessToken)).GetProperty("last_used_at").GetDateTimeOffset().ShouldBeGreaterThan(created);
+    }
+
+    private static async Task<JsonElement> SessionOfAsync(HttpClient client, string accessToken)
+    {
+        var sessions = await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/sessions", TestContext.Current.CancellationToken);
+        return sessions.GetProperty("data").EnumerateArray().Single(s => s.GetProperty("id").GetGuid() == AuthApi.SessionIdOf(accessToken));
+    }
+
     [Theory]
     [InlineData("lp_rt_garbage-that-was-never-issued")]
     [InlineData("not even a token")]
@@ -67,5 +106,28 @@ public sealed class RefreshTests(AuthHost host) : ResetBeforeEachTest(host), ICl
         using var response = await _anonymous.PostJsonAsync("/api/v1/auth/refresh", new { refresh_token = "" });
 
         await response.ShouldBeValidationProblemAsync("refresh_token");
+    }
+}
+
+public sealed class RefreshGraceTests(ShortRefreshGraceHost host) : ResetBeforeEachTest(host), IClassFixture<ShortRefreshGraceHost>
+{
+    [Fact]
+    public async Task Refresh_OfTheTokenRotatedLast_AfterTheGrace_Is401_RevokesTheWholeSession_AndIsAudited()
+    {
+        var email = AuthApi.NewEmail();
+        var registered = await host.Anonymous.RegisteredAsync(email);
+        using var first = await host.Anonymous.RefreshAsync(registered.RefreshToken);
+        var rotated = await first.ShouldBeTokensAsync();
+
+        // The grace is the behaviour under test: wait it out.
+        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
+        using var reused = await host.Anonymous.RefreshAsync(registered.RefreshToken);
+        using var afterReuse = await host.Anonymous.RefreshAsync(rotated.RefreshToken);
+
+        await reused.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await afterReuse.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        var fresh = await host.Anonymous.LoggedInAsync(email);
+        using var admin = host.Identity.ClientWith(fresh.AccessToken);
+        (await admin.AuditActionsAboutAsync(AuthApi.SessionIdOf(registered.AccessToken))).ShouldContain("auth.refresh_token_reused");
     }
 }

@@ -25,6 +25,10 @@ public sealed class SecretsInLogsTests(JobsAuthHost host) : ResetBeforeEachTest(
         var loggedIn = await anonymous.LoggedInAsync(email, firstPassword);
         using var refreshed = await anonymous.RefreshAsync(loggedIn.RefreshToken);
         var rotated = await refreshed.ShouldBeTokensAsync();
+        using var refreshedAgain = await anonymous.RefreshAsync(rotated.RefreshToken);
+        var rotatedAgain = await refreshedAgain.ShouldBeTokensAsync();
+
+        // Two rotations back: reuse, whatever the grace for the token rotated last.
         using (var reused = await anonymous.RefreshAsync(loggedIn.RefreshToken))
         {
             reused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
@@ -59,7 +63,7 @@ public sealed class SecretsInLogsTests(JobsAuthHost host) : ResetBeforeEachTest(
         var afterReset = await anonymous.LoggedInAsync(email, resetPassword);
         secrets.AddRange([
             registered.AccessToken, registered.RefreshToken, loggedIn.AccessToken, loggedIn.RefreshToken,
-            rotated.AccessToken, rotated.RefreshToken, afterReset.AccessToken, afterReset.RefreshToken, resetToken, apiKey]);
+            rotated.AccessToken, rotated.RefreshToken, rotatedAgain.AccessToken, rotatedAgain.RefreshToken, afterReset.AccessToken, afterReset.RefreshToken, resetToken, apiKey]);
 
         var lines = host.Factory.Logs.Lines;
         lines.ShouldContain(l => l.Message.Contains("auth.login_failed", StringComparison.Ordinal));

@@ -9,7 +9,11 @@ using MediatR;
 
 namespace Loupe.Application.Auth.Commands.Refresh;
 
-/// <summary>Trades the current refresh token for a new pair. An already-used one ends its whole session.</summary>
+/// <summary>
+/// Trades the current refresh token for a new pair. An already-used one ends its whole session,
+/// unless it was rotated within <c>Auth:RefreshReuseGraceSeconds</c> and its successor is still
+/// unused: then the same successor is issued again.
+/// </summary>
 [AllowAnonymous]
 public sealed record RefreshCommand(string? RefreshToken) : IRequest<AuthTokens>;
 
@@ -24,6 +28,8 @@ internal sealed class RefreshCommandHandler(
     IRepository<Session> sessions,
     IRepository<User> users,
     IOpaqueTokens opaqueTokens,
+    IRefreshTokenSuccessors successors,
+    IInstanceSettings settings,
     IAuditTrail audit,
     SignIn signIn,
     IUnitOfWork unitOfWork,
@@ -33,7 +39,27 @@ internal sealed class RefreshCommandHandler(
 
     public async Task<AuthTokens> Handle(RefreshCommand request, CancellationToken cancellationToken)
     {
-        var presented = opaqueTokens.HashOf(request.RefreshToken!.Trim());
+        var token = request.RefreshToken!.Trim();
+        var presented = opaqueTokens.HashOf(token);
+
+        // The successor is derived from the presented token: a second presenter (another tab
+        // refreshing at the same moment) is answered with the very same token.
+        var next = successors.SuccessorOf(SignIn.RefreshTokenPrefix, token);
+        try
+        {
+            return await RefreshAsync(presented, next, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConflictException)
+        {
+            // Another request rotated the same token between our read and our write: read the
+            // session again, where the token is now the one rotated moments ago.
+            unitOfWork.DiscardChanges();
+            return await RefreshAsync(presented, next, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<AuthTokens> RefreshAsync(string presented, OpaqueToken next, CancellationToken cancellationToken)
+    {
         var located = await locator.SessionByRefreshTokenHashAsync(presented, cancellationToken).ConfigureAwait(false)
             ?? throw new UnauthenticatedException(Invalid);
         tenant.Enter(located.OrganizationId);
@@ -42,11 +68,12 @@ internal sealed class RefreshCommandHandler(
         var user = await users.FindAsync(session.UserId, cancellationToken).ConfigureAwait(false)
             ?? throw new UnauthenticatedException(Invalid);
 
-        var next = opaqueTokens.Create(SignIn.RefreshTokenPrefix);
-        switch (session.Refresh(presented, next.Hash, clock.GetUtcNow()))
+        switch (session.Refresh(presented, next.Hash, clock.GetUtcNow(), settings.RefreshReuseGrace))
         {
             case RefreshOutcome.Rotated:
                 await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                return signIn.Issue(user, session.Id, next.Value);
+            case RefreshOutcome.RotatedMomentsAgo:
                 return signIn.Issue(user, session.Id, next.Value);
             case RefreshOutcome.ReuseDetected:
                 audit.Record(AuditActions.RefreshTokenReused, new AuditTarget("session", session.Id), user.Id);

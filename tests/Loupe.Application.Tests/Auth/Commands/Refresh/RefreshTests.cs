@@ -34,6 +34,7 @@ public sealed class RefreshTests : IDisposable
     {
         var (user, first) = await SignedInAsync();
         var second = await _app.SendAsync(new RefreshCommand(first.RefreshToken));
+        _app.Clock.Advance(_app.Settings.RefreshReuseGrace + TimeSpan.FromSeconds(1));
 
         await Should.ThrowAsync<UnauthenticatedException>(() => _app.SendAsync(new RefreshCommand(first.RefreshToken)));
 
@@ -44,6 +45,22 @@ public sealed class RefreshTests : IDisposable
 
         // The newer token went with the session.
         await Should.ThrowAsync<UnauthenticatedException>(() => _app.SendAsync(new RefreshCommand(second.RefreshToken)));
+    }
+
+    [Fact]
+    public async Task TheTokenRotatedLast_PresentedAgainWithinTheGrace_GetsTheSameSuccessor_AndChangesNothing()
+    {
+        var (_, first) = await SignedInAsync();
+        var second = await _app.SendAsync(new RefreshCommand(first.RefreshToken));
+        _app.Clock.Advance(_app.Settings.RefreshReuseGrace);
+
+        var again = await _app.SendAsync(new RefreshCommand(first.RefreshToken));
+
+        again.RefreshToken.ShouldBe(second.RefreshToken);
+        var session = _app.Store.All<Session>().ShouldHaveSingleItem();
+        session.RevokedAt.ShouldBeNull();
+        session.Generation.ShouldBe(1);
+        _app.Audit.Actions.ShouldNotContain(AuditActions.RefreshTokenReused);
     }
 
     [Fact]
