@@ -21,11 +21,11 @@ internal static partial class ErrorCodeCatalog
         typeof(Api.IEndpointModule).Assembly,
     ];
 
-    /// <summary>The rows of docs/errors.md's tables: the first cell of each, when it is a code.</summary>
+    /// <summary>The codes of docs/errors.md's tables: the first cell of each row whose second is a status (or —).</summary>
     public static IReadOnlySet<string> Documented { get; } = ReadDocumented();
 
     /// <summary>
-    /// Every static <see cref="DomainError"/> of the four assemblies (fields, properties and factory
+    /// Every static <see cref="DomainError"/> of the four assemblies (but DomainError's own factories) (fields, properties and factory
     /// methods, called with sample arguments), every constant of <see cref="ErrorCodes"/> and
     /// <see cref="LoupeErrorCodes"/>, and every constant string named <c>…Code</c> that holds a code.
     /// </summary>
@@ -33,7 +33,7 @@ internal static partial class ErrorCodeCatalog
     {
         var codes = new Dictionary<string, string>(StringComparer.Ordinal);
         const BindingFlags Static = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        foreach (var type in Assemblies.SelectMany(a => a.GetTypes()).Where(t => !t.ContainsGenericParameters))
+        foreach (var type in Assemblies.SelectMany(a => a.GetTypes()).Where(t => !t.ContainsGenericParameters && t != typeof(DomainError)))
         {
             foreach (var field in type.GetFields(Static))
             {
@@ -56,7 +56,8 @@ internal static partial class ErrorCodeCatalog
                 }
             }
 
-            foreach (var method in type.GetMethods(Static).Where(m => m.ReturnType == typeof(DomainError) && !m.IsSpecialName && !m.ContainsGenericParameters))
+            foreach (var method in type.GetMethods(Static).Where(m => m.ReturnType == typeof(DomainError) && !m.IsSpecialName && !m.ContainsGenericParameters
+                && !m.GetParameters().Any(p => p.ParameterType.IsByRef || p.ParameterType.IsByRefLike)))
             {
                 // A factory answers its error for any argument; a check (PasswordPolicy.Check) may answer none for the sample.
                 if (Invoke(method) is { } error)
@@ -80,7 +81,7 @@ internal static partial class ErrorCodeCatalog
         {
             return method.Invoke(null, [.. method.GetParameters().Select(p => Sample(p.ParameterType))]) as DomainError;
         }
-        catch (TargetInvocationException failure) when (failure.InnerException is ArgumentException or NullReferenceException)
+        catch (TargetInvocationException)
         {
             // A check that needs a real argument (not a catalog's factory), which returns the catalogs' errors.
             return null;
@@ -103,7 +104,7 @@ internal static partial class ErrorCodeCatalog
         return [.. File.ReadLines(path).Select(line => DocumentedRow().Match(line)).Where(m => m.Success).Select(m => m.Groups["code"].Value)];
     }
 
-    [GeneratedRegex("^\\| `(?<code>[^`]+)` \\|")]
+    [GeneratedRegex("^\\| `(?<code>[^`]+)` \\| ([0-9]{3}|—) \\|")]
     private static partial Regex DocumentedRow();
 
     /// <summary>A code as Loupe names them: snake_case words, optionally after a dotted area (run.not_finished), or LPnnn.</summary>
