@@ -62,13 +62,13 @@ public sealed class JobEngineSettingsTests
             Gen.Choose(0, 0xFFFF).Select(code => (char)code));
         var texts = Gen.OneOf(
             characters.ArrayOf().Select(chars => new string(chars)),
-            Gen.Choose(JobEngine.MaxErrorLength - 3, JobEngine.MaxErrorLength + 3).SelectMany(length => characters.ArrayOf(length).Select(chars => new string(chars))));
+            Gen.Choose(AttemptEnding.MaxErrorLength - 3, AttemptEnding.MaxErrorLength + 3).SelectMany(length => characters.ArrayOf(length).Select(chars => new string(chars))));
 
         return Prop.ForAll(texts.ToArbitrary(), text =>
         {
-            var stored = JobEngine.StorableError(text);
+            var stored = AttemptEnding.StorableError(text);
 
-            stored.Length.ShouldBeLessThanOrEqualTo(JobEngine.MaxErrorLength);
+            stored.Length.ShouldBeLessThanOrEqualTo(AttemptEnding.MaxErrorLength);
             stored.ShouldNotContain('\0');
             for (var i = 0; i < stored.Length; i++)
             {
@@ -84,15 +84,15 @@ public sealed class JobEngineSettingsTests
                 }
             }
 
-            stored.Length.ShouldBeGreaterThanOrEqualTo(Math.Min(text.Length, JobEngine.MaxErrorLength) - 1);
+            stored.Length.ShouldBeGreaterThanOrEqualTo(Math.Min(text.Length, AttemptEnding.MaxErrorLength) - 1);
         });
     }
 
     [Fact]
     public void AnErrorText_KeepsWhatIsStorable_AndReplacesNulsAndLoneSurrogates()
     {
-        JobEngine.StorableError("plain").ShouldBe("plain");
-        JobEngine.StorableError("a\0b\ud83d\ude00c\udc00").ShouldBe("a\uFFFDb\ud83d\ude00c\uFFFD");
+        AttemptEnding.StorableError("plain").ShouldBe("plain");
+        AttemptEnding.StorableError("a\0b\ud83d\ude00c\udc00").ShouldBe("a\uFFFDb\ud83d\ude00c\uFFFD");
     }
 
     [Property]
