@@ -16,9 +16,6 @@ internal sealed class Repository<T>(LoupeDbContext context) : IRepository<T>
     public async Task<T?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         await context.Set<T>().FirstOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false);
 
-    public async Task<T?> FirstOrDefaultAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
-        await context.Set<T>().AsTracking().WithSpecification(specification).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-
     public Task<List<T>> ListAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
         context.Set<T>().AsTracking().WithSpecification(specification).ToListAsync(cancellationToken);
 

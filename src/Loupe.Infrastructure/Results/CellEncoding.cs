@@ -97,15 +97,6 @@ internal static class CellEncoding
         }
     }
 
-    /// <summary>Moves past <paramref name="cellCount"/> cells.</summary>
-    public static void SkipCells(ReadOnlySpan<byte> cells, ref int position, long cellCount)
-    {
-        for (long i = 0; i < cellCount; i++)
-        {
-            ReadCell(cells, ref position, out _, out _);
-        }
-    }
-
     /// <summary>Writes <paramref name="value"/> as an unsigned LEB128 varint; answers its length.</summary>
     public static int WriteVarint(Span<byte> destination, uint value)
     {

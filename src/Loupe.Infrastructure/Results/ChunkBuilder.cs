@@ -23,8 +23,6 @@ internal sealed class ChunkBuilder
 
     public ReadOnlySpan<byte> Cells => _cells.WrittenSpan;
 
-    public int ColumnCount => _kinds.Length;
-
     /// <summary>How each column's values are written, from the columns' type names.</summary>
     public void UseColumns(IReadOnlyList<QueryColumn> columns)
     {

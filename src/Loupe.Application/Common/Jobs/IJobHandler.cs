@@ -20,10 +20,7 @@ public interface IJobHandler
 
 /// <summary>One attempt of one job.</summary>
 /// <param name="Attempt">1 for the first attempt.</param>
-public sealed record JobContext(Guid JobId, string Kind, Guid? OrganizationId, string Payload, int Attempt, int MaxAttempts)
-{
-    public bool IsLastAttempt => Attempt >= MaxAttempts;
-}
+public sealed record JobContext(Guid JobId, string Kind, Guid? OrganizationId, string Payload, int Attempt, int MaxAttempts);
 
 /// <summary>The attempt failed for a reason that may pass (connection refused, serialization failure, …): try again later.</summary>
 public sealed class RetryableJobException : Exception

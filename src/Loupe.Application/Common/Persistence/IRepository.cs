@@ -12,8 +12,6 @@ public interface IRepository<T>
 {
     Task<T?> FindAsync(Guid id, CancellationToken cancellationToken);
 
-    Task<T?> FirstOrDefaultAsync(ISpecification<T> specification, CancellationToken cancellationToken);
-
     Task<List<T>> ListAsync(ISpecification<T> specification, CancellationToken cancellationToken);
 
     Task<int> CountAsync(ISpecification<T> specification, CancellationToken cancellationToken);

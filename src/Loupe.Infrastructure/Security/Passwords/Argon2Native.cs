@@ -13,9 +13,6 @@ internal static partial class Argon2Native
     /// <summary><c>ARGON2_OK</c>.</summary>
     public const int Ok = 0;
 
-    /// <summary><c>ARGON2_VERIFY_MISMATCH</c>: the password does not match the hash.</summary>
-    public const int VerifyMismatch = -35;
-
     /// <summary><c>Argon2_id</c> in the library's <c>argon2_type</c> enumeration.</summary>
     public const uint TypeArgon2id = 2;
 

@@ -99,9 +99,6 @@ internal sealed class InMemoryRepository<T>(InMemoryStore store, InMemoryUnitOfW
     public Task<T?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         Task.FromResult(Visible().FirstOrDefault(aggregate => aggregate.Id == id));
 
-    public Task<T?> FirstOrDefaultAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
-        Task.FromResult(specification.Evaluate(Saved()).FirstOrDefault());
-
     public Task<List<T>> ListAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
         Task.FromResult(specification.Evaluate(Saved()).ToList());
 
