@@ -1,7 +1,6 @@
+using Loupe.Hosting.Telemetry;
 using Loupe.Infrastructure.Telemetry;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -9,7 +8,7 @@ namespace Loupe.Worker;
 
 /// <summary>
 /// The worker's <c>/metrics</c> (ADR 0040): a small Kestrel of its own on <c>Metrics:Port</c> that serves
-/// nothing else, answering allowed scrapers only (<see cref="MetricsAccess"/>, as in the API). Without a
+/// nothing else, answering allowed scrapers only (<see cref="MetricsEndpoint"/>, the gate the API uses too). Without a
 /// port the worker listens on nothing; its metrics can still be pushed over OTLP.
 /// </summary>
 internal sealed partial class MetricsListener(
@@ -35,22 +34,7 @@ internal sealed partial class MetricsListener(
             kestrel.ListenAnyIP(port);
         });
         var listener = builder.Build();
-        listener.UseOpenTelemetryPrometheusScrapingEndpoint(
-            meterProvider: meters,
-            predicate: http => http.Request.Path == MetricsOptions.Path,
-            path: null,
-            configureBranchedPipeline: branch => branch.Use(async (http, next) =>
-            {
-                if (access.Allows(http.Request.Headers.Authorization))
-                {
-                    await next(http).ConfigureAwait(false);
-                    return;
-                }
-
-                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                http.Response.Headers.WWWAuthenticate = "Bearer";
-            }),
-            optionsName: null);
+        listener.UseGatedMetricsEndpoint(access, meters);
         listener.Run(http =>
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -1,6 +1,5 @@
-using Loupe.Api.Problems;
+using Loupe.Hosting.Telemetry;
 using Loupe.Infrastructure.Telemetry;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -41,33 +40,10 @@ internal static class ApiTelemetry
             return app;
         }
 
-        var access = app.Services.GetRequiredService<MetricsAccess>();
-        app.UseOpenTelemetryPrometheusScrapingEndpoint(
-            meterProvider: null,
-            predicate: http => http.Request.Path == MetricsOptions.Path,
-            path: null,
-            configureBranchedPipeline: branch => branch.Use(async (http, next) =>
-            {
-                if (access.Allows(http.Request.Headers.Authorization))
-                {
-                    await next(http).ConfigureAwait(false);
-                    return;
-                }
-
-                http.Response.Headers.WWWAuthenticate = "Bearer";
-                await http.WriteProblemAsync(new ProblemDetails
-                {
-                    Status = StatusCodes.Status401Unauthorized,
-                    Title = "Unauthorized",
-                    Detail = "Metrics are read with the scrape token (Metrics:BearerToken).",
-                    Type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
-                }).ConfigureAwait(false);
-            }),
-            optionsName: null);
+        app.UseGatedMetricsEndpoint(app.Services.GetRequiredService<MetricsAccess>());
         return app;
     }
 
-    /// <summary>Scrapes and probes every few seconds: counted in the metrics, never traced.</summary>
     /// <summary>
     /// A path that carries a credential (<c>/invitations/{token}</c>) is recorded as its route
     /// template, so the token never reaches a trace.
@@ -80,6 +56,7 @@ internal static class ApiTelemetry
         }
     }
 
+    /// <summary>Scrapes and probes every few seconds: counted in the metrics, never traced.</summary>
     private static bool IsOperatorPath(PathString path) =>
         path == MetricsOptions.Path || path.StartsWithSegments("/health", StringComparison.Ordinal);
 }

@@ -21,10 +21,12 @@ internal static class DatabaseTracing
     public static NpgsqlDataSourceBuilder TraceOwnCommands(this NpgsqlDataSourceBuilder builder, bool withText = false, bool everyCommand = false) =>
         builder.ConfigureTracing(tracing =>
         {
+            // Inside a traced operation, or always when asked: the same answer for commands, batches and COPY.
+            bool Traced() => everyCommand || Activity.Current is not null;
             tracing
-                .ConfigureCommandFilter(_ => everyCommand || Activity.Current is not null)
-                .ConfigureBatchFilter(_ => everyCommand || Activity.Current is not null)
-                .ConfigureCopyOperationFilter(_ => everyCommand || Activity.Current is not null)
+                .ConfigureCommandFilter(_ => Traced())
+                .ConfigureBatchFilter(_ => Traced())
+                .ConfigureCopyOperationFilter(_ => Traced())
                 .EnablePhysicalOpenTracing(false);
             if (!withText)
             {
