@@ -124,11 +124,11 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
         {
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var run = _connector.ExecuteAsync(database.Target, Request("select loupe_test_stubborn()", timeout: TimeSpan.FromSeconds(300)), cancel.Token);
-            await Jobs.JobRows.EventuallyAsync(async () => await Runs.RunsApi.ActiveQueriesAsync(database.Name) == 1, TimeSpan.FromSeconds(10), "the run's query is running");
+            await Eventually.HoldsAsync(async () => await Runs.RunsApi.ActiveQueriesAsync(database.Name) == 1, TimeSpan.FromSeconds(10), "the run's query is running");
             await cancel.CancelAsync();
 
             await Should.ThrowAsync<OperationCanceledException>(() => run);
-            await Jobs.JobRows.EventuallyAsync(async () => await Runs.RunsApi.ActiveQueriesAsync(database.Name) == 0, TimeSpan.FromSeconds(10), "the server process of the cancelled run is gone");
+            await Eventually.HoldsAsync(async () => await Runs.RunsApi.ActiveQueriesAsync(database.Name) == 0, TimeSpan.FromSeconds(10), "the server process of the cancelled run is gone");
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using Loupe.Integration.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -57,27 +58,13 @@ internal sealed class SentryReceiver : IAsyncDisposable
     }
 
     /// <summary>Waits until an event matches; fails with what did arrive otherwise.</summary>
-    public async Task<JsonElement> WaitForEventAsync(Func<JsonElement, bool> match, TimeSpan patience)
-    {
-        var deadline = DateTime.UtcNow + patience;
-        while (true)
-        {
-            foreach (var sentryEvent in Events)
-            {
-                if (match(sentryEvent))
-                {
-                    return sentryEvent;
-                }
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new ShouldAssertException($"No matching event within {patience.TotalSeconds} s; received:\n{AllText}");
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    public async Task<JsonElement> WaitForEventAsync(Func<JsonElement, bool> match, TimeSpan patience) =>
+        (await Eventually.HoldsAsync(
+            () => Task.FromResult(Events.Where(match).Select(e => (JsonElement?)e).FirstOrDefault()),
+            found => found is not null,
+            patience,
+            "a matching event arrives",
+            _ => $"received:\n{AllText}")).GetValueOrDefault();
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 

@@ -9,7 +9,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using Loupe.Integration.Tests.Identity.Auth;
 using Loupe.Integration.Tests.Identity.Organization;
-using Loupe.Integration.Tests.Jobs;
 using Loupe.Integration.Tests.Runs;
 using Loupe.Integration.Tests.Support;
 
@@ -171,7 +170,7 @@ public sealed class ApiFuzzTests(RunsApi api) : ResetBeforeEachTest(api), IClass
         using var created = await admin.Client.PostAsJsonAsync("/api/v1/runs", new { datasource_id = source, sql = "select 1 as one" }, Ct);
         created.StatusCode.ShouldBe(HttpStatusCode.Accepted, await created.Content.ReadAsStringAsync(Ct));
         var run = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
-        await JobRows.EventuallyAsync(
+        await Eventually.HoldsAsync(
             async () => (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{run}")).GetProperty("status").GetString() == "succeeded",
             TimeSpan.FromSeconds(30),
             "the seeded run succeeds");

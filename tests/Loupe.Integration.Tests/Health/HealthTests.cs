@@ -88,11 +88,7 @@ public sealed class HealthTests : IAsyncDisposable
             line.Level == Microsoft.Extensions.Logging.LogLevel.Critical
             && line.Message.Contains("configuration is invalid")
             && line.Message.Contains("ConnectionStrings:Loupe"));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!Logged() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        await Eventually.HoldsAsync(Logged, TimeSpan.FromSeconds(10), "the host logs why it cannot start", TimeSpan.FromMilliseconds(20));
 
         Logged().ShouldBeTrue("the host logs why it cannot start, naming the key");
     }

@@ -41,7 +41,7 @@ public sealed class JobClusterTests : IAsyncLifetime
             ids.AddRange(await a.EnqueueAsync(null, [.. Enumerable.Range(0, 20).Select(_ => new JobRequest("test.count", "{}", null))]));
         }
 
-        await JobRows.EventuallyAsync(
+        await Eventually.HoldsAsync(
             async () => await JobRows.CountAsync(_database, "WHERE state = 'succeeded'") == 200, Patience, "all 200 jobs succeeded");
 
         runs.Keys.Order().ShouldBe(ids.Order());
@@ -203,7 +203,7 @@ public sealed class JobClusterTests : IAsyncLifetime
         var settings = new Dictionary<string, string?> { ["Jobs:LeaseSeconds"] = "6", ["Jobs:HeartbeatSeconds"] = "2" };
         await using var a = await JobNode.Create(_database, "node-a", handler("node-a"), settings).StartAsync();
         var id = (await a.EnqueueAsync(null, new JobRequest("test.stuck", "{}", null)))[0];
-        await JobRows.EventuallyAsync(() => Task.FromResult(!attempts.IsEmpty), Patience, "node-a started the job");
+        await Eventually.HoldsAsync(() => Task.FromResult(!attempts.IsEmpty), Patience, "node-a started the job");
 
         // node-a's heartbeats stop reaching its job (as when a node is cut off): its lease runs out and
         // another node takes the job. node-a is not really cut off, so the job moves to a queue only
@@ -254,20 +254,20 @@ public sealed class JobClusterTests : IAsyncLifetime
         var settings = new Dictionary<string, string?> { ["Jobs:LeaseSeconds"] = "15", ["Jobs:HeartbeatSeconds"] = "5" };
         await using var node = await JobNode.Create(_database, "node-a", handler, settings).StartAsync();
         var id = (await node.EnqueueAsync(null, new JobRequest("test.reclaimed", "{}", null)))[0];
-        await JobRows.EventuallyAsync(() => Task.FromResult(attempts.Contains(1)), Patience, "node-a started the job");
+        await Eventually.HoldsAsync(() => Task.FromResult(attempts.Contains(1)), Patience, "node-a started the job");
 
         // node-a's lease runs out while its handler still runs (as after a pause longer than the lease):
         // its own sweeper gives the job back, and node-a claims it again.
         await JobRows.ExecuteAsync(_database, $"UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = '{id}'");
-        await JobRows.EventuallyAsync(() => Task.FromResult(attempts.Contains(2)), Patience, "node-a claimed the job again");
+        await Eventually.HoldsAsync(() => Task.FromResult(attempts.Contains(2)), Patience, "node-a claimed the job again");
         await firstStopped.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
-        await JobRows.EventuallyAsync(
+        await Eventually.HoldsAsync(
             () => Task.FromResult(node.Logs.Lines.Any(l => l.Message.Contains($"{id} attempt 1 ended lease_lost", StringComparison.Ordinal))),
             Patience,
             "attempt 1 ended without writing its outcome");
 
         // Attempt 2 still runs, and node-a's heartbeats keep its lease.
-        await JobRows.EventuallyAsync(
+        await Eventually.HoldsAsync(
             async () => await JobRows.CountAsync(
                 _database,
                 $"WHERE id = '{id}' AND state = 'running' AND attempt = 2 AND lease_owner = 'node-a' AND heartbeat_at > claimed_at") == 1,
@@ -304,7 +304,7 @@ public sealed class JobClusterTests : IAsyncLifetime
 
         // Polling is a minute away: only a notification on the new connection can wake the node this soon.
         var ids = await node.EnqueueAsync(null, new JobRequest("test.after", "{}", null), new JobRequest("test.after", "{}", null));
-        await JobRows.EventuallyAsync(() => Task.FromResult(done.Count == 2), TimeSpan.FromSeconds(20), "both jobs ran after the reconnection");
+        await Eventually.HoldsAsync(() => Task.FromResult(done.Count == 2), TimeSpan.FromSeconds(20), "both jobs ran after the reconnection");
 
         done.Order().ShouldBe(ids.Order());
         node.Logs.Lines.ShouldContain(l => l.Message.Contains("notification connection was lost", StringComparison.Ordinal));
@@ -322,7 +322,7 @@ public sealed class JobClusterTests : IAsyncLifetime
     }
 
     private Task WaitForListenerAsync(int? except) =>
-        JobRows.EventuallyAsync(async () => await ListenerPidAsync() is { } pid && pid != except, TimeSpan.FromSeconds(20), "the engine listens");
+        Eventually.HoldsAsync(async () => await ListenerPidAsync() is { } pid && pid != except, TimeSpan.FromSeconds(20), "the engine listens");
 
     private static void InterlockedMax(ref int target, int value)
     {

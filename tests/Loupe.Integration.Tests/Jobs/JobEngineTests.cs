@@ -67,7 +67,7 @@ public sealed class JobEngineTests : IAsyncLifetime
         var interactive = await node.EnqueueAsync(null, tied, tied, tied);
 
         await node.StartAsync();
-        await JobRows.EventuallyAsync(() => Task.FromResult(order.Count == 6), Patience, "all six jobs ran");
+        await Eventually.HoldsAsync(() => Task.FromResult(order.Count == 6), Patience, "all six jobs ran");
 
         order.ShouldBe([.. interactive.Order(), scheduledEarly[0], scheduledLate[0], maintenance[0]]);
     }
@@ -300,7 +300,7 @@ public sealed class JobEngineTests : IAsyncLifetime
         var settings = new Dictionary<string, string?> { ["Jobs:ShutdownGraceSeconds"] = "0" };
         var first = await JobNode.Create(_database, "node-a", handler, settings).StartAsync();
         var id = (await first.EnqueueAsync(null, new JobRequest("test.resumable", "{}", null, MaxAttempts: 1)))[0];
-        await JobRows.EventuallyAsync(() => Task.FromResult(runs.Count == 1), Patience, "the first node started the job");
+        await Eventually.HoldsAsync(() => Task.FromResult(runs.Count == 1), Patience, "the first node started the job");
         await first.DisposeAsync();
 
         await using var second = await JobNode.Create(_database, "node-b", handler, settings).StartAsync();

@@ -32,7 +32,7 @@ public sealed class JobMetricsTests
 
         var id = (await node.EnqueueAsync(null, new JobRequest("test.metered", "{}", null)))[0];
         await JobRows.WaitForAsync(database, id, TimeSpan.FromSeconds(30), "failed");
-        await JobRows.EventuallyAsync(
+        await Eventually.HoldsAsync(
             () => Task.FromResult(Snapshot().Any(m => m.Instrument == "loupe.jobs.failures")), TimeSpan.FromSeconds(10), "the failure was counted");
         listener.RecordObservableInstruments();
 

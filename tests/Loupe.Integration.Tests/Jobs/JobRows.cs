@@ -46,40 +46,13 @@ internal static class JobRows
     }
 
     /// <summary>Waits until the job is in one of <paramref name="states"/>; fails after <paramref name="timeout"/>.</summary>
-    public static async Task<JobRow> WaitForAsync(string database, Guid id, TimeSpan timeout, params string[] states)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var row = await GetAsync(database, id);
-            if (states.Contains(row.State))
-            {
-                return row;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Job {id} is {row.State} (attempt {row.Attempt}), not {string.Join(" or ", states)}, after {timeout}.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    /// <summary>Waits until <paramref name="condition"/> holds; fails after <paramref name="timeout"/>.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Not true after {timeout}: {what}.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public static Task<JobRow> WaitForAsync(string database, Guid id, TimeSpan timeout, params string[] states) =>
+        Eventually.HoldsAsync(
+            () => GetAsync(database, id),
+            row => states.Contains(row.State),
+            timeout,
+            $"job {id} is {string.Join(" or ", states)}",
+            row => $"{row.State} (attempt {row.Attempt})");
 
     private static async Task<IReadOnlyList<JobRow>> ReadAsync(string database, string where, params NpgsqlParameter[] parameters)
     {

@@ -27,7 +27,7 @@ public sealed class WorkerKillTests : IAsyncLifetime
         try
         {
             // The worker runs with the default lease (30 s) and heartbeat (10 s).
-            await JobRows.EventuallyAsync(
+            await Eventually.HoldsAsync(
                 async () => (await JobRows.GetAsync(_database, id)) is { State: "running", LeaseOwner: "worker-child" },
                 TimeSpan.FromSeconds(60),
                 $"the worker claimed the job; its output: {output}");
@@ -37,7 +37,7 @@ public sealed class WorkerKillTests : IAsyncLifetime
             await worker.WaitForExitAsync(TestContext.Current.CancellationToken);
             await rescuer.StartAsync();
 
-            await JobRows.EventuallyAsync(
+            await Eventually.HoldsAsync(
                 async () => (await JobRows.GetAsync(_database, id)) is { State: "running", LeaseOwner: "node-rescuer", Attempt: 2 },
                 TimeSpan.FromSeconds(60),
                 "another node took the job up again");

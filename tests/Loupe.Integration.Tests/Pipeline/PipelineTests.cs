@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Loupe.Integration.Tests.Jobs;
 using Loupe.Integration.Tests.Support;
 using Microsoft.Extensions.Logging;
 
@@ -421,7 +420,7 @@ public sealed class PipelineTests(DatabaseFixture database) : ResetBeforeEachTes
     private async Task<CapturedLine> RequestLineOfAsync(Func<CapturedLine, bool> request)
     {
         bool IsIt(CapturedLine line) => line.Category.EndsWith("RequestLoggingMiddleware", StringComparison.Ordinal) && request(line);
-        await JobRows.EventuallyAsync(() => Task.FromResult(_factory.Logs.Lines.Any(IsIt)), TimeSpan.FromSeconds(10), "the request line");
+        await Eventually.HoldsAsync(() => Task.FromResult(_factory.Logs.Lines.Any(IsIt)), TimeSpan.FromSeconds(10), "the request line");
         return _factory.Logs.Lines.Single(IsIt);
     }
 

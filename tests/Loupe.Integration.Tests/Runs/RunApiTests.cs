@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Loupe.Infrastructure.Tests;
 using Loupe.Integration.Tests.Identity.Organization;
-using Loupe.Integration.Tests.Jobs;
 using Loupe.Integration.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -89,17 +88,18 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
         var (admin, source) = await SetUpAsync();
 
         // A query another test cancelled may still be stopping; counting starts once it is gone.
-        await JobRows.EventuallyAsync(async () => await api.ActiveQueriesAsync() == 0, TimeSpan.FromSeconds(10), "no earlier test's query is left on the data source");
+        await Eventually.HoldsAsync(async () => await api.ActiveQueriesAsync() == 0, TimeSpan.FromSeconds(10), "no earlier test's query is left on the data source");
 
         var id = (await RunsApi.StartAsync(admin, source, RunsApi.Busy(2_000_000_000))).GetProperty("id").GetGuid();
         try
         {
             await RunsApi.ReachesAsync(admin, id, "running");
-            var started = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while (await api.ActiveQueriesAsync() == 0 && DateTime.UtcNow < started)
-            {
-                await Task.Delay(25, TestContext.Current.CancellationToken);
-            }
+            await Eventually.HoldsAsync(
+                async () => await api.ActiveQueriesAsync() != 0,
+                TimeSpan.FromSeconds(10),
+                "the run's query is active on the data source",
+                api.DescribeActiveQueriesAsync,
+                TimeSpan.FromMilliseconds(25));
 
             (await api.ActiveQueriesAsync()).ShouldBe(1, await api.DescribeActiveQueriesAsync());
         }
@@ -112,11 +112,11 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
 
         // The database query is gone within 2 seconds; the bound allows headroom for a loaded
         // machine (CI saw the cancel land just past 2 s on two busy cores).
-        var gone = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (await api.ActiveQueriesAsync() > 0 && DateTime.UtcNow < gone)
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        await Eventually.HoldsAsync(
+            async () => await api.ActiveQueriesAsync() == 0,
+            TimeSpan.FromSeconds(5),
+            "the cancelled run's query is gone from the data source",
+            api.DescribeActiveQueriesAsync);
 
         (await api.ActiveQueriesAsync()).ShouldBe(0, await api.DescribeActiveQueriesAsync());
         using var again = await admin.Client.PostAsync($"/api/v1/runs/{id}/cancel", null, TestContext.Current.CancellationToken);
@@ -176,7 +176,7 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
         (await RunsApi.FinishedAsync(admin, editorsRun)).GetProperty("status").GetString().ShouldBe("cancelled");
 
         // Both queries stop on the data source too, so the next test counts only its own.
-        await JobRows.EventuallyAsync(async () => await api.ActiveQueriesAsync() == 0, TimeSpan.FromSeconds(5), "the cancelled runs' queries are gone");
+        await Eventually.HoldsAsync(async () => await api.ActiveQueriesAsync() == 0, TimeSpan.FromSeconds(5), "the cancelled runs' queries are gone");
     }
 
     [Fact]
@@ -487,11 +487,11 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
         var id = (await RunsApi.StartAsync(admin, source, RunsApi.Busy(12_000_000, marker))).GetProperty("id").GetGuid();
         (await RunsApi.FinishedAsync(admin, id)).GetProperty("status").GetString().ShouldBe("succeeded");
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!api.Factory.Logs.Lines.Any(line => line.Message.Contains($"Slow run {id}", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(25, TestContext.Current.CancellationToken);
-        }
+        await Eventually.HoldsAsync(
+            () => api.Factory.Logs.Lines.Any(line => line.Message.Contains($"Slow run {id}", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(5),
+            $"the slow run {id} is logged",
+            TimeSpan.FromMilliseconds(25));
 
         api.Factory.Logs.Lines.ShouldContain(line => line.Message.Contains($"Slow run {id}", StringComparison.Ordinal));
         api.Factory.Logs.Lines.ShouldAllBe(line => !line.Message.Contains(marker, StringComparison.Ordinal));

@@ -50,7 +50,12 @@ public sealed class RunFairnessTests(FairRunsApi api) : ResetBeforeEachTest(api)
         try
         {
             // Every slot the two may take is taken: 5 of one (its limit) and 1 of the other, or 3 and 3.
-            await EventuallyAsync(async () => await RunningAsync(flood) == OpenSlots, TimeSpan.FromSeconds(60), api.DescribeRunsAsync);
+            await Eventually.HoldsAsync(
+                async () => await RunningAsync(flood) == OpenSlots,
+                TimeSpan.FromSeconds(60),
+                $"the flood takes all {OpenSlots} open slots",
+                api.DescribeRunsAsync,
+                TimeSpan.FromMilliseconds(100));
             await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
             (await RunningAsync(flood)).ShouldBe(OpenSlots, await api.DescribeRunsAsync());
 
@@ -90,19 +95,5 @@ public sealed class RunFairnessTests(FairRunsApi api) : ResetBeforeEachTest(api)
         }
 
         return statuses;
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within, Func<Task<string>> describe)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (deadline.Elapsed > within)
-            {
-                throw new TimeoutException($"Not reached within {within}:\n{await describe()}");
-            }
-
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
     }
 }

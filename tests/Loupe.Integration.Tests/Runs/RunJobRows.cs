@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Loupe.Integration.Tests.Support;
 using Npgsql;
 
 namespace Loupe.Integration.Tests.Runs;
@@ -28,15 +29,12 @@ internal static class RunJobRows
         ?? throw new InvalidOperationException($"Run {runId} does not exist.");
 
     /// <summary>Polls until the run's job is in <paramref name="state"/> (the job ends a moment after its run).</summary>
-    public static async Task<RunAndJob> WaitForStateAsync(string ownerConnection, Guid runId, string state)
-    {
-        RunAndJob? row = null;
-        await Jobs.JobRows.EventuallyAsync(
-            async () => (row = await GetAsync(ownerConnection, runId)).JobState == state,
+    public static Task<RunAndJob> WaitForStateAsync(string ownerConnection, Guid runId, string state) =>
+        Eventually.HoldsAsync(
+            () => GetAsync(ownerConnection, runId),
+            row => row.JobState == state,
             TimeSpan.FromSeconds(30),
             $"the job of run {runId} reaches {state}");
-        return row!;
-    }
 
     public static Task<IReadOnlyList<RunAndJob>> AllAsync(string ownerConnection) => ReadAsync(ownerConnection, "ORDER BY r.queued_at");
 

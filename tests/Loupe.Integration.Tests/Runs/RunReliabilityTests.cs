@@ -70,11 +70,12 @@ public sealed class RunReliabilityTests(RunsApi api) : ResetBeforeEachTest(api),
         }
 
         // Every job has ended too (none queued or running), and nothing of the runs is left in the database.
-        await EventuallyAsync(
+        await Eventually.HoldsAsync(
             async () => (await RunJobRows.AllAsync(api.OwnerConnection)).Where(r => answers.ContainsKey(r.RunId)).All(r => r.JobState is "succeeded" or "cancelled"),
             TimeSpan.FromSeconds(30),
-            async () => $"every job ended: {await RunJobRows.DescribeAsync(api.OwnerConnection)}");
-        await EventuallyAsync(async () => await api.ActiveQueriesAsync() == 0, TimeSpan.FromSeconds(5), () => Task.FromResult("no query is left in the database"));
+            "every job ended",
+            () => RunJobRows.DescribeAsync(api.OwnerConnection));
+        await Eventually.HoldsAsync(async () => await api.ActiveQueriesAsync() == 0, TimeSpan.FromSeconds(5), "no query is left in the database");
 
         var cancelled = 0;
         var cancelledWhileRunning = 0;
@@ -126,27 +127,23 @@ public sealed class RunReliabilityTests(RunsApi api) : ResetBeforeEachTest(api),
 
         // Between attempts the run waits in the queue with the error that sent it back.
         var seen = new List<string>();
-        JsonElement run;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            run = await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{id}");
-            var status = run.GetProperty("status").GetString();
-            var code = run.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object ? error.GetProperty("code").GetString() : null;
-            var step = $"{status} {run.GetProperty("attempt").GetInt32()} {code}";
-            if (seen.LastOrDefault() != step)
+        var run = await Eventually.HoldsAsync(
+            async () =>
             {
-                seen.Add(step);
-            }
+                var current = await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{id}");
+                var code = current.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object ? error.GetProperty("code").GetString() : null;
+                var step = $"{current.GetProperty("status").GetString()} {current.GetProperty("attempt").GetInt32()} {code}";
+                if (seen.LastOrDefault() != step)
+                {
+                    seen.Add(step);
+                }
 
-            if (status is "succeeded" or "failed" or "cancelled" or "timed_out")
-            {
-                break;
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, string.Join("; ", seen));
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+                return current;
+            },
+            current => current.GetProperty("status").GetString() is "succeeded" or "failed" or "cancelled" or "timed_out",
+            TimeSpan.FromSeconds(60),
+            $"run {id} finishes",
+            _ => string.Join("; ", seen));
 
         var steps = string.Join("; ", seen);
         seen.ShouldContain("queued 1 08000", steps);
@@ -179,21 +176,6 @@ public sealed class RunReliabilityTests(RunsApi api) : ResetBeforeEachTest(api),
         var job = await RunJobRows.GetAsync(api.OwnerConnection, run.GetProperty("id").GetGuid());
         job.JobAttempt.ShouldBe(1, $"{job}");
         job.JobState.ShouldBeOneOf(["succeeded", "failed"], $"{job}");
-    }
-
-    /// <summary>Waits until <paramref name="condition"/> holds; fails with <paramref name="describe"/>'s text after <paramref name="timeout"/>.</summary>
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<Task<string>> describe)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Not true after {timeout}: {await describe()}");
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
     }
 
     /// <summary>A data source on a local port where nothing listens: connecting is refused at once.</summary>

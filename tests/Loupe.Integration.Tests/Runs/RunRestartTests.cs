@@ -86,7 +86,7 @@ public sealed class RunRestartTests : IAsyncLifetime
         await SlowSource.InstallAsync(sourceConnection, 600);
         var inFlight = (await RunsApi.StartAsync(admin, source, SlowSource.ControlledSql(7))).GetProperty("id").GetGuid();
         await RunsApi.ReachesAsync(admin, inFlight, "running");
-        await JobRows.EventuallyAsync(
+        await Eventually.HoldsAsync(
             async () => await SlowSource.ActiveFetchesAsync(RestartablePostgres.AdminConnection, _source!) == 1,
             TimeSpan.FromSeconds(30),
             "the first attempt is in the data source");
@@ -124,18 +124,15 @@ public sealed class RunRestartTests : IAsyncLifetime
         _stopped = false;
 
         // The API is ready again within 5 s of the server coming back.
-        var backUntil = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (true)
-        {
-            using var readiness = await anonymous.GetAsync("/health/ready", TestContext.Current.CancellationToken);
-            if (readiness.StatusCode == HttpStatusCode.OK)
+        await Eventually.HoldsAsync(
+            async () =>
             {
-                break;
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(backUntil, "the API is ready again within 5 s");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+                using var readiness = await anonymous.GetAsync("/health/ready", TestContext.Current.CancellationToken);
+                return readiness.StatusCode;
+            },
+            status => status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(5),
+            "the API is ready again within 5 s");
 
         JsonElement[] finished;
         try
@@ -171,7 +168,7 @@ public sealed class RunRestartTests : IAsyncLifetime
 
         // No job is left behind, and the engine listens again on a new connection.
         (await RunJobRows.AllAsync(ownerConnection)).ShouldAllBe(r => r.JobState == "succeeded", all);
-        await JobRows.EventuallyAsync(
+        await Eventually.HoldsAsync(
             async () => await ListenersAsync(_database!) == 1, TimeSpan.FromSeconds(30), "the engine's LISTEN connection is back");
         var after = (await RunsApi.StartAsync(admin, source, "select 42 as answer")).GetProperty("id").GetGuid();
         (await RunsApi.FinishedAsync(admin, after)).GetProperty("status").GetString().ShouldBe("succeeded");

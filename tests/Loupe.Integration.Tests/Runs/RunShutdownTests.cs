@@ -60,7 +60,7 @@ public sealed class RunShutdownTests : IAsyncLifetime
         {
             var longRun = (await RunsApi.StartAsync(admin, source, SlowSource.ControlledSql(1))).GetProperty("id").GetGuid();
             var shortRun = (await RunsApi.StartAsync(admin, source, SlowSource.PausedSql(2, ShortRunSeconds))).GetProperty("id").GetGuid();
-            await JobRows.EventuallyAsync(
+            await Eventually.HoldsAsync(
                 async () => await SlowSource.ActiveFetchesAsync(TestPostgres.AdminConnection, _source) == 2, Patience, $"the worker runs both; its output: {output}");
             (await RunJobRows.GetAsync(ownerConnection, longRun)).LeaseOwner.ShouldBe("worker-sigterm");
             (await RunJobRows.GetAsync(ownerConnection, shortRun)).LeaseOwner.ShouldBe("worker-sigterm");
@@ -102,7 +102,7 @@ public sealed class RunShutdownTests : IAsyncLifetime
             (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{longRun}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(1);
 
             // The worker's attempt was cancelled in the database, not left sleeping after the worker left.
-            await JobRows.EventuallyAsync(
+            await Eventually.HoldsAsync(
                 async () => await SlowSource.ActiveFetchesAsync(TestPostgres.AdminConnection, _source) == 0, TimeSpan.FromSeconds(5), "no query of the runs is left in the database");
         }
         finally
@@ -127,7 +127,7 @@ public sealed class RunShutdownTests : IAsyncLifetime
         try
         {
             var run = (await RunsApi.StartAsync(admin, source, SlowSource.ControlledSql(7))).GetProperty("id").GetGuid();
-            await JobRows.EventuallyAsync(
+            await Eventually.HoldsAsync(
                 async () => await SlowSource.ActiveFetchesAsync(TestPostgres.AdminConnection, _source) == 1, Patience, $"the worker runs it; its output: {output}");
             (await RunJobRows.GetAsync(ownerConnection, run)).LeaseOwner.ShouldBe("worker-sigkill");
             await SlowSource.SetPauseAsync(sourceConnection, 0);

@@ -169,45 +169,18 @@ public class RunsApi : IAsyncLifetime, IResettableDatabase
     }
 
     /// <summary>Polls the run until it has finished (or the generous functional bound passes).</summary>
-    public static async Task<JsonElement> FinishedAsync(Member member, Guid runId, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var run = await IdentityApi.GetOkAsync(member.Client, $"/api/v1/runs/{runId}");
-            var status = run.GetProperty("status").GetString();
-            if (status is "succeeded" or "failed" or "cancelled" or "timed_out")
-            {
-                return run;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Run {runId} is still {status}.");
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    public static Task<JsonElement> FinishedAsync(Member member, Guid runId, TimeSpan? within = null) =>
+        Eventually.HoldsAsync(
+            () => IdentityApi.GetOkAsync(member.Client, $"/api/v1/runs/{runId}"),
+            run => run.GetProperty("status").GetString() is "succeeded" or "failed" or "cancelled" or "timed_out",
+            within ?? TimeSpan.FromSeconds(60),
+            $"run {runId} finishes");
 
     /// <summary>Polls until the run is in <paramref name="status"/>.</summary>
-    public static async Task<JsonElement> ReachesAsync(Member member, Guid runId, string status, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var run = await IdentityApi.GetOkAsync(member.Client, $"/api/v1/runs/{runId}");
-            if (run.GetProperty("status").GetString() == status)
-            {
-                return run;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Run {runId} never reached {status}: {run}.");
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    public static Task<JsonElement> ReachesAsync(Member member, Guid runId, string status, TimeSpan? within = null) =>
+        Eventually.HoldsAsync(
+            () => IdentityApi.GetOkAsync(member.Client, $"/api/v1/runs/{runId}"),
+            run => run.GetProperty("status").GetString() == status,
+            within ?? TimeSpan.FromSeconds(30),
+            $"run {runId} reaches {status}");
 }

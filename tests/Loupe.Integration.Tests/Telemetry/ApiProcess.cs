@@ -79,30 +79,28 @@ public sealed class ApiProcess : IAsyncLifetime
     private async Task ReadyAsync()
     {
         using var client = NewClient();
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            if (_process!.HasExited)
+        await Eventually.HoldsAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"The API process ended with {_process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync("/health/ready");
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (_process!.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException($"The API process ended with {_process.ExitCode}:\n{Output}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
 
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"The API process was not ready within 60 s:\n{Output}");
+                try
+                {
+                    using var response = await client.GetAsync("/health/ready");
+                    return (HttpStatusCode?)response.StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return null; // Not listening yet.
+                }
+            },
+            status => status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60),
+            "the API process is ready",
+            status => $"{status?.ToString() ?? "not listening"}\n{Output}",
+            TimeSpan.FromMilliseconds(100));
     }
 }

@@ -103,24 +103,13 @@ public sealed class JobTraceTests(RunsApi api) : ResetBeforeEachTest(api), IClas
         return false;
     }
 
-    private async Task<Activity> StoppedAsync(Func<Activity, bool> match)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            if (_stopped.FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No such activity among {_stopped.Count}: {string.Join(", ", _stopped.Select(a => $"{a.Source.Name}/{a.DisplayName}/{a.TraceId}"))}");
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    private async Task<Activity> StoppedAsync(Func<Activity, bool> match) =>
+        (await Eventually.HoldsAsync(
+            () => Task.FromResult(_stopped.FirstOrDefault(match)),
+            found => found is not null,
+            TimeSpan.FromSeconds(30),
+            "a stopped activity matches",
+            _ => $"none among {_stopped.Count}: {string.Join(", ", _stopped.Select(a => $"{a.Source.Name}/{a.DisplayName}/{a.TraceId}"))}"))!;
 
     private async Task<string?> StoredTraceParentAsync(Guid runId)
     {

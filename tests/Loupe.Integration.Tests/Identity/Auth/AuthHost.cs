@@ -62,14 +62,14 @@ public class JobsAuthHost : AuthHost
 
     /// <summary>Waits until no password reset job is queued or running, so what they did (or did not) is visible.</summary>
     public Task PasswordResetJobsDoneAsync() =>
-        Jobs.JobRows.EventuallyAsync(
+        Eventually.HoldsAsync(
             async () => await Jobs.JobRows.CountAsync(DatabaseName, "WHERE kind = 'auth.password_reset_mail' AND state IN ('queued', 'running')") == 0,
             TimeSpan.FromSeconds(30),
             "every password reset job has finished");
 
     /// <summary>Waits until no refused sign-in's job is queued or running, so the failures it counts and the lockout are visible.</summary>
     public Task LoginFailedJobsDoneAsync() =>
-        Jobs.JobRows.EventuallyAsync(
+        Eventually.HoldsAsync(
             async () => await Jobs.JobRows.CountAsync(DatabaseName, "WHERE kind = 'auth.login_failed' AND state IN ('queued', 'running')") == 0,
             TimeSpan.FromSeconds(30),
             "every refused sign-in's job has finished");
@@ -77,7 +77,7 @@ public class JobsAuthHost : AuthHost
     /// <summary>Waits for the <paramref name="count"/>-th password reset mail to <paramref name="email"/> and returns its token.</summary>
     public async Task<string> ResetTokenMailedAsync(string email, int count = 1)
     {
-        await Jobs.JobRows.EventuallyAsync(
+        await Eventually.HoldsAsync(
             () => Task.FromResult(Factory.Mail.Sent.Count(m => m.Kind == Application.Common.Security.MailKind.PasswordReset
                                                                && string.Equals(m.To, email, StringComparison.OrdinalIgnoreCase)) >= count),
             TimeSpan.FromSeconds(30),
