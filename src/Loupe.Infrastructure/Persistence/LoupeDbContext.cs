@@ -87,11 +87,11 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
         {
             throw new ConflictException(ErrorCodes.ConcurrentChange, "Someone else changed this resource at the same time; reload it and try again.", conflict);
         }
-        catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: SqlStates.UniqueViolation })
         {
             throw new ConflictException(ErrorCodes.Duplicate, "A resource with the same unique value already exists.", failure);
         }
-        catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
+        catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: SqlStates.ForeignKeyViolation })
         {
             throw new ConflictException(ErrorCodes.ReferenceConflict, "Another resource refers to this one, or the one this refers to is gone; reload and try again.", failure);
         }

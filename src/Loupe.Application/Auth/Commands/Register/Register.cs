@@ -2,6 +2,7 @@ using FluentValidation;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
+using Loupe.Application.Organizations;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Invitations;
 using Loupe.Domain.Organizations;
@@ -69,10 +70,12 @@ internal sealed class RegisterCommandHandler(
                 ?? throw new ValidationFailedException("invitation_token", InvitationErrors.NotPending.Message);
             invitation.Accept(email, now);
             role = invitation.Role;
-            if (await users.CountAsync(new AllUsers(), cancellationToken).ConfigureAwait(false) >= settings.MaxUsersPerOrganization)
-            {
-                throw new Domain.Common.DomainException(OrganizationErrors.UserQuotaReached(settings.MaxUsersPerOrganization));
-            }
+
+            // Counted as stored, where this invitation is still pending: its seat becomes the new member's.
+            MemberQuota.EnsureRoomToAccept(
+                await users.CountAsync(new AllUsers(), cancellationToken).ConfigureAwait(false),
+                await invitations.CountAsync(new PendingInvitationsFor(null, now), cancellationToken).ConfigureAwait(false),
+                settings.MaxUsersPerOrganization);
         }
         else
         {

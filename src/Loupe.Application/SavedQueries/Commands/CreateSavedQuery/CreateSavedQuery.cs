@@ -34,7 +34,6 @@ internal sealed class CreateSavedQueryCommandValidator : AbstractValidator<Creat
         RuleFor(c => c.Description).MaximumLength(SavedQuery.DescriptionMaxLength);
         RuleFor(c => c.Sql).NotEmpty().MaximumLength(SavedQuery.SqlMaxLength);
         RuleFor(c => c.DatasourceId).NotEmpty();
-        RuleFor(c => c.TimeoutSeconds).GreaterThanOrEqualTo(0);
         RuleFor(c => c.Parameters!.Count).LessThanOrEqualTo(Domain.Queries.Parameters.QueryParameters.MaxDefinitions)
             .When(c => c.Parameters is not null).OverridePropertyName("parameters");
     }

@@ -1,0 +1,18 @@
+using Ardalis.Specification;
+using Loupe.Domain.Invitations;
+using Loupe.Domain.Users;
+
+namespace Loupe.Application.Organizations;
+
+/// <summary>Pending invitations, of one address or (null) of all.</summary>
+internal sealed class PendingInvitationsFor : Specification<Invitation>
+{
+    public PendingInvitationsFor(EmailAddress? email, DateTimeOffset now)
+    {
+        Query.Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
+        if (email is not null)
+        {
+            Query.Where(i => i.Email == email);
+        }
+    }
+}
