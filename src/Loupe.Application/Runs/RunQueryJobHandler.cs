@@ -195,19 +195,23 @@ internal sealed partial class RunQueryJobHandler(
     /// </summary>
     private async Task<bool> ChangeAsync(QueryRun run, Action<QueryRun> change, Func<QueryRun, bool> stillApplies, CancellationToken ct)
     {
-        for (var tries = 1; ; tries++)
+        var conflicts = 0;
+        try
         {
-            change(run);
-            if (await SaveQuietlyAsync(ct).ConfigureAwait(false))
-            {
-                return true;
-            }
-
-            LogChangeConflict(logger, run.Id, tries);
-            if (tries >= MaxSaveTries || !await runs.ReloadAsync(run, ct).ConfigureAwait(false) || !stillApplies(run))
-            {
-                return false;
-            }
+            return await unitOfWork.SaveWithRetryAsync(
+                () => change(run),
+                async () =>
+                {
+                    LogChangeConflict(logger, run.Id, ++conflicts);
+                    return await runs.ReloadAsync(run, ct).ConfigureAwait(false) && stillApplies(run);
+                },
+                ct,
+                MaxSaveTries).ConfigureAwait(false);
+        }
+        catch (ConflictException conflict) when (ConcurrencyRetry.IsConcurrentChange(conflict))
+        {
+            LogChangeConflict(logger, run.Id, MaxSaveTries);
+            return false;
         }
     }
 

@@ -75,7 +75,7 @@ internal sealed class RunQueue(
             }
         }
 
-        var organizationId = tenant.OrganizationId ?? throw new ForbiddenException("A run belongs to an organization.");
+        var organizationId = tenant.RequiredOrganizationId();
 
         // The organization's runs waiting to start (row-level security keeps the count to its own);
         // counted up to the limit only. Requests at the same moment may each see room: a soft cap.

@@ -95,7 +95,7 @@ internal sealed class RegisterCommandHandler(
             {
                 var instanceAdmin = settings.IsConfiguredInstanceAdmin(email)
                     | await locator.ClaimFirstUserAsync(cancellationToken).ConfigureAwait(false);
-                var user = User.Register(Guid.CreateVersion7(), tenant.OrganizationId!.Value, email, request.Name!, passwordHash, role, instanceAdmin, now);
+                var user = User.Register(Guid.CreateVersion7(), tenant.RequiredOrganizationId(), email, request.Name!, passwordHash, role, instanceAdmin, now);
                 users.Add(user);
                 audit.Record(AuditActions.Registered, new AuditTarget("user", user.Id), user.Id);
                 if (invitation is not null)

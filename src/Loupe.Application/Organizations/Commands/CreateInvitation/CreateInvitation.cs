@@ -31,6 +31,7 @@ internal sealed class CreateInvitationCommandValidator : AbstractValidator<Creat
 
 internal sealed class CreateInvitationCommandHandler(
     ICurrentUser currentUser,
+    ITenantScope tenant,
     IRepository<Invitation> invitations,
     IRepository<User> users,
     IOpaqueTokens opaqueTokens,
@@ -66,7 +67,7 @@ internal sealed class CreateInvitationCommandHandler(
 
         var token = opaqueTokens.Create(TokenPrefix);
         var invitation = Invitation.Create(
-            Guid.CreateVersion7(), currentUser.OrganizationId!.Value, email, request.Role!.Value, token.Hash, currentUser.UserId!.Value, now);
+            Guid.CreateVersion7(), tenant.RequiredOrganizationId(), email, request.Role!.Value, token.Hash, currentUser.UserId!.Value, now);
         invitations.Add(invitation);
         audit.Record(AuditActions.InvitationCreated, new AuditTarget("invitation", invitation.Id));
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

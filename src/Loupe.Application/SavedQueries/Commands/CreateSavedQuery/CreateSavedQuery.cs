@@ -50,7 +50,7 @@ internal sealed class CreateSavedQueryCommandHandler(
 {
     public async Task<Versioned<SavedQueryDto>> Handle(CreateSavedQueryCommand request, CancellationToken cancellationToken)
     {
-        var organizationId = tenant.OrganizationId ?? throw new ForbiddenException("A query belongs to an organization.");
+        var organizationId = tenant.RequiredOrganizationId();
         var ownerId = currentUser.UserId ?? throw new ForbiddenException("A query is owned by a user.");
         var input = new SavedQueryInput();
         var definitions = input.Definitions(request.Parameters ?? []);
