@@ -50,7 +50,12 @@ public static class ConcurrencyRetry
     /// concurrent change, forgets every unsaved change and runs it again on what is stored now.
     /// The conflict of the last try is thrown.
     /// </summary>
-    public static async Task<T> RetryOnConcurrentChangeAsync<T>(this IUnitOfWork unitOfWork, Func<Task<T>> work, int maxTries = DefaultMaxTries)
+    /// <param name="orDuplicate">
+    /// Also after a taken unique value (<see cref="ErrorCodes.Duplicate"/>), for work whose unique value
+    /// is the very one a concurrent twin of the same request writes (a refresh token's successor): the
+    /// twin got there first, and the next try reads what it stored.
+    /// </param>
+    public static async Task<T> RetryOnConcurrentChangeAsync<T>(this IUnitOfWork unitOfWork, Func<Task<T>> work, int maxTries = DefaultMaxTries, bool orDuplicate = false)
     {
         ArgumentNullException.ThrowIfNull(unitOfWork);
         ArgumentNullException.ThrowIfNull(work);
@@ -61,7 +66,7 @@ public static class ConcurrencyRetry
             {
                 return await work().ConfigureAwait(false);
             }
-            catch (ConflictException conflict) when (IsConcurrentChange(conflict) && tries < maxTries)
+            catch (ConflictException conflict) when ((IsConcurrentChange(conflict) || (orDuplicate && conflict.Code == ErrorCodes.Duplicate)) && tries < maxTries)
             {
                 unitOfWork.DiscardChanges();
             }

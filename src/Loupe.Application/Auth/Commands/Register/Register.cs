@@ -71,11 +71,10 @@ internal sealed class RegisterCommandHandler(
             invitation.Accept(email, now);
             role = invitation.Role;
 
-            // Counted as stored, where this invitation is still pending: its seat becomes the new member's.
+            // This invitation's seat (pending until now) becomes the new member's.
+            var otherPending = await invitations.CountAsync(new PendingInvitationsFor(null, now, except: invitation.Id), cancellationToken).ConfigureAwait(false);
             MemberQuota.EnsureRoomToAccept(
-                await users.CountAsync(new AllUsers(), cancellationToken).ConfigureAwait(false),
-                await invitations.CountAsync(new PendingInvitationsFor(null, now), cancellationToken).ConfigureAwait(false),
-                settings.MaxUsersPerOrganization);
+                await users.CountAsync(new AllUsers(), cancellationToken).ConfigureAwait(false), otherPending + 1, settings.MaxUsersPerOrganization);
         }
         else
         {
