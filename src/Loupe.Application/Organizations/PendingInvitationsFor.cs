@@ -4,7 +4,7 @@ using Loupe.Domain.Users;
 
 namespace Loupe.Application.Organizations;
 
-/// <summary>Pending invitations, of one address or (null) of all, but <paramref name="except"/> when given.</summary>
+/// <summary>Pending invitations, of one address or (null) of all, but the one named <c>except</c> when given.</summary>
 internal sealed class PendingInvitationsFor : Specification<Invitation>
 {
     public PendingInvitationsFor(EmailAddress? email, DateTimeOffset now, Guid? except = null)
