@@ -33,6 +33,10 @@ public static class DependencyInjection
         services.AddScoped<Common.Jobs.IJobHandler, Runs.RunQueryJobHandler>();
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.ForgotPassword.PasswordResetMailJob>();
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.Login.LoginFailedJob>();
+        services.AddScoped<Auth.IdentityMetrics>();
+        services.AddScoped<Common.Events.IDomainEventListener<Domain.Users.UserRegistered>>(provider => provider.GetRequiredService<Auth.IdentityMetrics>());
+        services.AddScoped<Common.Events.IDomainEventListener<Domain.Organizations.OrganizationCreated>>(provider => provider.GetRequiredService<Auth.IdentityMetrics>());
+        services.AddScoped<Common.Events.IDomainEventListener<Domain.Sessions.RefreshTokenReused>>(provider => provider.GetRequiredService<Auth.IdentityMetrics>());
         return services.AddRequestHandlersFrom(typeof(DependencyInjection).Assembly);
     }
 

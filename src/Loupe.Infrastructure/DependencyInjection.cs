@@ -55,6 +55,7 @@ public static class DependencyInjection
         services.TryAddScoped<IRequestOrigin, NoRequestOrigin>();
         services.AddScoped<ITenantScope, TenantScope>();
         services.AddScoped<TenantCommandInterceptor>();
+        services.AddScoped<DomainEventDispatcher>();
         services.AddDbContext<LoupeDbContext>((provider, options) => options
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
             .AddInterceptors(provider.GetRequiredService<TenantCommandInterceptor>(), PreparedStatementInterceptor.Instance)

@@ -11,6 +11,7 @@ using Loupe.Application.Organizations.Queries.GetOrganization;
 using Loupe.Application.Organizations.Queries.GetUsage;
 using Loupe.Application.Organizations.Queries.ListInvitations;
 using Loupe.Application.Organizations.Queries.ListUsers;
+using Loupe.Domain.Invitations;
 using Loupe.Domain.Organizations;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -56,7 +57,7 @@ internal sealed class OrganizationEndpoints : IEndpointModule
         {
             var created = await mediator.Send(command, ct);
             return TypedResults.Created($"/api/v1/organization/invitations/{created.Id}", created);
-        }).WithSummary("Invite an email address with a role for 7 days").RefusesApiKeys();
+        }).WithSummary($"Invite an email address with a role for {Invitation.LifetimeDays} days").RefusesApiKeys();
 
         organization.MapGet("/invitations", async Task<Ok<PagedResult<InvitationDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListInvitationsQuery(query.Values), ct))).RefusesApiKeys()

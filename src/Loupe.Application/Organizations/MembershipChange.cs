@@ -17,8 +17,8 @@ internal sealed class MembershipChange(ITenantScope tenant, IRepository<Organiza
 {
     public async Task<(Organization Organization, User Member, int Admins)> BeginAsync(Guid userId, CancellationToken cancellationToken)
     {
-        var organization = await organizations.FindAsync(tenant.OrganizationId ?? Guid.Empty, cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException("Organization", tenant.OrganizationId ?? Guid.Empty);
+        var organization = await organizations.FindAsync(tenant.RequiredOrganizationId(), cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException("Organization", tenant.RequiredOrganizationId());
         var member = await users.FindAsync(userId, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("User", userId);
         var admins = await users.CountAsync(new UsersWithRole(Role.Admin), cancellationToken).ConfigureAwait(false);

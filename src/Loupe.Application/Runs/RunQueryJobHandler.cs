@@ -8,6 +8,7 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Results;
 using Loupe.Application.Common.Security;
 using Loupe.Application.DataSources;
+using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Runs;
 using Microsoft.Extensions.Logging;
@@ -42,16 +43,15 @@ internal sealed partial class RunQueryJobHandler(
     /// <summary>Engine attempts: more than the run's own, so a run always gets to record why it ended.</summary>
     public const int JobAttempts = 6;
 
-    private const string TimeoutCode = "57014";
-
     /// <summary>The run failed inside Loupe (not in the data source, not in passing): the server log has the exception.</summary>
     public const string InternalFailureCode = LoupeErrorCodes.InternalFailure;
     private const int MaxSaveTries = 5;
 
     private static readonly HashSet<string> RetryableCodes = new(StringComparer.Ordinal)
     {
-        QueryExecutionException.ConnectionFailedCode, "08001", "08003", "08004", "08006", "08P01",
-        "53300", "57P01", "57P02", "57P03", "40001", "40P01",
+        QueryExecutionException.ConnectionFailedCode, SqlStates.SqlClientUnableToEstablishConnection, SqlStates.ConnectionDoesNotExist,
+        SqlStates.SqlServerRejectedConnection, SqlStates.ConnectionFailure, SqlStates.ProtocolViolation, SqlStates.TooManyConnections,
+        SqlStates.AdminShutdown, SqlStates.CrashShutdown, SqlStates.CannotConnectNow, SqlStates.SerializationFailure, SqlStates.DeadlockDetected,
     };
 
     public string Kind => JobKind;
@@ -110,7 +110,7 @@ internal sealed partial class RunQueryJobHandler(
             var expiresAt = clock.GetUtcNow() + settings.ResultRetention;
             finish = r => r.Succeed(attempt, stored.RowCount, stored.Truncated, stored.StoredBytes, clock.GetUtcNow(), expiresAt);
         }
-        catch (QueryExecutionException failure) when (failure.Code == TimeoutCode && !ct.IsCancellationRequested)
+        catch (QueryExecutionException failure) when (failure.Code == SqlStates.QueryCanceled && !ct.IsCancellationRequested)
         {
             finish = r => r.TimeOut(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
         }
@@ -195,19 +195,23 @@ internal sealed partial class RunQueryJobHandler(
     /// </summary>
     private async Task<bool> ChangeAsync(QueryRun run, Action<QueryRun> change, Func<QueryRun, bool> stillApplies, CancellationToken ct)
     {
-        for (var tries = 1; ; tries++)
+        var conflicts = 0;
+        try
         {
-            change(run);
-            if (await SaveQuietlyAsync(ct).ConfigureAwait(false))
-            {
-                return true;
-            }
-
-            LogChangeConflict(logger, run.Id, tries);
-            if (tries >= MaxSaveTries || !await runs.ReloadAsync(run, ct).ConfigureAwait(false) || !stillApplies(run))
-            {
-                return false;
-            }
+            return await unitOfWork.SaveWithRetryAsync(
+                () => change(run),
+                async () =>
+                {
+                    LogChangeConflict(logger, run.Id, ++conflicts);
+                    return await runs.ReloadAsync(run, ct).ConfigureAwait(false) && stillApplies(run);
+                },
+                ct,
+                MaxSaveTries).ConfigureAwait(false);
+        }
+        catch (ConflictException conflict) when (ConcurrencyRetry.IsConcurrentChange(conflict))
+        {
+            LogChangeConflict(logger, run.Id, MaxSaveTries);
+            return false;
         }
     }
 

@@ -29,7 +29,10 @@ internal sealed class RunQueue(
     TypeAdapterConfig mapping,
     TimeProvider clock)
 {
-    /// <summary>What to run: SQL already bound to <c>$1…$n</c> and its values.</summary>
+    /// <summary>
+    /// What to run: SQL already bound to <c>$1…$n</c> and its values; the timeout the request asked
+    /// for and the saved query's own, of which <see cref="RunTimeout.For"/> makes the run's.
+    /// </summary>
     public sealed record Request(
         DataSource DataSource,
         Guid? SavedQueryId,
@@ -37,7 +40,8 @@ internal sealed class RunQueue(
         IReadOnlyList<object?> Values,
         int? TimeoutSeconds,
         int? MaxAgeSeconds,
-        JobPriority Priority = JobPriority.Interactive);
+        JobPriority Priority = JobPriority.Interactive,
+        int? SavedTimeoutSeconds = null);
 
     /// <summary>The queued run, or the cached one (<see cref="RunDto.FromCache"/>).</summary>
     public async Task<RunDto> QueueAsync(Request request, CancellationToken ct)
@@ -50,14 +54,7 @@ internal sealed class RunQueue(
         }
 
         var dataSource = request.DataSource;
-        var timeout = request.TimeoutSeconds ?? dataSource.QueryTimeoutSeconds;
-        if (timeout < 1 || timeout > dataSource.QueryTimeoutSeconds)
-        {
-            throw new ValidationFailedException(new Dictionary<string, string[]>
-            {
-                ["timeout_seconds"] = [$"The timeout is between 1 and the data source's {dataSource.QueryTimeoutSeconds} seconds."],
-            });
-        }
+        var timeout = RunTimeout.For(dataSource, request.TimeoutSeconds, request.SavedTimeoutSeconds);
 
         var values = RunParameterValues.Encode(request.Values);
         var cacheKey = RunCacheKey.Of(dataSource.Id, request.Sql, values);
@@ -78,7 +75,7 @@ internal sealed class RunQueue(
             }
         }
 
-        var organizationId = tenant.OrganizationId ?? throw new ForbiddenException("A run belongs to an organization.");
+        var organizationId = tenant.RequiredOrganizationId();
 
         // The organization's runs waiting to start (row-level security keeps the count to its own);
         // counted up to the limit only. Requests at the same moment may each see room: a soft cap.

@@ -4,6 +4,7 @@ using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Queries;
 using Loupe.Domain.Queries.Parameters;
+using Loupe.Domain.Runs;
 
 namespace Loupe.Application.SavedQueries;
 
@@ -84,9 +85,9 @@ internal sealed class SavedQueryInput
     public int? Timeout(int? timeoutSeconds, DataSource? dataSource)
     {
         var timeout = timeoutSeconds is 0 ? null : timeoutSeconds;
-        if (dataSource is not null && timeout is { } seconds && (seconds < 1 || seconds > dataSource.QueryTimeoutSeconds))
+        if (dataSource is not null && RunTimeout.CheckSaved(timeout, dataSource) is { } error)
         {
-            _errors.Add(SavedQueryErrors.TimeoutOutOfRange(dataSource.QueryTimeoutSeconds));
+            _errors.Add(error);
         }
 
         return timeout;

@@ -2,7 +2,8 @@ namespace Loupe.Domain.Common;
 
 /// <summary>
 /// The root of a consistency boundary. It records the domain events its methods raise; the
-/// persistence layer publishes them only after the save that made them true has committed.
+/// persistence layer hands them to their listeners only after the save that made them true has
+/// committed, and drops them when that save fails (ADR 0046).
 /// </summary>
 public abstract class AggregateRoot : Entity
 {

@@ -185,6 +185,22 @@ public sealed class DataSource : AggregateRoot, ITenantOwned
         return settings != Settings;
     }
 
+    /// <summary>
+    /// A data source that saved queries use (archived ones included) cannot be deleted: saved SQL is
+    /// never lost with its data source. Throws <see cref="DataSourceErrors.InUse"/> naming how many to move first.
+    /// </summary>
+    /// <param name="savedQueries">The organization's saved queries on this data source, archived ones included.</param>
+    /// <param name="archivedSavedQueries">How many of those are archived.</param>
+    public static void EnsureCanBeDeleted(int savedQueries, int archivedSavedQueries)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(savedQueries);
+        ArgumentOutOfRangeException.ThrowIfNegative(archivedSavedQueries);
+        if (savedQueries > 0)
+        {
+            throw new DomainException(DataSourceErrors.InUse(savedQueries, Math.Min(archivedSavedQueries, savedQueries)));
+        }
+    }
+
     public void ChangeLimits(int queryTimeoutSeconds, int maxRows, DataSourceLimits limits, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(limits);

@@ -4,10 +4,13 @@ using Loupe.Domain.Users;
 
 namespace Loupe.Domain.Invitations;
 
-/// <summary>An admin's offer to one email address to join the organization with a role, valid for 7 days.</summary>
+/// <summary>An admin's offer to one email address to join the organization with a role, valid for <see cref="LifetimeDays"/> days.</summary>
 public sealed class Invitation : AggregateRoot, ITenantOwned
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
+    /// <summary>How many days an invitation can be accepted: its expiry, and what its mail and the API say.</summary>
+    public const int LifetimeDays = 7;
+
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(LifetimeDays);
 
     private Invitation(Guid id, Guid organizationId, EmailAddress email, Role role, string tokenHash, Guid invitedByUserId, DateTimeOffset createdAt)
         : base(id)

@@ -2,10 +2,13 @@ using Loupe.Domain.Common;
 
 namespace Loupe.Domain.PasswordResets;
 
-/// <summary>A single-use permission to set a new password, valid for 30 minutes.</summary>
+/// <summary>A single-use permission to set a new password, valid for <see cref="LifetimeMinutes"/> minutes.</summary>
 public sealed class PasswordReset : AggregateRoot, ITenantOwned
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
+    /// <summary>How many minutes a reset link works: its expiry, and what its mail says.</summary>
+    public const int LifetimeMinutes = 30;
+
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(LifetimeMinutes);
 
     private PasswordReset(Guid id, Guid organizationId, Guid userId, string tokenHash, DateTimeOffset createdAt)
         : base(id)

@@ -1,6 +1,7 @@
 using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Queries.Parameters;
+using Loupe.Domain.Runs;
 
 namespace Loupe.Domain.Queries;
 
@@ -273,7 +274,7 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
     public int EffectiveTimeoutSeconds(DataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        return Math.Min(TimeoutSeconds ?? dataSource.QueryTimeoutSeconds, dataSource.QueryTimeoutSeconds);
+        return RunTimeout.For(dataSource, saved: TimeoutSeconds);
     }
 
     private void EnsureActive()
@@ -343,7 +344,5 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
         dataSource.OrganizationId == organizationId ? dataSource : throw new DomainException(SavedQueryErrors.DataSourceNotFound);
 
     private static int? CheckTimeout(int? timeoutSeconds, DataSource dataSource) =>
-        timeoutSeconds is null || (timeoutSeconds >= 1 && timeoutSeconds <= dataSource.QueryTimeoutSeconds)
-            ? timeoutSeconds
-            : throw new DomainException(SavedQueryErrors.TimeoutOutOfRange(dataSource.QueryTimeoutSeconds));
+        RunTimeout.CheckSaved(timeoutSeconds, dataSource) is { } error ? throw new DomainException(error) : timeoutSeconds;
 }

@@ -124,6 +124,21 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
         status == RunStatus.Succeeded && resultAttempt is not null && !resultExpired;
 
     /// <summary>
+    /// Why the run's result cannot be read, or null when it can: <see cref="RunErrors.NotFinished"/>
+    /// while it is queued or running (the result may still come), <see cref="RunErrors.NoResult"/> when
+    /// it ended without one (failed, timed out, cancelled), <see cref="RunErrors.ResultExpired"/> once its
+    /// stored rows were removed (they never come back). Agrees with <see cref="HasReadableResult"/>.
+    /// </summary>
+    public DomainError? ResultUnreadableBecause() =>
+        Status != RunStatus.Succeeded
+            ? Status.IsFinished() ? RunErrors.NoResult(Status) : RunErrors.NotFinished(Status)
+            : ResultExpired || ResultAttempt is null ? RunErrors.ResultExpired : null;
+
+    /// <summary>The attempt whose stored rows are the run's result; throws <see cref="ResultUnreadableBecause"/>'s error when it cannot be read.</summary>
+    public int ReadableResultAttempt() =>
+        ResultUnreadableBecause() is { } error ? throw new DomainException(error) : ResultAttempt!.Value;
+
+    /// <summary>
     /// Who may see the run, its result and its exports: everyone in its organization for a saved
     /// query's run; for ad-hoc SQL only the person who ran it and the organization's admins. Others
     /// are answered as if the run did not exist (404), so an ad-hoc run's existence, SQL's outcome
@@ -256,7 +271,7 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
     {
         EnsureNotFinished();
         Status = RunStatus.Cancelled;
-        Error = new RunError("57014", "The run was cancelled.");
+        Error = new RunError(SqlStates.QueryCanceled, "The run was cancelled.");
         FinishedAt = now;
     }
 

@@ -27,6 +27,13 @@ public static class RunErrors
             "max_age_seconds",
             $"max_age_seconds: from 0 to {QueryRun.MaxCacheAgeSeconds} ({QueryRun.MaxCacheAgeSeconds / 86_400} days).");
 
+    /// <summary>A run asked for a timeout its data source does not allow (see <see cref="RunTimeout"/>).</summary>
+    public static DomainError TimeoutOutOfRange(int maxSeconds) =>
+        DomainError.Validation(
+            "run.timeout_out_of_range",
+            "timeout_seconds",
+            $"timeout_seconds: from {RunTimeout.MinSeconds} to {maxSeconds} seconds, the data source's own timeout (leave it out to use that).");
+
     public static readonly DomainError SqlRequired =
         DomainError.Validation("run.sql_required", "sql", "SQL is required.");
 

@@ -1,4 +1,5 @@
 using Loupe.Application.Common.Jobs;
+using Loupe.Infrastructure.Tenancy;
 using Npgsql;
 
 namespace Loupe.Infrastructure.Jobs;
@@ -20,7 +21,7 @@ internal sealed class InstanceJobs(NpgsqlDataSource dataSource) : IInstanceJobs
 
         var job = Job.Queued(Guid.CreateVersion7(), request);
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('loupe.organization_id', '', true)"));
+        batch.BatchCommands.Add(OrganizationSetting.BatchCommand(null));
         batch.BatchCommands.Add(JobOutbox.InsertCommand([job]));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return job.Id;

@@ -1,4 +1,5 @@
 using Loupe.Application.Common.Persistence;
+using Loupe.Domain.Common;
 using Npgsql;
 
 namespace Loupe.Infrastructure.Persistence;
@@ -18,7 +19,8 @@ public sealed class DatabaseFailures : IDatabaseFailures
     /// </summary>
     private static readonly HashSet<string> TransientStates = new(StringComparer.Ordinal)
     {
-        "57P01", "57P02", "57P03", "57P05", "40001", "40P01", "55P03",
+        SqlStates.AdminShutdown, SqlStates.CrashShutdown, SqlStates.CannotConnectNow, SqlStates.IdleSessionTimeout,
+        SqlStates.SerializationFailure, SqlStates.DeadlockDetected, SqlStates.LockNotAvailable,
     };
 
     /// <summary>Singleton instance for code that is not built by the container.</summary>

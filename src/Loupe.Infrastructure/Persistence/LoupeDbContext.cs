@@ -15,6 +15,7 @@ using Loupe.Domain.Sessions;
 using Loupe.Domain.Users;
 using Loupe.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Loupe.Infrastructure.Persistence;
@@ -28,6 +29,10 @@ namespace Loupe.Infrastructure.Persistence;
 public sealed class LoupeDbContext : DbContext, IUnitOfWork
 {
     private readonly ITenantScope? _tenant;
+    private readonly DomainEventDispatcher? _events;
+
+    /// <summary>Events of saves inside <see cref="IUnitOfWork.InTransactionAsync{T}"/>, held until it commits.</summary>
+    private readonly List<IDomainEvent> _uncommittedEvents = [];
 
     /// <summary>For migrations and schema tools: no organization, so every tenant filter matches nothing.</summary>
     public LoupeDbContext(DbContextOptions<LoupeDbContext> options)
@@ -41,6 +46,14 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     {
         _tenant = tenant;
         NoSavepoints();
+    }
+
+    /// <summary>The application's context: domain events go to <paramref name="events"/> once their save has committed.</summary>
+    [ActivatorUtilitiesConstructor]
+    public LoupeDbContext(DbContextOptions<LoupeDbContext> options, ITenantScope tenant, DomainEventDispatcher events)
+        : this(options, tenant)
+    {
+        _events = events;
     }
 
     public DbSet<Organization> Organizations => Set<Organization>();
@@ -87,11 +100,11 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
         {
             throw new ConflictException(ErrorCodes.ConcurrentChange, "Someone else changed this resource at the same time; reload it and try again.", conflict);
         }
-        catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: SqlStates.UniqueViolation })
         {
             throw new ConflictException(ErrorCodes.Duplicate, "A resource with the same unique value already exists.", failure);
         }
-        catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
+        catch (DbUpdateException failure) when (failure.InnerException is PostgresException { SqlState: SqlStates.ForeignKeyViolation })
         {
             throw new ConflictException(ErrorCodes.ReferenceConflict, "Another resource refers to this one, or the one this refers to is gone; reload and try again.", failure);
         }
@@ -101,64 +114,101 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
 
     async Task<T> IUnitOfWork.InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {
-        await using var transaction = await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var result = await work().ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        T result;
+        try
+        {
+            await using var transaction = await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            result = await work().ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Rolled back: what its saves raised never happened.
+            _uncommittedEvents.Clear();
+            throw;
+        }
+
+        var committed = _uncommittedEvents.ToArray();
+        _uncommittedEvents.Clear();
+        await DispatchAsync(committed, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
     /// <summary>
     /// Saves inside a transaction, always: the tenant interceptor scopes a transaction once, which
     /// leaves EF Core's statement batches untouched. Enqueued jobs are written last, in the same
-    /// transaction (<see cref="JobOutbox"/>).
+    /// transaction (<see cref="JobOutbox"/>). The domain events of the saved aggregates are handed to
+    /// their handlers after the commit (ADR 0046): after this save's own transaction, or after the
+    /// transaction of <see cref="IUnitOfWork.InTransactionAsync{T}"/> it is part of. A save that fails
+    /// drops them: what they say did not happen.
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         RefuseCrossTenantWrites();
+        var events = TakeDomainEvents();
         var jobs = JobOutbox.Take(ChangeTracker);
+        int written;
         try
         {
             if (Database.CurrentTransaction is not null)
             {
                 var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
-                return saved + await JobOutbox.WriteAsync(this, jobs, cancellationToken).ConfigureAwait(false);
+                saved += await JobOutbox.WriteAsync(this, jobs, cancellationToken).ConfigureAwait(false);
+                _uncommittedEvents.AddRange(events);
+                return saved;
             }
 
             await using var transaction = await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+            written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
             written += await JobOutbox.WriteAsync(this, jobs, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return written;
         }
         catch
         {
             JobOutbox.Restore(this, jobs);
             throw;
         }
+
+        await DispatchAsync(events, cancellationToken).ConfigureAwait(false);
+        return written;
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         RefuseCrossTenantWrites();
+        var events = TakeDomainEvents();
         var jobs = JobOutbox.Take(ChangeTracker);
+        int written;
         try
         {
             if (Database.CurrentTransaction is not null)
             {
-                return base.SaveChanges(acceptAllChangesOnSuccess) + JobOutbox.Write(this, jobs);
+                var saved = base.SaveChanges(acceptAllChangesOnSuccess) + JobOutbox.Write(this, jobs);
+                _uncommittedEvents.AddRange(events);
+                return saved;
             }
 
             using var transaction = Database.BeginTransaction();
-            var written = base.SaveChanges(acceptAllChangesOnSuccess) + JobOutbox.Write(this, jobs);
+            written = base.SaveChanges(acceptAllChangesOnSuccess) + JobOutbox.Write(this, jobs);
             transaction.Commit();
-            return written;
         }
         catch
         {
             JobOutbox.Restore(this, jobs);
             throw;
         }
+
+        // Loupe saves asynchronously; a synchronous save (a tool's, a test's) waits for the handlers.
+        DispatchAsync(events, CancellationToken.None).GetAwaiter().GetResult();
+        return written;
     }
+
+    /// <summary>Takes the events every tracked aggregate raised since its last save (each is handed over once).</summary>
+    private List<IDomainEvent> TakeDomainEvents() =>
+        [.. ChangeTracker.Entries<AggregateRoot>().SelectMany(entry => entry.Entity.DequeueDomainEvents())];
+
+    private Task DispatchAsync(IReadOnlyList<IDomainEvent> events, CancellationToken cancellationToken) =>
+        events.Count == 0 || _events is null ? Task.CompletedTask : _events.DispatchAsync(events, cancellationToken);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,28 +1,26 @@
 using System.Data;
-using System.Globalization;
 using Loupe.Infrastructure.Persistence;
+using Loupe.Infrastructure.Tenancy;
 using Npgsql;
 
 namespace Loupe.Infrastructure.Results;
 
 /// <summary>
 /// A short transaction on Loupe's own database, in one organization (ADR 0017): every batch it runs
-/// starts with <c>SELECT set_config('loupe.organization_id', $1, true)</c>, so the row-level security
-/// policies see the organization, and the setting ends with the transaction.
+/// starts with <see cref="OrganizationSetting"/>'s statement, so the row-level security policies see
+/// the organization, and the setting ends with the transaction.
 /// </summary>
 internal sealed class TenantTransaction : IAsyncDisposable
 {
-    private const string SetOrganization = "SELECT set_config('loupe.organization_id', $1, true)";
-
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
-    private readonly string _organizationId;
+    private readonly Guid _organizationId;
 
     private TenantTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid organizationId)
     {
         _connection = connection;
         _transaction = transaction;
-        _organizationId = organizationId.ToString("D", CultureInfo.InvariantCulture);
+        _organizationId = organizationId;
     }
 
     public static async Task<TenantTransaction> BeginAsync(
@@ -48,9 +46,7 @@ internal sealed class TenantTransaction : IAsyncDisposable
     public NpgsqlBatch Batch(params NpgsqlBatchCommand[] commands)
     {
         var batch = new NpgsqlBatch(_connection, _transaction);
-        var scope = new NpgsqlBatchCommand(SetOrganization);
-        scope.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _organizationId });
-        batch.BatchCommands.Add(scope);
+        batch.BatchCommands.Add(OrganizationSetting.BatchCommand(_organizationId));
         foreach (var command in commands)
         {
             batch.BatchCommands.Add(command);

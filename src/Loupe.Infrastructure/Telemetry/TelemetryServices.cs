@@ -1,3 +1,4 @@
+using Loupe.Application.Auth;
 using Loupe.Application.Runs;
 using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Jobs;
@@ -20,8 +21,8 @@ namespace Loupe.Infrastructure.Telemetry;
 /// </summary>
 public static class TelemetryServices
 {
-    /// <summary>Loupe's own meters in every host: the job engine and runs by outcome (the API adds its own).</summary>
-    public static readonly string[] LoupeMeters = [JobMetrics.MeterName, RunMetrics.MeterName];
+    /// <summary>Loupe's own meters in every host: the job engine, runs by outcome and identity events (the API adds its own).</summary>
+    public static readonly string[] LoupeMeters = [JobMetrics.MeterName, RunMetrics.MeterName, IdentityMetrics.MeterName];
 
     public static IServiceCollection AddLoupeTelemetry(
         this IServiceCollection services,

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Loupe.Application.Common.Security;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -101,9 +100,6 @@ internal sealed class TenantCommandInterceptor(ITenantScope tenant) : DbCommandI
         return Task.CompletedTask;
     }
 
-    // A Guid formats as hex digits and dashes only, so it is safe inside the literal.
-    private static string Text(Guid? organizationId) => organizationId?.ToString("D", CultureInfo.InvariantCulture) ?? string.Empty;
-
     private void Scope(DbCommand command)
     {
         if (NeedsSetting(command, out var setting))
@@ -131,8 +127,7 @@ internal sealed class TenantCommandInterceptor(ITenantScope tenant) : DbCommandI
         var organizationId = tenant.OrganizationId;
         if (command.Transaction is not { } transaction)
         {
-            command.CommandText =
-                $"DO $loupe$ BEGIN PERFORM set_config('loupe.organization_id', '{Text(organizationId)}', true); END $loupe$;\n" + command.CommandText;
+            command.CommandText = OrganizationSetting.DoBlockPrefix(organizationId) + command.CommandText;
             return false;
         }
 
@@ -143,9 +138,7 @@ internal sealed class TenantCommandInterceptor(ITenantScope tenant) : DbCommandI
         }
 
         scoped.Value = organizationId;
-        setting = command.Connection!.CreateCommand();
-        setting.Transaction = transaction;
-        setting.CommandText = $"SELECT set_config('loupe.organization_id', '{Text(organizationId)}', true)";
+        setting = OrganizationSetting.Command(command.Connection!, transaction, organizationId);
         return true;
     }
 }

@@ -320,4 +320,19 @@ public sealed class DataSourceTests
         error.Message.ShouldContain("GRANT CONNECT ON DATABASE \"sales \"\"eu\"\"\" TO loupe_reader;");
         error.Message.ShouldContain("allow_privileged_account");
     }
+
+    [Fact]
+    public void ADataSourceNoSavedQueryUses_CanBeDeleted() => DataSource.EnsureCanBeDeleted(0, 0);
+
+    [Theory]
+    [InlineData(1, 0, "1 saved query uses this data source.")]
+    [InlineData(3, 2, "3 saved queries use this data source (2 of them archived")]
+    public void ADataSourceSavedQueriesUse_IsInUse_NamingHowManyToMove(int used, int archived, string said)
+    {
+        var refused = Should.Throw<DomainException>(() => DataSource.EnsureCanBeDeleted(used, archived));
+
+        refused.Error.Code.ShouldBe("data_source.in_use");
+        refused.Error.Kind.ShouldBe(DomainErrorKind.Conflict);
+        refused.Error.Message.ShouldContain(said);
+    }
 }

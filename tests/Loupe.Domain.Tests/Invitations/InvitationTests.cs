@@ -158,4 +158,8 @@ public sealed class InvitationTests
 
     private static Invitation Created() =>
         Invitation.Create(Guid.CreateVersion7(), Guid.CreateVersion7(), Invited, Role.Editor, "token-hash", Guid.CreateVersion7(), Now);
+
+    [Fact]
+    public void TheLifetime_IsTheDaysTheMailAndTheApiName() =>
+        Invitation.Lifetime.ShouldBe(TimeSpan.FromDays(Invitation.LifetimeDays));
 }

@@ -1,3 +1,4 @@
+using Loupe.Domain.Common;
 using Loupe.Domain.Runs;
 
 namespace Loupe.Application.Common.Connectors;
@@ -10,7 +11,7 @@ namespace Loupe.Application.Common.Connectors;
 public sealed class QueryExecutionException : Exception
 {
     /// <summary>Code used when the connection to the data source failed without a SQLSTATE.</summary>
-    public const string ConnectionFailedCode = "08000";
+    public const string ConnectionFailedCode = SqlStates.ConnectionException;
 
     /// <summary>Code used when a column holds a value Loupe cannot read (numeric NaN, for example); final, never retried.</summary>
     public const string UnreadableValueCode = LoupeErrorCodes.UnreadableValue;

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Globalization;
 using Loupe.Application.Common.Connectors;
+using Loupe.Domain.Common;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -79,7 +80,7 @@ internal sealed partial class PostgresConnector
         }
         catch (OperationCanceledException)
         {
-            throw new QueryExecutionException("57014", "The query ran longer than its time limit and was cancelled.");
+            throw new QueryExecutionException(SqlStates.QueryCanceled, "The query ran longer than its time limit and was cancelled.");
         }
         catch (PostgresException exception)
         {
@@ -87,7 +88,7 @@ internal sealed partial class PostgresConnector
         }
         catch (NpgsqlException exception) when (exception.InnerException is TimeoutException)
         {
-            throw new QueryExecutionException("57014", "The query ran longer than its time limit and was cancelled.");
+            throw new QueryExecutionException(SqlStates.QueryCanceled, "The query ran longer than its time limit and was cancelled.");
         }
         catch (NpgsqlException exception)
         {
@@ -97,7 +98,7 @@ internal sealed partial class PostgresConnector
         catch (NotSupportedException)
         {
             // Npgsql refuses a second statement in one batch command before anything is sent.
-            throw new QueryExecutionException("42601", "Only one SQL statement can be run at a time.");
+            throw new QueryExecutionException(SqlStates.SyntaxError, "Only one SQL statement can be run at a time.");
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Loupe.Application.Common.Connectors;
+using Loupe.Domain.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Loupe.Infrastructure.Connectors.Sqlite;
@@ -19,13 +20,13 @@ namespace Loupe.Infrastructure.Connectors.Sqlite;
 /// </summary>
 internal static class SqliteErrors
 {
-    public const string NotEnabledCode = "0A000";
-    public const string RefusedCode = "42501";
-    public const string FileMissingCode = "58P01";
-    public const string SyntaxCode = "42601";
-    public const string ReadOnlyCode = "25006";
-    public const string TimeoutCode = "57014";
-    public const string LockedCode = "55P03";
+    public const string NotEnabledCode = SqlStates.FeatureNotSupported;
+    public const string RefusedCode = SqlStates.InsufficientPrivilege;
+    public const string FileMissingCode = SqlStates.UndefinedFile;
+    public const string SyntaxCode = SqlStates.SyntaxError;
+    public const string ReadOnlyCode = SqlStates.ReadOnlySqlTransaction;
+    public const string TimeoutCode = SqlStates.QueryCanceled;
+    public const string LockedCode = SqlStates.LockNotAvailable;
 
     /// <summary>SQLite's generic <c>SQLITE_ERROR</c>: a statement that cannot be prepared or run.</summary>
     public const int SqliteError = 1;
@@ -73,7 +74,7 @@ internal static class SqliteErrors
         new(TimeoutCode, "The query ran longer than its time limit and was cancelled.");
 
     public static QueryExecutionException MissingParameter(string message) =>
-        new("42P02", message);
+        new(SqlStates.UndefinedParameter, message);
 
     /// <summary>SQLite's failure with the SQLSTATE of the same meaning and SQLite's own text, without <paramref name="hidden"/> paths.</summary>
     public static QueryExecutionException Describe(SqliteException exception, params ReadOnlySpan<string?> hidden)
@@ -86,15 +87,15 @@ internal static class SqliteErrors
             SqliteBusy or SqliteLocked => new(LockedCode, "The SQLite file stayed locked by a writer for the whole time limit."),
             SqliteReadOnly => new(ReadOnlyCode, message),
             SqliteAuth => new(RefusedCode, message),
-            SqliteCorrupt or SqliteNotADatabase => new("XX001", "The SQLite file is not a database or is damaged."),
-            SqliteCantOpen or SqliteIoError => new("58030", "The SQLite file could not be read."),
-            SqliteNoMemory => new("53200", message),
-            SqliteTooBig => new("54000", message),
-            SqliteConstraint => new("23000", message),
-            SqliteMismatch => new("22000", message),
-            SqliteRange => new("22023", message),
+            SqliteCorrupt or SqliteNotADatabase => new(SqlStates.DataCorrupted, "The SQLite file is not a database or is damaged."),
+            SqliteCantOpen or SqliteIoError => new(SqlStates.IoError, "The SQLite file could not be read."),
+            SqliteNoMemory => new(SqlStates.OutOfMemory, message),
+            SqliteTooBig => new(SqlStates.ProgramLimitExceeded, message),
+            SqliteConstraint => new(SqlStates.IntegrityConstraintViolation, message),
+            SqliteMismatch => new(SqlStates.DataException, message),
+            SqliteRange => new(SqlStates.InvalidParameterValue, message),
             SqliteError => new(ErrorCode(message), message),
-            _ => new("58000", message),
+            _ => new(SqlStates.SystemError, message),
         };
     }
 
@@ -110,18 +111,18 @@ internal static class SqliteErrors
 
         if (message.StartsWith("no such table", StringComparison.Ordinal))
         {
-            return "42P01";
+            return SqlStates.UndefinedTable;
         }
 
         if (message.StartsWith("no such column", StringComparison.Ordinal))
         {
-            return "42703";
+            return SqlStates.UndefinedColumn;
         }
 
         if (message.StartsWith("no such function", StringComparison.Ordinal)
             || message.StartsWith("wrong number of arguments", StringComparison.Ordinal))
         {
-            return "42883";
+            return SqlStates.UndefinedFunction;
         }
 
         if (message.StartsWith("not authorized", StringComparison.Ordinal)
@@ -130,7 +131,7 @@ internal static class SqliteErrors
             return RefusedCode;
         }
 
-        return "42000";
+        return SqlStates.SyntaxErrorOrAccessRuleViolation;
     }
 
     /// <summary>SQLite's own message: Microsoft.Data.Sqlite wraps it as <c>SQLite Error N: '…'.</c></summary>

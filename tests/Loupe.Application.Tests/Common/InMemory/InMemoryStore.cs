@@ -27,7 +27,7 @@ internal sealed class InMemoryStore
     /// <summary>Rows as if an earlier request had saved them.</summary>
     public void Seed(params object[] rows) => _rows.AddRange(rows);
 
-    /// <summary>The next save fails with a 409, after <paramref name="meanwhile"/> (what another request saved first).</summary>
+    /// <summary>The next save fails with a 409 <c>concurrent_change</c>, as the real store's does, after <paramref name="meanwhile"/> (what another request saved first).</summary>
     public void ConflictOnNextSave(Action meanwhile) => _beforeConflict = meanwhile;
 
     public IEnumerable<T> VisibleTo<T>(Guid? organizationId) =>
@@ -41,7 +41,7 @@ internal sealed class InMemoryStore
         {
             _beforeConflict = null;
             meanwhile();
-            throw new ConflictException("Someone else changed it first.");
+            throw new ConflictException(ErrorCodes.ConcurrentChange, "Someone else changed it first.");
         }
 
         foreach (var (row, added) in changes)

@@ -26,6 +26,7 @@ internal sealed class CreateApiKeyCommandValidator : AbstractValidator<CreateApi
 
 internal sealed class CreateApiKeyCommandHandler(
     ICurrentUser currentUser,
+    ITenantScope tenant,
     IRepository<ApiKey> apiKeys,
     IOpaqueTokens opaqueTokens,
     IAuditTrail audit,
@@ -44,7 +45,7 @@ internal sealed class CreateApiKeyCommandHandler(
         var secret = opaqueTokens.Create(SecretPrefix);
         var key = ApiKey.Create(
             Guid.CreateVersion7(),
-            currentUser.OrganizationId!.Value,
+            tenant.RequiredOrganizationId(),
             currentUser.UserId!.Value,
             currentUser.Role!.Value,
             request.Name!,

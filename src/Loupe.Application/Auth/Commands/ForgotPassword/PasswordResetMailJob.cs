@@ -59,7 +59,7 @@ internal sealed class PasswordResetMailJob(
                 MailKind.PasswordReset,
                 user.Email.Value,
                 "Reset your Loupe password",
-                $"Hello {user.Name},\n\nSomeone asked to reset the password of your Loupe account. If it was you, open this link within 30 minutes:\n\n{link}\n\nIf it was not, ignore this mail: your password stays as it is.\n"),
+                $"Hello {user.Name},\n\nSomeone asked to reset the password of your Loupe account. If it was you, open this link within {PasswordReset.LifetimeMinutes} minutes:\n\n{link}\n\nIf it was not, ignore this mail: your password stays as it is.\n"),
             ct).ConfigureAwait(false);
     }
 

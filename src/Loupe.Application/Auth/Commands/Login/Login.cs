@@ -83,29 +83,22 @@ internal sealed class LoginCommandHandler(
 
         // The job of an earlier refused sign-in may save the account meanwhile (a count, a lock):
         // read it again and sign in on what is there now, unless it is locked or its password changed.
-        for (var attempt = 1; ; attempt++)
-        {
-            if (rehashed is not null)
+        var saved = await unitOfWork.SaveWithRetryAsync(
+            () =>
             {
-                user.ChangePasswordHash(rehashed, now);
-            }
-
-            user.RecordSuccessfulLogin(now);
-            try
-            {
-                await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                return tokens;
-            }
-            catch (ConflictException) when (attempt < MaxTries)
-            {
-                if (!await users.ReloadAsync(user, cancellationToken).ConfigureAwait(false)
-                    || user.IsLockedAt(now)
-                    || user.PasswordHash != verifiedHash)
+                if (rehashed is not null)
                 {
-                    return await RefuseAsync(normalized, now, cancellationToken).ConfigureAwait(false);
+                    user.ChangePasswordHash(rehashed, now);
                 }
-            }
-        }
+
+                user.RecordSuccessfulLogin(now);
+            },
+            async () => await users.ReloadAsync(user, cancellationToken).ConfigureAwait(false)
+                && !user.IsLockedAt(now)
+                && user.PasswordHash == verifiedHash,
+            cancellationToken,
+            MaxTries).ConfigureAwait(false);
+        return saved ? tokens : await RefuseAsync(normalized, now, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<AuthTokens> RefuseAsync(string normalizedEmail, DateTimeOffset now, CancellationToken cancellationToken)

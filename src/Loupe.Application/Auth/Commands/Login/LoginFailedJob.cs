@@ -55,32 +55,35 @@ internal sealed class LoginFailedJob(
         // Refused sign-ins of one account are counted by jobs that may run side by side: one saves
         // first and the others meet a conflict. Each then forgets what it did and does it again on
         // the account as it is now, so every failure counts once and exactly one job locks it.
-        for (var attempt = 1; ; attempt++)
+        if (await users.FindAsync(located.Id, ct).ConfigureAwait(false) is not { } user)
         {
-            if (await users.FindAsync(located.Id, ct).ConfigureAwait(false) is not { } user)
-            {
-                return;
-            }
+            return;
+        }
 
-            audit.Record(AuditActions.LoginFailed, new AuditTarget("user", user.Id), user.Id);
-            if (user.RecordFailedLogin(payload.FailedAt, settings.Lockout))
-            {
-                audit.Record(AuditActions.LockedOut, new AuditTarget("user", user.Id), user.Id);
-            }
-
-            try
-            {
-                await unitOfWork.SaveChangesAsync(ct).ConfigureAwait(false);
-                return;
-            }
-            catch (ConflictException conflict)
-            {
-                unitOfWork.DiscardChanges();
-                if (attempt == MaxTriesPerAttempt)
+        try
+        {
+            await unitOfWork.SaveWithRetryAsync(
+                () =>
                 {
-                    throw new RetryableJobException("The account kept changing while this failure was counted.", conflict);
-                }
-            }
+                    audit.Record(AuditActions.LoginFailed, new AuditTarget("user", user.Id), user.Id);
+                    if (user.RecordFailedLogin(payload.FailedAt, settings.Lockout))
+                    {
+                        audit.Record(AuditActions.LockedOut, new AuditTarget("user", user.Id), user.Id);
+                    }
+                },
+                async () =>
+                {
+                    // The audit events of the try that lost are forgotten with the account's changes.
+                    unitOfWork.DiscardChanges();
+                    user = await users.FindAsync(located.Id, ct).ConfigureAwait(false);
+                    return user is not null;
+                },
+                ct,
+                MaxTriesPerAttempt).ConfigureAwait(false);
+        }
+        catch (ConflictException conflict) when (ConcurrencyRetry.IsConcurrentChange(conflict))
+        {
+            throw new RetryableJobException("The account kept changing while this failure was counted.", conflict);
         }
     }
 

@@ -45,17 +45,10 @@ internal sealed class RefreshCommandHandler(
         // The successor is derived from the presented token: a second presenter (another tab
         // refreshing at the same moment) is answered with the very same token.
         var next = successors.SuccessorOf(SignIn.RefreshTokenPrefix, token);
-        try
-        {
-            return await RefreshAsync(presented, next, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ConflictException)
-        {
-            // Another request rotated the same token between our read and our write: read the
-            // session again, where the token is now the one rotated moments ago.
-            unitOfWork.DiscardChanges();
-            return await RefreshAsync(presented, next, cancellationToken).ConfigureAwait(false);
-        }
+        // Another request may rotate the same token between our read and our write (its save meets
+        // ours as a concurrent change, or as the same successor already stored): then the session is
+        // read again, where the token is now the one rotated moments ago.
+        return await unitOfWork.RetryOnConcurrentChangeAsync(() => RefreshAsync(presented, next, cancellationToken), maxTries: 2, orDuplicate: true).ConfigureAwait(false);
     }
 
     private async Task<AuthTokens> RefreshAsync(string presented, OpaqueToken next, CancellationToken cancellationToken)

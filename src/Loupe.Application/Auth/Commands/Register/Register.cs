@@ -2,6 +2,7 @@ using FluentValidation;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
+using Loupe.Application.Organizations;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Invitations;
 using Loupe.Domain.Organizations;
@@ -69,10 +70,11 @@ internal sealed class RegisterCommandHandler(
                 ?? throw new ValidationFailedException("invitation_token", InvitationErrors.NotPending.Message);
             invitation.Accept(email, now);
             role = invitation.Role;
-            if (await users.CountAsync(new AllUsers(), cancellationToken).ConfigureAwait(false) >= settings.MaxUsersPerOrganization)
-            {
-                throw new Domain.Common.DomainException(OrganizationErrors.UserQuotaReached(settings.MaxUsersPerOrganization));
-            }
+
+            // This invitation's seat (pending until now) becomes the new member's.
+            var otherPending = await invitations.CountAsync(new PendingInvitationsFor(null, now, except: invitation.Id), cancellationToken).ConfigureAwait(false);
+            MemberQuota.EnsureRoomToAccept(
+                await users.CountAsync(new AllUsers(), cancellationToken).ConfigureAwait(false), otherPending + 1, settings.MaxUsersPerOrganization);
         }
         else
         {
@@ -92,7 +94,7 @@ internal sealed class RegisterCommandHandler(
             {
                 var instanceAdmin = settings.IsConfiguredInstanceAdmin(email)
                     | await locator.ClaimFirstUserAsync(cancellationToken).ConfigureAwait(false);
-                var user = User.Register(Guid.CreateVersion7(), tenant.OrganizationId!.Value, email, request.Name!, passwordHash, role, instanceAdmin, now);
+                var user = User.Register(Guid.CreateVersion7(), tenant.RequiredOrganizationId(), email, request.Name!, passwordHash, role, instanceAdmin, now);
                 users.Add(user);
                 audit.Record(AuditActions.Registered, new AuditTarget("user", user.Id), user.Id);
                 if (invitation is not null)

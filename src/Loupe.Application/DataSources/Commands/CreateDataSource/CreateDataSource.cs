@@ -63,7 +63,7 @@ internal sealed class CreateDataSourceCommandHandler(
         var (settings, password) = request.ConnectionString is not null
             ? ConnectionInput.FromConnectionString(connectors, type, request.ConnectionString)
             : (ConnectionInput.FromSettings(type, request.Settings!), request.Settings!.Password);
-        var organizationId = tenant.OrganizationId ?? throw new ForbiddenException("A data source belongs to an organization.");
+        var organizationId = tenant.RequiredOrganizationId();
         var dataSource = DataSource.Create(
             Guid.CreateVersion7(),
             organizationId,

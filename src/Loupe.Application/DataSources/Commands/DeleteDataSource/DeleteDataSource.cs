@@ -5,7 +5,6 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Application.SavedQueries;
 using Loupe.Domain.Audit;
-using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Organizations;
 using Loupe.Domain.Queries;
@@ -33,11 +32,8 @@ internal sealed class DeleteDataSourceCommandHandler(
             ?? throw new NotFoundException("Data source", request.Id);
         request.IfMatch?.Check(dataSource.RowVersion);
         var used = await queries.CountAsync(new SavedQueriesOnDataSource(dataSource.Id), cancellationToken).ConfigureAwait(false);
-        if (used > 0)
-        {
-            var archived = await queries.CountAsync(new SavedQueriesOnDataSource(dataSource.Id, archivedOnly: true), cancellationToken).ConfigureAwait(false);
-            throw new DomainException(DataSourceErrors.InUse(used, archived));
-        }
+        var archived = used == 0 ? 0 : await queries.CountAsync(new SavedQueriesOnDataSource(dataSource.Id, archivedOnly: true), cancellationToken).ConfigureAwait(false);
+        DataSource.EnsureCanBeDeleted(used, archived);
 
         dataSources.Remove(dataSource);
         audit.Record(AuditActions.DataSourceDeleted, new AuditTarget("data_source", dataSource.Id));

@@ -12,7 +12,7 @@ using MediatR;
 namespace Loupe.Application.Organizations.Commands.CreateInvitation;
 
 /// <summary>
-/// Invites an email address with a role for 7 days. The answer carries the token and the accept
+/// Invites an email address with a role for <see cref="Invitation.LifetimeDays"/> days. The answer carries the token and the accept
 /// link, so an admin can pass it on themselves; it is also mailed.
 /// </summary>
 [Authorize(MinimumRole = Domain.Organizations.Role.Admin, SignedInOnly = true)]
@@ -31,6 +31,7 @@ internal sealed class CreateInvitationCommandValidator : AbstractValidator<Creat
 
 internal sealed class CreateInvitationCommandHandler(
     ICurrentUser currentUser,
+    ITenantScope tenant,
     IRepository<Invitation> invitations,
     IRepository<User> users,
     IOpaqueTokens opaqueTokens,
@@ -59,16 +60,14 @@ internal sealed class CreateInvitationCommandHandler(
             throw new Domain.Common.DomainException(InvitationErrors.AlreadyPending);
         }
 
-        var members = await users.CountAsync(new AllUsers(), cancellationToken).ConfigureAwait(false);
-        var pending = await invitations.CountAsync(new PendingInvitationsFor(null, now), cancellationToken).ConfigureAwait(false);
-        if (members + pending >= settings.MaxUsersPerOrganization)
-        {
-            throw new Domain.Common.DomainException(OrganizationErrors.UserQuotaReached(settings.MaxUsersPerOrganization));
-        }
+        MemberQuota.EnsureRoomToInvite(
+            await users.CountAsync(new AllUsers(), cancellationToken).ConfigureAwait(false),
+            await invitations.CountAsync(new PendingInvitationsFor(null, now), cancellationToken).ConfigureAwait(false),
+            settings.MaxUsersPerOrganization);
 
         var token = opaqueTokens.Create(TokenPrefix);
         var invitation = Invitation.Create(
-            Guid.CreateVersion7(), currentUser.OrganizationId!.Value, email, request.Role!.Value, token.Hash, currentUser.UserId!.Value, now);
+            Guid.CreateVersion7(), tenant.RequiredOrganizationId(), email, request.Role!.Value, token.Hash, currentUser.UserId!.Value, now);
         invitations.Add(invitation);
         audit.Record(AuditActions.InvitationCreated, new AuditTarget("invitation", invitation.Id));
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -79,7 +78,7 @@ internal sealed class CreateInvitationCommandHandler(
                 MailKind.Invitation,
                 email.Value,
                 "You are invited to Loupe",
-                $"You have been invited to join a team on Loupe as {invitation.Role.ToString().ToLowerInvariant()}. Accept within 7 days:\n\n{link}\n"),
+                $"You have been invited to join a team on Loupe as {invitation.Role.ToString().ToLowerInvariant()}. Accept within {Invitation.LifetimeDays} days:\n\n{link}\n"),
             cancellationToken).ConfigureAwait(false);
         return new CreatedInvitationDto(invitation.Id, email.Value, invitation.Role, token.Value, link, invitation.ExpiresAt);
     }
@@ -91,18 +90,5 @@ internal sealed class UsersWithEmail : Specification<User>
     public UsersWithEmail(EmailAddress email)
     {
         Query.Where(u => u.Email == email);
-    }
-}
-
-/// <summary>Pending invitations, of one address or (null) of all.</summary>
-internal sealed class PendingInvitationsFor : Specification<Invitation>
-{
-    public PendingInvitationsFor(EmailAddress? email, DateTimeOffset now)
-    {
-        Query.Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
-        if (email is not null)
-        {
-            Query.Where(i => i.Email == email);
-        }
     }
 }

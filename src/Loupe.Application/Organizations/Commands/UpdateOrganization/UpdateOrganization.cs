@@ -32,8 +32,8 @@ internal sealed class UpdateOrganizationCommandHandler(
     public async Task<Unit> Handle(UpdateOrganizationCommand request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var organization = await organizations.FindAsync(tenant.OrganizationId ?? Guid.Empty, cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException("Organization", tenant.OrganizationId ?? Guid.Empty);
+        var organization = await organizations.FindAsync(tenant.RequiredOrganizationId(), cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException("Organization", tenant.RequiredOrganizationId());
         if (request.Name is not null)
         {
             organization.Rename(request.Name, now);

@@ -19,5 +19,5 @@ internal sealed class GetOrganizationQueryHandler(ITenantScope tenant, IReadStor
         await executor.FirstOrDefaultAsync(
             store.Query<Organization>().ProjectToType<OrganizationDto>(mapping),
             cancellationToken).ConfigureAwait(false)
-        ?? throw new NotFoundException("Organization", tenant.OrganizationId ?? Guid.Empty);
+        ?? throw new NotFoundException("Organization", tenant.RequiredOrganizationId());
 }

@@ -25,8 +25,6 @@ internal sealed class CancelRunCommandHandler(
     TypeAdapterConfig mapping,
     TimeProvider clock) : IRequestHandler<CancelRunCommand, RunDto>
 {
-    private const int MaxTries = 5;
-
     public async Task<RunDto> Handle(CancelRunCommand request, CancellationToken cancellationToken)
     {
         var run = await runs.FindAsync(request.Id, cancellationToken).ConfigureAwait(false);
@@ -37,23 +35,11 @@ internal sealed class CancelRunCommandHandler(
 
         // The worker may save the run (starting an attempt) at the same moment: read it again and
         // cancel what is there now; a finished run answers 409 from the domain.
-        for (var attempt = 1; ; attempt++)
-        {
-            run.CancelBy(currentUser.UserId!.Value, currentUser.Role!.Value, clock.GetUtcNow());
-            try
-            {
-                await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                RunMetrics.Finished(run.Status);
-                break;
-            }
-            catch (ConflictException) when (attempt < MaxTries)
-            {
-                if (!await runs.ReloadAsync(run, cancellationToken).ConfigureAwait(false))
-                {
-                    throw new NotFoundException("Run", request.Id);
-                }
-            }
-        }
+        await unitOfWork.SaveWithRetryAsync(
+            () => run.CancelBy(currentUser.UserId!.Value, currentUser.Role!.Value, clock.GetUtcNow()),
+            async () => await runs.ReloadAsync(run, cancellationToken).ConfigureAwait(false) ? true : throw new NotFoundException("Run", request.Id),
+            cancellationToken).ConfigureAwait(false);
+        RunMetrics.Finished(run.Status);
 
         if (run.JobId is { } jobId)
         {

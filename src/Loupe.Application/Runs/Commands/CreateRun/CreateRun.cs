@@ -27,7 +27,6 @@ internal sealed class CreateRunCommandValidator : AbstractValidator<CreateRunCom
     {
         RuleFor(c => c.DatasourceId).NotEmpty();
         RuleFor(c => c.Sql).NotEmpty().MaximumLength(QueryRun.SqlMaxLength);
-        RuleFor(c => c.TimeoutSeconds).GreaterThanOrEqualTo(1).When(c => c.TimeoutSeconds is not null);
         RuleFor(c => c.MaxAgeSeconds).InclusiveBetween(0, QueryRun.MaxCacheAgeSeconds).WithMessage(RunErrors.MaxAgeOutOfRange.Message)
             .When(c => c.MaxAgeSeconds is not null);
     }

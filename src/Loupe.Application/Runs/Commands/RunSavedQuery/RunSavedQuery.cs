@@ -44,7 +44,6 @@ internal sealed class RunSavedQueryCommandValidator : AbstractValidator<RunSaved
     {
         RuleFor(c => c.MaxAgeSeconds).InclusiveBetween(0, QueryRun.MaxCacheAgeSeconds).WithMessage(RunErrors.MaxAgeOutOfRange.Message)
             .When(c => c.MaxAgeSeconds is not null);
-        RuleFor(c => c.TimeoutSeconds).GreaterThanOrEqualTo(1).When(c => c.TimeoutSeconds is not null);
     }
 }
 
@@ -66,10 +65,8 @@ internal sealed class RunSavedQueryCommandHandler(
             ?? throw new DomainException(SavedQueryErrors.DataSourceGone);
         var bound = QueryParameters.Bind(query.Sql, query.Parameters, ParameterJson.ToValues(request.Parameters));
 
-        // The body's timeout is checked against the data source by the queue (a 400 naming it). The
-        // query's own may exceed a data source timeout lowered since it was saved: it is capped, not refused.
-        var timeout = request.TimeoutSeconds ?? query.EffectiveTimeoutSeconds(dataSource);
         return await queue.QueueAsync(
-            new RunQueue.Request(dataSource, query.Id, bound.Sql, bound.Values, timeout, request.MaxAgeSeconds), cancellationToken).ConfigureAwait(false);
+            new RunQueue.Request(dataSource, query.Id, bound.Sql, bound.Values, request.TimeoutSeconds, request.MaxAgeSeconds, SavedTimeoutSeconds: query.TimeoutSeconds),
+            cancellationToken).ConfigureAwait(false);
     }
 }

@@ -19,8 +19,8 @@ internal sealed class ExportRunResultsQueryHandler(ICurrentUser caller, IReadSto
 {
     public async Task<RunExport> Handle(ExportRunResultsQuery request, CancellationToken cancellationToken)
     {
-        var run = await RunResults.FindWithResultAsync(store.Query<QueryRun>().VisibleTo(caller), executor, request.Id, cancellationToken).ConfigureAwait(false);
-        var attempt = run.ResultAttempt!.Value;
+        var run = await RunResults.FindAsync(store.Query<QueryRun>().VisibleTo(caller), executor, request.Id, cancellationToken).ConfigureAwait(false);
+        var attempt = run.ReadableResultAttempt();
         var (extension, contentType) = request.Format == ResultFormat.Csv ? ("csv", "text/csv; charset=utf-8") : ("json", "application/json; charset=utf-8");
         return new RunExport(
             $"run-{run.Id}.{extension}",

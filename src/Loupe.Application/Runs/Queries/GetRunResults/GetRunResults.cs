@@ -47,9 +47,10 @@ internal sealed class GetRunResultsQueryHandler(ICurrentUser caller, IReadStore 
     public async Task<RunResultsDto> Handle(GetRunResultsQuery request, CancellationToken cancellationToken)
     {
         var (page, perPage) = Paging(request.Query);
-        var run = await RunResults.FindWithResultAsync(store.Query<QueryRun>().VisibleTo(caller), executor, request.Id, cancellationToken).ConfigureAwait(false);
+        var run = await RunResults.FindAsync(store.Query<QueryRun>().VisibleTo(caller), executor, request.Id, cancellationToken).ConfigureAwait(false);
+        var attempt = run.ReadableResultAttempt();
         var offset = (long)(page - 1) * perPage;
-        var stored = await results.ReadPageAsync(run.Id, run.ResultAttempt!.Value, offset, perPage, cancellationToken).ConfigureAwait(false)
+        var stored = await results.ReadPageAsync(run.Id, attempt, offset, perPage, cancellationToken).ConfigureAwait(false)
             ?? throw RunResults.Missing();
         var columns = stored.Columns.Select(column => new ResultColumnDto(column.Name, column.TypeName)).ToArray();
         return new RunResultsDto(run.Id, columns, stored.TotalRows, run.Truncated ?? false, page, perPage, stored.Rows, stored.CellsTruncated);
@@ -81,24 +82,15 @@ internal sealed class GetRunResultsQueryHandler(ICurrentUser caller, IReadStore 
 }
 
 /// <summary>
-/// Finds a run whose result can be read, or says why not: 404 for no such run among those the caller
-/// may see (<see cref="QueryRun.IsVisibleTo"/>),
-/// 409 while it has not succeeded (not finished yet, or it ended without a result), 410 once its
-/// stored result has expired (it will never come back; run the query again).
+/// Finds a run among those the caller may see (<see cref="QueryRun.IsVisibleTo"/>), or 404; whether its
+/// result can be read is the run's to say (<see cref="QueryRun.ReadableResultAttempt"/>).
 /// </summary>
 internal static class RunResults
 {
-    public static async Task<QueryRun> FindWithResultAsync(IQueryable<QueryRun> visible, IQueryExecutor executor, Guid id, CancellationToken ct)
-    {
-        var run = await executor.FirstOrDefaultAsync(visible.Where(r => r.Id == id), ct).ConfigureAwait(false)
+    public static async Task<QueryRun> FindAsync(IQueryable<QueryRun> visible, IQueryExecutor executor, Guid id, CancellationToken ct) =>
+        await executor.FirstOrDefaultAsync(visible.Where(r => r.Id == id), ct).ConfigureAwait(false)
             ?? throw new NotFoundException("Run", id);
-        if (run.Status != RunStatus.Succeeded)
-        {
-            throw new DomainException(run.Status.IsFinished() ? RunErrors.NoResult(run.Status) : RunErrors.NotFinished(run.Status));
-        }
 
-        return run.ResultExpired || run.ResultAttempt is null ? throw Missing() : run;
-    }
-
+    /// <summary>The stored rows were removed between reading the run and reading them (the retention job ran): expired, as the run will say next time.</summary>
     public static DomainException Missing() => new(RunErrors.ResultExpired);
 }

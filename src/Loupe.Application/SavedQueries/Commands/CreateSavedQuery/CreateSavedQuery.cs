@@ -34,7 +34,6 @@ internal sealed class CreateSavedQueryCommandValidator : AbstractValidator<Creat
         RuleFor(c => c.Description).MaximumLength(SavedQuery.DescriptionMaxLength);
         RuleFor(c => c.Sql).NotEmpty().MaximumLength(SavedQuery.SqlMaxLength);
         RuleFor(c => c.DatasourceId).NotEmpty();
-        RuleFor(c => c.TimeoutSeconds).GreaterThanOrEqualTo(0);
         RuleFor(c => c.Parameters!.Count).LessThanOrEqualTo(Domain.Queries.Parameters.QueryParameters.MaxDefinitions)
             .When(c => c.Parameters is not null).OverridePropertyName("parameters");
     }
@@ -51,7 +50,7 @@ internal sealed class CreateSavedQueryCommandHandler(
 {
     public async Task<Versioned<SavedQueryDto>> Handle(CreateSavedQueryCommand request, CancellationToken cancellationToken)
     {
-        var organizationId = tenant.OrganizationId ?? throw new ForbiddenException("A query belongs to an organization.");
+        var organizationId = tenant.RequiredOrganizationId();
         var ownerId = currentUser.UserId ?? throw new ForbiddenException("A query is owned by a user.");
         var input = new SavedQueryInput();
         var definitions = input.Definitions(request.Parameters ?? []);

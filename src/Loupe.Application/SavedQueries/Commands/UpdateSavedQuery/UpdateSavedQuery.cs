@@ -52,7 +52,6 @@ internal sealed class UpdateSavedQueryCommandValidator : AbstractValidator<Updat
         RuleFor(c => c.Description).MaximumLength(SavedQuery.DescriptionMaxLength);
         RuleFor(c => c.Sql).NotEmpty().MaximumLength(SavedQuery.SqlMaxLength).When(c => c.Sql is not null);
         RuleFor(c => c.DatasourceId).NotEmpty().When(c => c.DatasourceId is not null);
-        RuleFor(c => c.TimeoutSeconds).GreaterThanOrEqualTo(0);
         RuleFor(c => c.Parameters!.Count).LessThanOrEqualTo(Domain.Queries.Parameters.QueryParameters.MaxDefinitions)
             .When(c => c.Parameters is not null).OverridePropertyName("parameters");
         RuleFor(c => c)

@@ -75,9 +75,11 @@ public sealed class CreateRunTests : IDisposable
     [InlineData(3600)]
     public async Task ATimeoutAboveTheDataSources_IsRefused(int seconds)
     {
-        var refused = await Should.ThrowAsync<ValidationFailedException>(() => _app.SendAsync(new CreateRunCommand(_source.Id, "select 1", TimeoutSeconds: seconds)));
+        var refused = await Should.ThrowAsync<DomainException>(() => _app.SendAsync(new CreateRunCommand(_source.Id, "select 1", TimeoutSeconds: seconds)));
 
-        refused.Errors["timeout_seconds"].ShouldHaveSingleItem().ShouldContain("60 seconds");
+        refused.Error.Code.ShouldBe("run.timeout_out_of_range");
+        refused.Error.Field.ShouldBe("timeout_seconds");
+        refused.Error.Message.ShouldContain("60 seconds");
         NothingQueued();
     }
 
