@@ -112,22 +112,22 @@ internal sealed partial class RunQueryJobHandler(
         }
         catch (QueryExecutionException failure) when (failure.Code == TimeoutCode && !ct.IsCancellationRequested)
         {
-            finish = r => r.TimeOut(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
+            finish = r => r.TimeOut(attempt, ErrorOf(run, failure), clock.GetUtcNow());
         }
         catch (QueryExecutionException failure) when (RetryableCodes.Contains(failure.Code) && context.Attempt < settings.MaxAttempts)
         {
-            await FinishAsync(run, attempt, r => r.Retry(attempt, new RunError(failure.Code, failure.Message))).ConfigureAwait(false);
+            await FinishAsync(run, attempt, r => r.Retry(attempt, ErrorOf(run, failure))).ConfigureAwait(false);
             throw new RetryableJobException($"The data source failed with {failure.Code}; the run is tried again.", failure);
         }
         catch (QueryExecutionException failure) when (RetryableCodes.Contains(failure.Code))
         {
             // Out of attempts: the run fails with the data source's code, and its job is dead-lettered (ADR 0023).
             jobFailure = ExceptionDispatchInfo.Capture(new JobGivenUpException($"The data source failed with {failure.Code} on the run's last attempt ({attempt}).", failure));
-            finish = r => r.Fail(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
+            finish = r => r.Fail(attempt, ErrorOf(run, failure), clock.GetUtcNow());
         }
         catch (QueryExecutionException failure)
         {
-            finish = r => r.Fail(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
+            finish = r => r.Fail(attempt, ErrorOf(run, failure), clock.GetUtcNow());
         }
         catch (SecretProtectionException)
         {
@@ -179,6 +179,16 @@ internal sealed partial class RunQueryJobHandler(
             var outcome = await connectors.ConnectorFor(dataSource.Type).ExecuteAsync(target, request, writer, ct).ConfigureAwait(false);
             return await writer.CompleteAsync(outcome, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The database's error as the run shows it: its position as line and column in the SQL the person
+    /// wrote (placeholders and all), its hint and detail when their SQLSTATE class is shown.
+    /// </summary>
+    private static RunError ErrorOf(QueryRun run, QueryExecutionException failure)
+    {
+        var location = run.Locate(failure.Position);
+        return RunError.FromDatabase(failure.Code, failure.Message, location?.Line, location?.Column, failure.Hint, failure.Detail);
     }
 
     /// <summary>

@@ -29,12 +29,11 @@ internal sealed class RunQueue(
     TypeAdapterConfig mapping,
     TimeProvider clock)
 {
-    /// <summary>What to run: SQL already bound to <c>$1…$n</c> and its values.</summary>
+    /// <summary>What to run: SQL already bound to <c>$1…$n</c> (<see cref="RunBinding"/>), its values and its source.</summary>
     public sealed record Request(
         DataSource DataSource,
         Guid? SavedQueryId,
-        string Sql,
-        IReadOnlyList<object?> Values,
+        RunBinding.Bound Bound,
         int? TimeoutSeconds,
         int? MaxAgeSeconds,
         JobPriority Priority = JobPriority.Interactive);
@@ -43,7 +42,8 @@ internal sealed class RunQueue(
     public async Task<RunDto> QueueAsync(Request request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var verdict = SqlSafety.Check(request.Sql);
+        var sql = request.Bound.Query.Sql;
+        var verdict = SqlSafety.Check(sql);
         if (!verdict.IsAllowed)
         {
             throw new ValidationFailedException(new Dictionary<string, string[]> { ["sql"] = [verdict.Reason!.Message] });
@@ -59,8 +59,8 @@ internal sealed class RunQueue(
             });
         }
 
-        var values = RunParameterValues.Encode(request.Values);
-        var cacheKey = RunCacheKey.Of(dataSource.Id, request.Sql, values);
+        var values = RunParameterValues.Encode(request.Bound.Query.Values);
+        var cacheKey = RunCacheKey.Of(dataSource.Id, sql, values);
         var now = clock.GetUtcNow();
         if (request.MaxAgeSeconds is { } maxAge)
         {
@@ -80,14 +80,15 @@ internal sealed class RunQueue(
 
         var organizationId = tenant.OrganizationId ?? throw new ForbiddenException("A run belongs to an organization.");
 
-        // The organization's runs waiting to start (row-level security keeps the count to its own);
+        // The organization's runs waiting to start, queued or retrying (row-level security keeps the count to its own);
         // counted up to the limit only. Requests at the same moment may each see room: a soft cap.
         var limit = settings.MaxQueuedPerOrganization;
-        var queued = await executor.CountAsync(store.Query<QueryRun>().Where(r => r.Status == RunStatus.Queued).Take(limit), ct).ConfigureAwait(false);
+        var queued = await executor.CountAsync(
+            store.Query<QueryRun>().Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Retrying).Take(limit), ct).ConfigureAwait(false);
         RunQueueQuota.EnsureRoom(queued, limit);
 
         var run = QueryRun.Queue(
-            Guid.CreateVersion7(), organizationId, dataSource.Id, request.SavedQueryId, user.UserId, request.Sql, values, cacheKey, timeout, dataSource.MaxRows, now);
+            Guid.CreateVersion7(), organizationId, dataSource.Id, request.SavedQueryId, user.UserId, sql, values, cacheKey, timeout, dataSource.MaxRows, now, request.Bound.Source);
         var jobId = jobs.Enqueue(new JobRequest(
             RunQueryJobHandler.JobKind,
             JsonSerializer.Serialize(new RunQueryJobHandler.Payload(run.Id)),
@@ -97,6 +98,8 @@ internal sealed class RunQueue(
         run.AssignJob(jobId);
         runs.Add(run);
         await unitOfWork.SaveChangesAsync(ct).ConfigureAwait(false);
-        return run.Adapt<RunDto>(mapping);
+        // Every run waiting before it was counted just above (up to the cap, which refused a full
+        // queue): its place in the queue costs nothing more.
+        return run.Adapt<RunDto>(mapping) with { QueuePosition = queued + 1 };
     }
 }

@@ -83,7 +83,12 @@ internal sealed partial class PostgresConnector
         }
         catch (PostgresException exception)
         {
-            throw new QueryExecutionException(exception.SqlState, exception.MessageText);
+            throw new QueryExecutionException(exception.SqlState, exception.MessageText)
+            {
+                Position = PositionInRequest(exception, request.Sql),
+                Hint = exception.Hint,
+                Detail = exception.Detail,
+            };
         }
         catch (NpgsqlException exception) when (exception.InnerException is TimeoutException)
         {
@@ -182,6 +187,22 @@ internal sealed partial class PostgresConnector
 
     private static bool IsSuperuser(NpgsqlConnection connection) =>
         connection.PostgresParameters.TryGetValue("is_superuser", out var value) && string.Equals(value, "on", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The error's position in the request's SQL: the statement that failed ends with it (the cursor's
+    /// ASCII <c>DECLARE … FOR</c> line before it, or nothing), so the position moves back by what comes
+    /// first. Null for an error in the guard's own statements or without a position.
+    /// </summary>
+    internal static int? PositionInRequest(PostgresException exception, string sql)
+    {
+        if (exception.Position <= 0 || exception.BatchCommand?.CommandText is not { } text || !text.EndsWith(sql, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var position = exception.Position - (text.Length - sql.Length);
+        return position >= 1 ? position : null;
+    }
 
     private static long ToMilliseconds(TimeSpan value) => Math.Max(1, (long)Math.Ceiling(value.TotalMilliseconds));
 

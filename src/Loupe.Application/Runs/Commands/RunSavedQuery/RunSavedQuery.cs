@@ -3,11 +3,9 @@ using FluentValidation;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
-using Loupe.Application.SavedQueries;
 using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Queries;
-using Loupe.Domain.Queries.Parameters;
 using Loupe.Domain.Runs;
 using MediatR;
 
@@ -64,12 +62,12 @@ internal sealed class RunSavedQueryCommandHandler(
 
         var dataSource = await dataSources.FindAsync(query.DataSourceId, cancellationToken).ConfigureAwait(false)
             ?? throw new DomainException(SavedQueryErrors.DataSourceGone);
-        var bound = QueryParameters.Bind(query.Sql, query.Parameters, ParameterJson.ToValues(request.Parameters));
+        var bound = RunBinding.Bind(query.Sql, query.Parameters, request.Parameters);
 
         // The body's timeout is checked against the data source by the queue (a 400 naming it). The
         // query's own may exceed a data source timeout lowered since it was saved: it is capped, not refused.
         var timeout = request.TimeoutSeconds ?? query.EffectiveTimeoutSeconds(dataSource);
         return await queue.QueueAsync(
-            new RunQueue.Request(dataSource, query.Id, bound.Sql, bound.Values, timeout, request.MaxAgeSeconds), cancellationToken).ConfigureAwait(false);
+            new RunQueue.Request(dataSource, query.Id, bound, timeout, request.MaxAgeSeconds), cancellationToken).ConfigureAwait(false);
     }
 }
