@@ -124,8 +124,9 @@ public sealed class RunReliabilityTests(RunsApi api) : ResetBeforeEachTest(api),
         var source = await CreateUnreachableSourceAsync(admin);
         var id = (await RunsApi.StartAsync(admin, source, "select 1 as one")).GetProperty("id").GetGuid();
 
-        // Between attempts the run waits in the queue with the error that sent it back.
+        // Between attempts the run is retrying, with the error that sent it back and when it comes back.
         var seen = new List<string>();
+        var nextAttempts = new List<DateTimeOffset>();
         JsonElement run;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
@@ -139,6 +140,11 @@ public sealed class RunReliabilityTests(RunsApi api) : ResetBeforeEachTest(api),
                 seen.Add(step);
             }
 
+            if (status == "retrying" && run.GetProperty("next_attempt_at").ValueKind == JsonValueKind.String)
+            {
+                nextAttempts.Add(run.GetProperty("next_attempt_at").GetDateTimeOffset());
+            }
+
             if (status is "succeeded" or "failed" or "cancelled" or "timed_out")
             {
                 break;
@@ -149,8 +155,11 @@ public sealed class RunReliabilityTests(RunsApi api) : ResetBeforeEachTest(api),
         }
 
         var steps = string.Join("; ", seen);
-        seen.ShouldContain("queued 1 08000", steps);
-        seen.ShouldContain("queued 2 08000", steps);
+        seen.ShouldContain("retrying 1 08000", steps);
+        seen.ShouldContain("retrying 2 08000", steps);
+        seen.ShouldNotContain(s => s.StartsWith("queued ", StringComparison.Ordinal) && !s.EndsWith(' '), steps);
+        nextAttempts.ShouldNotBeEmpty(steps);
+        nextAttempts.ShouldAllBe(at => at > run.GetProperty("queued_at").GetDateTimeOffset(), steps);
         run.GetProperty("status").GetString().ShouldBe("failed", steps);
         run.GetProperty("attempt").GetInt32().ShouldBe(RunAttempts, steps);
         run.GetProperty("error").GetProperty("code").GetString().ShouldBe("08000", steps);

@@ -51,7 +51,10 @@ internal sealed class GetRunQueryHandler(ICurrentUser caller, IReadStore store, 
             var jobId = await executor.FirstOrDefaultAsync(
                 store.Query<QueryRun>().Where(r => r.Id == request.Id).Select(r => r.JobId), cancellationToken).ConfigureAwait(false);
             var job = jobId is { } id ? await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false) : null;
-            return found with { Value = run with { NextAttemptAt = job?.Summary.RunAt } };
+
+            // Until the engine has rescheduled the job (just after the run was marked), its time is not yet the next attempt's.
+            var due = job is { Summary.Status: JobStatus.Retrying or JobStatus.Queued } ? job.Summary.RunAt : (DateTimeOffset?)null;
+            return found with { Value = run with { NextAttemptAt = due } };
         }
 
         return found;
