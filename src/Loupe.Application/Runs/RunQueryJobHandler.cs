@@ -18,7 +18,7 @@ namespace Loupe.Application.Runs;
 /// Runs one <see cref="QueryRun"/> (job kind <c>query.run</c>): starts an attempt, reads the data
 /// source under the guard straight into the result store, and finishes the run with the outcome.
 /// Retryable database errors (connection refused or reset, too many connections, admin shutdown,
-/// serialization failure, deadlock) send the run back to the queue, and on its last attempt fail it
+/// serialization failure, deadlock) leave the run retrying until its next attempt, and on its last attempt fail it
 /// and dead-letter its job (as does giving up a run whose workers kept stopping); syntax, undefined object,
 /// permission and data errors fail it at once; a timeout ends it as <c>timed_out</c>. Delivered at
 /// least once: a run whose worker died starts again with a new attempt, and only the latest attempt's
