@@ -35,15 +35,19 @@ internal sealed class ListTagsQueryHandler(IReadStore store, IQueryExecutor exec
 
         errors.ThrowIfAny();
 
-        // Row-level security and the tenant filter keep this to the caller's organization.
-        var tags = store.Query<SavedQuery>()
-            .Where(q => q.ArchivedAt == null)
-            .SelectMany(q => q.Tags)
-            .GroupBy(tag => tag)
-            .Select(group => new TagDto(group.Key, group.Count()));
-        var total = await executor.CountAsync(tags, cancellationToken).ConfigureAwait(false);
-        var rows = await executor.ToListAsync(
-            tags.OrderByDescending(t => t.Count).ThenBy(t => t.Name).Skip(page!.Skip).Take(page.PerPage), cancellationToken).ConfigureAwait(false);
+        // Row-level security and the tenant filter keep this to the caller's organization. The tag
+        // arrays are read and counted here: a query has at most QueryTags.MaxTags of them.
+        var tagLists = await executor.ToListAsync(
+            store.Query<SavedQuery>().Where(q => q.ArchivedAt == null).Select(q => q.Tags), cancellationToken).ConfigureAwait(false);
+        var tags = tagLists
+            .SelectMany(list => list.Distinct(StringComparer.Ordinal))
+            .GroupBy(tag => tag, StringComparer.Ordinal)
+            .Select(group => new TagDto(group.Key, group.Count()))
+            .OrderByDescending(t => t.Count)
+            .ThenBy(t => t.Name, StringComparer.Ordinal)
+            .ToList();
+        var total = tags.Count;
+        var rows = tags.Skip(page!.Skip).Take(page.PerPage).ToList();
         return new PagedResult<TagDto>(rows, Pagination.Create(page, total));
     }
 }
