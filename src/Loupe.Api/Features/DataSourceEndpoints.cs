@@ -8,6 +8,7 @@ using Loupe.Application.DataSources.Commands.UpdateDataSource;
 using Loupe.Application.DataSources.Queries.GetDataSource;
 using Loupe.Application.DataSources.Queries.GetDataSourceSchema;
 using Loupe.Application.DataSources.Queries.ListDataSources;
+using Loupe.Application.DataSources.Queries.ListDataSourceTypes;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -44,6 +45,10 @@ internal sealed class DataSourceEndpoints : IEndpointModule
             TypedResults.Ok(await mediator.Send(new ListDataSourcesQuery(query.Values), ct)))
             .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Text, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.UpdatedAfter, ListQueryParameters.UpdatedBefore))
             .WithSummary("List the organization's data sources");
+
+        dataSources.MapGet("/types", async Task<Ok<PagedResult<DataSourceTypeDto>>> (IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new ListDataSourceTypesQuery(), ct)))
+            .WithSummary("The connector types this instance offers and the settings each takes (name, type, required, default, secret, bounds), for a new data source form");
 
         dataSources.MapGet("/{id:guid}", async Task<Results<Ok<DataSourceDto>, StatusCodeHttpResult>> (
                 Guid id, [FromHeader(Name = EntityTags.IfNoneMatchHeader)] string? ifNoneMatch, HttpContext http, IMediator mediator, CancellationToken ct) =>

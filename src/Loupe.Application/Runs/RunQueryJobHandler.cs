@@ -19,7 +19,7 @@ namespace Loupe.Application.Runs;
 /// Runs one <see cref="QueryRun"/> (job kind <c>query.run</c>): starts an attempt, reads the data
 /// source under the guard straight into the result store, and finishes the run with the outcome.
 /// Retryable database errors (connection refused or reset, too many connections, admin shutdown,
-/// serialization failure, deadlock) send the run back to the queue, and on its last attempt fail it
+/// serialization failure, deadlock) leave the run retrying until its next attempt, and on its last attempt fail it
 /// and dead-letter its job (as does giving up a run whose workers kept stopping); syntax, undefined object,
 /// permission and data errors fail it at once; a timeout ends it as <c>timed_out</c>. Delivered at
 /// least once: a run whose worker died starts again with a new attempt, and only the latest attempt's
@@ -112,22 +112,22 @@ internal sealed partial class RunQueryJobHandler(
         }
         catch (QueryExecutionException failure) when (failure.Code == SqlStates.QueryCanceled && !ct.IsCancellationRequested)
         {
-            finish = r => r.TimeOut(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
+            finish = r => r.TimeOut(attempt, ErrorOf(run, failure), clock.GetUtcNow());
         }
         catch (QueryExecutionException failure) when (RetryableCodes.Contains(failure.Code) && context.Attempt < settings.MaxAttempts)
         {
-            await FinishAsync(run, attempt, r => r.Retry(attempt, new RunError(failure.Code, failure.Message))).ConfigureAwait(false);
+            await FinishAsync(run, attempt, r => r.Retry(attempt, ErrorOf(run, failure))).ConfigureAwait(false);
             throw new RetryableJobException($"The data source failed with {failure.Code}; the run is tried again.", failure);
         }
         catch (QueryExecutionException failure) when (RetryableCodes.Contains(failure.Code))
         {
             // Out of attempts: the run fails with the data source's code, and its job is dead-lettered (ADR 0023).
             jobFailure = ExceptionDispatchInfo.Capture(new JobGivenUpException($"The data source failed with {failure.Code} on the run's last attempt ({attempt}).", failure));
-            finish = r => r.Fail(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
+            finish = r => r.Fail(attempt, ErrorOf(run, failure), clock.GetUtcNow());
         }
         catch (QueryExecutionException failure)
         {
-            finish = r => r.Fail(attempt, new RunError(failure.Code, failure.Message), clock.GetUtcNow());
+            finish = r => r.Fail(attempt, ErrorOf(run, failure), clock.GetUtcNow());
         }
         catch (SecretProtectionException)
         {
@@ -179,6 +179,16 @@ internal sealed partial class RunQueryJobHandler(
             var outcome = await connectors.ConnectorFor(dataSource.Type).ExecuteAsync(target, request, writer, ct).ConfigureAwait(false);
             return await writer.CompleteAsync(outcome, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The database's error as the run shows it: its position as line and column in the SQL the person
+    /// wrote (placeholders and all), its hint and detail when their SQLSTATE class is shown.
+    /// </summary>
+    private static RunError ErrorOf(QueryRun run, QueryExecutionException failure)
+    {
+        var location = run.Locate(failure.Position);
+        return RunError.FromDatabase(failure.Code, failure.Message, location?.Line, location?.Column, failure.Hint, failure.Detail);
     }
 
     /// <summary>

@@ -30,14 +30,14 @@ internal sealed class RunQueue(
     TimeProvider clock)
 {
     /// <summary>
-    /// What to run: SQL already bound to <c>$1…$n</c> and its values; the timeout the request asked
-    /// for and the saved query's own, of which <see cref="RunTimeout.For"/> makes the run's.
+    /// What to run: SQL already bound to <c>$1…$n</c> (<see cref="RunBinding"/>), its values and its
+    /// source; the timeout the request asked for and the saved query's own, of which
+    /// <see cref="RunTimeout.For"/> makes the run's.
     /// </summary>
     public sealed record Request(
         DataSource DataSource,
         Guid? SavedQueryId,
-        string Sql,
-        IReadOnlyList<object?> Values,
+        RunBinding.Bound Bound,
         int? TimeoutSeconds,
         int? MaxAgeSeconds,
         JobPriority Priority = JobPriority.Interactive,
@@ -47,7 +47,8 @@ internal sealed class RunQueue(
     public async Task<RunDto> QueueAsync(Request request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var verdict = SqlSafety.Check(request.Sql);
+        var sql = request.Bound.Query.Sql;
+        var verdict = SqlSafety.Check(sql);
         if (!verdict.IsAllowed)
         {
             throw new ValidationFailedException(new Dictionary<string, string[]> { ["sql"] = [verdict.Reason!.Message] });
@@ -56,8 +57,8 @@ internal sealed class RunQueue(
         var dataSource = request.DataSource;
         var timeout = RunTimeout.For(dataSource, request.TimeoutSeconds, request.SavedTimeoutSeconds);
 
-        var values = RunParameterValues.Encode(request.Values);
-        var cacheKey = RunCacheKey.Of(dataSource.Id, request.Sql, values);
+        var values = RunParameterValues.Encode(request.Bound.Query.Values);
+        var cacheKey = RunCacheKey.Of(dataSource.Id, sql, values);
         var now = clock.GetUtcNow();
         if (request.MaxAgeSeconds is { } maxAge)
         {
@@ -77,14 +78,15 @@ internal sealed class RunQueue(
 
         var organizationId = tenant.RequiredOrganizationId();
 
-        // The organization's runs waiting to start (row-level security keeps the count to its own);
+        // The organization's runs waiting to start, queued or retrying (row-level security keeps the count to its own);
         // counted up to the limit only. Requests at the same moment may each see room: a soft cap.
         var limit = settings.MaxQueuedPerOrganization;
-        var queued = await executor.CountAsync(store.Query<QueryRun>().Where(r => r.Status == RunStatus.Queued).Take(limit), ct).ConfigureAwait(false);
+        var queued = await executor.CountAsync(
+            store.Query<QueryRun>().Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Retrying).Take(limit), ct).ConfigureAwait(false);
         RunQueueQuota.EnsureRoom(queued, limit);
 
         var run = QueryRun.Queue(
-            Guid.CreateVersion7(), organizationId, dataSource.Id, request.SavedQueryId, user.UserId, request.Sql, values, cacheKey, timeout, dataSource.MaxRows, now);
+            Guid.CreateVersion7(), organizationId, dataSource.Id, request.SavedQueryId, user.UserId, sql, values, cacheKey, timeout, dataSource.MaxRows, now, request.Bound.Source);
         var jobId = jobs.Enqueue(new JobRequest(
             RunQueryJobHandler.JobKind,
             JsonSerializer.Serialize(new RunQueryJobHandler.Payload(run.Id)),
@@ -94,6 +96,8 @@ internal sealed class RunQueue(
         run.AssignJob(jobId);
         runs.Add(run);
         await unitOfWork.SaveChangesAsync(ct).ConfigureAwait(false);
-        return run.Adapt<RunDto>(mapping);
+        // Every run waiting before it was counted just above (up to the cap, which refused a full
+        // queue): its place in the queue costs nothing more.
+        return run.Adapt<RunDto>(mapping) with { QueuePosition = queued + 1 };
     }
 }

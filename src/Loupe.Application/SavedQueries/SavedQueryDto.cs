@@ -6,7 +6,8 @@ namespace Loupe.Application.SavedQueries;
 
 /// <summary>
 /// A saved query as answered. <c>version</c> is the number of its current SQL version (see
-/// <c>/versions</c>); <c>timeout_seconds</c> null means the data source's timeout.
+/// <c>/versions</c>); <c>timeout_seconds</c> null means the data source's timeout; <c>forked_from</c>
+/// is set on a copy made by fork.
 /// </summary>
 public sealed record SavedQueryDto(
     Guid Id,
@@ -22,7 +23,8 @@ public sealed record SavedQueryDto(
     string Status,
     DateTimeOffset? ArchivedAt,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    ForkedFromDto? ForkedFrom = null)
 {
     internal static SavedQueryDto From(SavedQuery query) => new(
         query.Id,
@@ -38,8 +40,12 @@ public sealed record SavedQueryDto(
         SavedQueryStatuses.Of(query.ArchivedAt),
         query.ArchivedAt,
         query.CreatedAt,
-        query.UpdatedAt);
+        query.UpdatedAt,
+        query.ForkedFromQueryId is { } from ? new ForkedFromDto(from, query.ForkedFromVersion ?? 1) : null);
 }
+
+/// <summary>The query and version a fork was copied from (the query may since have changed or been archived).</summary>
+public sealed record ForkedFromDto(Guid QueryId, int Version);
 
 /// <summary>A saved query in a list: everything but its SQL and parameters.</summary>
 public sealed record SavedQuerySummaryDto(

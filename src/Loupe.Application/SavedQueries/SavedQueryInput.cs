@@ -93,13 +93,17 @@ internal sealed class SavedQueryInput
         return timeout;
     }
 
+    /// <summary>Every problem recorded so far.</summary>
+    public IReadOnlyList<DomainError> Errors => _errors;
+
     /// <exception cref="ValidationFailedException">Every recorded problem, by field.</exception>
-    public void ThrowIfAny()
+    /// <param name="fieldName">Renames a field (the definitions are <c>parameter_definitions</c> in a run's body).</param>
+    public void ThrowIfAny(Func<string, string>? fieldName = null)
     {
         if (_errors.Count > 0)
         {
             throw new ValidationFailedException(_errors
-                .GroupBy(error => error.Field ?? "body", StringComparer.Ordinal)
+                .GroupBy(error => fieldName is null ? error.Field ?? "body" : fieldName(error.Field ?? "body"), StringComparer.Ordinal)
                 .ToDictionary(group => group.Key, group => group.Select(error => error.Message).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal));
         }
     }

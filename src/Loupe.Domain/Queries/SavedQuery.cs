@@ -84,6 +84,12 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
 
     public DateTimeOffset? ArchivedAt { get; private set; }
 
+    /// <summary>The query this one was forked from; null when it was written anew. Kept as written even if that query is gone.</summary>
+    public Guid? ForkedFromQueryId { get; private set; }
+
+    /// <summary>The version of <see cref="ForkedFromQueryId"/> it was forked from.</summary>
+    public int? ForkedFromVersion { get; private set; }
+
     public bool IsArchived => ArchivedAt is not null;
 
     /// <summary>
@@ -240,18 +246,26 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
     }
 
     /// <summary>
-    /// A copy owned by <paramref name="ownerId"/>, named "Copy of …", active, with the same SQL,
-    /// parameters, description, tags, data source and timeout; its history starts again at version 1.
+    /// A copy owned by <paramref name="ownerId"/>, active, with the description, tags, data source and
+    /// timeout of this query and the SQL and parameters of <paramref name="version"/> (null: the
+    /// current ones); its history starts again at version 1 and it records what it was forked from.
     /// </summary>
-    public SavedQuery Fork(Guid id, Guid ownerId, DateTimeOffset now)
+    /// <param name="name">The copy's name; null: <see cref="CopyName"/> of this query's name among <paramref name="takenNames"/>.</param>
+    /// <param name="takenNames">The organization's query names that a default name must not repeat.</param>
+    public SavedQuery Fork(
+        Guid id, Guid ownerId, DateTimeOffset now, string? name = null, SavedQueryVersion? version = null, IReadOnlyCollection<string>? takenNames = null)
     {
-        var name = ForkPrefix + Name;
+        if (version is not null && version.QueryId != Id)
+        {
+            throw new ArgumentException("The version is another query's.", nameof(version));
+        }
+
         var copy = new SavedQuery(
             id,
             OrganizationId,
-            name.Length <= NameMaxLength ? name : name[..NameMaxLength].TrimEnd(),
+            name is null ? CopyName(Name, takenNames ?? []) : CheckName(name),
             Description,
-            Sql,
+            version?.Sql ?? Sql,
             DataSourceId,
             TimeoutSeconds,
             ownerId,
@@ -260,11 +274,51 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
             now,
             null)
         {
-            Parameters = Parameters,
+            Parameters = version?.Parameters ?? Parameters,
             Tags = Tags,
+            ForkedFromQueryId = Id,
+            ForkedFromVersion = version?.Number ?? LatestVersion,
         };
         copy._versions.Add(SavedQueryVersion.Of(copy, ownerId, now));
         return copy;
+    }
+
+    /// <summary>
+    /// The default name of a copy: "Copy of X", or when the organization has that name already
+    /// "Copy of X (2)", "Copy of X (3)", … the first one free (compared without regard to case);
+    /// shortened so that it fits <see cref="NameMaxLength"/> with its suffix.
+    /// </summary>
+    public static string CopyName(string name, IReadOnlyCollection<string> takenNames)
+    {
+        ArgumentNullException.ThrowIfNull(takenNames);
+        var taken = new HashSet<string>(takenNames, StringComparer.OrdinalIgnoreCase);
+        for (var n = 1; ; n++)
+        {
+            var suffix = n == 1 ? string.Empty : string.Create(System.Globalization.CultureInfo.InvariantCulture, $" ({n})");
+            var stem = ForkPrefix + name;
+            var room = NameMaxLength - suffix.Length;
+            var candidate = (stem.Length <= room ? stem : stem[..room].TrimEnd()) + suffix;
+            if (!taken.Contains(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes an earlier version's SQL and parameters current again, as a new version (by
+    /// <paramref name="by"/>); nothing changes when they are the current ones already.
+    /// </summary>
+    /// <returns>Whether a new version was recorded.</returns>
+    public bool RestoreVersion(SavedQueryVersion version, Guid? by, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        if (version.QueryId != Id)
+        {
+            throw new ArgumentException("The version is another query's.", nameof(version));
+        }
+
+        return Revise(version.Sql, version.Parameters, by, now);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
+using Loupe.Domain.Queries.Parameters;
 
 namespace Loupe.Domain.Runs;
 
@@ -60,6 +61,18 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
 
     /// <summary>The values of <c>$1…$n</c> as a JSON array of typed values (never logged).</summary>
     public string ParameterValues { get; private set; }
+
+    /// <summary>
+    /// The parameters it ran with, by name, as a JSON object in the API's shape (given or default;
+    /// null: SQL NULL); null when the SQL has no parameters. Shown to whoever may see the run.
+    /// </summary>
+    public string? Parameters { get; private set; }
+
+    /// <summary>The SQL as written, with its <c>{{ placeholders }}</c>; null when it is <see cref="Sql"/> itself.</summary>
+    public string? SourceSql { get; private set; }
+
+    /// <summary>How <see cref="Sql"/> lines up with <see cref="SourceSql"/> (<c>SqlSourceMap.Encode</c>); null when nothing was replaced.</summary>
+    public string? SourceMap { get; private set; }
 
     /// <summary>A hash of data source, SQL and parameter values: runs with equal keys answer the same question.</summary>
     public string CacheKey { get; private set; }
@@ -164,7 +177,8 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
         string cacheKey,
         int timeoutSeconds,
         int maxRows,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        RunSource? source = null)
     {
         if (organizationId == Guid.Empty)
         {
@@ -185,7 +199,34 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
         ArgumentException.ThrowIfNullOrEmpty(cacheKey);
         ArgumentOutOfRangeException.ThrowIfLessThan(timeoutSeconds, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
-        return new QueryRun(id, organizationId, dataSourceId, savedQueryId, requestedBy, sql, parameterValues, cacheKey, timeoutSeconds, maxRows, now);
+        return new QueryRun(id, organizationId, dataSourceId, savedQueryId, requestedBy, sql, parameterValues, cacheKey, timeoutSeconds, maxRows, now)
+        {
+            Parameters = source?.Parameters,
+            SourceSql = source?.SourceMap is null ? null : source.SourceSql,
+            SourceMap = source?.SourceMap,
+        };
+    }
+
+    /// <summary>The SQL as written and the parameters, when binding changed the SQL or there were parameters.</summary>
+    /// <param name="SourceSql">The SQL with its placeholders.</param>
+    /// <param name="SourceMap">The encoded map from the sent SQL to <paramref name="SourceSql"/>; null when nothing was replaced.</param>
+    /// <param name="Parameters">The parameters by name as a JSON object; null when there are none.</param>
+    public sealed record RunSource(string SourceSql, string? SourceMap, string? Parameters);
+
+    /// <summary>
+    /// Where a database's error position (1-based characters in <see cref="Sql"/>) is in the SQL as
+    /// written; null when there is none or it lies outside the SQL.
+    /// </summary>
+    public SqlLocation? Locate(int? databasePosition)
+    {
+        if (databasePosition is not { } position || SqlLocation.OffsetOfCharacter(Sql, position) is not { } offset)
+        {
+            return null;
+        }
+
+        var written = SourceSql ?? Sql;
+        var original = SqlSourceMap.Decode(SourceMap).ToOriginal(offset);
+        return SqlLocation.Of(written, original);
     }
 
     /// <summary>Records the background job that runs it.</summary>
@@ -240,12 +281,12 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
         FinishedAt = now;
     }
 
-    /// <summary>The attempt met an error that may pass: the run waits in the queue for its next attempt.</summary>
+    /// <summary>The attempt met an error that may pass: the run is <c>retrying</c>, waiting for its next attempt, with the error it met.</summary>
     public void Retry(int attempt, RunError error)
     {
         ArgumentNullException.ThrowIfNull(error);
         EnsureCurrentRunningAttempt(attempt);
-        Status = RunStatus.Queued;
+        Status = RunStatus.Retrying;
         Error = error;
     }
 

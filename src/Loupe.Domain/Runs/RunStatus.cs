@@ -1,8 +1,9 @@
 namespace Loupe.Domain.Runs;
 
 /// <summary>
-/// Where a run is: queued → running → succeeded | failed | cancelled | timed_out. A running run whose
-/// attempt is lost (its worker died, or a retryable error) goes back to queued for its next attempt.
+/// Where a run is: queued → running → succeeded | failed | cancelled | timed_out. An attempt that met
+/// an error that may pass (connection refused, deadlock, …) leaves the run <c>retrying</c> until its
+/// next attempt starts (running again); an attempt whose worker died is started again from running.
 /// </summary>
 public enum RunStatus
 {
@@ -12,6 +13,9 @@ public enum RunStatus
     Failed,
     Cancelled,
     TimedOut,
+
+    /// <summary>Waiting for its next attempt after an error that may pass; the run keeps that error.</summary>
+    Retrying,
 }
 
 public static class RunStatuses
@@ -19,7 +23,10 @@ public static class RunStatuses
     /// <summary>True for the states a run never leaves.</summary>
     public static bool IsFinished(this RunStatus status) => status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled or RunStatus.TimedOut;
 
-    /// <summary>The wire name: <c>queued</c>, <c>running</c>, <c>succeeded</c>, <c>failed</c>, <c>cancelled</c>, <c>timed_out</c>.</summary>
+    /// <summary>True for the states a run waits to start in: queued, retrying.</summary>
+    public static bool IsWaiting(this RunStatus status) => status is RunStatus.Queued or RunStatus.Retrying;
+
+    /// <summary>The wire name: <c>queued</c>, <c>running</c>, <c>succeeded</c>, <c>failed</c>, <c>cancelled</c>, <c>timed_out</c>, <c>retrying</c>.</summary>
     public static string ToName(this RunStatus status) => status switch
     {
         RunStatus.Queued => "queued",
@@ -27,6 +34,7 @@ public static class RunStatuses
         RunStatus.Succeeded => "succeeded",
         RunStatus.Failed => "failed",
         RunStatus.Cancelled => "cancelled",
+        RunStatus.Retrying => "retrying",
         _ => "timed_out",
     };
 

@@ -12,7 +12,10 @@ internal sealed class DataSourceConnectors : IDataSourceConnectors
     {
         ArgumentNullException.ThrowIfNull(connectors);
         _byType = connectors.ToDictionary(connector => connector.Type);
+        All = [.. _byType.Values.OrderBy(connector => connector.Type)];
     }
+
+    public IReadOnlyList<IDataSourceConnector> All { get; }
 
     public IDataSourceConnector ConnectorFor(DataSourceType type) =>
         _byType.TryGetValue(type, out var connector)

@@ -9,7 +9,7 @@ namespace Loupe.Infrastructure.Runs;
 
 /// <summary>
 /// Closes runs that can no longer end on their own, across all organizations (an instance task, run as
-/// the owner role): a run still queued or running whose job is over (its attempts ran out while Loupe's
+/// the owner role): a run still queued, retrying or running whose job is over (its attempts ran out while Loupe's
 /// database was away, or an administrator stopped it) or gone. Such a run fails with <c>LP003</c> rather
 /// than showing "running" for ever. A run younger than <see cref="Grace"/> is left alone.
 /// </summary>
@@ -24,8 +24,9 @@ public sealed partial class StrandedRuns(IOptions<DatabaseOptions> options, ILog
 
     private const string CloseSql = """
         UPDATE query_runs r
-        SET status = 'failed', finished_at = $1, error_code = $2, error_message = $3
-        WHERE r.status IN ('queued', 'running') AND r.queued_at < $4
+        SET status = 'failed', finished_at = $1, error_code = $2, error_message = $3,
+            error_line = NULL, error_column = NULL, error_hint = NULL, error_detail = NULL
+        WHERE r.status IN ('queued', 'retrying', 'running') AND r.queued_at < $4
           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = r.job_id AND j.state IN ('queued', 'running'))
         """;
 

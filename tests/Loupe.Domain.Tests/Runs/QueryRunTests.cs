@@ -233,7 +233,7 @@ public sealed class QueryRunTests
                 Operation.Succeed => (current, RunStatus.Succeeded),
                 Operation.Fail => (current, RunStatus.Failed),
                 Operation.TimeOut => (current, RunStatus.TimedOut),
-                Operation.Retry => (current, RunStatus.Queued),
+                Operation.Retry => (current, RunStatus.Retrying),
                 Operation.Cancel or Operation.Abandon => (!finished, operation == Operation.Cancel ? RunStatus.Cancelled : RunStatus.Failed),
                 _ => (false, Status),
             };

@@ -21,7 +21,7 @@ public sealed partial class RunReadProjectionTests(DatabaseFixture database) : R
 {
     private static readonly DateTimeOffset Now = TenantData.Epoch;
 
-    private static readonly string[] HeavyColumns = ["sql", "parameter_values", "cache_key"];
+    private static readonly string[] HeavyColumns = ["sql", "parameter_values", "cache_key", "source_sql", "source_map"];
 
     [Fact]
     public async Task ListRuns_SelectsNeitherSqlNorParameterValues_AndAnswersEveryField()
@@ -57,7 +57,7 @@ public sealed partial class RunReadProjectionTests(DatabaseFixture database) : R
         var (organization, runs) = await AddRunsAsync();
         await using var context = TenantData.Context(database.AppConnection, organization);
         var executor = new RecordingExecutor();
-        var handler = new GetRunQueryHandler(Caller.Admin(organization), new ReadStore(context), executor, MappingConfiguration.Create());
+        var handler = new GetRunQueryHandler(Caller.Admin(organization), new ReadStore(context), executor, new NoJobs(), MappingConfiguration.Create());
 
         var run = await handler.Handle(new GetRunQuery(runs.Succeeded.Id), TestContext.Current.CancellationToken);
 
@@ -163,4 +163,19 @@ public sealed partial class RunReadProjectionTests(DatabaseFixture database) : R
             return _inner.FirstOrDefaultAsync(query, cancellationToken);
         }
     }
+}
+
+/// <summary>A finished run never asks the jobs; a read that did would fail the test.</summary>
+internal sealed class NoJobs : Loupe.Application.Common.Jobs.IJobsReadModel
+{
+    public Task<IReadOnlyList<Loupe.Application.Common.Jobs.JobCount>> CountAsync(CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<Loupe.Application.Common.Jobs.RunningJob>> RunningAsync(CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<Loupe.Application.Common.Jobs.JobSummary>> RecentFailuresAsync(int limit, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<Loupe.Application.Common.Paging.PagedResult<Loupe.Application.Common.Jobs.JobSummary>> ListAsync(
+        Loupe.Application.Common.Jobs.JobListFilter filter, Loupe.Application.Common.Paging.PageRequest page, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<Loupe.Application.Common.Jobs.JobDetail?> GetAsync(Guid id, CancellationToken ct) => throw new NotSupportedException();
 }

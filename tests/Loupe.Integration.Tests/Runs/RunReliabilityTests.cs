@@ -125,17 +125,24 @@ public sealed class RunReliabilityTests(RunsApi api) : ResetBeforeEachTest(api),
         var source = await CreateUnreachableSourceAsync(admin);
         var id = (await RunsApi.StartAsync(admin, source, "select 1 as one")).GetProperty("id").GetGuid();
 
-        // Between attempts the run waits in the queue with the error that sent it back.
+        // Between attempts the run is retrying, with the error that sent it back and when it comes back.
         var seen = new List<string>();
+        var nextAttempts = new List<DateTimeOffset>();
         var run = await Eventually.HoldsAsync(
             async () =>
             {
                 var current = await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{id}");
+                var status = current.GetProperty("status").GetString();
                 var code = current.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object ? error.GetProperty("code").GetString() : null;
-                var step = $"{current.GetProperty("status").GetString()} {current.GetProperty("attempt").GetInt32()} {code}";
+                var step = $"{status} {current.GetProperty("attempt").GetInt32()} {code}";
                 if (seen.LastOrDefault() != step)
                 {
                     seen.Add(step);
+                }
+
+                if (status == "retrying" && current.GetProperty("next_attempt_at").ValueKind == JsonValueKind.String)
+                {
+                    nextAttempts.Add(current.GetProperty("next_attempt_at").GetDateTimeOffset());
                 }
 
                 return current;
@@ -146,8 +153,11 @@ public sealed class RunReliabilityTests(RunsApi api) : ResetBeforeEachTest(api),
             _ => string.Join("; ", seen));
 
         var steps = string.Join("; ", seen);
-        seen.ShouldContain("queued 1 08000", steps);
-        seen.ShouldContain("queued 2 08000", steps);
+        seen.ShouldContain("retrying 1 08000", steps);
+        seen.ShouldContain("retrying 2 08000", steps);
+        seen.ShouldNotContain(s => s.StartsWith("queued ", StringComparison.Ordinal) && !s.EndsWith(' '), steps);
+        nextAttempts.ShouldNotBeEmpty(steps);
+        nextAttempts.ShouldAllBe(at => at > run.GetProperty("queued_at").GetDateTimeOffset(), steps);
         run.GetProperty("status").GetString().ShouldBe("failed", steps);
         run.GetProperty("attempt").GetInt32().ShouldBe(RunAttempts, steps);
         run.GetProperty("error").GetProperty("code").GetString().ShouldBe("08000", steps);

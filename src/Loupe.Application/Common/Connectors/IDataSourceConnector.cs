@@ -12,6 +12,9 @@ public interface IDataSourceConnector
 {
     DataSourceType Type { get; }
 
+    /// <summary>The settings it takes (<c>settings</c> of a data source), in the order a form shows them.</summary>
+    IReadOnlyList<ConnectorSetting> Settings { get; }
+
     /// <summary>Settings and password from a pasted connection string, or field errors naming what is wrong.</summary>
     ParsedConnectionString Parse(string? connectionString);
 
@@ -35,6 +38,9 @@ public interface IDataSourceConnector
 /// <summary>The connectors of this instance, one per <see cref="DataSourceType"/>.</summary>
 public interface IDataSourceConnectors
 {
+    /// <summary>Every registered connector, in the order of <see cref="DataSourceType"/>.</summary>
+    IReadOnlyList<IDataSourceConnector> All { get; }
+
     IDataSourceConnector ConnectorFor(DataSourceType type);
 
     /// <summary>Every connector drops what it keeps for the data source.</summary>

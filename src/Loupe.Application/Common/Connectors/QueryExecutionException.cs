@@ -44,4 +44,13 @@ public sealed class QueryExecutionException : Exception
     }
 
     public string Code { get; }
+
+    /// <summary>Where the database found the error: a 1-based character position in <see cref="QueryRequest.Sql"/>, as sent; null when none.</summary>
+    public int? Position { get; init; }
+
+    /// <summary>The database's hint, unfiltered (the run's error decides what is shown).</summary>
+    public string? Hint { get; init; }
+
+    /// <summary>The database's detail, unfiltered (the run's error decides what is shown).</summary>
+    public string? Detail { get; init; }
 }

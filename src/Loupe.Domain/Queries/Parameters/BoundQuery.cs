@@ -9,4 +9,11 @@ namespace Loupe.Domain.Queries.Parameters;
 /// <see cref="bool"/>; date, and each part of a date range, a <see cref="DateOnly"/>; datetime a
 /// <see cref="DateTime"/> of kind UTC (<c>timestamptz</c>).</para>
 /// </summary>
-public sealed record BoundQuery(string Sql, IReadOnlyList<object?> Values);
+public sealed record BoundQuery(string Sql, IReadOnlyList<object?> Values)
+{
+    /// <summary>The value each parameter ran with, by name, as given or its default (null: SQL NULL).</summary>
+    public IReadOnlyDictionary<string, ParameterValue?> Named { get; init; } = new Dictionary<string, ParameterValue?>();
+
+    /// <summary>Where <see cref="Sql"/> lines up with the SQL as written.</summary>
+    public SqlSourceMap SourceMap { get; init; } = SqlSourceMap.Identity;
+}

@@ -87,9 +87,11 @@ public static class QueryParameters
         }
 
         var typed = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var effective = new Dictionary<string, ParameterValue?>(StringComparer.Ordinal);
         foreach (var definition in definitions)
         {
             var value = given.GetValueOrDefault(definition.Name) ?? definition.Default;
+            effective[definition.Name] = value;
             if (value is null)
             {
                 if (definition.Required)
@@ -118,7 +120,11 @@ public static class QueryParameters
         }
 
         var rewritten = Rewrite(sql, scan.Placeholders);
-        bound = new BoundQuery(rewritten.Sql, [.. rewritten.Keys.Select(key => ValueOf(key, typed))]);
+        bound = new BoundQuery(rewritten.Sql, [.. rewritten.Keys.Select(key => ValueOf(key, typed))])
+        {
+            Named = effective,
+            SourceMap = rewritten.Map,
+        };
         return true;
     }
 
@@ -217,7 +223,7 @@ public static class QueryParameters
         var builder = new StringBuilder(sql.Length);
         var keys = new List<string>();
         var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
-        var segments = new List<Segment>();
+        var segments = new List<SqlSourceMap.Segment>();
         var last = 0;
         foreach (var placeholder in placeholders)
         {
@@ -239,41 +245,19 @@ public static class QueryParameters
                 builder.Append(' ');
             }
 
-            segments.Add(new Segment(placeholder.Position, placeholder.Length, start, builder.Length - start));
+            segments.Add(new SqlSourceMap.Segment(placeholder.Position, placeholder.Length, start, builder.Length - start));
             last = end;
         }
 
         builder.Append(sql, last, sql.Length - last);
-        return new Rewritten(builder.ToString(), keys, segments);
+        return new Rewritten(builder.ToString(), keys, new SqlSourceMap(segments));
     }
 
     /// <summary>Characters PostgreSQL would read as part of <c>$n</c> or of a word next to it: letters, digits, '_', '$', non-ASCII.</summary>
     private static bool RunsOn(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '$' or >= '\u0080';
 
-    private sealed record Segment(int OriginalStart, int OriginalLength, int RewrittenStart, int RewrittenLength);
-
-    private sealed record Rewritten(string Sql, IReadOnlyList<string> Keys, IReadOnlyList<Segment> Segments)
+    private sealed record Rewritten(string Sql, IReadOnlyList<string> Keys, SqlSourceMap Map)
     {
-        /// <summary>Where a span of the rewritten text was in the original: a placeholder's replacement maps to the whole placeholder.</summary>
-        public (int Position, int Length) ToOriginal(int position, int length)
-        {
-            var shift = 0;
-            foreach (var segment in Segments)
-            {
-                if (position < segment.RewrittenStart)
-                {
-                    break;
-                }
-
-                if (position < segment.RewrittenStart + segment.RewrittenLength)
-                {
-                    return (segment.OriginalStart, segment.OriginalLength);
-                }
-
-                shift = segment.OriginalStart + segment.OriginalLength - (segment.RewrittenStart + segment.RewrittenLength);
-            }
-
-            return (position + shift, length);
-        }
+        public (int Position, int Length) ToOriginal(int position, int length) => Map.ToOriginal(position, length);
     }
 }

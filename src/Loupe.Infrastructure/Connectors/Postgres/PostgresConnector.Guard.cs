@@ -19,6 +19,9 @@ namespace Loupe.Infrastructure.Connectors.Postgres;
 internal sealed partial class PostgresConnector
 {
     private const string CursorName = "loupe_guard";
+
+    /// <summary>What precedes the SQL in the statement that runs it through a cursor (ASCII: its length is its length in characters).</summary>
+    private const string CursorDeclaration = "DECLARE " + CursorName + " NO SCROLL CURSOR WITHOUT HOLD FOR\n";
     private const string ReadAllDataRole = "pg_read_all_data";
     private const int FetchChunk = 500;
     private static readonly TimeSpan LockTimeoutCap = TimeSpan.FromSeconds(5);
@@ -84,7 +87,12 @@ internal sealed partial class PostgresConnector
         }
         catch (PostgresException exception)
         {
-            throw new QueryExecutionException(exception.SqlState, exception.MessageText);
+            throw new QueryExecutionException(exception.SqlState, exception.MessageText)
+            {
+                Position = PositionInRequest(exception, request.Sql),
+                Hint = exception.Hint,
+                Detail = exception.Detail,
+            };
         }
         catch (NpgsqlException exception) when (exception.InnerException is TimeoutException)
         {
@@ -184,6 +192,25 @@ internal sealed partial class PostgresConnector
     private static bool IsSuperuser(NpgsqlConnection connection) =>
         connection.PostgresParameters.TryGetValue("is_superuser", out var value) && string.Equals(value, "on", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The error's position in the request's SQL: the statement that ran it ends with it, after the
+    /// cursor's ASCII <c>DECLARE … FOR</c> line (or after nothing, for EXPLAIN and SHOW), so the
+    /// position moves back by that line. Null without a position, or when it falls before the SQL.
+    /// </summary>
+    internal static int? PositionInRequest(PostgresException exception, string sql)
+    {
+        if (exception.Position <= 0)
+        {
+            return null;
+        }
+
+        var prefix = exception.BatchCommand?.CommandText is { } text && text.EndsWith(sql, StringComparison.Ordinal)
+            ? text.Length - sql.Length
+            : IsExplainOrShow(sql) ? 0 : CursorDeclaration.Length;
+        var position = exception.Position - prefix;
+        return position >= 1 ? position : null;
+    }
+
     private static long ToMilliseconds(TimeSpan value) => Math.Max(1, (long)Math.Ceiling(value.TotalMilliseconds));
 
     private static async Task<QueryOutcome> RunThroughCursorAsync(
@@ -200,7 +227,7 @@ internal sealed partial class PostgresConnector
                 // One round trip: the guard, the cursor (the user's text is the whole tail of the statement:
                 // nothing follows it that a trailing comment could hide), and the first rows.
                 Prepend(fetch, guard);
-                fetch.BatchCommands.Add(Command($"DECLARE {CursorName} NO SCROLL CURSOR WITHOUT HOLD FOR\n{request.Sql}", request.Parameters));
+                fetch.BatchCommands.Add(Command(CursorDeclaration + request.Sql, request.Parameters));
                 first = false;
             }
 

@@ -43,6 +43,21 @@ internal sealed partial class PostgresConnector : IDataSourceConnector, IAsyncDi
 
     public DataSourceType Type => DataSourceType.Postgresql;
 
+    /// <summary>
+    /// What <c>ConnectionSettings.Postgresql</c> checks and the connection string reader fills in: the
+    /// defaults and bounds are the same constants.
+    /// </summary>
+    public IReadOnlyList<ConnectorSetting> Settings { get; } =
+    [
+        new("host", ConnectorSettingType.Text, Required: true, "The server's DNS name or IP address (one host).", MaxLength: ConnectionSettings.HostMaxLength),
+        new("port", ConnectorSettingType.WholeNumber, Required: false, "The server's TCP port.", Default: ConnectionSettings.DefaultPort, Minimum: 1, Maximum: 65535),
+        new("database", ConnectorSettingType.Text, Required: true, "The database to connect to.", MaxLength: ConnectionSettings.IdentifierMaxLength),
+        new("username", ConnectorSettingType.Text, Required: true, "The database account; a read-only account is best.", MaxLength: ConnectionSettings.IdentifierMaxLength),
+        new("password", ConnectorSettingType.Text, Required: false, "The account's password: stored encrypted, never answered.", Secret: true),
+        new("ssl_mode", ConnectorSettingType.Text, Required: false, "How the connection uses TLS (libpq's sslmode).",
+            Default: PostgresSslMode.Prefer.ToName(), AllowedValues: [.. PostgresSslModes.Names]),
+    ];
+
     internal PostgresPools Pools { get; }
 
     public ParsedConnectionString Parse(string? connectionString)

@@ -120,6 +120,10 @@ internal sealed class PostgresPools(int maxPoolSize) : IAsyncDisposable
         settings.NoResetOnClose = false;
         settings.ApplicationName ??= "loupe-query";
 
+        // The server's DETAIL reaches the run's error only for the SQLSTATE classes that describe the
+        // person's own SQL or values (RunError.FromDatabase); Loupe never logs it.
+        settings.IncludeErrorDetail = true;
+
         // A connection lives at most this long, so the account check below runs again now and then
         // even on a busy pool (a privilege granted later is noticed within this time).
         settings.ConnectionLifetime = ConnectionLifetimeSeconds;

@@ -34,6 +34,12 @@ internal sealed partial class SqliteConnector : IDataSourceConnector
 
     public DataSourceType Type => DataSourceType.Sqlite;
 
+    /// <summary>What <c>ConnectionSettings.Sqlite</c> checks: a relative path, nothing else (no password).</summary>
+    public IReadOnlyList<ConnectorSetting> Settings { get; } =
+    [
+        new("path", ConnectorSettingType.Text, Required: true, "The database file, relative to the instance's SQLite folder.", MaxLength: ConnectionSettings.PathMaxLength),
+    ];
+
     /// <summary>What <see cref="Parse"/> answers: a SQLite data source is a path, not a connection string.</summary>
     internal static DomainError ConnectionStringNotTaken { get; } = DomainError.Validation(
         "data_source.connection_string_unsupported",

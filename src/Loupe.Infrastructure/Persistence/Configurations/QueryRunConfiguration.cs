@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Loupe.Infrastructure.Persistence.Configurations;
 
-/// <summary>Runs; the error is a complex property of two nullable columns.</summary>
+/// <summary>Runs; the error is an owned value of nullable columns (code, message, line, column, hint, detail).</summary>
 internal sealed class QueryRunConfiguration : IEntityTypeConfiguration<QueryRun>
 {
     private const int StatusMaxLength = 16;
@@ -26,6 +26,7 @@ internal sealed class QueryRunConfiguration : IEntityTypeConfiguration<QueryRun>
         builder.Property(r => r.Id).ValueGeneratedNever();
         builder.Property(r => r.Sql).IsRequired();
         builder.Property(r => r.ParameterValues).IsRequired();
+        builder.Property(r => r.Parameters).HasColumnType("jsonb");
         builder.Property(r => r.CacheKey).HasMaxLength(QueryRun.CacheKeyLength).IsRequired();
         builder.Property(r => r.Status).HasConversion(StatusConversion).HasMaxLength(StatusMaxLength);
         builder.Property(r => r.ResultExpired);
@@ -33,10 +34,14 @@ internal sealed class QueryRunConfiguration : IEntityTypeConfiguration<QueryRun>
         {
             error.Property(e => e.Code).HasColumnName("error_code").HasMaxLength(RunError.CodeMaxLength);
             error.Property(e => e.Message).HasColumnName("error_message").HasMaxLength(RunError.MessageMaxLength);
+            error.Property(e => e.Line).HasColumnName("error_line");
+            error.Property(e => e.Column).HasColumnName("error_column");
+            error.Property(e => e.Hint).HasColumnName("error_hint").HasMaxLength(RunError.MessageMaxLength);
+            error.Property(e => e.Detail).HasColumnName("error_detail").HasMaxLength(RunError.MessageMaxLength);
         });
         builder.Navigation(r => r.Error).IsRequired(false);
         builder.HasIndex(r => new { r.OrganizationId, r.QueuedAt });
-        builder.HasIndex(r => r.OrganizationId, "ix_query_runs_queued").HasFilter("status = 'queued'");
+        builder.HasIndex(r => new { r.OrganizationId, r.QueuedAt }, "ix_query_runs_queued").HasFilter("status IN ('queued', 'retrying')");
         builder.HasIndex(r => new { r.CacheKey, r.FinishedAt });
         builder.HasIndex(r => r.SavedQueryId);
         builder.HasIndex(r => r.ResultExpiresAt);

@@ -3,11 +3,9 @@ using FluentValidation;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
-using Loupe.Application.SavedQueries;
 using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Queries;
-using Loupe.Domain.Queries.Parameters;
 using Loupe.Domain.Runs;
 using MediatR;
 
@@ -63,10 +61,10 @@ internal sealed class RunSavedQueryCommandHandler(
 
         var dataSource = await dataSources.FindAsync(query.DataSourceId, cancellationToken).ConfigureAwait(false)
             ?? throw new DomainException(SavedQueryErrors.DataSourceGone);
-        var bound = QueryParameters.Bind(query.Sql, query.Parameters, ParameterJson.ToValues(request.Parameters));
+        var bound = RunBinding.Bind(query.Sql, query.Parameters, request.Parameters);
 
         return await queue.QueueAsync(
-            new RunQueue.Request(dataSource, query.Id, bound.Sql, bound.Values, request.TimeoutSeconds, request.MaxAgeSeconds, SavedTimeoutSeconds: query.TimeoutSeconds),
+            new RunQueue.Request(dataSource, query.Id, bound, request.TimeoutSeconds, request.MaxAgeSeconds, SavedTimeoutSeconds: query.TimeoutSeconds),
             cancellationToken).ConfigureAwait(false);
     }
 }

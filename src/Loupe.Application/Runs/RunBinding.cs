@@ -1,0 +1,57 @@
+using System.Text;
+using System.Text.Json;
+using Loupe.Application.SavedQueries;
+using Loupe.Domain.Queries.Parameters;
+using Loupe.Domain.Runs;
+
+namespace Loupe.Application.Runs;
+
+/// <summary>
+/// The one way a run's SQL gets its parameter values, for a saved query's run and for ad-hoc SQL
+/// alike: <see cref="QueryParameters.Bind"/> with the values of the request's <c>parameters</c>
+/// object; the result keeps the SQL as written, the map back to it and the values by name, which
+/// the run shows.
+/// </summary>
+internal static class RunBinding
+{
+    /// <exception cref="Domain.Common.DomainException">A value is missing, unknown or of the wrong shape (a 400 naming <c>parameters.&lt;name&gt;</c>).</exception>
+    public static Bound Bind(string sql, IReadOnlyList<ParameterDefinition> definitions, IReadOnlyDictionary<string, JsonElement>? values)
+    {
+        var bound = QueryParameters.Bind(sql, definitions, ParameterJson.ToValues(values));
+        return new Bound(bound, new QueryRun.RunSource(sql, bound.SourceMap.IsIdentity ? null : bound.SourceMap.Encode(), ToJson(bound.Named)));
+    }
+
+    /// <summary>The values by name as a JSON object in the API's shape; null when there are no parameters.</summary>
+    private static string? ToJson(IReadOnlyDictionary<string, ParameterValue?> named)
+    {
+        if (named.Count == 0)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in named)
+            {
+                writer.WritePropertyName(name);
+                if (ParameterJson.ToJson(value) is { } json)
+                {
+                    json.WriteTo(writer);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The SQL and values to send, and what the run keeps of its source.</summary>
+    public sealed record Bound(BoundQuery Query, QueryRun.RunSource Source);
+}
