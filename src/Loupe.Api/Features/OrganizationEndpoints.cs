@@ -38,7 +38,7 @@ internal sealed class OrganizationEndpoints : IEndpointModule
 
         organization.MapGet("/users", async Task<Ok<PagedResult<UserDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListUsersQuery(query.Values), ct)))
-            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Text, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.Status));
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Text, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.Role));
 
         organization.MapPut("/users/{id:guid}/role", async Task<NoContent> (Guid id, RoleChange body, IMediator mediator, CancellationToken ct) =>
         {
@@ -70,7 +70,7 @@ internal sealed class OrganizationEndpoints : IEndpointModule
 
         api.MapGet("/audit-events", async Task<Ok<PagedResult<AuditEventDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListAuditEventsQuery(query.Values), ct)))
-            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListAuditEventsQuery.ActionFilter, ListAuditEventsQuery.ActorFilter))
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.OccurredAfter, ListQueryParameters.OccurredBefore, ListAuditEventsQuery.ActionFilter, ListAuditEventsQuery.ActorFilter))
             .WithTags("Audit");
     }
 }

@@ -2,14 +2,14 @@ namespace Loupe.Application.Runs;
 
 /// <summary>
 /// A run as answered: where it is, its timing and size, the timeout it was given, and why it failed
-/// (never its SQL or parameter values).
+/// (never its SQL or parameter values). <c>requester_id</c> is the user who asked for it (null once they left).
 /// </summary>
 public sealed record RunDto(
     Guid Id,
     string Status,
-    Guid DataSourceId,
+    Guid DatasourceId,
     Guid? SavedQueryId,
-    Guid? RequestedBy,
+    Guid? RequesterId,
     DateTimeOffset QueuedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,

@@ -124,7 +124,7 @@ public sealed class DataSourceApiTests(IdentityApi api) : ResetBeforeEachTest(ap
             $"{Url}/{id}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
 
         var problem = await patch.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
-        problem.GetProperty("code").GetString().ShouldBe("data_source.password_required");
+        problem.GetProperty("code").GetString().ShouldBe("datasource.password_required");
         var stored = await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}");
         stored.GetProperty("settings").GetProperty("host").GetString().ShouldBe("db.example.com");
         stored.GetProperty("settings").GetProperty("port").GetInt32().ShouldBe(5432);

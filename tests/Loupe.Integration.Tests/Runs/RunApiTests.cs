@@ -229,7 +229,7 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
         var run = await RunsApi.FinishedAsync(admin, (await RunsApi.StartAsync(admin, source, "select 1")).GetProperty("id").GetGuid());
 
         run.GetProperty("status").GetString().ShouldBe("failed");
-        run.GetProperty("error").GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
+        run.GetProperty("error").GetProperty("code").GetString().ShouldBe("datasource.privileged_account");
         run.GetProperty("attempt").GetInt32().ShouldBe(1);
     }
 
@@ -279,7 +279,7 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
 
             var listed = (await IdentityApi.GetRowsAsync(client, "/api/v1/runs")).Select(r => r.GetProperty("id").GetGuid()).ToList();
             listed.ShouldBe([saved]);
-            (await IdentityApi.GetRowsAsync(client, $"/api/v1/runs?owner_id={editor.UserId}")).Select(r => r.GetProperty("id").GetGuid()).ShouldBe([saved]);
+            (await IdentityApi.GetRowsAsync(client, $"/api/v1/runs?requester_id={editor.UserId}")).Select(r => r.GetProperty("id").GetGuid()).ShouldBe([saved]);
             (await IdentityApi.GetOkAsync(client, $"/api/v1/runs/{saved}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(2);
         }
 
@@ -409,7 +409,7 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
         finished.GetProperty("row_count").GetInt64().ShouldBe(7);
         var page = await IdentityApi.GetOkAsync(viewer.Client, $"/api/v1/runs/{run.GetProperty("id").GetGuid()}/results");
         page.GetProperty("rows")[6][1].GetString().ShouldBe(secretish);
-        (await IdentityApi.GetRowsAsync(viewer.Client, $"/api/v1/runs?query_id={queryId}")).ShouldHaveSingleItem();
+        (await IdentityApi.GetRowsAsync(viewer.Client, $"/api/v1/runs?saved_query_id={queryId}")).ShouldHaveSingleItem();
         api.Factory.Logs.Lines.ShouldAllBe(line => !line.Message.Contains(secretish, StringComparison.Ordinal));
 
         using var missing = await viewer.Client.PostAsJsonAsync($"/api/v1/queries/{queryId}/runs", new { parameters = new { label = "x" } }, TestContext.Current.CancellationToken);

@@ -247,9 +247,9 @@ public sealed class SavedQueryApiTests(IdentityApi api) : ResetBeforeEachTest(ap
         var versions = await IdentityApi.GetRowsAsync(viewer.Client, $"{Url}/{id}/versions");
         versions.Select(v => v.GetProperty("version").GetInt32()).ShouldBe([3, 2, 1]);
         versions[2].GetProperty("sql").GetString().ShouldBe("SELECT count(*) FROM orders");
-        versions[2].GetProperty("created_by").GetGuid().ShouldBe(editor.UserId);
+        versions[2].GetProperty("creator_id").GetGuid().ShouldBe(editor.UserId);
         versions[1].GetProperty("sql").GetString()!.ShouldContain("{{ since }}");
-        versions[1].GetProperty("created_by").GetGuid().ShouldBe(admin.UserId);
+        versions[1].GetProperty("creator_id").GetGuid().ShouldBe(admin.UserId);
         versions[1].GetProperty("parameters").EnumerateArray().Single().GetProperty("title").ValueKind.ShouldBe(JsonValueKind.Null);
         versions[0].GetProperty("parameters").EnumerateArray().Single().GetProperty("title").GetString().ShouldBe("Since");
         (await IdentityApi.GetRowsAsync(viewer.Client, $"{Url}/{id}/versions?sort=version&per_page=1")).Single().GetProperty("version").GetInt32().ShouldBe(1);
@@ -337,7 +337,7 @@ public sealed class SavedQueryApiTests(IdentityApi api) : ResetBeforeEachTest(ap
         copy.GetProperty("parameters").GetRawText().ShouldBe(original.GetProperty("parameters").GetRawText());
         copy.GetProperty("tags").GetRawText().ShouldBe(original.GetProperty("tags").GetRawText());
         copy.GetProperty("version").GetInt32().ShouldBe(1);
-        (await IdentityApi.GetRowsAsync(editor.Client, $"{Url}/{copyId}/versions")).ShouldHaveSingleItem().GetProperty("created_by").GetGuid().ShouldBe(editor.UserId);
+        (await IdentityApi.GetRowsAsync(editor.Client, $"{Url}/{copyId}/versions")).ShouldHaveSingleItem().GetProperty("creator_id").GetGuid().ShouldBe(editor.UserId);
         (await IdentityApi.GetRowsAsync(editor.Client, $"{Url}/{id}/versions")).Count.ShouldBe(2);
     }
 
@@ -494,6 +494,6 @@ public sealed class SavedQueryApiTests(IdentityApi api) : ResetBeforeEachTest(ap
 
         var kept = await OkAsync(await SendAsync(admin, HttpMethod.Get, $"{Url}/{id}"));
         kept.GetProperty("owner_id").ValueKind.ShouldBe(JsonValueKind.Null);
-        (await IdentityApi.GetRowsAsync(admin.Client, $"{Url}/{id}/versions")).Single().GetProperty("created_by").ValueKind.ShouldBe(JsonValueKind.Null);
+        (await IdentityApi.GetRowsAsync(admin.Client, $"{Url}/{id}/versions")).Single().GetProperty("creator_id").ValueKind.ShouldBe(JsonValueKind.Null);
     }
 }

@@ -39,7 +39,7 @@ public sealed class ApiKeyTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
         var row = JsonDocument.Parse(text).RootElement.GetProperty("data").EnumerateArray().ShouldHaveSingleItem();
         row.GetProperty("id").GetGuid().ShouldBe(id);
         row.GetProperty("prefix").GetString().ShouldBe(prefix);
-        row.GetProperty("created_by_user_id").GetGuid().ShouldBe(admin.UserId);
+        row.GetProperty("creator_id").GetGuid().ShouldBe(admin.UserId);
         row.GetProperty("revoked_at").ValueKind.ShouldBe(JsonValueKind.Null);
         row.GetProperty("last_used_at").ValueKind.ShouldBe(JsonValueKind.Null);
     }
@@ -270,7 +270,7 @@ public sealed class ApiKeyTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
 
         var created = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=api_key.created")).ShouldHaveSingleItem();
 
-        created.GetProperty("actor_user_id").GetGuid().ShouldBe(admin.UserId);
+        created.GetProperty("actor_id").GetGuid().ShouldBe(admin.UserId);
         created.GetProperty("target_id").GetGuid().ShouldBe(IdOf(key));
     }
 
@@ -305,7 +305,7 @@ public sealed class ApiKeyTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
         await IdentityApi.CreateDataSourceAsync(admin with { Client = client });
 
         var updated = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=datasource.created")).ShouldHaveSingleItem();
-        updated.GetProperty("actor_user_id").GetGuid().ShouldBe(admin.UserId);
+        updated.GetProperty("actor_id").GetGuid().ShouldBe(admin.UserId);
         updated.GetProperty("actor_api_key_id").GetGuid().ShouldBe(IdOf(key));
     }
 

@@ -34,7 +34,7 @@ public sealed class AuditEventTests(IdentityApi api) : ResetBeforeEachTest(api),
         var events = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events");
         events.Select(e => e.GetProperty("action").GetString()).ShouldContain("auth.registered");
         var updated = events.Single(e => e.GetProperty("action").GetString() == "organization.updated");
-        updated.GetProperty("actor_user_id").GetGuid().ShouldBe(admin.UserId);
+        updated.GetProperty("actor_id").GetGuid().ShouldBe(admin.UserId);
         updated.GetProperty("target_type").GetString().ShouldBe("organization");
         updated.GetProperty("target_id").GetGuid().ShouldBe(admin.OrganizationId);
         updated.GetProperty("request_id").GetString().ShouldBe(loupesId);
@@ -74,9 +74,9 @@ public sealed class AuditEventTests(IdentityApi api) : ResetBeforeEachTest(api),
         invitations.Count.ShouldBe(4);
         invitations.ShouldAllBe(e => e.GetProperty("action").GetString() == "invitation.created");
         bySecond.ShouldNotBeEmpty();
-        bySecond.ShouldAllBe(e => e.GetProperty("actor_user_id").GetGuid() == second.UserId);
+        bySecond.ShouldAllBe(e => e.GetProperty("actor_id").GetGuid() == second.UserId);
         invitationsBySecond.Count.ShouldBe(2);
-        invitationsBySecond.ShouldAllBe(e => e.GetProperty("actor_user_id").GetGuid() == second.UserId
+        invitationsBySecond.ShouldAllBe(e => e.GetProperty("actor_id").GetGuid() == second.UserId
             && e.GetProperty("action").GetString() == "invitation.created");
     }
 

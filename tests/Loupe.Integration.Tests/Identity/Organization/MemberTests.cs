@@ -30,7 +30,7 @@ public sealed class MemberTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
         names.Count.ShouldBe(4);
         names.ShouldBe(names.Order(StringComparer.Ordinal).ToList());
 
-        var onlyViewers = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/organization/users?status=viewer");
+        var onlyViewers = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/organization/users?role=viewer");
         onlyViewers.Select(u => u.GetProperty("id").GetGuid()).ShouldBe(viewers.Select(v => v.UserId), ignoreOrder: true);
         onlyViewers.ShouldAllBe(u => u.GetProperty("role").GetString() == "viewer");
     }
@@ -203,14 +203,14 @@ public sealed class MemberTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
     }
 
     [Fact]
-    public async Task List_WithAnUnknownRoleAsStatus_IsAValidationProblemNamingTheRoles()
+    public async Task List_WithAnUnknownRole_IsAValidationProblemNamingTheRoles()
     {
         var admin = await _identity.RegisterAsync();
 
-        using var response = await admin.Client.GetAsync("/api/v1/organization/users?status=owner", TestContext.Current.CancellationToken);
+        using var response = await admin.Client.GetAsync("/api/v1/organization/users?role=owner", TestContext.Current.CancellationToken);
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        var message = problem.GetProperty("errors").GetProperty("status")[0].GetString()!;
+        var message = problem.GetProperty("errors").GetProperty("role")[0].GetString()!;
         message.ShouldContain("admin");
         message.ShouldContain("editor");
         message.ShouldContain("viewer");

@@ -42,7 +42,7 @@ public sealed class OrganizationSettingsTests(IdentityApi api) : ResetBeforeEach
 
         var audit = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=organization.updated");
         var updated = audit.ShouldHaveSingleItem();
-        updated.GetProperty("actor_user_id").GetGuid().ShouldBe(admin.UserId);
+        updated.GetProperty("actor_id").GetGuid().ShouldBe(admin.UserId);
         updated.GetProperty("target_id").GetGuid().ShouldBe(admin.OrganizationId);
     }
 

@@ -17,7 +17,7 @@ namespace Loupe.Application.DataSources.Commands.UpdateDataSource;
 /// Changes a data source; fields left out stay as they are. Settings fields left out keep their
 /// value; <c>settings.password</c> replaces the password ("" removes it). Settings that change where
 /// the password goes (host, port, database, user name, SSL mode, path) must give the password again or
-/// remove it (<c>data_source.password_required</c>, ADR 0027). A connection string replaces the settings
+/// remove it (<c>datasource.password_required</c>, ADR 0027). A connection string replaces the settings
 /// and the password. A stale <c>If-Match</c> is a 412. New connection details
 /// are checked for a privileged account first (ADR 0026).
 /// </summary>
