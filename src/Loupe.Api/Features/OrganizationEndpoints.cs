@@ -40,11 +40,9 @@ internal sealed class OrganizationEndpoints : IEndpointModule
             TypedResults.Ok(await mediator.Send(new ListUsersQuery(query.Values), ct)))
             .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Text, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.Role));
 
-        organization.MapPut("/users/{id:guid}/role", async Task<NoContent> (Guid id, RoleChange body, IMediator mediator, CancellationToken ct) =>
-        {
-            await mediator.Send(new ChangeUserRoleCommand(id, body.Role), ct);
-            return TypedResults.NoContent();
-        }).WithSummary("Change a member's role; the last admin cannot be demoted").RefusesApiKeys();
+        organization.MapPut("/users/{id:guid}/role", async Task<Ok<UserDto>> (Guid id, RoleChange body, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new ChangeUserRoleCommand(id, body.Role), ct)))
+            .WithSummary("Change a member's role and answer the member; the last admin cannot be demoted").RefusesApiKeys();
 
         organization.MapDelete("/users/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
         {

@@ -132,6 +132,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.TwoOrganizations o
     /// <summary>The endpoints of <see cref="ListEndpoints"/> that answer a page of a list.</summary>
     private static readonly HashSet<string> PagedListEndpoints =
     [
+        "/api/v1/auth/sessions",
         "/api/v1/api-keys",
         "/api/v1/organization/users",
         "/api/v1/organization/invitations",

@@ -272,6 +272,8 @@ public sealed class ApiKeyTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
 
         created.GetProperty("actor_id").GetGuid().ShouldBe(admin.UserId);
         created.GetProperty("target_id").GetGuid().ShouldBe(IdOf(key));
+        created.GetProperty("details").GetProperty("role").GetString().ShouldBe("viewer");
+        created.GetProperty("details").GetProperty("name").GetString().ShouldBe(key.GetProperty("name").GetString());
     }
 
     [Fact]
@@ -283,7 +285,7 @@ public sealed class ApiKeyTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
         using (var demote = await admin.Client.PutAsJsonAsync(
             $"/api/v1/organization/users/{second.UserId}/role", new { role = "viewer" }, TestContext.Current.CancellationToken))
         {
-            demote.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            demote.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
         using var client = _api.ClientWithHeader("X-API-Key", key.GetProperty("secret").GetString()!);

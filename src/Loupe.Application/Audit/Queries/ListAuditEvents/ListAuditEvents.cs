@@ -22,7 +22,8 @@ public sealed record ListAuditEventsQuery(IReadOnlyDictionary<string, string?> Q
 
 public sealed record AuditEventDto(
     Guid Id, string Action, Guid? ActorId, Guid? ActorApiKeyId, string? TargetType, Guid? TargetId,
-    string? IpAddress, string? UserAgent, string? RequestId, string? ClientRequestId, DateTimeOffset OccurredAt);
+    string? IpAddress, string? UserAgent, string? RequestId, string? ClientRequestId, DateTimeOffset OccurredAt,
+    IReadOnlyDictionary<string, string>? Details);
 
 internal sealed class ListAuditEventsQueryHandler(IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
     : IRequestHandler<ListAuditEventsQuery, PagedResult<AuditEventDto>>
