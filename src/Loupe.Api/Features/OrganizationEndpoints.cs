@@ -27,9 +27,9 @@ internal sealed class OrganizationEndpoints : IEndpointModule
         organization.MapGet(string.Empty, async Task<Ok<OrganizationDto>> (IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new GetOrganizationQuery(), ct)));
 
-        organization.MapPatch(string.Empty, async Task<Ok<OrganizationDto>> (UpdateOrganizationCommand command, IMediator mediator, CancellationToken ct) =>
+        organization.MapPatch(string.Empty, async Task<Ok<OrganizationDto>> (UpdateOrganizationRequest body, IMediator mediator, CancellationToken ct) =>
         {
-            await mediator.Send(command, ct);
+            await mediator.Send(body.ToCommand(), ct);
             return TypedResults.Ok(await mediator.Send(new GetOrganizationQuery(), ct));
         }).RefusesApiKeys();
 

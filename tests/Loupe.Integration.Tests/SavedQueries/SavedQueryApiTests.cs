@@ -230,6 +230,26 @@ public sealed class SavedQueryApiTests(IdentityApi api) : ResetBeforeEachTest(ap
     }
 
     [Fact]
+    public async Task Patch_IsAMergePatch_NullResetsOptionalFields_AbsentOnesStay_RequiredOnesRefuseNull()
+    {
+        var (admin, _, _, source) = await OrganizationAsync();
+        var (created, _) = await CreateAsync(admin, CountryQuery(source));
+        var id = created.GetProperty("id").GetGuid();
+
+        var reset = await OkAsync(await SendAsync(admin, HttpMethod.Patch, $"{Url}/{id}", new { description = (string?)null, tags = (string[]?)null, timeout_seconds = (int?)null }));
+
+        reset.GetProperty("description").ValueKind.ShouldBe(JsonValueKind.Null);
+        reset.GetProperty("tags").GetArrayLength().ShouldBe(0);
+        reset.GetProperty("timeout_seconds").ValueKind.ShouldBe(JsonValueKind.Null, "null goes back to the data source's timeout");
+        reset.GetProperty("name").GetString().ShouldBe("Orders by country", "a field left out stays as it is");
+        reset.GetProperty("parameters").GetArrayLength().ShouldBe(2);
+
+        var problem = await ProblemAsync(await SendAsync(admin, HttpMethod.Patch, $"{Url}/{id}", new { sql = (string?)null, datasource_id = (Guid?)null }), HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").GetProperty("sql")[0].GetString()!.ShouldStartWith("sql: required");
+        problem.GetProperty("errors").GetProperty("datasource_id")[0].GetString()!.ShouldStartWith("datasource_id: required");
+    }
+
+    [Fact]
     public async Task Patch_RecordsAVersionForEachNewSqlOrParameters_AndNoneForOtherChanges()
     {
         var (admin, editor, viewer, dataSourceId) = await OrganizationAsync();

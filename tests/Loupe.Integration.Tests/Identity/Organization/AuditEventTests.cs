@@ -81,6 +81,27 @@ public sealed class AuditEventTests(IdentityApi api) : ResetBeforeEachTest(api),
     }
 
     [Fact]
+    public async Task List_FiltersByTheTimeAnEventOccurred_UnderTheNameOfThatField()
+    {
+        var admin = await _identity.RegisterAsync();
+        await IdentityApi.InviteAsync(admin, IdentityApi.NewEmail());
+        var all = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
+        var newest = all[0].GetProperty("occurred_at").GetString()!;
+        var oldest = all[^1].GetProperty("occurred_at").GetString()!;
+
+        var after = await IdentityApi.GetRowsAsync(admin.Client, $"/api/v1/audit-events?occurred_after={Uri.EscapeDataString(newest)}");
+        var before = await IdentityApi.GetRowsAsync(admin.Client, $"/api/v1/audit-events?per_page=100&occurred_before={Uri.EscapeDataString(oldest)}");
+        using var old = await admin.Client.GetAsync($"/api/v1/audit-events?created_after={Uri.EscapeDataString(newest)}", TestContext.Current.CancellationToken);
+
+        all.Count.ShouldBeGreaterThan(1);
+        after.ShouldAllBe(e => e.GetProperty("occurred_at").GetDateTimeOffset() >= DateTimeOffset.Parse(newest, System.Globalization.CultureInfo.InvariantCulture));
+        after.Select(e => e.GetProperty("id").GetGuid()).ShouldContain(all[0].GetProperty("id").GetGuid());
+        before.Select(e => e.GetProperty("id").GetGuid()).ShouldContain(all[^1].GetProperty("id").GetGuid());
+        before.Count.ShouldBeLessThan(all.Count);
+        (await old.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("code").GetString().ShouldBe("unknown_query_parameter");
+    }
+
+    [Fact]
     public async Task List_WithAMalformedActorId_IsAValidationProblemNamingActorId()
     {
         var admin = await _identity.RegisterAsync();
