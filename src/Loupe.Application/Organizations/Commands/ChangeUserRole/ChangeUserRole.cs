@@ -1,7 +1,7 @@
 using FluentValidation;
 using Loupe.Application.Common.Persistence;
-using Loupe.Application.Organizations.Queries.ListUsers;
 using Loupe.Application.Common.Security;
+using Loupe.Application.Organizations.Queries.ListUsers;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Organizations;
 using Mapster;
