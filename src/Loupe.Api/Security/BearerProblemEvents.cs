@@ -23,6 +23,7 @@ internal sealed class BearerProblemEvents : JwtBearerEvents
     public const string MissingDetail = "Authentication is required.";
     public const string InvalidDetail = "The access token is invalid.";
     public const string ExpiredDetail = "The access token expired: refresh it.";
+    public const string ApiKeyDetail = "The API key is invalid or revoked.";
 
     /// <summary>On the account-entry endpoints the token is not read: a stale or garbage one must not block signing in.</summary>
     public override Task MessageReceived(MessageReceivedContext context)
@@ -75,8 +76,11 @@ internal sealed class BearerProblemEvents : JwtBearerEvents
     public override Task Challenge(JwtBearerChallengeContext context)
     {
         context.HandleResponse();
+        // An API key that did not authenticate is challenged here too (the bearer scheme is the default challenge).
         var (challenge, code, detail) = context.AuthenticateFailure switch
         {
+            null when AuthenticationSetup.LooksLikeApiKey(context.Request) =>
+                ("Bearer error=\"invalid_token\", error_description=\"The API key is invalid or revoked\"", ErrorCodes.ApiKeyInvalid, ApiKeyDetail),
             null => ("Bearer", ErrorCodes.Unauthorized, MissingDetail),
             SecurityTokenExpiredException => ("Bearer error=\"invalid_token\", error_description=\"The access token expired\"", ErrorCodes.TokenExpired, ExpiredDetail),
             _ => ("Bearer error=\"invalid_token\", error_description=\"The access token is invalid\"", ErrorCodes.TokenInvalid, InvalidDetail),

@@ -87,7 +87,7 @@ public sealed class RunResultValuesApiTests(RunsApi api) : ResetBeforeEachTest(a
         {
             page.Content.Headers.ContentEncoding.ShouldBe([encoding]);
             using var json = JsonDocument.Parse(await DecompressAsync(page, encoding));
-            json.RootElement.GetProperty("rows")[0][0].GetString().ShouldBe("9007199254740993");
+            json.RootElement.GetProperty("data")[0][0].GetString().ShouldBe("9007199254740993");
         }
 
         using var run = await SendAsync(admin, $"/api/v1/runs/{id}", encoding);
