@@ -91,7 +91,15 @@ internal sealed class LoupeHosts : IAsyncDisposable
             new CreateDataSourceCommand(
                 "Bench database",
                 "postgresql",
-                Settings: new DataSourceSettingsInput(owner.Host, owner.Port, owner.Database, owner.Username, owner.Password, "disable")));
+                Settings: new DataSourceSettingsInput
+                {
+                    Host = owner.Host,
+                    Port = owner.Port,
+                    Database = owner.Database,
+                    Username = owner.Username,
+                    Password = owner.Password,
+                    SslMode = "disable",
+                }));
         var target = new ConnectionTarget(
             created.Value.Id,
             ConnectionSettings.Postgresql(owner.Host, owner.Port, owner.Database, owner.Username, PostgresSslMode.Disable),

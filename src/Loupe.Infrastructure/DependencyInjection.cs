@@ -65,7 +65,7 @@ public static class DependencyInjection
         services.AddScoped<IQueryExecutor, QueryExecutor>();
         services.AddScoped<IReadStore, ReadStore>();
         services.AddScoped<ICredentialLocator, CredentialLocator>();
-        services.AddScoped<IApiKeyUsage, ApiKeyUsage>();
+        services.AddScoped<ICredentialUsage, CredentialUsage>();
         services.AddScoped<IAuditTrail, AuditTrail>();
         services.AddScoped<IResultStore, PostgresResultStore>();
         services.AddSingleton<IDatabaseFailures>(DatabaseFailures.Instance);

@@ -1,3 +1,4 @@
+using Loupe.Api.Http;
 using Loupe.Api.RateLimiting;
 using Loupe.Api.Security;
 using Loupe.Application.Auth;
@@ -9,6 +10,7 @@ using Loupe.Application.Auth.Commands.Register;
 using Loupe.Application.Auth.Commands.ResetPassword;
 using Loupe.Application.Auth.Commands.RevokeSession;
 using Loupe.Application.Auth.Queries.ListSessions;
+using Loupe.Application.Common.Paging;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -56,9 +58,10 @@ internal sealed class AuthEndpoints : IEndpointModule
             return TypedResults.NoContent();
         }).WithSummary("End the current session").RefusesApiKeys();
 
-        auth.MapGet("/sessions", async Task<Ok<ListResponse<SessionDto>>> (IMediator mediator, CancellationToken ct) =>
-            TypedResults.Ok(new ListResponse<SessionDto>(await mediator.Send(new ListSessionsQuery(), ct))))
-            .WithSummary("The caller's active sessions").RefusesApiKeys();
+        auth.MapGet("/sessions", async Task<Ok<PagedResult<SessionDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new ListSessionsQuery(query.Values), ct)))
+            .AcceptsQuery(ListQueryParameters.PagedAnd())
+            .WithSummary("The caller's active sessions, most recently used first (sort by last_used_at or created_at)").RefusesApiKeys();
 
         auth.MapDelete("/sessions/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
         {
@@ -67,6 +70,3 @@ internal sealed class AuthEndpoints : IEndpointModule
         }).WithSummary("Revoke one of the caller's sessions").RefusesApiKeys();
     }
 }
-
-/// <summary>A short, unpaginated list.</summary>
-internal sealed record ListResponse<T>(IReadOnlyList<T> Data);

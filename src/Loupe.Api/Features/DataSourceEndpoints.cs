@@ -19,13 +19,13 @@ namespace Loupe.Api.Features;
 internal sealed class DataSourceEndpoints : IEndpointModule
 {
     private const string CreateRefusals =
-        "422 codes: data_source.privileged_account (the account is privileged and allow_privileged_account is not true); "
-        + "data_source.host_forbidden (the host, or an address it resolves to, is link-local or a cloud metadata service); "
-        + "data_source.host_local (the host is this machine — loopback, 0.0.0.0, :: — and not in DataSources:AllowedHosts).";
+        "422 codes: datasource.privileged_account (the account is privileged and allow_privileged_account is not true); "
+        + "datasource.host_forbidden (the host, or an address it resolves to, is link-local or a cloud metadata service); "
+        + "datasource.host_local (the host is this machine — loopback, 0.0.0.0, :: — and not in DataSources:AllowedHosts).";
 
     private const string UpdateRefusals =
         CreateRefusals
-        + " data_source.password_required: the settings change where the stored password goes (host, port, database, username, ssl_mode, path) "
+        + " datasource.password_required: the settings change where the stored password goes (host, port, database, username, ssl_mode, path) "
         + "and the request neither gives settings.password again nor clears it with \"\".";
 
     public void MapEndpoints(IEndpointRouteBuilder api)
@@ -68,7 +68,7 @@ internal sealed class DataSourceEndpoints : IEndpointModule
             .WithSummary("Connect to a data source and report the server version and latency, or the error (admin)")
             .WithDescription(
                 "An answer without a server's own SQLSTATE is one of: 08000 \"Could not connect to the data source.\" (for every way a connection fails: "
-                + "refused, timed out, unreachable), LP006 (the host resolves to an address Loupe does not connect to), LP001, data_source.privileged_account.");
+                + "refused, timed out, unreachable), LP006 (the host resolves to an address Loupe does not connect to), LP001, datasource.privileged_account.");
 
         dataSources.MapGet("/{id:guid}/schema", async Task<Ok<DataSourceSchemaDto>> (Guid id, bool? refresh, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new GetDataSourceSchemaQuery(id, refresh ?? false), ct)))

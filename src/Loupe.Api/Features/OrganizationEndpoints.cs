@@ -28,9 +28,9 @@ internal sealed class OrganizationEndpoints : IEndpointModule
         organization.MapGet(string.Empty, async Task<Ok<OrganizationDto>> (IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new GetOrganizationQuery(), ct)));
 
-        organization.MapPatch(string.Empty, async Task<Ok<OrganizationDto>> (UpdateOrganizationCommand command, IMediator mediator, CancellationToken ct) =>
+        organization.MapPatch(string.Empty, async Task<Ok<OrganizationDto>> (UpdateOrganizationRequest body, IMediator mediator, CancellationToken ct) =>
         {
-            await mediator.Send(command, ct);
+            await mediator.Send(body.ToCommand(), ct);
             return TypedResults.Ok(await mediator.Send(new GetOrganizationQuery(), ct));
         }).RefusesApiKeys();
 
@@ -39,13 +39,11 @@ internal sealed class OrganizationEndpoints : IEndpointModule
 
         organization.MapGet("/users", async Task<Ok<PagedResult<UserDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListUsersQuery(query.Values), ct)))
-            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Text, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.Status));
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Text, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.Role));
 
-        organization.MapPut("/users/{id:guid}/role", async Task<NoContent> (Guid id, RoleChange body, IMediator mediator, CancellationToken ct) =>
-        {
-            await mediator.Send(new ChangeUserRoleCommand(id, body.Role), ct);
-            return TypedResults.NoContent();
-        }).WithSummary("Change a member's role; the last admin cannot be demoted").RefusesApiKeys();
+        organization.MapPut("/users/{id:guid}/role", async Task<Ok<UserDto>> (Guid id, RoleChange body, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new ChangeUserRoleCommand(id, body.Role), ct)))
+            .WithSummary("Change a member's role and answer the member; the last admin cannot be demoted").RefusesApiKeys();
 
         organization.MapDelete("/users/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
         {
@@ -71,7 +69,7 @@ internal sealed class OrganizationEndpoints : IEndpointModule
 
         api.MapGet("/audit-events", async Task<Ok<PagedResult<AuditEventDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListAuditEventsQuery(query.Values), ct)))
-            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListAuditEventsQuery.ActionFilter, ListAuditEventsQuery.ActorFilter))
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.OccurredAfter, ListQueryParameters.OccurredBefore, ListAuditEventsQuery.ActionFilter, ListAuditEventsQuery.ActorFilter))
             .WithTags("Audit");
     }
 }

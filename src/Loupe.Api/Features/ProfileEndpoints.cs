@@ -17,9 +17,9 @@ internal sealed class ProfileEndpoints : IEndpointModule
         me.MapGet(string.Empty, async Task<Ok<MeDto>> (IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new GetMeQuery(), ct)));
 
-        me.MapPatch(string.Empty, async Task<Ok<MeDto>> (UpdateMeCommand command, IMediator mediator, CancellationToken ct) =>
+        me.MapPatch(string.Empty, async Task<Ok<MeDto>> (UpdateMeRequest body, IMediator mediator, CancellationToken ct) =>
         {
-            await mediator.Send(command, ct);
+            await mediator.Send(body.ToCommand(), ct);
             return TypedResults.Ok(await mediator.Send(new GetMeQuery(), ct));
         }).RefusesApiKeys();
 

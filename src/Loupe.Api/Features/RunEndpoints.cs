@@ -39,8 +39,8 @@ internal sealed class RunEndpoints : IEndpointModule
 
         runs.MapGet(string.Empty, async Task<Ok<PagedResult<RunDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListRunsQuery(query.Values), ct)))
-            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Status, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.OwnerId, ListRunsQuery.DataSourceFilter, ListRunsQuery.QueryFilter))
-            .WithSummary("List the organization's runs, newest first (status, datasource_id, query_id, owner_id, created_after/created_before on the queued time; sort by queued_at)");
+            .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Status, ListQueryParameters.QueuedAfter, ListQueryParameters.QueuedBefore, ListRunsQuery.RequesterFilter, ListRunsQuery.DataSourceFilter, ListRunsQuery.SavedQueryFilter))
+            .WithSummary("List the organization's runs, newest first (status, datasource_id, saved_query_id, requester_id, queued_after/queued_before; sort by queued_at)");
 
         runs.MapGet("/{id:guid}", async Task<Results<Ok<RunDto>, StatusCodeHttpResult>> (
                 Guid id, [FromHeader(Name = EntityTags.IfNoneMatchHeader)] string? ifNoneMatch, HttpContext http, IMediator mediator, CancellationToken ct) =>

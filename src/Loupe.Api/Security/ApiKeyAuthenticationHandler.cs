@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Loupe.Api.Problems;
 using Loupe.Application.ApiKeys.Queries.AuthenticateApiKey;
+using Loupe.Application.Common.Exceptions;
 using Loupe.Infrastructure.Security.Tokens;
 using MediatR;
 using Microsoft.AspNetCore.Authentication;
@@ -47,13 +48,15 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer";
+        // A key never expires into a refresh: it is invalid (unknown, revoked, its creator gone) or it is not.
+        Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\", error_description=\"The API key is invalid or revoked\"";
         await Context.WriteProblemAsync(new ProblemDetails
         {
             Status = StatusCodes.Status401Unauthorized,
             Title = "Unauthorized",
             Detail = "The API key is invalid or revoked.",
             Type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+            Extensions = { [ExceptionToProblemHandler.CodeKey] = ErrorCodes.ApiKeyInvalid },
         }).ConfigureAwait(false);
     }
 

@@ -70,7 +70,7 @@ internal static class AuthenticationSetup
         return LoupeAuthenticationSchemes.Bearer;
     }
 
-    private static bool LooksLikeApiKey(HttpRequest request)
+    internal static bool LooksLikeApiKey(HttpRequest request)
     {
         if (request.Headers.ContainsKey(LoupeAuthenticationSchemes.ApiKeyHeader))
         {

@@ -10,5 +10,6 @@ namespace Loupe.Application.ApiKeys;
 /// </summary>
 internal sealed class ApiKeyMappings : IRegister
 {
-    public void Register(TypeAdapterConfig config) => config.NewConfig<ApiKey, ApiKeyDto>();
+    public void Register(TypeAdapterConfig config) => config.NewConfig<ApiKey, ApiKeyDto>()
+        .Map(d => d.CreatorId, s => s.CreatedByUserId);
 }

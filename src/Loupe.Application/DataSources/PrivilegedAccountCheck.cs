@@ -7,7 +7,7 @@ namespace Loupe.Application.DataSources;
 /// <summary>
 /// Before a data source's connection or policy is saved, Loupe connects and lets the connector read
 /// the account's attributes: a privileged account without the admin's opt-in is refused with
-/// <c>data_source.privileged_account</c> and nothing is saved. A data source that cannot be reached
+/// <c>datasource.privileged_account</c> and nothing is saved. A data source that cannot be reached
 /// now is saved as before; the connector checks again on every connection it opens (ADR 0026).
 /// </summary>
 internal static class PrivilegedAccountCheck

@@ -6,15 +6,16 @@ namespace Loupe.Application.Runs;
 /// <summary>
 /// A run as answered: where it is, its timing and size, the timeout it was given, the parameters it
 /// ran with, when its result expires, why it failed (or why its last attempt did, while it is
-/// <c>retrying</c>), and never its SQL. <see cref="QueuePosition"/> and <see cref="NextAttemptAt"/>
-/// are answered by <c>GET /runs/{id}</c> and by the request that starts a run, not by lists.
+/// <c>retrying</c>), and never its SQL. <c>requester_id</c> is the user who asked for it (null once
+/// they left). <see cref="QueuePosition"/> and <see cref="NextAttemptAt"/> are answered by
+/// <c>GET /runs/{id}</c> and by the request that starts a run, not by lists.
 /// </summary>
 public sealed record RunDto(
     Guid Id,
     string Status,
-    Guid DataSourceId,
+    Guid DatasourceId,
     Guid? SavedQueryId,
-    Guid? RequestedBy,
+    Guid? RequesterId,
     DateTimeOffset QueuedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,

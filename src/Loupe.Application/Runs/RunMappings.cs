@@ -17,6 +17,8 @@ internal sealed class RunMappings : IRegister
     {
         config.NewConfig<RunError, RunErrorDto>();
         config.NewConfig<QueryRun, RunDto>()
+            .Map(d => d.DatasourceId, s => s.DataSourceId)
+            .Map(d => d.RequesterId, s => s.RequestedBy)
             .Map(d => d.Status, s => s.Status.ToName())
             .Map(d => d.DurationMs, s => QueryRun.DurationBetween(s.StartedAt, s.FinishedAt))
             .Map(d => d.HasResult, s => QueryRun.HasReadableResult(s.Status, s.ResultAttempt, s.ResultExpired))

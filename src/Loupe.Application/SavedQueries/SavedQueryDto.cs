@@ -61,13 +61,13 @@ public sealed record SavedQuerySummaryDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-/// <summary>One kept state of a query's SQL and parameters; <c>created_by</c> is null once that user has left.</summary>
+/// <summary>One kept state of a query's SQL and parameters; <c>creator_id</c> is null once that user has left.</summary>
 public sealed record SavedQueryVersionDto(
     int Version,
     string Sql,
     IReadOnlyList<ParameterDefinitionDto> Parameters,
     DateTimeOffset CreatedAt,
-    Guid? CreatedBy)
+    Guid? CreatorId)
 {
     internal static SavedQueryVersionDto From(SavedQueryVersion version) => new(
         version.Number,

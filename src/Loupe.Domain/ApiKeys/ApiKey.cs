@@ -62,10 +62,10 @@ public sealed class ApiKey : AggregateRoot, ITenantOwned
         return new ApiKey(id, organizationId, createdBy, trimmed, secret[..Math.Min(VisiblePrefixLength, secret.Length)], secretHash, role, now);
     }
 
-    /// <summary>Records use at most once a minute, so a busy script does not write on every call.</summary>
+    /// <summary>Records use at most once a minute (<see cref="CredentialUse"/>), so a busy script does not write on every call.</summary>
     public bool MarkUsed(DateTimeOffset now)
     {
-        if (LastUsedAt is { } last && now - last < TimeSpan.FromMinutes(1))
+        if (!CredentialUse.IsDue(LastUsedAt, now))
         {
             return false;
         }

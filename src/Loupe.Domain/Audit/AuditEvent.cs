@@ -4,11 +4,17 @@ namespace Loupe.Domain.Audit;
 
 /// <summary>
 /// A record that something security-relevant happened: who (user or API key), to what, from
-/// where (IP, user agent, request id). Written in the same transaction as the change it describes.
+/// where (IP, user agent, request id), and the details that matter to the action (a role change
+/// says from which role to which). Written in the same transaction as the change it describes.
 /// </summary>
 public sealed class AuditEvent : Entity, ITenantOwned
 {
     public const int ActionMaxLength = 64;
+
+    /// <summary>At most this many details, each key and value at most <see cref="DetailMaxLength"/> characters.</summary>
+    public const int MaxDetails = 16;
+
+    public const int DetailMaxLength = 256;
 
     private AuditEvent(Guid id, Guid organizationId, string action, DateTimeOffset occurredAt)
         : base(id)
@@ -43,6 +49,12 @@ public sealed class AuditEvent : Entity, ITenantOwned
 
     public DateTimeOffset OccurredAt { get; private set; }
 
+    /// <summary>
+    /// What changed, as snake_case keys and text values (<c>{"from": "editor", "to": "admin"}</c>);
+    /// null when the action and target say it all. Never a secret.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Details { get; private set; }
+
     public static AuditEvent Record(
         Guid id,
         Guid organizationId,
@@ -50,9 +62,15 @@ public sealed class AuditEvent : Entity, ITenantOwned
         DateTimeOffset occurredAt,
         AuditActor actor,
         AuditTarget? target,
-        AuditOrigin origin)
+        AuditOrigin origin,
+        IReadOnlyDictionary<string, string>? details = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(action);
+        if (details is { Count: > MaxDetails } || (details?.Any(d => d.Key.Length > DetailMaxLength || d.Value.Length > DetailMaxLength) ?? false))
+        {
+            throw new ArgumentException($"At most {MaxDetails} details of at most {DetailMaxLength} characters each.", nameof(details));
+        }
+
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(origin);
         return new AuditEvent(id, organizationId, action, occurredAt)
@@ -65,6 +83,7 @@ public sealed class AuditEvent : Entity, ITenantOwned
             UserAgent = origin.UserAgent is { Length: > 512 } agent ? agent[..512] : origin.UserAgent,
             RequestId = origin.RequestId,
             ClientRequestId = origin.ClientRequestId,
+            Details = details is { Count: > 0 } ? new Dictionary<string, string>(details, StringComparer.Ordinal) : null,
         };
     }
 }
@@ -75,6 +94,22 @@ public sealed record AuditActor(Guid? UserId, Guid? ApiKeyId)
 }
 
 public sealed record AuditTarget(string Type, Guid Id);
+
+/// <summary>The details audit events carry, under the same keys in every event.</summary>
+public static class AuditDetails
+{
+    public const string From = "from";
+    public const string To = "to";
+    public const string Role = "role";
+    public const string Name = "name";
+
+    /// <summary>A role as the API spells it (<c>admin</c>, <c>editor</c>, <c>viewer</c>).</summary>
+    public static string NameOf(Organizations.Role role) => role.ToString().ToLowerInvariant();
+
+    /// <summary><c>{"from": …, "to": …}</c> for a value that changed.</summary>
+    public static IReadOnlyDictionary<string, string> Change(string from, string to) =>
+        new Dictionary<string, string>(StringComparer.Ordinal) { [From] = from, [To] = to };
+}
 
 public sealed record AuditOrigin(string? IpAddress, string? UserAgent, string? RequestId, string? ClientRequestId = null);
 

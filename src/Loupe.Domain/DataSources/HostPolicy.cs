@@ -5,8 +5,8 @@ namespace Loupe.Domain.DataSources;
 
 /// <summary>
 /// Where a data source may point (ADR 0027). Cloud metadata services, link-local, multicast and
-/// broadcast addresses are always refused (<c>data_source.host_forbidden</c>). This machine — loopback
-/// and the unspecified addresses — is refused (<c>data_source.host_local</c>) unless local hosts are
+/// broadcast addresses are always refused (<c>datasource.host_forbidden</c>). This machine — loopback
+/// and the unspecified addresses — is refused (<c>datasource.host_local</c>) unless local hosts are
 /// allowed (the Development environment) or the host name or address is on the allow-list
 /// (<c>DataSources:AllowedHosts</c>: names, addresses in any spelling, or networks such as
 /// <c>127.0.0.0/8</c>). The allow-list never lifts the first rule. The rule applies to the host as
@@ -14,8 +14,8 @@ namespace Loupe.Domain.DataSources;
 /// </summary>
 public sealed class HostPolicy
 {
-    public const string ForbiddenCode = "data_source.host_forbidden";
-    public const string LocalCode = "data_source.host_local";
+    public const string ForbiddenCode = "datasource.host_forbidden";
+    public const string LocalCode = "datasource.host_local";
 
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly List<IPNetwork> _networks = [];

@@ -12,7 +12,7 @@ namespace Loupe.Domain.DataSources;
 public static class PrivilegedAccounts
 {
     /// <summary>The problem's code, also the code of a run refused for this reason.</summary>
-    public const string Code = "data_source.privileged_account";
+    public const string Code = "datasource.privileged_account";
 
     /// <summary>Role attributes (columns of <c>pg_roles</c>) that make an account privileged.</summary>
     public static IReadOnlyList<string> Attributes { get; } =

@@ -14,7 +14,7 @@ internal sealed partial class AuditTrail(
     TimeProvider clock,
     ILogger<AuditTrail> logger) : IAuditTrail
 {
-    public void Record(string action, AuditTarget? target = null, Guid? actorUserId = null)
+    public void Record(string action, AuditTarget? target = null, Guid? actorUserId = null, IReadOnlyDictionary<string, string>? details = null)
     {
         var organizationId = tenant.OrganizationId
             ?? throw new InvalidOperationException("An audit event needs an organization: enter one first.");
@@ -26,7 +26,8 @@ internal sealed partial class AuditTrail(
             clock.GetUtcNow(),
             actor,
             target,
-            new AuditOrigin(origin.IpAddress, origin.UserAgent, origin.RequestId, origin.ClientRequestId));
+            new AuditOrigin(origin.IpAddress, origin.UserAgent, origin.RequestId, origin.ClientRequestId),
+            details);
         context.AuditEvents.Add(auditEvent);
         LogAudit(action, organizationId, actor.UserId, actor.ApiKeyId, target?.Type, target?.Id, origin.IpAddress);
     }

@@ -32,12 +32,12 @@ public sealed class ConnectionSettingsTests
             }));
 
     [Theory]
-    [InlineData("", "data_source.host_required")]
-    [InlineData("   ", "data_source.host_required")]
-    [InlineData("a,b", "data_source.host_invalid")]
-    [InlineData("/var/run/postgresql", "data_source.host_invalid")]
-    [InlineData("db host", "data_source.host_invalid")]
-    [InlineData("db;Options=-c", "data_source.host_invalid")]
+    [InlineData("", "datasource.host_required")]
+    [InlineData("   ", "datasource.host_required")]
+    [InlineData("a,b", "datasource.host_invalid")]
+    [InlineData("/var/run/postgresql", "datasource.host_invalid")]
+    [InlineData("db host", "datasource.host_invalid")]
+    [InlineData("db;Options=-c", "datasource.host_invalid")]
     public void Hosts_ThatAreNotOneNameOrAddress_AreRefused(string host, string code) =>
         Should.Throw<DomainException>(() => ConnectionSettings.Postgresql(host, 5432, "d", "u")).Error.Code.ShouldBe(code);
 
@@ -101,16 +101,16 @@ public sealed class ConnectionSettingsTests
         ConnectionSettings.Sqlite(path).Path.ShouldBe(path);
 
     [Theory]
-    [InlineData("", "data_source.path_required")]
-    [InlineData("/etc/passwd", "data_source.path_invalid")]
-    [InlineData("../secrets.db", "data_source.path_invalid")]
-    [InlineData("a/../../b.db", "data_source.path_invalid")]
-    [InlineData("./a.db", "data_source.path_invalid")]
-    [InlineData("a//b.db", "data_source.path_invalid")]
-    [InlineData("C:/data/a.db", "data_source.path_invalid")]
-    [InlineData("a\\b.db", "data_source.path_invalid")]
-    [InlineData("file:a.db?mode=rwc", "data_source.path_invalid")]
-    [InlineData("~/a.db", "data_source.path_invalid")]
+    [InlineData("", "datasource.path_required")]
+    [InlineData("/etc/passwd", "datasource.path_invalid")]
+    [InlineData("../secrets.db", "datasource.path_invalid")]
+    [InlineData("a/../../b.db", "datasource.path_invalid")]
+    [InlineData("./a.db", "datasource.path_invalid")]
+    [InlineData("a//b.db", "datasource.path_invalid")]
+    [InlineData("C:/data/a.db", "datasource.path_invalid")]
+    [InlineData("a\\b.db", "datasource.path_invalid")]
+    [InlineData("file:a.db?mode=rwc", "datasource.path_invalid")]
+    [InlineData("~/a.db", "datasource.path_invalid")]
     public void SqlitePaths_ThatCouldLeaveTheDataFolder_AreRefused(string path, string code) =>
         Should.Throw<DomainException>(() => ConnectionSettings.Sqlite(path)).Error.Code.ShouldBe(code);
 

@@ -153,7 +153,7 @@ public sealed class DataSourceTests
         dataSource.Settings.ShouldBe(Warehouse);
         dataSource.Password.ShouldBe(SecretA);
         dataSource.UpdatedAt.ShouldBe(Now);
-        DataSourceErrors.PasswordRequired.Code.ShouldBe("data_source.password_required");
+        DataSourceErrors.PasswordRequired.Code.ShouldBe("datasource.password_required");
         DataSourceErrors.PasswordRequired.Kind.ShouldBe(DomainErrorKind.Unprocessable);
     }
 
@@ -247,7 +247,7 @@ public sealed class DataSourceTests
         dataSource.QueryTimeoutSeconds.ShouldBe(30);
         dataSource.MaxRows.ShouldBe(500);
         Should.Throw<DomainException>(() => dataSource.ChangeLimits(30, 0, DataSourceLimits.Default, Now)).Error.ShouldBe(DataSourceErrors.MaxRowsOutOfRange);
-        Should.Throw<DomainException>(() => dataSource.ChangeLimits(61, 10, new DataSourceLimits(60), Now)).Error.Code.ShouldBe("data_source.query_timeout_out_of_range");
+        Should.Throw<DomainException>(() => dataSource.ChangeLimits(61, 10, new DataSourceLimits(60), Now)).Error.Code.ShouldBe("datasource.query_timeout_out_of_range");
         dataSource.QueryTimeoutSeconds.ShouldBe(30);
     }
 
@@ -313,7 +313,7 @@ public sealed class DataSourceTests
     {
         var error = PrivilegedAccounts.Refused(["rolsuper", "pg_read_server_files"], "sales \"eu\"");
 
-        error.Code.ShouldBe("data_source.privileged_account");
+        error.Code.ShouldBe("datasource.privileged_account");
         error.Kind.ShouldBe(DomainErrorKind.Unprocessable);
         error.Message.ShouldContain("(rolsuper, pg_read_server_files)");
         error.Message.ShouldContain("CREATE ROLE loupe_reader LOGIN");

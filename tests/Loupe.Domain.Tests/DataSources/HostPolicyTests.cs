@@ -90,7 +90,7 @@ public sealed class HostPolicyTests
     {
         Strict.CheckHost(host).ShouldBe(HostPolicy.Forbidden);
         new HostPolicy(allowLocal: true, [host]).CheckHost(host).ShouldBe(HostPolicy.Forbidden);
-        HostPolicy.Forbidden.Code.ShouldBe("data_source.host_forbidden");
+        HostPolicy.Forbidden.Code.ShouldBe("datasource.host_forbidden");
     }
 
     [Theory]
@@ -111,7 +111,7 @@ public sealed class HostPolicyTests
     public void LocalHosts_AreRefusedOutsideDevelopment_UnlessListed(string host)
     {
         Strict.CheckHost(host).ShouldBe(HostPolicy.Local);
-        HostPolicy.Local.Code.ShouldBe("data_source.host_local");
+        HostPolicy.Local.Code.ShouldBe("datasource.host_local");
         new HostPolicy(allowLocal: true).CheckHost(host).ShouldBeNull();
         new HostPolicy(allowLocal: false, [host]).CheckHost(host).ShouldBeNull();
     }

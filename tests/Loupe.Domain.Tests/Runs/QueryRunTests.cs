@@ -122,10 +122,10 @@ public sealed class QueryRunTests
     public void RunError_KeepsCodeAndMessageWithinTheirLimits()
     {
         var error = new RunError(new string('C', RunError.CodeMaxLength + 10), new string('x', 5000));
-        var privileged = new RunError("data_source.privileged_account", "m");
+        var privileged = new RunError("datasource.privileged_account", "m");
 
         error.Code.Length.ShouldBe(RunError.CodeMaxLength);
-        privileged.Code.ShouldBe("data_source.privileged_account");
+        privileged.Code.ShouldBe("datasource.privileged_account");
         error.Message.Length.ShouldBe(RunError.MessageMaxLength);
     }
 

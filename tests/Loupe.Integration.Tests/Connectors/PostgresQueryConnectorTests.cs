@@ -159,12 +159,12 @@ public sealed class PostgresQueryConnectorTests(VictimDatabase database) : IClas
 
         foreach (var refused in new[] { run, test, schema })
         {
-            refused.Code.ShouldBe("data_source.privileged_account");
+            refused.Code.ShouldBe("datasource.privileged_account");
             refused.Message.ShouldContain("rolsuper");
             refused.Message.ShouldContain("CREATE ROLE loupe_reader");
         }
 
-        memberRun.Code.ShouldBe("data_source.privileged_account");
+        memberRun.Code.ShouldBe("datasource.privileged_account");
         memberRun.Message.ShouldContain("pg_read_server_files");
         memberRun.Message.ShouldNotContain("rolsuper");
         readerRun.Rows.ShouldHaveSingleItem().ShouldBe([3L]);

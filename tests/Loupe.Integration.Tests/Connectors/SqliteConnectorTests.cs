@@ -539,7 +539,7 @@ public sealed class SqliteConnectorTests(SqliteFolder folder) : IClassFixture<Sq
         parsed.Password.ShouldBeNull();
         var error = parsed.Errors.ShouldHaveSingleItem();
         error.Field.ShouldBe("connection_string");
-        error.Code.ShouldBe("data_source.connection_string_unsupported");
+        error.Code.ShouldBe("datasource.connection_string_unsupported");
         error.Message.ShouldBe("SQLite data sources take settings.path, not a connection string.");
     }
 

@@ -37,6 +37,64 @@ public sealed class DataSourceApiTests(IdentityApi api) : ResetBeforeEachTest(ap
     }
 
     [Fact]
+    public async Task Timestamps_AreTheSameString_OnCreate_Read_AndInTheList_AtMicroseconds()
+    {
+        var admin = await _identity.RegisterAsync();
+        var created = await IdentityApi.CreateDataSourceAsync(admin, "Stamped");
+        var id = created.GetProperty("id").GetGuid();
+
+        var read = await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}");
+        var listed = (await IdentityApi.GetRowsAsync(admin.Client, Url)).Single(d => d.GetProperty("id").GetGuid() == id);
+
+        foreach (var field in new[] { "created_at", "updated_at" })
+        {
+            var text = created.GetProperty(field).GetString()!;
+            text.ShouldMatch(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$");
+            read.GetProperty(field).GetString().ShouldBe(text);
+            listed.GetProperty(field).GetString().ShouldBe(text);
+        }
+    }
+
+    [Fact]
+    public async Task Patch_IsAMergePatch_NullResetsOptionalFields_AbsentOnesStay_RequiredOnesRefuseNull()
+    {
+        var admin = await _identity.RegisterAsync();
+        var created = await IdentityApi.CreateDataSourceAsync(admin, "Merge", "pw-merge-123");
+        var id = created.GetProperty("id").GetGuid();
+        using (var tuned = await admin.Client.PatchAsJsonAsync(
+            $"{Url}/{id}", new { query_timeout_seconds = 60, max_rows = 10, allow_privileged_account = true, settings = new { port = 6543, password = "pw-merge-123" } }, TestContext.Current.CancellationToken))
+        {
+            tuned.StatusCode.ShouldBe(HttpStatusCode.OK, await tuned.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }
+
+        using var reset = await admin.Client.PatchAsync(
+            $"{Url}/{id}",
+            Json("""{"query_timeout_seconds": null, "max_rows": null, "allow_privileged_account": null, "settings": {"port": null, "ssl_mode": null, "password": null}}"""),
+            TestContext.Current.CancellationToken);
+
+        var text = await reset.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        reset.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        var after = JsonDocument.Parse(text).RootElement;
+        after.GetProperty("query_timeout_seconds").GetInt32().ShouldBe(300);
+        after.GetProperty("max_rows").GetInt32().ShouldBe(100_000);
+        after.GetProperty("allow_privileged_account").GetBoolean().ShouldBeFalse();
+        after.GetProperty("settings").GetProperty("port").GetInt32().ShouldBe(5432);
+        after.GetProperty("settings").GetProperty("ssl_mode").GetString().ShouldBe("prefer");
+        after.GetProperty("has_password").GetBoolean().ShouldBeFalse();
+        after.GetProperty("name").GetString().ShouldBe("Merge", "a field left out stays as it is");
+        after.GetProperty("settings").GetProperty("host").GetString().ShouldBe("db.example.com");
+
+        using var required = await admin.Client.PatchAsync(
+            $"{Url}/{id}", Json("""{"name": null, "settings": {"host": null}}"""), TestContext.Current.CancellationToken);
+        var errors = (await required.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
+        errors.GetProperty("name")[0].GetString()!.ShouldStartWith("name: required");
+        errors.GetProperty("settings.host")[0].GetString()!.ShouldStartWith("settings.host: required");
+        (await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}")).GetProperty("name").GetString().ShouldBe("Merge");
+    }
+
+    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    [Fact]
     public async Task Create_FromAConnectionString_ThenGetAndList_NeverShowThePassword()
     {
         var admin = await _identity.RegisterAsync();
@@ -124,7 +182,7 @@ public sealed class DataSourceApiTests(IdentityApi api) : ResetBeforeEachTest(ap
             $"{Url}/{id}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
 
         var problem = await patch.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
-        problem.GetProperty("code").GetString().ShouldBe("data_source.password_required");
+        problem.GetProperty("code").GetString().ShouldBe("datasource.password_required");
         var stored = await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}");
         stored.GetProperty("settings").GetProperty("host").GetString().ShouldBe("db.example.com");
         stored.GetProperty("settings").GetProperty("port").GetInt32().ShouldBe(5432);

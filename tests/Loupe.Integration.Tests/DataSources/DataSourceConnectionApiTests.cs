@@ -176,7 +176,7 @@ public sealed class DataSourceConnectionApiTests(IdentityApi api) : ResetBeforeE
 
         using var refused = await admin.Client.PostAsJsonAsync(Url, new { name = "Superuser", type = "postgresql", settings }, TestContext.Current.CancellationToken);
         var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
-        problem.GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
+        problem.GetProperty("code").GetString().ShouldBe("datasource.privileged_account");
         problem.GetProperty("detail").GetString()!.ShouldContain("rolsuper");
         problem.GetProperty("detail").GetString()!.ShouldContain($"GRANT CONNECT ON DATABASE \"{_database}\" TO loupe_reader");
         problem.GetRawText().ShouldNotContain(Admin.Password!);
@@ -201,12 +201,12 @@ public sealed class DataSourceConnectionApiTests(IdentityApi api) : ResetBeforeE
 
         var test = await PostOkAsync(admin.Client, $"{Url}/{id}/test");
         test.GetProperty("ok").GetBoolean().ShouldBeFalse();
-        test.GetProperty("error").GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
+        test.GetProperty("error").GetProperty("code").GetString().ShouldBe("datasource.privileged_account");
         using var schema = await admin.Client.GetAsync($"{Url}/{id}/schema", TestContext.Current.CancellationToken);
-        (await schema.ShouldBeProblemAsync(HttpStatusCode.BadGateway)).GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
+        (await schema.ShouldBeProblemAsync(HttpStatusCode.BadGateway)).GetProperty("code").GetString().ShouldBe("datasource.privileged_account");
 
         using var moved = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", new { settings = new { database = "postgres", password = Admin.Password } }, TestContext.Current.CancellationToken);
-        (await moved.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
+        (await moved.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("code").GetString().ShouldBe("datasource.privileged_account");
         (await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}")).GetProperty("settings").GetProperty("database").GetString().ShouldBe(_database);
     }
 
@@ -225,7 +225,7 @@ public sealed class DataSourceConnectionApiTests(IdentityApi api) : ResetBeforeE
         test.GetProperty("ok").GetBoolean().ShouldBeTrue();
         test.GetProperty("warnings").GetArrayLength().ShouldBe(0);
         readerId.GetProperty("allow_privileged_account").GetBoolean().ShouldBeFalse();
-        memberProblem.GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
+        memberProblem.GetProperty("code").GetString().ShouldBe("datasource.privileged_account");
         memberProblem.GetProperty("detail").GetString()!.ShouldContain("pg_read_server_files");
     }
 

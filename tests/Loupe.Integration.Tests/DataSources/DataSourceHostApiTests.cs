@@ -26,19 +26,19 @@ public sealed class DataSourceHostApiTests(DataSourceHostApiTests.HostsApi api) 
     private const string Url = "/api/v1/datasources";
 
     [Theory]
-    [InlineData("169.254.169.254", "data_source.host_forbidden")]
-    [InlineData("0xa9fea9fe", "data_source.host_forbidden")]
-    [InlineData("::ffff:169.254.169.254", "data_source.host_forbidden")]
-    [InlineData("fd00:ec2::254", "data_source.host_forbidden")]
-    [InlineData("metadata.google.internal", "data_source.host_forbidden")]
-    [InlineData("0.0.0.0", "data_source.host_local")]
-    [InlineData("::", "data_source.host_local")]
-    [InlineData("::1", "data_source.host_local")]
-    [InlineData("0x7f000002", "data_source.host_local")]
-    [InlineData("2130706434", "data_source.host_local")]
-    [InlineData("localhost", "data_source.host_local")]
-    [InlineData("resolves-to-metadata.test", "data_source.host_forbidden")]
-    [InlineData("resolves-to-loopback.test", "data_source.host_local")]
+    [InlineData("169.254.169.254", "datasource.host_forbidden")]
+    [InlineData("0xa9fea9fe", "datasource.host_forbidden")]
+    [InlineData("::ffff:169.254.169.254", "datasource.host_forbidden")]
+    [InlineData("fd00:ec2::254", "datasource.host_forbidden")]
+    [InlineData("metadata.google.internal", "datasource.host_forbidden")]
+    [InlineData("0.0.0.0", "datasource.host_local")]
+    [InlineData("::", "datasource.host_local")]
+    [InlineData("::1", "datasource.host_local")]
+    [InlineData("0x7f000002", "datasource.host_local")]
+    [InlineData("2130706434", "datasource.host_local")]
+    [InlineData("localhost", "datasource.host_local")]
+    [InlineData("resolves-to-metadata.test", "datasource.host_forbidden")]
+    [InlineData("resolves-to-loopback.test", "datasource.host_local")]
     public async Task Saving_AForbiddenOrLocalHost_IsA422WithItsCode_OnCreateAndOnPatch(string host, string code)
     {
         var admin = await api.Identity.RegisterAsync();
@@ -97,7 +97,7 @@ public sealed class DataSourceHostApiTests(DataSourceHostApiTests.HostsApi api) 
         create.StatusCode.ShouldBe(HttpStatusCode.Created, await create.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         var id = (await create.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
 
-        (await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}/schema")).GetProperty("data_source_id").GetGuid().ShouldBe(id);
+        (await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}/schema")).GetProperty("datasource_id").GetGuid().ShouldBe(id);
 
         // Now the name points elsewhere on this machine (rebinding), or the row holds a host stored before the policy.
         api.Resolver.Answers["rebinds.test"] = [IPAddress.Parse("127.0.0.2")];

@@ -40,7 +40,8 @@ public sealed class FuzzRequests(FuzzOperations operations, IReadOnlyDictionary<
     [
         ListQueryParameters.Page, ListQueryParameters.PerPage, ListQueryParameters.Sort, ListQueryParameters.Text, ListQueryParameters.Tags,
         ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.UpdatedAfter, ListQueryParameters.UpdatedBefore,
-        ListQueryParameters.OwnerId, ListQueryParameters.Status, "action", "actor_id", "datasource_id", "query_id", "role", "refresh",
+        ListQueryParameters.OwnerId, ListQueryParameters.Status, ListQueryParameters.QueuedAfter, ListQueryParameters.QueuedBefore, ListQueryParameters.OccurredAfter, ListQueryParameters.OccurredBefore,
+        "action", "actor_id", "datasource_id", "saved_query_id", "requester_id", "role", "refresh",
     ];
 
     private static readonly string[] Words =

@@ -29,7 +29,7 @@ public sealed class ErrorCodeCatalogTests
         produced.Keys.ShouldBeSubsetOf(ErrorCodeCatalog.Documented);
         string[] expected =
         [
-            "run.not_finished", "run.no_result", "run.result_expired", "user.last_admin", "data_source.in_use", "user.email_taken",
+            "run.not_finished", "run.no_result", "run.result_expired", "user.last_admin", "datasource.in_use", "user.email_taken",
             "query.archived", "rate_limited", "validation_failed", "not_found", "unauthorized", "forbidden", "payload_too_large",
             "unsupported_media_type", "precondition_failed", "unknown_query_parameter", "invalid_body",
         ];

@@ -283,7 +283,7 @@ public sealed class PipelineTests(DatabaseFixture database) : ResetBeforeEachTes
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
-        body.GetProperty("when").GetString().ShouldBe("2026-11-25T08:00:00Z");
+        body.GetProperty("when").GetString().ShouldBe("2026-11-25T08:00:00.000000Z");
     }
 
     [Theory]

@@ -68,7 +68,7 @@ public sealed class LargeValueResultTests(LargeValuesApi api) : ResetBeforeEachT
         foreach (var page in pages)
         {
             page.GetProperty("cells_truncated").GetInt32().ShouldBe(Values);
-            var rows = page.GetProperty("rows").EnumerateArray().ToList();
+            var rows = page.GetProperty("data").EnumerateArray().ToList();
             rows.Select(r => r[0].GetInt64()).ShouldBe(Enumerable.Range(1, Values).Select(n => (long)n));
             rows.ShouldAllBe(r => r[1].ValueKind == JsonValueKind.Object);
             var cell = rows[0][1];
@@ -93,7 +93,7 @@ public sealed class LargeValueResultTests(LargeValuesApi api) : ResetBeforeEachT
         var page = await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{id}/results");
 
         page.GetProperty("cells_truncated").GetInt32().ShouldBe(1);
-        var row = page.GetProperty("rows").EnumerateArray().ShouldHaveSingleItem();
+        var row = page.GetProperty("data").EnumerateArray().ShouldHaveSingleItem();
         row[0].GetInt64().ShouldBe(1);
         row[1].GetProperty("truncated").GetBoolean().ShouldBeTrue();
         row[1].GetProperty("bytes").GetInt64().ShouldBe(2 + (2L * 200_000_000));

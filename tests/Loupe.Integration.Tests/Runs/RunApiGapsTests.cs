@@ -214,11 +214,11 @@ public sealed class RunApiGapsTests(RunsApi api) : ResetBeforeEachTest(api), ICl
         all.ShouldBe([savedRun, editorRun, failedRun, adminRun]);
         (await IdsAsync(admin, "status=failed")).ShouldBe([failedRun]);
         (await IdsAsync(admin, $"datasource_id={otherSource}")).ShouldBe([failedRun]);
-        (await IdsAsync(admin, $"query_id={queryId}")).ShouldBe([savedRun]);
-        (await IdsAsync(admin, $"owner_id={editor.UserId}")).ShouldBe([editorRun]);
-        (await IdsAsync(admin, $"datasource_id={source}&status=succeeded&owner_id={admin.UserId}")).ShouldBe([savedRun, adminRun]);
-        (await IdsAsync(admin, $"created_after={Uri.EscapeDataString(queuedAt.ToString("O"))}")).ShouldBe([savedRun, editorRun]);
-        (await IdsAsync(admin, $"created_before={Uri.EscapeDataString(queuedAt.ToString("O"))}")).ShouldBe([editorRun, failedRun, adminRun]);
+        (await IdsAsync(admin, $"saved_query_id={queryId}")).ShouldBe([savedRun]);
+        (await IdsAsync(admin, $"requester_id={editor.UserId}")).ShouldBe([editorRun]);
+        (await IdsAsync(admin, $"datasource_id={source}&status=succeeded&requester_id={admin.UserId}")).ShouldBe([savedRun, adminRun]);
+        (await IdsAsync(admin, $"queued_after={Uri.EscapeDataString(queuedAt.ToString("O"))}")).ShouldBe([savedRun, editorRun]);
+        (await IdsAsync(admin, $"queued_before={Uri.EscapeDataString(queuedAt.ToString("O"))}")).ShouldBe([editorRun, failedRun, adminRun]);
         (await IdsAsync(admin, "sort=queued_at")).ShouldBe([adminRun, failedRun, editorRun, savedRun]);
         (await IdsAsync(admin, $"datasource_id={Guid.CreateVersion7()}")).ShouldBeEmpty();
     }
@@ -259,11 +259,11 @@ public sealed class RunApiGapsTests(RunsApi api) : ResetBeforeEachTest(api), ICl
         var (admin, _) = await SetUpAsync();
 
         using var response = await admin.Client.GetAsync(
-            "/api/v1/runs?datasource_id=nope&query_id=12&owner_id=me&status=done&per_page=101&sort=name&created_after=2030-01-02T00:00:00Z&created_before=2030-01-01T00:00:00Z", Ct);
+            "/api/v1/runs?datasource_id=nope&saved_query_id=12&requester_id=me&status=done&per_page=101&sort=name&queued_after=2030-01-02T00:00:00Z&queued_before=2030-01-01T00:00:00Z", Ct);
 
         var errors = (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
         errors.EnumerateObject().Select(e => e.Name).ShouldBe(
-            ["datasource_id", "query_id", "owner_id", "status", "per_page", "sort", "created_after"], ignoreOrder: true);
+            ["datasource_id", "saved_query_id", "requester_id", "status", "per_page", "sort", "queued_after"], ignoreOrder: true);
         errors.GetProperty("sort")[0].GetString()!.ShouldContain("queued_at");
     }
 
@@ -273,7 +273,7 @@ public sealed class RunApiGapsTests(RunsApi api) : ResetBeforeEachTest(api), ICl
         var (admin, source) = await SetUpAsync();
         var id = (await RunsApi.StartAsync(admin, source, "select 1 as one")).GetProperty("id").GetGuid();
 
-        (await IdsAsync(admin, "datasource_id=&query_id=%20")).ShouldBe([id]);
+        (await IdsAsync(admin, "datasource_id=&saved_query_id=%20")).ShouldBe([id]);
     }
 
     private static List<Guid> Page(JsonElement answer) => [.. answer.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("id").GetGuid())];

@@ -30,9 +30,14 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
         finished.GetProperty("started_at").GetDateTimeOffset().ShouldBeGreaterThanOrEqualTo(finished.GetProperty("queued_at").GetDateTimeOffset());
 
         var page = await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{id}/results?page=3&per_page=1000");
-        page.GetProperty("total_rows").GetInt64().ShouldBe(2500);
+        page.GetProperty("pagination").GetProperty("total").GetInt64().ShouldBe(2500);
+        page.GetProperty("pagination").GetProperty("page").GetInt32().ShouldBe(3);
+        page.GetProperty("pagination").GetProperty("per_page").GetInt32().ShouldBe(1000);
+        page.GetProperty("pagination").GetProperty("total_pages").GetInt32().ShouldBe(3);
+        page.GetProperty("pagination").GetProperty("has_next").GetBoolean().ShouldBeFalse();
+        page.GetProperty("pagination").GetProperty("has_prev").GetBoolean().ShouldBeTrue();
         page.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()).ShouldBe(["n", "label", "even"]);
-        var rows = page.GetProperty("rows").EnumerateArray().ToList();
+        var rows = page.GetProperty("data").EnumerateArray().ToList();
         rows.Count.ShouldBe(500);
         rows[0][0].GetInt64().ShouldBe(2001);
         rows[0][1].GetString().ShouldBe("label 2001");
@@ -229,7 +234,7 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
         var run = await RunsApi.FinishedAsync(admin, (await RunsApi.StartAsync(admin, source, "select 1")).GetProperty("id").GetGuid());
 
         run.GetProperty("status").GetString().ShouldBe("failed");
-        run.GetProperty("error").GetProperty("code").GetString().ShouldBe("data_source.privileged_account");
+        run.GetProperty("error").GetProperty("code").GetString().ShouldBe("datasource.privileged_account");
         run.GetProperty("attempt").GetInt32().ShouldBe(1);
     }
 
@@ -246,7 +251,7 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
         (await RunsApi.FinishedAsync(viewer, id)).GetProperty("status").GetString().ShouldBe("succeeded");
         (await IdentityApi.GetRowsAsync(viewer.Client, "/api/v1/runs?status=succeeded")).Select(r => r.GetProperty("id").GetGuid()).ShouldContain(id);
         (await IdentityApi.GetRowsAsync(viewer.Client, "/api/v1/runs?status=failed")).ShouldBeEmpty();
-        (await IdentityApi.GetOkAsync(viewer.Client, $"/api/v1/runs/{id}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(1);
+        (await IdentityApi.GetOkAsync(viewer.Client, $"/api/v1/runs/{id}/results")).GetProperty("data")[0][0].GetInt64().ShouldBe(1);
     }
 
     [Fact]
@@ -279,8 +284,8 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
 
             var listed = (await IdentityApi.GetRowsAsync(client, "/api/v1/runs")).Select(r => r.GetProperty("id").GetGuid()).ToList();
             listed.ShouldBe([saved]);
-            (await IdentityApi.GetRowsAsync(client, $"/api/v1/runs?owner_id={editor.UserId}")).Select(r => r.GetProperty("id").GetGuid()).ShouldBe([saved]);
-            (await IdentityApi.GetOkAsync(client, $"/api/v1/runs/{saved}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(2);
+            (await IdentityApi.GetRowsAsync(client, $"/api/v1/runs?requester_id={editor.UserId}")).Select(r => r.GetProperty("id").GetGuid()).ShouldBe([saved]);
+            (await IdentityApi.GetOkAsync(client, $"/api/v1/runs/{saved}/results")).GetProperty("data")[0][0].GetInt64().ShouldBe(2);
         }
 
         // The cache never answers with a run the asker could not read.
@@ -291,7 +296,7 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
         foreach (var client in new[] { editor.Client, admin.Client })
         {
             (await IdentityApi.GetOkAsync(client, $"/api/v1/runs/{adHoc}")).GetProperty("status").GetString().ShouldBe("succeeded");
-            (await IdentityApi.GetOkAsync(client, $"/api/v1/runs/{adHoc}/results")).GetProperty("rows")[0][0].GetString()!.Length.ShouldBe(32);
+            (await IdentityApi.GetOkAsync(client, $"/api/v1/runs/{adHoc}/results")).GetProperty("data")[0][0].GetString()!.Length.ShouldBe(32);
             (await client.GetStringAsync($"/api/v1/runs/{adHoc}/results.csv", TestContext.Current.CancellationToken)).ShouldStartWith("secret");
             (await IdentityApi.GetRowsAsync(client, "/api/v1/runs")).Select(r => r.GetProperty("id").GetGuid()).ShouldContain(adHoc);
         }
@@ -408,8 +413,8 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
         finished.GetProperty("status").GetString().ShouldBe("succeeded", finished.ToString());
         finished.GetProperty("row_count").GetInt64().ShouldBe(7);
         var page = await IdentityApi.GetOkAsync(viewer.Client, $"/api/v1/runs/{run.GetProperty("id").GetGuid()}/results");
-        page.GetProperty("rows")[6][1].GetString().ShouldBe(secretish);
-        (await IdentityApi.GetRowsAsync(viewer.Client, $"/api/v1/runs?query_id={queryId}")).ShouldHaveSingleItem();
+        page.GetProperty("data")[6][1].GetString().ShouldBe(secretish);
+        (await IdentityApi.GetRowsAsync(viewer.Client, $"/api/v1/runs?saved_query_id={queryId}")).ShouldHaveSingleItem();
         api.Factory.Logs.Lines.ShouldAllBe(line => !line.Message.Contains(secretish, StringComparison.Ordinal));
 
         using var missing = await viewer.Client.PostAsJsonAsync($"/api/v1/queries/{queryId}/runs", new { parameters = new { label = "x" } }, TestContext.Current.CancellationToken);
@@ -437,7 +442,7 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
             $"select '{day}'::date as d, '{day} 00:00:00+00'::timestamptz as t, '{day}'::date::text as d_text, 'infinity'::date as inf");
         var literalRun = await RunsApi.FinishedAsync(admin, literal.GetProperty("id").GetGuid());
         literalRun.GetProperty("status").GetString().ShouldBe("succeeded", literalRun.ToString());
-        var row = (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{literal.GetProperty("id").GetGuid()}/results")).GetProperty("rows")[0];
+        var row = (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{literal.GetProperty("id").GetGuid()}/results")).GetProperty("data")[0];
         row[0].GetString().ShouldBe(day);
         row[1].GetString().ShouldBe($"{day}T00:00:00Z");
         row[2].GetString().ShouldBe(day);
@@ -459,7 +464,7 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
         start.StatusCode.ShouldBe(HttpStatusCode.Accepted, await start.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         var bound = (await start.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
         (await RunsApi.FinishedAsync(admin, bound)).GetProperty("status").GetString().ShouldBe("succeeded");
-        var boundRow = (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{bound}/results")).GetProperty("rows")[0];
+        var boundRow = (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{bound}/results")).GetProperty("data")[0];
         boundRow[0].GetString().ShouldBe(day);
         boundRow[1].GetString().ShouldBe(day);
         boundRow[2].GetBoolean().ShouldBeTrue();
@@ -528,7 +533,7 @@ public sealed class RunApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassF
             problem.GetProperty("detail").GetString()!.ShouldContain("expired");
         }
 
-        (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{latest}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(2);
+        (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{latest}/results")).GetProperty("data")[0][0].GetInt64().ShouldBe(2);
     }
 
     private static async Task<Guid> RunSavedAsync(Member member, Guid queryId)

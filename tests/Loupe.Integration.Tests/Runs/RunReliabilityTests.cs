@@ -104,8 +104,8 @@ public sealed class RunReliabilityTests(RunsApi api) : ResetBeforeEachTest(api),
                 run.GetProperty("has_result").GetBoolean().ShouldBeTrue(context);
                 run.GetProperty("row_count").GetInt64().ShouldBe(RacedRows, context);
                 var page = await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{id}/results?per_page={RacedRows}");
-                page.GetProperty("total_rows").GetInt64().ShouldBe(RacedRows, context);
-                page.GetProperty("rows").EnumerateArray().Select(r => r[0].GetInt64()).ShouldBe(Enumerable.Range(1, RacedRows).Select(n => (long)n), context);
+                page.GetProperty("pagination").GetProperty("total").GetInt64().ShouldBe(RacedRows, context);
+                page.GetProperty("data").EnumerateArray().Select(r => r[0].GetInt64()).ShouldBe(Enumerable.Range(1, RacedRows).Select(n => (long)n), context);
                 succeeded++;
             }
 

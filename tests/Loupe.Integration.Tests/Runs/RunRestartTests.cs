@@ -152,7 +152,7 @@ public sealed class RunRestartTests : IAsyncLifetime
         // queued again when Loupe's database went away under it, not failed.
         finished[0].GetProperty("attempt").GetInt32().ShouldBeGreaterThanOrEqualTo(2, all);
         (await RunJobRows.GetAsync(ownerConnection, inFlight)).JobAttempt.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(2, all);
-        (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{inFlight}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(7);
+        (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{inFlight}/results")).GetProperty("data")[0][0].GetInt64().ShouldBe(7);
 
         // The waiting runs ran once each, after the restart, with their whole results.
         foreach (var (id, rows) in waiting)
@@ -161,8 +161,8 @@ public sealed class RunRestartTests : IAsyncLifetime
             run.GetProperty("attempt").GetInt32().ShouldBe(1, all);
             run.GetProperty("row_count").GetInt64().ShouldBe(rows);
             var page = await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{id}/results?per_page=10000");
-            page.GetProperty("total_rows").GetInt64().ShouldBe(rows);
-            var values = page.GetProperty("rows").EnumerateArray().Select(r => r[0].GetInt64()).ToList();
+            page.GetProperty("pagination").GetProperty("total").GetInt64().ShouldBe(rows);
+            var values = page.GetProperty("data").EnumerateArray().Select(r => r[0].GetInt64()).ToList();
             values.ShouldBe(Enumerable.Range(1, rows).Select(n => (long)n).ToList());
         }
 

@@ -27,10 +27,11 @@ public sealed class RunResultValuesApiTests(RunsApi api) : ResetBeforeEachTest(a
         var page = await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{id}/results");
         var export = await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{id}/results.json");
 
-        foreach (var answer in new[] { page, export })
+        // A result page holds its rows in the list envelope's data; the export file names them rows.
+        foreach (var (answer, rowsName) in new[] { (page, "data"), (export, "rows") })
         {
             answer.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("type").GetString()).ShouldBe(Types);
-            var row = answer.GetProperty("rows")[0];
+            var row = answer.GetProperty(rowsName)[0];
             row[0].GetString().ShouldBe("9007199254740993");
             row[1].GetInt64().ShouldBe(42);
             row[2].GetRawText().ShouldBe("12.50");
@@ -86,7 +87,7 @@ public sealed class RunResultValuesApiTests(RunsApi api) : ResetBeforeEachTest(a
         {
             page.Content.Headers.ContentEncoding.ShouldBe([encoding]);
             using var json = JsonDocument.Parse(await DecompressAsync(page, encoding));
-            json.RootElement.GetProperty("rows")[0][0].GetString().ShouldBe("9007199254740993");
+            json.RootElement.GetProperty("data")[0][0].GetString().ShouldBe("9007199254740993");
         }
 
         using var run = await SendAsync(admin, $"/api/v1/runs/{id}", encoding);

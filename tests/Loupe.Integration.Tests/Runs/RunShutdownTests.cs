@@ -90,7 +90,7 @@ public sealed class RunShutdownTests : IAsyncLifetime
             shortFinished.GetProperty("status").GetString().ShouldBe("succeeded", all);
             shortFinished.GetProperty("attempt").GetInt32().ShouldBe(1, all);
             (await RunJobRows.GetAsync(ownerConnection, shortRun)).JobAttempt.ShouldBe(1, all);
-            (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{shortRun}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(2);
+            (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{shortRun}/results")).GetProperty("data")[0][0].GetInt64().ShouldBe(2);
 
             // The long run was handed back: the run counts a second attempt, whose result is the run's;
             // the job got its attempt back, so the rescuer's claim is its first again.
@@ -99,7 +99,7 @@ public sealed class RunShutdownTests : IAsyncLifetime
             var longJob = await RunJobRows.GetAsync(ownerConnection, longRun);
             longJob.JobState.ShouldBe("succeeded", all);
             longJob.JobAttempt.ShouldBe(1, all);
-            (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{longRun}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(1);
+            (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{longRun}/results")).GetProperty("data")[0][0].GetInt64().ShouldBe(1);
 
             // The worker's attempt was cancelled in the database, not left sleeping after the worker left.
             await Eventually.HoldsAsync(
@@ -148,7 +148,7 @@ public sealed class RunShutdownTests : IAsyncLifetime
             var job = await RunJobRows.GetAsync(ownerConnection, run);
             job.JobAttempt.ShouldBe(2, all);
             job.JobState.ShouldBe("succeeded", all);
-            (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{run}/results")).GetProperty("rows")[0][0].GetInt64().ShouldBe(7);
+            (await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{run}/results")).GetProperty("data")[0][0].GetInt64().ShouldBe(7);
         }
         finally
         {

@@ -230,6 +230,26 @@ public sealed class SavedQueryApiTests(IdentityApi api) : ResetBeforeEachTest(ap
     }
 
     [Fact]
+    public async Task Patch_IsAMergePatch_NullResetsOptionalFields_AbsentOnesStay_RequiredOnesRefuseNull()
+    {
+        var (admin, _, _, source) = await OrganizationAsync();
+        var (created, _) = await CreateAsync(admin, CountryQuery(source));
+        var id = created.GetProperty("id").GetGuid();
+
+        var reset = await OkAsync(await SendAsync(admin, HttpMethod.Patch, $"{Url}/{id}", new { description = (string?)null, tags = (string[]?)null, timeout_seconds = (int?)null }));
+
+        reset.GetProperty("description").ValueKind.ShouldBe(JsonValueKind.Null);
+        reset.GetProperty("tags").GetArrayLength().ShouldBe(0);
+        reset.GetProperty("timeout_seconds").ValueKind.ShouldBe(JsonValueKind.Null, "null goes back to the data source's timeout");
+        reset.GetProperty("name").GetString().ShouldBe("Orders by country", "a field left out stays as it is");
+        reset.GetProperty("parameters").GetArrayLength().ShouldBe(2);
+
+        var problem = await ProblemAsync(await SendAsync(admin, HttpMethod.Patch, $"{Url}/{id}", new { sql = (string?)null, datasource_id = (Guid?)null }), HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").GetProperty("sql")[0].GetString()!.ShouldStartWith("sql: required");
+        problem.GetProperty("errors").GetProperty("datasource_id")[0].GetString()!.ShouldStartWith("datasource_id: required");
+    }
+
+    [Fact]
     public async Task Patch_RecordsAVersionForEachNewSqlOrParameters_AndNoneForOtherChanges()
     {
         var (admin, editor, viewer, dataSourceId) = await OrganizationAsync();
@@ -247,9 +267,9 @@ public sealed class SavedQueryApiTests(IdentityApi api) : ResetBeforeEachTest(ap
         var versions = await IdentityApi.GetRowsAsync(viewer.Client, $"{Url}/{id}/versions");
         versions.Select(v => v.GetProperty("version").GetInt32()).ShouldBe([3, 2, 1]);
         versions[2].GetProperty("sql").GetString().ShouldBe("SELECT count(*) FROM orders");
-        versions[2].GetProperty("created_by").GetGuid().ShouldBe(editor.UserId);
+        versions[2].GetProperty("creator_id").GetGuid().ShouldBe(editor.UserId);
         versions[1].GetProperty("sql").GetString()!.ShouldContain("{{ since }}");
-        versions[1].GetProperty("created_by").GetGuid().ShouldBe(admin.UserId);
+        versions[1].GetProperty("creator_id").GetGuid().ShouldBe(admin.UserId);
         versions[1].GetProperty("parameters").EnumerateArray().Single().GetProperty("title").ValueKind.ShouldBe(JsonValueKind.Null);
         versions[0].GetProperty("parameters").EnumerateArray().Single().GetProperty("title").GetString().ShouldBe("Since");
         (await IdentityApi.GetRowsAsync(viewer.Client, $"{Url}/{id}/versions?sort=version&per_page=1")).Single().GetProperty("version").GetInt32().ShouldBe(1);
@@ -337,7 +357,7 @@ public sealed class SavedQueryApiTests(IdentityApi api) : ResetBeforeEachTest(ap
         copy.GetProperty("parameters").GetRawText().ShouldBe(original.GetProperty("parameters").GetRawText());
         copy.GetProperty("tags").GetRawText().ShouldBe(original.GetProperty("tags").GetRawText());
         copy.GetProperty("version").GetInt32().ShouldBe(1);
-        (await IdentityApi.GetRowsAsync(editor.Client, $"{Url}/{copyId}/versions")).ShouldHaveSingleItem().GetProperty("created_by").GetGuid().ShouldBe(editor.UserId);
+        (await IdentityApi.GetRowsAsync(editor.Client, $"{Url}/{copyId}/versions")).ShouldHaveSingleItem().GetProperty("creator_id").GetGuid().ShouldBe(editor.UserId);
         (await IdentityApi.GetRowsAsync(editor.Client, $"{Url}/{id}/versions")).Count.ShouldBe(2);
     }
 
@@ -494,6 +514,6 @@ public sealed class SavedQueryApiTests(IdentityApi api) : ResetBeforeEachTest(ap
 
         var kept = await OkAsync(await SendAsync(admin, HttpMethod.Get, $"{Url}/{id}"));
         kept.GetProperty("owner_id").ValueKind.ShouldBe(JsonValueKind.Null);
-        (await IdentityApi.GetRowsAsync(admin.Client, $"{Url}/{id}/versions")).Single().GetProperty("created_by").ValueKind.ShouldBe(JsonValueKind.Null);
+        (await IdentityApi.GetRowsAsync(admin.Client, $"{Url}/{id}/versions")).Single().GetProperty("creator_id").ValueKind.ShouldBe(JsonValueKind.Null);
     }
 }

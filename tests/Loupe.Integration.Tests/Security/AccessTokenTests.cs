@@ -108,15 +108,18 @@ public sealed class AccessTokenTests(DatabaseFixture database) : ResetBeforeEach
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         problem.GetProperty("detail").GetString().ShouldBe("Authentication is required.");
-        response.Headers.WwwAuthenticate.Single().Scheme.ShouldBe("Bearer");
+        problem.GetProperty("code").GetString().ShouldBe("unauthorized");
+        var challenge = response.Headers.WwwAuthenticate.Single();
+        challenge.Scheme.ShouldBe("Bearer");
+        challenge.Parameter.ShouldBeNull("without a token there is no error to name (RFC 6750, section 3.1)");
     }
 
     [Theory]
     [InlineData("alg-none")]
     [InlineData("other-key")]
+    [InlineData("other-key-expired")]
     [InlineData("wrong-issuer")]
     [InlineData("wrong-audience")]
-    [InlineData("expired")]
     [InlineData("not-a-jwt")]
     public async Task BadToken_Is401ProblemThatRevealsNothing(string kind)
     {
@@ -128,15 +131,18 @@ public sealed class AccessTokenTests(DatabaseFixture database) : ResetBeforeEach
             "other-key" => TestTokens.Handmade(claims, "another-key-of-enough-length-0123456789abcdef", "loupe", "loupe-api", inAQuarterHour),
             "wrong-issuer" => TestTokens.Handmade(claims, LoupeApiFactory.TestSigningKey, "someone-else", "loupe-api", inAQuarterHour),
             "wrong-audience" => TestTokens.Handmade(claims, LoupeApiFactory.TestSigningKey, "loupe", "another-api", inAQuarterHour),
-            "expired" => TestTokens.Issue(claims, clock: new FixedClock(DateTimeOffset.UtcNow.AddHours(-1))),
+            "other-key-expired" => TestTokens.Handmade(claims, "another-key-of-enough-length-0123456789abcdef", "loupe", "loupe-api", DateTime.UtcNow.AddHours(-1)),
             _ => "lp_rt_not-a-jwt-at-all",
         };
 
         using var response = await GetMeAsync(token);
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        problem.GetProperty("detail").GetString().ShouldBe("The access token is invalid or expired.");
-        response.Headers.WwwAuthenticate.Single().Scheme.ShouldBe("Bearer");
+        problem.GetProperty("detail").GetString().ShouldBe("The access token is invalid.");
+        problem.GetProperty("code").GetString().ShouldBe("auth.token_invalid", "a token not signed by Loupe is never called expired");
+        var challenge = response.Headers.WwwAuthenticate.Single();
+        challenge.Scheme.ShouldBe("Bearer");
+        challenge.Parameter.ShouldBe("error=\"invalid_token\", error_description=\"The access token is invalid\"");
         var everything = problem.GetRawText() + response.Headers + response.Content.Headers;
         everything.ShouldNotContain(token);
         everything.ShouldNotContain(token.Split('.')[0]);
@@ -197,7 +203,24 @@ public sealed class AccessTokenTests(DatabaseFixture database) : ResetBeforeEach
         using var response = await GetMeAsync(TestTokens.Issue(TestTokens.Claims(Role.Admin)));
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        problem.GetProperty("detail").GetString().ShouldBe("The access token is invalid or expired.");
+        problem.GetProperty("detail").GetString().ShouldBe("The access token is invalid.");
+        problem.GetProperty("code").GetString().ShouldBe("auth.token_invalid");
+    }
+
+    [Fact]
+    public async Task ExpiredToken_OfLoupesOwn_Is401SayingItExpired_SoTheClientRefreshes()
+    {
+        var token = TestTokens.Issue(await RealClaimsAsync(Role.Admin), clock: new FixedClock(DateTimeOffset.UtcNow.AddHours(-1)));
+
+        using var response = await GetMeAsync(token);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        problem.GetProperty("code").GetString().ShouldBe("auth.token_expired");
+        problem.GetProperty("detail").GetString().ShouldBe("The access token expired: refresh it.");
+        var challenge = response.Headers.WwwAuthenticate.Single();
+        challenge.Scheme.ShouldBe("Bearer");
+        challenge.Parameter.ShouldBe("error=\"invalid_token\", error_description=\"The access token expired\"");
+        (problem.GetRawText() + response.Headers).ShouldNotContain(token);
     }
 
     [Fact]

@@ -19,7 +19,17 @@ public static class ErrorCodes
     /// <summary>Any other request the server could not understand.</summary>
     public const string BadRequest = "bad_request";
 
+    /// <summary>No credential was sent (or, on sign-in, a wrong email or password).</summary>
     public const string Unauthorized = "unauthorized";
+
+    /// <summary>The access token was Loupe's and well signed, but its lifetime is over: refresh it.</summary>
+    public const string TokenExpired = "auth.token_expired";
+
+    /// <summary>The access token is not one Loupe accepts (forged, malformed, for another audience) or its session has ended.</summary>
+    public const string TokenInvalid = "auth.token_invalid";
+
+    /// <summary>The API key is unknown, revoked or its creator has left.</summary>
+    public const string ApiKeyInvalid = "auth.api_key_invalid";
 
     public const string Forbidden = "forbidden";
 

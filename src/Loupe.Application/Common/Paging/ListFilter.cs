@@ -31,6 +31,7 @@ public sealed class ListFilter
 
     public Guid? OwnerId { get; init; }
 
+    /// <summary>The resource's closed-set filter: <c>status</c>, or <c>role</c> for members.</summary>
     public string? Status { get; init; }
 
     /// <summary>
@@ -38,6 +39,15 @@ public sealed class ListFilter
     /// keyed by parameter name; read them with <see cref="IdOf"/>.
     /// </summary>
     public IReadOnlyDictionary<string, Guid> Ids { get; init; } = new Dictionary<string, Guid>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The resource's own timestamp ranges that were given (e.g. <c>queued</c> for
+    /// <c>queued_after</c>/<c>queued_before</c>), keyed by field; read them with <see cref="RangeOf"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, TimeRange> Ranges { get; init; } = new Dictionary<string, TimeRange>(StringComparer.Ordinal);
+
+    /// <summary>The range of the timestamp field <paramref name="field"/>; both bounds null when not given.</summary>
+    public TimeRange RangeOf(string field) => Ranges.TryGetValue(field, out var range) ? range : default;
 
     /// <summary>The value of the UUID filter <paramref name="name"/>, or null when it was not given.</summary>
     public Guid? IdOf(string name) => Ids.TryGetValue(name, out var id) ? id : null;
@@ -59,7 +69,9 @@ public sealed class ListFilter
         IReadOnlyDictionary<string, string?> query,
         IReadOnlyCollection<string>? allowedStatuses,
         QueryParameterErrors errors,
-        IReadOnlyCollection<string>? idFilters = null)
+        IReadOnlyCollection<string>? idFilters = null,
+        IReadOnlyCollection<string>? rangeFields = null,
+        string statusParameter = ListQueryParameters.Status)
     {
         var text = QueryParameterErrors.ValueOf(query, ListQueryParameters.Text);
         if (text is { Length: > MaxTextLength })
@@ -83,9 +95,26 @@ public sealed class ListFilter
             UpdatedAfter = updatedAfter,
             UpdatedBefore = updatedBefore,
             OwnerId = ParseId(query, ListQueryParameters.OwnerId, errors),
-            Status = ParseStatus(query, allowedStatuses, errors),
+            Status = ParseStatus(query, statusParameter, allowedStatuses, errors),
             Ids = ParseIds(query, idFilters, errors),
+            Ranges = ParseRanges(query, rangeFields, errors),
         };
+    }
+
+    private static Dictionary<string, TimeRange> ParseRanges(
+        IReadOnlyDictionary<string, string?> query, IReadOnlyCollection<string>? fields, QueryParameterErrors errors)
+    {
+        var ranges = new Dictionary<string, TimeRange>(StringComparer.Ordinal);
+        foreach (var field in fields ?? [])
+        {
+            var (afterName, beforeName) = ListQueryParameters.RangeOf(field);
+            var after = ParseTimestamp(query, afterName, errors);
+            var before = ParseTimestamp(query, beforeName, errors);
+            CheckRange(after, before, afterName, beforeName, errors);
+            ranges[field] = new TimeRange(after, before);
+        }
+
+        return ranges;
     }
 
     private static Dictionary<string, Guid> ParseIds(
@@ -174,9 +203,9 @@ public sealed class ListFilter
     }
 
     private static string? ParseStatus(
-        IReadOnlyDictionary<string, string?> query, IReadOnlyCollection<string>? allowedStatuses, QueryParameterErrors errors)
+        IReadOnlyDictionary<string, string?> query, string name, IReadOnlyCollection<string>? allowedStatuses, QueryParameterErrors errors)
     {
-        var raw = QueryParameterErrors.ValueOf(query, ListQueryParameters.Status);
+        var raw = QueryParameterErrors.ValueOf(query, name);
         if (raw is null)
         {
             return null;
@@ -184,13 +213,13 @@ public sealed class ListFilter
 
         if (allowedStatuses is not null && !allowedStatuses.Contains(raw, StringComparer.Ordinal))
         {
-            errors.Add(ListQueryParameters.Status, $"Unknown status. Allowed values: {string.Join(", ", allowedStatuses)}.");
+            errors.Add(name, $"Unknown {name}. Allowed values: {string.Join(", ", allowedStatuses)}.");
             return null;
         }
 
         if (raw.Length > MaxStatusLength)
         {
-            errors.Add(ListQueryParameters.Status, $"status must be at most {MaxStatusLength} characters.");
+            errors.Add(name, $"{name} must be at most {MaxStatusLength} characters.");
             return null;
         }
 

@@ -66,6 +66,10 @@ public static class ListFilterQueryableExtensions
         return query.ApplyRange(createdAt, filter.CreatedAfter, filter.CreatedBefore);
     }
 
+    /// <summary><c>{field}_after</c>/<c>{field}_before</c> of a resource's own timestamp field, both inclusive.</summary>
+    public static IQueryable<T> ApplyRange<T>(this IQueryable<T> query, TimeRange range, Expression<Func<T, DateTimeOffset>> column) =>
+        query.ApplyRange(column, range.After, range.Before);
+
     /// <summary><c>updated_after</c>/<c>updated_before</c>, both inclusive.</summary>
     public static IQueryable<T> ApplyUpdatedRange<T>(this IQueryable<T> query, ListFilter filter, Expression<Func<T, DateTimeOffset>> updatedAt)
     {

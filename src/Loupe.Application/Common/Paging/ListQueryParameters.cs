@@ -13,7 +13,18 @@ public static class ListQueryParameters
     public const string UpdatedAfter = "updated_after";
     public const string UpdatedBefore = "updated_before";
     public const string OwnerId = "owner_id";
+    public const string QueuedAfter = "queued_after";
+    public const string QueuedBefore = "queued_before";
+    public const string OccurredAfter = "occurred_after";
+    public const string OccurredBefore = "occurred_before";
     public const string Status = "status";
+    public const string Role = "role";
+
+    /// <summary>
+    /// The range filters of a timestamp field a record shows, named after it: <c>queued</c> gives
+    /// <c>queued_after</c> and <c>queued_before</c>. A list filters by the names of its own fields.
+    /// </summary>
+    public static (string After, string Before) RangeOf(string field) => ($"{field}_after", $"{field}_before");
 
     /// <summary>What every list reads: page, per_page and sort.</summary>
     public static string[] PagedAnd(params string[] filters) => [Page, PerPage, Sort, .. filters];

@@ -1,14 +1,17 @@
 namespace Loupe.Application.Common.Paging;
 
-/// <summary>The <c>pagination</c> object of a list response; every field follows from page, per_page and total.</summary>
+/// <summary>
+/// The <c>pagination</c> object of every list response, and of a run's result pages; every field
+/// follows from page, per_page and total.
+/// </summary>
 public sealed record Pagination
 {
-    private Pagination(int page, int perPage, int total)
+    private Pagination(int page, int perPage, long total)
     {
         Page = page;
         PerPage = perPage;
         Total = total;
-        TotalPages = (int)(((long)total + perPage - 1) / perPage);
+        TotalPages = (total + perPage - 1) / perPage;
         HasNext = page < TotalPages;
         HasPrev = page > 1;
     }
@@ -17,18 +20,27 @@ public sealed record Pagination
 
     public int PerPage { get; }
 
-    public int Total { get; }
+    /// <summary>How many items the whole list has (rows, for a run's result).</summary>
+    public long Total { get; }
 
-    public int TotalPages { get; }
+    public long TotalPages { get; }
 
     public bool HasNext { get; }
 
     public bool HasPrev { get; }
 
-    public static Pagination Create(PageRequest request, int total)
+    public static Pagination Create(PageRequest request, long total)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return Create(request.Page, request.PerPage, total);
+    }
+
+    /// <summary>For pages whose size has other bounds than a list's (a run's result pages up to 10,000 rows).</summary>
+    public static Pagination Create(int page, int perPage, long total)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(perPage, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(total);
-        return new Pagination(request.Page, request.PerPage, total);
+        return new Pagination(page, perPage, total);
     }
 }

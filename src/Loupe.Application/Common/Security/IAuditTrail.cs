@@ -9,5 +9,9 @@ namespace Loupe.Application.Common.Security;
 /// </summary>
 public interface IAuditTrail
 {
-    void Record(string action, AuditTarget? target = null, Guid? actorUserId = null);
+    /// <param name="action">One of <see cref="AuditActions"/>.</param>
+    /// <param name="target">What the action was done to.</param>
+    /// <param name="actorUserId">Who did it, when not the caller (a sign-in before there is one).</param>
+    /// <param name="details">What changed (<see cref="AuditDetails"/>); never a secret.</param>
+    void Record(string action, AuditTarget? target = null, Guid? actorUserId = null, IReadOnlyDictionary<string, string>? details = null);
 }

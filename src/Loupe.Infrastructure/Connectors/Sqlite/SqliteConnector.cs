@@ -42,7 +42,7 @@ internal sealed partial class SqliteConnector : IDataSourceConnector
 
     /// <summary>What <see cref="Parse"/> answers: a SQLite data source is a path, not a connection string.</summary>
     internal static DomainError ConnectionStringNotTaken { get; } = DomainError.Validation(
-        "data_source.connection_string_unsupported",
+        "datasource.connection_string_unsupported",
         ConnectionStringErrors.Field,
         "SQLite data sources take settings.path, not a connection string.");
 

@@ -43,6 +43,7 @@ internal sealed class ApplicationHarness : IDisposable
         services.AddSingleton<IQueryExecutor, InMemoryQueryExecutor>();
         services.AddSingleton<ICredentialLocator>(new StoreCredentialLocator(Store));
         services.AddSingleton<IAuditTrail>(Audit);
+        services.AddSingleton<ICredentialUsage>(Usage);
         services.AddSingleton<IOpaqueTokens>(Tokens);
         services.AddSingleton<IRefreshTokenSuccessors>(new TestRefreshTokenSuccessors(Tokens));
         services.AddSingleton<IPasswordHasher>(Passwords);
@@ -64,6 +65,8 @@ internal sealed class ApplicationHarness : IDisposable
     public InMemoryStore Store { get; } = new();
 
     public RecordingAuditTrail Audit { get; } = new();
+
+    public RecordingCredentialUsage Usage { get; } = new();
 
     public TestOpaqueTokens Tokens { get; } = new();
 

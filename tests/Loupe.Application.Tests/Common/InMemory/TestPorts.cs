@@ -25,6 +25,26 @@ internal sealed class TestTenant(Guid? organizationId) : ITenantScope
     public void Enter(Guid organizationId) => OrganizationId = organizationId;
 }
 
+/// <summary>The uses of credentials the handlers chose to record, in order.</summary>
+internal sealed class RecordingCredentialUsage : ICredentialUsage
+{
+    private readonly List<(string Kind, Guid Id, DateTimeOffset UsedAt)> _uses = [];
+
+    public IReadOnlyList<(string Kind, Guid Id, DateTimeOffset UsedAt)> Uses => _uses;
+
+    public Task RecordApiKeyUseAsync(Guid apiKeyId, DateTimeOffset usedAt, CancellationToken cancellationToken)
+    {
+        _uses.Add(("api_key", apiKeyId, usedAt));
+        return Task.CompletedTask;
+    }
+
+    public Task RecordSessionUseAsync(Guid sessionId, DateTimeOffset usedAt, CancellationToken cancellationToken)
+    {
+        _uses.Add(("session", sessionId, usedAt));
+        return Task.CompletedTask;
+    }
+}
+
 internal sealed class RecordingAuditTrail : IAuditTrail
 {
     private readonly List<(string Action, AuditTarget? Target, Guid? Actor)> _events = [];
@@ -33,7 +53,16 @@ internal sealed class RecordingAuditTrail : IAuditTrail
 
     public IEnumerable<string> Actions => _events.Select(e => e.Action);
 
-    public void Record(string action, AuditTarget? target = null, Guid? actorUserId = null) => _events.Add((action, target, actorUserId));
+    private readonly List<IReadOnlyDictionary<string, string>?> _details = [];
+
+    /// <summary>The details of each event, in the order of <see cref="Events"/>.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>?> Details => _details;
+
+    public void Record(string action, AuditTarget? target = null, Guid? actorUserId = null, IReadOnlyDictionary<string, string>? details = null)
+    {
+        _events.Add((action, target, actorUserId));
+        _details.Add(details);
+    }
 }
 
 /// <summary>Successors as the SHA-256 of the presented token: the same token always has the same successor.</summary>

@@ -58,6 +58,25 @@ public sealed class SessionTests(AuthHost host) : ResetBeforeEachTest(host), ICl
     }
 
     [Fact]
+    public async Task Sessions_AnswerTheListEnvelope_AndPage()
+    {
+        var email = AuthApi.NewEmail();
+        var first = await _anonymous.RegisteredAsync(email);
+        var second = await _anonymous.LoggedInAsync(email);
+        using var client = host.Identity.ClientWith(second.AccessToken);
+
+        var page = await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/sessions?per_page=1&sort=created_at", Ct);
+
+        page.GetProperty("data").EnumerateArray().Select(s => s.GetProperty("id").GetGuid()).ShouldBe([AuthApi.SessionIdOf(first.AccessToken)]);
+        var pagination = page.GetProperty("pagination");
+        pagination.GetProperty("page").GetInt32().ShouldBe(1);
+        pagination.GetProperty("per_page").GetInt32().ShouldBe(1);
+        pagination.GetProperty("total").GetInt32().ShouldBe(2);
+        pagination.GetProperty("total_pages").GetInt32().ShouldBe(2);
+        pagination.GetProperty("has_next").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Sessions_WithoutAToken_Is401Problem()
     {
         using var response = await _anonymous.GetAsync("/api/v1/auth/sessions", Ct);

@@ -39,7 +39,7 @@ public sealed class ApiKeyTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
         var row = JsonDocument.Parse(text).RootElement.GetProperty("data").EnumerateArray().ShouldHaveSingleItem();
         row.GetProperty("id").GetGuid().ShouldBe(id);
         row.GetProperty("prefix").GetString().ShouldBe(prefix);
-        row.GetProperty("created_by_user_id").GetGuid().ShouldBe(admin.UserId);
+        row.GetProperty("creator_id").GetGuid().ShouldBe(admin.UserId);
         row.GetProperty("revoked_at").ValueKind.ShouldBe(JsonValueKind.Null);
         row.GetProperty("last_used_at").ValueKind.ShouldBe(JsonValueKind.Null);
     }
@@ -270,8 +270,10 @@ public sealed class ApiKeyTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
 
         var created = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=api_key.created")).ShouldHaveSingleItem();
 
-        created.GetProperty("actor_user_id").GetGuid().ShouldBe(admin.UserId);
+        created.GetProperty("actor_id").GetGuid().ShouldBe(admin.UserId);
         created.GetProperty("target_id").GetGuid().ShouldBe(IdOf(key));
+        created.GetProperty("details").GetProperty("role").GetString().ShouldBe("viewer");
+        created.GetProperty("details").GetProperty("name").GetString().ShouldBe(key.GetProperty("name").GetString());
     }
 
     [Fact]
@@ -283,7 +285,7 @@ public sealed class ApiKeyTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
         using (var demote = await admin.Client.PutAsJsonAsync(
             $"/api/v1/organization/users/{second.UserId}/role", new { role = "viewer" }, TestContext.Current.CancellationToken))
         {
-            demote.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            demote.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
         using var client = _api.ClientWithHeader("X-API-Key", key.GetProperty("secret").GetString()!);
@@ -305,7 +307,7 @@ public sealed class ApiKeyTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
         await IdentityApi.CreateDataSourceAsync(admin with { Client = client });
 
         var updated = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=datasource.created")).ShouldHaveSingleItem();
-        updated.GetProperty("actor_user_id").GetGuid().ShouldBe(admin.UserId);
+        updated.GetProperty("actor_id").GetGuid().ShouldBe(admin.UserId);
         updated.GetProperty("actor_api_key_id").GetGuid().ShouldBe(IdOf(key));
     }
 

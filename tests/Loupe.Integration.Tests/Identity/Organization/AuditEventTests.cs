@@ -34,7 +34,7 @@ public sealed class AuditEventTests(IdentityApi api) : ResetBeforeEachTest(api),
         var events = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events");
         events.Select(e => e.GetProperty("action").GetString()).ShouldContain("auth.registered");
         var updated = events.Single(e => e.GetProperty("action").GetString() == "organization.updated");
-        updated.GetProperty("actor_user_id").GetGuid().ShouldBe(admin.UserId);
+        updated.GetProperty("actor_id").GetGuid().ShouldBe(admin.UserId);
         updated.GetProperty("target_type").GetString().ShouldBe("organization");
         updated.GetProperty("target_id").GetGuid().ShouldBe(admin.OrganizationId);
         updated.GetProperty("request_id").GetString().ShouldBe(loupesId);
@@ -74,10 +74,31 @@ public sealed class AuditEventTests(IdentityApi api) : ResetBeforeEachTest(api),
         invitations.Count.ShouldBe(4);
         invitations.ShouldAllBe(e => e.GetProperty("action").GetString() == "invitation.created");
         bySecond.ShouldNotBeEmpty();
-        bySecond.ShouldAllBe(e => e.GetProperty("actor_user_id").GetGuid() == second.UserId);
+        bySecond.ShouldAllBe(e => e.GetProperty("actor_id").GetGuid() == second.UserId);
         invitationsBySecond.Count.ShouldBe(2);
-        invitationsBySecond.ShouldAllBe(e => e.GetProperty("actor_user_id").GetGuid() == second.UserId
+        invitationsBySecond.ShouldAllBe(e => e.GetProperty("actor_id").GetGuid() == second.UserId
             && e.GetProperty("action").GetString() == "invitation.created");
+    }
+
+    [Fact]
+    public async Task List_FiltersByTheTimeAnEventOccurred_UnderTheNameOfThatField()
+    {
+        var admin = await _identity.RegisterAsync();
+        await IdentityApi.InviteAsync(admin, IdentityApi.NewEmail());
+        var all = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
+        var newest = all[0].GetProperty("occurred_at").GetString()!;
+        var oldest = all[^1].GetProperty("occurred_at").GetString()!;
+
+        var after = await IdentityApi.GetRowsAsync(admin.Client, $"/api/v1/audit-events?occurred_after={Uri.EscapeDataString(newest)}");
+        var before = await IdentityApi.GetRowsAsync(admin.Client, $"/api/v1/audit-events?per_page=100&occurred_before={Uri.EscapeDataString(oldest)}");
+        using var old = await admin.Client.GetAsync($"/api/v1/audit-events?created_after={Uri.EscapeDataString(newest)}", TestContext.Current.CancellationToken);
+
+        all.Count.ShouldBeGreaterThan(1);
+        after.ShouldAllBe(e => e.GetProperty("occurred_at").GetDateTimeOffset() >= DateTimeOffset.Parse(newest, System.Globalization.CultureInfo.InvariantCulture));
+        after.Select(e => e.GetProperty("id").GetGuid()).ShouldContain(all[0].GetProperty("id").GetGuid());
+        before.Select(e => e.GetProperty("id").GetGuid()).ShouldContain(all[^1].GetProperty("id").GetGuid());
+        before.Count.ShouldBeLessThan(all.Count);
+        (await old.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("code").GetString().ShouldBe("unknown_query_parameter");
     }
 
     [Fact]

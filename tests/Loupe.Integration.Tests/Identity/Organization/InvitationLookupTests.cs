@@ -35,7 +35,7 @@ public sealed class InvitationLookupTests(InvitationLookupHost host) : ResetBefo
         response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
         var invitation = JsonDocument.Parse(text).RootElement;
         invitation.GetProperty("organization_name").GetString().ShouldBe("Lookup Co");
-        invitation.GetProperty("invited_by_name").GetString().ShouldBe((await IdentityApi.GetOkAsync(admin.Client, "/api/v1/me")).GetProperty("name").GetString());
+        invitation.GetProperty("inviter_name").GetString().ShouldBe((await IdentityApi.GetOkAsync(admin.Client, "/api/v1/me")).GetProperty("name").GetString());
         invitation.GetProperty("email").GetString().ShouldBe(email.ToLowerInvariant());
         invitation.GetProperty("role").GetString().ShouldBe("editor");
         // The stored time keeps microseconds; the creation answer had the clock's full precision.

@@ -67,7 +67,7 @@ public sealed class InvitationTests(IdentityApi api) : ResetBeforeEachTest(api),
         rows.Single(r => r.GetProperty("id").GetGuid() == pending.GetProperty("id").GetGuid()).GetProperty("status").GetString().ShouldBe("pending");
         rows.Single(r => r.GetProperty("id").GetGuid() == revoked.GetProperty("id").GetGuid()).GetProperty("status").GetString().ShouldBe("revoked");
         rows.Single(r => r.GetProperty("email").GetString() == member.Email).GetProperty("status").GetString().ShouldBe("accepted");
-        rows.ShouldAllBe(r => r.GetProperty("invited_by_user_id").GetGuid() == admin.UserId);
+        rows.ShouldAllBe(r => r.GetProperty("inviter_id").GetGuid() == admin.UserId);
         text.ShouldNotContain(pending.GetProperty("token").GetString()!);
         text.ShouldNotContain("token");
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Loupe.Integration.Tests.Support;
 
 namespace Loupe.Integration.Tests.Identity.Organization;
@@ -30,7 +31,7 @@ public sealed class MemberTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
         names.Count.ShouldBe(4);
         names.ShouldBe(names.Order(StringComparer.Ordinal).ToList());
 
-        var onlyViewers = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/organization/users?status=viewer");
+        var onlyViewers = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/organization/users?role=viewer");
         onlyViewers.Select(u => u.GetProperty("id").GetGuid()).ShouldBe(viewers.Select(v => v.UserId), ignoreOrder: true);
         onlyViewers.ShouldAllBe(u => u.GetProperty("role").GetString() == "viewer");
     }
@@ -66,14 +67,18 @@ public sealed class MemberTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
         var admin = await _identity.RegisterAsync();
         var viewer = await _identity.AddMemberAsync(admin, "viewer");
 
-        await PutRoleAsync(admin, viewer.UserId, "admin", HttpStatusCode.NoContent);
+        var promoted = await PutRoleAsync(admin, viewer.UserId, "admin", HttpStatusCode.OK);
+        promoted.GetProperty("id").GetGuid().ShouldBe(viewer.UserId);
+        promoted.GetProperty("role").GetString().ShouldBe("admin");
         (await RoleOfAsync(admin, viewer.UserId)).ShouldBe("admin");
-        await PutRoleAsync(admin, viewer.UserId, "editor", HttpStatusCode.NoContent);
+        (await PutRoleAsync(admin, viewer.UserId, "editor", HttpStatusCode.OK)).GetProperty("role").GetString().ShouldBe("editor");
         (await RoleOfAsync(admin, viewer.UserId)).ShouldBe("editor");
 
         var audit = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=user.role_changed");
         audit.Count.ShouldBe(2);
         audit.ShouldAllBe(e => e.GetProperty("target_id").GetGuid() == viewer.UserId);
+        var details = audit.Select(e => (e.GetProperty("details").GetProperty("from").GetString(), e.GetProperty("details").GetProperty("to").GetString()));
+        details.ShouldBe([("admin", "editor"), ("viewer", "admin")]);
     }
 
     [Fact]
@@ -95,7 +100,7 @@ public sealed class MemberTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
         var admin = await _identity.RegisterAsync();
         var other = await _identity.AddMemberAsync(admin, "admin");
 
-        await PutRoleAsync(other, admin.UserId, "viewer", HttpStatusCode.NoContent);
+        await PutRoleAsync(other, admin.UserId, "viewer", HttpStatusCode.OK);
 
         (await RoleOfAsync(other, admin.UserId)).ShouldBe("viewer");
     }
@@ -203,14 +208,14 @@ public sealed class MemberTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
     }
 
     [Fact]
-    public async Task List_WithAnUnknownRoleAsStatus_IsAValidationProblemNamingTheRoles()
+    public async Task List_WithAnUnknownRole_IsAValidationProblemNamingTheRoles()
     {
         var admin = await _identity.RegisterAsync();
 
-        using var response = await admin.Client.GetAsync("/api/v1/organization/users?status=owner", TestContext.Current.CancellationToken);
+        using var response = await admin.Client.GetAsync("/api/v1/organization/users?role=owner", TestContext.Current.CancellationToken);
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        var message = problem.GetProperty("errors").GetProperty("status")[0].GetString()!;
+        var message = problem.GetProperty("errors").GetProperty("role")[0].GetString()!;
         message.ShouldContain("admin");
         message.ShouldContain("editor");
         message.ShouldContain("viewer");
@@ -227,11 +232,13 @@ public sealed class MemberTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
         await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
-    private static async Task PutRoleAsync(Member caller, Guid userId, string role, HttpStatusCode expected)
+    private static async Task<JsonElement> PutRoleAsync(Member caller, Guid userId, string role, HttpStatusCode expected)
     {
         using var response = await caller.Client.PutAsJsonAsync(
             $"/api/v1/organization/users/{userId}/role", new { role }, TestContext.Current.CancellationToken);
-        response.StatusCode.ShouldBe(expected, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(expected, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
     }
 
     private static async Task<string?> RoleOfAsync(Member admin, Guid userId)

@@ -42,7 +42,7 @@ public sealed class OrganizationSettingsTests(IdentityApi api) : ResetBeforeEach
 
         var audit = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=organization.updated");
         var updated = audit.ShouldHaveSingleItem();
-        updated.GetProperty("actor_user_id").GetGuid().ShouldBe(admin.UserId);
+        updated.GetProperty("actor_id").GetGuid().ShouldBe(admin.UserId);
         updated.GetProperty("target_id").GetGuid().ShouldBe(admin.OrganizationId);
     }
 
@@ -60,6 +60,25 @@ public sealed class OrganizationSettingsTests(IdentityApi api) : ResetBeforeEach
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         body.GetProperty("name").GetString().ShouldBe("Only Name");
         body.GetProperty("time_zone").GetString().ShouldBe("America/New_York");
+    }
+
+    [Fact]
+    public async Task Patch_WithNull_ResetsTheTimeZoneToUtc_AndRefusesToResetTheName()
+    {
+        var admin = await _identity.RegisterAsync(organizationName: "Kept Co");
+        using (var zone = await admin.Client.PatchAsJsonAsync("/api/v1/organization", new { time_zone = "America/New_York" }, TestContext.Current.CancellationToken))
+        {
+            zone.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        using var reset = await admin.Client.PatchAsJsonAsync("/api/v1/organization", new { time_zone = (string?)null }, TestContext.Current.CancellationToken);
+        using var name = await admin.Client.PatchAsJsonAsync("/api/v1/organization", new { name = (string?)null }, TestContext.Current.CancellationToken);
+
+        reset.StatusCode.ShouldBe(HttpStatusCode.OK, await reset.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var body = await reset.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        body.GetProperty("time_zone").GetString().ShouldBe("UTC");
+        body.GetProperty("name").GetString().ShouldBe("Kept Co");
+        (await name.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("name")[0].GetString()!.ShouldStartWith("name: required");
     }
 
     [Fact]

@@ -54,7 +54,10 @@ internal sealed class CreateApiKeyCommandHandler(
             secret.Hash,
             clock.GetUtcNow());
         apiKeys.Add(key);
-        audit.Record(AuditActions.ApiKeyCreated, new AuditTarget("api_key", key.Id));
+        audit.Record(
+            AuditActions.ApiKeyCreated,
+            new AuditTarget("api_key", key.Id),
+            details: new Dictionary<string, string>(StringComparer.Ordinal) { [AuditDetails.Name] = key.Name, [AuditDetails.Role] = AuditDetails.NameOf(key.Role) });
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return new CreatedApiKeyDto(key.Id, key.Name, key.Role, key.Prefix, secret.Value, key.CreatedAt);
     }

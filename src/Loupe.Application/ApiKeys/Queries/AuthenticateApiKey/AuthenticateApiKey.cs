@@ -21,7 +21,7 @@ internal sealed class AuthenticateApiKeyQueryHandler(
     ITenantScope tenant,
     IReadStore store,
     IQueryExecutor executor,
-    IApiKeyUsage usage,
+    ICredentialUsage usage,
     IOpaqueTokens opaqueTokens,
     TimeProvider clock) : IRequestHandler<AuthenticateApiKeyQuery, ApiKeyIdentity?>
 {
@@ -54,7 +54,7 @@ internal sealed class AuthenticateApiKeyQueryHandler(
 
         if (key.MarkUsed(clock.GetUtcNow()))
         {
-            await usage.RecordAsync(key.Id, key.LastUsedAt!.Value, cancellationToken).ConfigureAwait(false);
+            await usage.RecordApiKeyUseAsync(key.Id, key.LastUsedAt!.Value, cancellationToken).ConfigureAwait(false);
         }
 
         // A key never acts above its creator's current role, even if the creator was demoted since.

@@ -13,7 +13,7 @@ namespace Loupe.Application.ApiKeys.Queries.ListApiKeys;
 public sealed record ListApiKeysQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<ApiKeyDto>>;
 
 public sealed record ApiKeyDto(
-    Guid Id, string Name, Role Role, string Prefix, Guid CreatedByUserId, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+    Guid Id, string Name, Role Role, string Prefix, Guid CreatorId, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
 internal sealed class ListApiKeysQueryHandler(ICurrentUser currentUser, IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
     : IRequestHandler<ListApiKeysQuery, PagedResult<ApiKeyDto>>

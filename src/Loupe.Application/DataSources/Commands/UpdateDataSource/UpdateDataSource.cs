@@ -2,6 +2,7 @@ using FluentValidation;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Patching;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
@@ -17,7 +18,7 @@ namespace Loupe.Application.DataSources.Commands.UpdateDataSource;
 /// Changes a data source; fields left out stay as they are. Settings fields left out keep their
 /// value; <c>settings.password</c> replaces the password ("" removes it). Settings that change where
 /// the password goes (host, port, database, user name, SSL mode, path) must give the password again or
-/// remove it (<c>data_source.password_required</c>, ADR 0027). A connection string replaces the settings
+/// remove it (<c>datasource.password_required</c>, ADR 0027). A connection string replaces the settings
 /// and the password. A stale <c>If-Match</c> is a 412. New connection details
 /// are checked for a privileged account first (ADR 0026).
 /// </summary>
@@ -30,23 +31,51 @@ public sealed record UpdateDataSourceCommand(
     int? QueryTimeoutSeconds = null,
     int? MaxRows = null,
     VersionPrecondition? IfMatch = null,
-    bool? AllowPrivilegedAccount = null) : IRequest<Versioned<DataSourceDto>>
+    bool? AllowPrivilegedAccount = null,
+    bool ResetQueryTimeout = false,
+    bool ResetMaxRows = false,
+    IReadOnlyList<string>? RequiredResets = null) : IRequest<Versioned<DataSourceDto>>
 {
     /// <summary>Never the connection string or the password.</summary>
     public override string ToString() => $"UpdateDataSourceCommand {{ Id = {Id}, Name = {Name} }}";
 }
 
-/// <summary>The body of PATCH /datasources/{id}.</summary>
-public sealed record UpdateDataSourceRequest(
-    string? Name = null,
-    string? ConnectionString = null,
-    DataSourceSettingsInput? Settings = null,
-    int? QueryTimeoutSeconds = null,
-    int? MaxRows = null,
-    bool? AllowPrivilegedAccount = null)
+/// <summary>
+/// The body of PATCH /datasources/{id}, a JSON Merge Patch: <c>null</c> resets
+/// <c>query_timeout_seconds</c> and <c>max_rows</c> to their defaults and <c>allow_privileged_account</c>
+/// to false, and inside <c>settings</c> as <see cref="DataSourceSettingsInput"/> says; <c>name</c>,
+/// <c>connection_string</c> and <c>settings</c> cannot be reset.
+/// </summary>
+public sealed class UpdateDataSourceRequest : MergePatchBody
 {
+    public string? Name { get; init => field = Sent(value); }
+
+    public string? ConnectionString { get; init => field = Sent(value); }
+
+    public DataSourceSettingsInput? Settings { get; init => field = Sent(value); }
+
+    public int? QueryTimeoutSeconds { get; init => field = Sent(value); }
+
+    public int? MaxRows { get; init => field = Sent(value); }
+
+    public bool? AllowPrivilegedAccount { get; init => field = Sent(value); }
+
+    /// <summary>The command, with the resets written as values or flags.</summary>
     public UpdateDataSourceCommand ToCommand(Guid id, VersionPrecondition? ifMatch = null) =>
-        new(id, Name, ConnectionString, Settings, QueryTimeoutSeconds, MaxRows, ifMatch, AllowPrivilegedAccount);
+        new(
+            id,
+            Name,
+            ConnectionString,
+            Settings?.WithResetsApplied(),
+            QueryTimeoutSeconds,
+            MaxRows,
+            ifMatch,
+            IsReset(nameof(AllowPrivilegedAccount), AllowPrivilegedAccount) ? false : AllowPrivilegedAccount,
+            ResetQueryTimeout: IsReset(nameof(QueryTimeoutSeconds), QueryTimeoutSeconds),
+            ResetMaxRows: IsReset(nameof(MaxRows), MaxRows),
+            RequiredResets: [
+                .. RequiredReset(string.Empty, (nameof(Name), Name), (nameof(ConnectionString), ConnectionString), (nameof(Settings), Settings)),
+                .. Settings?.RequiredResets() ?? []]);
 
     /// <summary>Never the connection string or the password.</summary>
     public override string ToString() => $"UpdateDataSourceRequest {{ Name = {Name} }}";
@@ -56,12 +85,13 @@ internal sealed class UpdateDataSourceCommandValidator : AbstractValidator<Updat
 {
     public UpdateDataSourceCommandValidator()
     {
+        this.RefuseRequiredResets(c => c.RequiredResets);
         RuleFor(c => c.Name).NotEmpty().MaximumLength(DataSource.NameMaxLength).When(c => c.Name is not null);
         RuleFor(c => c).Must(c => c.ConnectionString is null || c.Settings is null)
             .WithName("body").WithMessage("Give either a connection_string or settings, not both.");
         RuleFor(c => c)
             .Must(c => c.Name is not null || c.ConnectionString is not null || c.Settings is not null || c.QueryTimeoutSeconds is not null || c.MaxRows is not null
-                || c.AllowPrivilegedAccount is not null)
+                || c.AllowPrivilegedAccount is not null || c.ResetQueryTimeout || c.ResetMaxRows)
             .WithName("body").WithMessage("Give a name, connection_string, settings, query_timeout_seconds, max_rows or allow_privileged_account to change.");
     }
 }
@@ -102,10 +132,11 @@ internal sealed class UpdateDataSourceCommandHandler(
             dataSource.ChangeConnection(settings, PasswordChangeOf(request.Settings.Password), now);
         }
 
-        if (request.QueryTimeoutSeconds is not null || request.MaxRows is not null)
+        if (request.QueryTimeoutSeconds is not null || request.MaxRows is not null || request.ResetQueryTimeout || request.ResetMaxRows)
         {
-            dataSource.ChangeLimits(
-                request.QueryTimeoutSeconds ?? dataSource.QueryTimeoutSeconds, request.MaxRows ?? dataSource.MaxRows, limits, now);
+            var timeout = request.ResetQueryTimeout ? limits.DefaultQueryTimeoutSeconds : request.QueryTimeoutSeconds ?? dataSource.QueryTimeoutSeconds;
+            var maxRows = request.ResetMaxRows ? DataSource.DefaultMaxRows : request.MaxRows ?? dataSource.MaxRows;
+            dataSource.ChangeLimits(timeout, maxRows, limits, now);
         }
 
         var policyChanged = request.AllowPrivilegedAccount is { } allow && dataSource.ChangePrivilegedAccountPolicy(allow, now);

@@ -12,7 +12,7 @@ namespace Loupe.Application.DataSources.Queries.GetDataSourceSchema;
 public sealed record GetDataSourceSchemaQuery(Guid Id, bool Refresh = false) : IRequest<DataSourceSchemaDto>;
 
 /// <summary>A data source's schema, when it was read and whether this answer came from the cache.</summary>
-public sealed record DataSourceSchemaDto(Guid DataSourceId, DateTimeOffset FetchedAt, bool FromCache, int TableCount, IReadOnlyList<SchemaInfo> Schemas);
+public sealed record DataSourceSchemaDto(Guid DatasourceId, DateTimeOffset FetchedAt, bool FromCache, int TableCount, IReadOnlyList<SchemaInfo> Schemas);
 
 internal sealed class GetDataSourceSchemaQueryHandler(
     IReadStore store,

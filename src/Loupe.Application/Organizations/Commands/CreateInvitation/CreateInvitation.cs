@@ -69,7 +69,10 @@ internal sealed class CreateInvitationCommandHandler(
         var invitation = Invitation.Create(
             Guid.CreateVersion7(), tenant.RequiredOrganizationId(), email, request.Role!.Value, token.Hash, currentUser.UserId!.Value, now);
         invitations.Add(invitation);
-        audit.Record(AuditActions.InvitationCreated, new AuditTarget("invitation", invitation.Id));
+        audit.Record(
+            AuditActions.InvitationCreated,
+            new AuditTarget("invitation", invitation.Id),
+            details: new Dictionary<string, string>(StringComparer.Ordinal) { [AuditDetails.Role] = AuditDetails.NameOf(invitation.Role) });
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
 
         var link = new Uri(settings.PublicUrl, $"register?invitation_token={Uri.EscapeDataString(token.Value)}");

@@ -21,7 +21,10 @@ internal sealed class RemoveUserCommandHandler(
         user.EnsureRemovable(admins);
         users.Remove(user);
         organization.RecordMembershipChange(clock.GetUtcNow());
-        audit.Record(AuditActions.UserRemoved, new AuditTarget("user", user.Id));
+        audit.Record(
+            AuditActions.UserRemoved,
+            new AuditTarget("user", user.Id),
+            details: new Dictionary<string, string>(StringComparer.Ordinal) { [AuditDetails.Role] = AuditDetails.NameOf(user.Role) });
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return Unit.Value;
     }

@@ -20,8 +20,8 @@ public sealed record GetInvitationByTokenQuery(string? Token) : IRequest<Pending
     public override string ToString() => nameof(GetInvitationByTokenQuery);
 }
 
-/// <param name="InvitedByName">The name of the admin who sent it; none once that person has left the organization.</param>
-public sealed record PendingInvitationDto(string OrganizationName, string? InvitedByName, string Email, Role Role, DateTimeOffset ExpiresAt);
+/// <param name="InviterName">The name of the admin who sent it; none once that person has left the organization.</param>
+public sealed record PendingInvitationDto(string OrganizationName, string? InviterName, string Email, Role Role, DateTimeOffset ExpiresAt);
 
 internal sealed class GetInvitationByTokenQueryHandler(
     ICredentialLocator locator,

@@ -12,7 +12,7 @@ namespace Loupe.Application.Organizations.Queries.ListInvitations;
 public sealed record ListInvitationsQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<InvitationDto>>;
 
 public sealed record InvitationDto(
-    Guid Id, string Email, Role Role, InvitationStatus Status, Guid InvitedByUserId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+    Guid Id, string Email, Role Role, InvitationStatus Status, Guid InviterId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
 
 internal sealed class ListInvitationsQueryHandler(IReadStore store, IQueryExecutor executor, TimeProvider clock)
     : IRequestHandler<ListInvitationsQuery, PagedResult<InvitationDto>>

@@ -8,7 +8,7 @@ using MediatR;
 
 namespace Loupe.Application.Organizations.Queries.ListUsers;
 
-/// <summary>The organization's members; <c>status</c> filters by role (admin, editor, viewer).</summary>
+/// <summary>The organization's members; <c>role</c> filters by role (admin, editor, viewer).</summary>
 [Authorize]
 public sealed record ListUsersQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<UserDto>>;
 
@@ -28,7 +28,7 @@ internal sealed class ListUsersQueryHandler(IReadStore store, IQueryExecutor exe
 
     public Task<PagedResult<UserDto>> Handle(ListUsersQuery request, CancellationToken cancellationToken)
     {
-        var parameters = ListParameters.Parse(request.Query, Sorts, Roles);
+        var parameters = ListParameters.Parse(request.Query, Sorts, Roles, statusParameter: ListQueryParameters.Role);
         var users = store.Query<User>().ApplyText(parameters.Filter, u => u.Name).ApplyCreatedRange(parameters.Filter, u => u.CreatedAt);
         if (parameters.Filter.Status is { } status)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Results;
 using Loupe.Application.Common.Security;
@@ -13,10 +14,14 @@ namespace Loupe.Application.Runs.Queries.GetRunResults;
 [Authorize]
 public sealed record GetRunResultsQuery(Guid Id, IReadOnlyDictionary<string, string?> Query) : IRequest<RunResultsDto>;
 
-/// <summary>A page of rows: values as JSON numbers, booleans, strings, JSON values (json columns) or null, in column order; a cell too long for the page is an object (see rows).</summary>
+/// <summary>
+/// A page of a run's result rows in the list envelope: the rows are <c>data</c> and
+/// <c>pagination.total</c> counts the stored rows; the columns and the result's flags sit beside them.
+/// Values as JSON numbers, booleans, strings, JSON values (json columns) or null, in column order; a cell too long for the page is an object (see data).
+/// </summary>
 /// <param name="Columns">Each column's name and type, the type spelled as the data source schema spells it.</param>
 /// <param name="Truncated">The run's result was cut by the row or byte limit of the run (the rows stored are not all the query's).</param>
-/// <param name="Rows">
+/// <param name="Data">
 /// Each row's cells in column order: a number, boolean, string, null, or in a json/jsonb column the JSON value itself;
 /// an integer beyond ±(2^53 − 1) or a numeric of more than 15 significant digits is a string of its exact text. Or, for a cell whose text is longer
 /// than a page shows of one cell (Runs:MaxPageCellBytes) or that comes after the page's byte budget
@@ -28,12 +33,10 @@ public sealed record GetRunResultsQuery(Guid Id, IReadOnlyDictionary<string, str
 public sealed record RunResultsDto(
     Guid RunId,
     IReadOnlyList<ResultColumnDto> Columns,
-    long TotalRows,
     bool Truncated,
-    int Page,
-    int PerPage,
-    IReadOnlyList<object?[]> Rows,
-    int CellsTruncated);
+    int CellsTruncated,
+    IReadOnlyList<object?[]> Data,
+    Pagination Pagination);
 
 /// <summary>A result column: its name and type, as <c>results.json</c> and the data source schema name them.</summary>
 public sealed record ResultColumnDto(string Name, string Type);
@@ -53,7 +56,8 @@ internal sealed class GetRunResultsQueryHandler(ICurrentUser caller, IReadStore 
         var stored = await results.ReadPageAsync(run.Id, attempt, offset, perPage, cancellationToken).ConfigureAwait(false)
             ?? throw RunResults.Missing();
         var columns = stored.Columns.Select(column => new ResultColumnDto(column.Name, column.TypeName)).ToArray();
-        return new RunResultsDto(run.Id, columns, stored.TotalRows, run.Truncated ?? false, page, perPage, stored.Rows, stored.CellsTruncated);
+        return new RunResultsDto(
+            run.Id, columns, run.Truncated ?? false, stored.CellsTruncated, stored.Rows, Pagination.Create(page, perPage, stored.TotalRows));
     }
 
     private static (int Page, int PerPage) Paging(IReadOnlyDictionary<string, string?> query)

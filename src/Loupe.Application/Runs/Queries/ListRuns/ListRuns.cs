@@ -9,25 +9,30 @@ namespace Loupe.Application.Runs.Queries.ListRuns;
 
 /// <summary>
 /// The organization's runs the caller may see (saved queries' runs, and ad-hoc runs only their own
-/// unless an admin), newest first by default. Filters: <c>status</c>, <c>datasource_id</c>,
-/// <c>query_id</c> (the saved query), <c>owner_id</c> (who asked), <c>created_after</c>/<c>created_before</c> (queued time).
+/// unless an admin), newest first by default. Filters, each named after the field of a run it reads:
+/// <c>status</c>, <c>datasource_id</c>, <c>saved_query_id</c>, <c>requester_id</c> and
+/// <c>queued_after</c>/<c>queued_before</c>.
 /// </summary>
 [Authorize]
 public sealed record ListRunsQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<RunDto>>
 {
     public const string DataSourceFilter = "datasource_id";
-    public const string QueryFilter = "query_id";
+    public const string SavedQueryFilter = "saved_query_id";
+    public const string RequesterFilter = "requester_id";
+
+    /// <summary>The timestamp field filtered by <c>queued_after</c>/<c>queued_before</c>.</summary>
+    public const string QueuedRange = "queued";
 }
 
 internal sealed class ListRunsQueryHandler(ICurrentUser caller, IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
     : IRequestHandler<ListRunsQuery, PagedResult<RunDto>>
 {
     private const string DataSourceFilter = ListRunsQuery.DataSourceFilter;
-    private const string QueryFilter = ListRunsQuery.QueryFilter;
+    private const string SavedQueryFilter = ListRunsQuery.SavedQueryFilter;
+    private const string RequesterFilter = ListRunsQuery.RequesterFilter;
 
     private static readonly SortWhitelist<QueryRun> Sorts = SortWhitelist<QueryRun>.For()
         .Field("queued_at", r => r.QueuedAt)
-        .Field("created_at", r => r.QueuedAt)
         .TieBreaker(r => r.Id)
         .Default("-queued_at");
 
@@ -36,24 +41,25 @@ internal sealed class ListRunsQueryHandler(ICurrentUser caller, IReadStore store
     public async Task<PagedResult<RunDto>> Handle(ListRunsQuery request, CancellationToken cancellationToken)
     {
         // One 400 names every bad parameter, the runs' own id filters included.
-        var parameters = ListParameters.Parse(request.Query, Sorts, Statuses, [DataSourceFilter, QueryFilter]);
+        var parameters = ListParameters.Parse(
+            request.Query, Sorts, Statuses, [DataSourceFilter, SavedQueryFilter, RequesterFilter], [ListRunsQuery.QueuedRange]);
         var runs = store.Query<QueryRun>()
             .VisibleTo(caller)
             .ApplyStatus(parameters.Filter, r => r.Status, text => RunStatuses.TryParse(text, out var status) ? status : RunStatus.Queued)
-            .ApplyCreatedRange(parameters.Filter, r => r.QueuedAt);
+            .ApplyRange(parameters.Filter.RangeOf(ListRunsQuery.QueuedRange), r => r.QueuedAt);
         if (parameters.Filter.IdOf(DataSourceFilter) is { } source)
         {
             runs = runs.Where(r => r.DataSourceId == source);
         }
 
-        if (parameters.Filter.IdOf(QueryFilter) is { } query)
+        if (parameters.Filter.IdOf(SavedQueryFilter) is { } query)
         {
             runs = runs.Where(r => r.SavedQueryId == query);
         }
 
-        if (parameters.Filter.OwnerId is { } owner)
+        if (parameters.Filter.IdOf(RequesterFilter) is { } requester)
         {
-            runs = runs.Where(r => r.RequestedBy == owner);
+            runs = runs.Where(r => r.RequestedBy == requester);
         }
 
         return await runs.ToPageAsync(parameters, page => page.ProjectToType<RunDto>(mapping), executor, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Patching;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
@@ -28,26 +29,50 @@ public sealed record UpdateSavedQueryCommand(
     IReadOnlyList<ParameterDefinitionInput?>? Parameters = null,
     IReadOnlyList<string?>? Tags = null,
     int? TimeoutSeconds = null,
-    VersionPrecondition? IfMatch = null) : IRequest<Versioned<SavedQueryDto>>;
+    VersionPrecondition? IfMatch = null,
+    IReadOnlyList<string>? RequiredResets = null) : IRequest<Versioned<SavedQueryDto>>;
 
-/// <summary>The body of PATCH /queries/{id}.</summary>
-public sealed record UpdateSavedQueryRequest(
-    string? Name = null,
-    string? Description = null,
-    string? Sql = null,
-    Guid? DatasourceId = null,
-    IReadOnlyList<ParameterDefinitionInput?>? Parameters = null,
-    IReadOnlyList<string?>? Tags = null,
-    int? TimeoutSeconds = null)
+/// <summary>
+/// The body of PATCH /queries/{id}, a JSON Merge Patch: <c>null</c> resets <c>description</c> (none),
+/// <c>parameters</c> and <c>tags</c> (empty) and <c>timeout_seconds</c> (the data source's); <c>name</c>,
+/// <c>sql</c> and <c>datasource_id</c> cannot be reset.
+/// </summary>
+public sealed class UpdateSavedQueryRequest : MergePatchBody
 {
+    public string? Name { get; init => field = Sent(value); }
+
+    public string? Description { get; init => field = Sent(value); }
+
+    public string? Sql { get; init => field = Sent(value); }
+
+    public Guid? DatasourceId { get; init => field = Sent(value); }
+
+    public IReadOnlyList<ParameterDefinitionInput?>? Parameters { get; init => field = Sent(value); }
+
+    public IReadOnlyList<string?>? Tags { get; init => field = Sent(value); }
+
+    public int? TimeoutSeconds { get; init => field = Sent(value); }
+
+    /// <summary>The command, with a reset written as the value that means "the default" to it.</summary>
     public UpdateSavedQueryCommand ToCommand(Guid id, VersionPrecondition? ifMatch) =>
-        new(id, Name, Description, Sql, DatasourceId, Parameters, Tags, TimeoutSeconds, ifMatch);
+        new(
+            id,
+            Name,
+            IsReset(nameof(Description), Description) ? string.Empty : Description,
+            Sql,
+            DatasourceId,
+            IsReset(nameof(Parameters), Parameters) ? [] : Parameters,
+            IsReset(nameof(Tags), Tags) ? [] : Tags,
+            IsReset(nameof(TimeoutSeconds), TimeoutSeconds) ? 0 : TimeoutSeconds,
+            ifMatch,
+            RequiredReset(string.Empty, (nameof(Name), Name), (nameof(Sql), Sql), (nameof(DatasourceId), DatasourceId)));
 }
 
 internal sealed class UpdateSavedQueryCommandValidator : AbstractValidator<UpdateSavedQueryCommand>
 {
     public UpdateSavedQueryCommandValidator()
     {
+        this.RefuseRequiredResets(c => c.RequiredResets);
         RuleFor(c => c.Name).NotEmpty().MaximumLength(SavedQuery.NameMaxLength).When(c => c.Name is not null);
         RuleFor(c => c.Description).MaximumLength(SavedQuery.DescriptionMaxLength);
         RuleFor(c => c.Sql).NotEmpty().MaximumLength(SavedQuery.SqlMaxLength).When(c => c.Sql is not null);

@@ -42,11 +42,14 @@ public sealed class ChangeUserRoleTests : IDisposable
         var second = _app.AddUser(_organization, Role.Admin);
         _app.Clock.Advance(TimeSpan.FromMinutes(1));
 
-        await _app.SendAsync(new ChangeUserRoleCommand(second.Id, Role.Viewer));
+        var answer = await _app.SendAsync(new ChangeUserRoleCommand(second.Id, Role.Viewer));
 
+        answer.Id.ShouldBe(second.Id);
+        answer.Role.ShouldBe(Role.Viewer);
         second.Role.ShouldBe(Role.Viewer);
         _organization.UpdatedAt.ShouldBe(_app.Clock.Now, "its row version then turns a concurrent change of the admins into a conflict");
         _app.Audit.Events.ShouldHaveSingleItem().ShouldBe((AuditActions.UserRoleChanged, new AuditTarget("user", second.Id), null));
+        _app.Audit.Details.ShouldHaveSingleItem().ShouldBe(new Dictionary<string, string> { ["from"] = "admin", ["to"] = "viewer" });
         _app.Store.Saves.ShouldBe(1);
     }
 

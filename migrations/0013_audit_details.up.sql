@@ -1,0 +1,10 @@
+-- Audit events carry the details that matter to their action (ADR 0048): a role change says from
+-- which role to which, a new API key or invitation its role. A JSON object of strings; null when the
+-- action and its target say it all.
+
+ALTER TABLE audit_events ADD COLUMN details jsonb NULL;
+
+-- Error codes of data sources are spelled datasource.* on the wire, like the routes and the
+-- datasource_id field (ADR 0048): runs that failed before the rename answer the same code.
+UPDATE query_runs SET error_code = 'datasource.' || substr(error_code, length('data_source.') + 1)
+WHERE error_code LIKE 'data\_source.%';
