@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using FluentValidation;
+using FluentValidation.Validators;
+using Loupe.Application.DataSources;
+using Loupe.Application.DataSources.Commands.CreateDataSource;
+using Loupe.Application.Runs;
+using Loupe.Application.SavedQueries;
+using Loupe.Domain.DataSources;
+using Loupe.Domain.Queries.Parameters;
+using Loupe.Domain.Runs;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Loupe.Api.OpenApi;
+
+/// <summary>
+/// What the generated schemas do not say by themselves, so that a generated client is typed as the server
+/// behaves:
+/// <list type="bullet">
+/// <item>timestamps (written by a converter, so untyped) are <c>string</c> with <c>format: date-time</c>;</item>
+/// <item>a text field that holds one of a closed set of names (a run's status, a data source's type, …) lists them as its <c>enum</c>;</item>
+/// <item>a request's limits come from its FluentValidation validator: <c>maxLength</c>/<c>minLength</c>,
+/// <c>minimum</c>/<c>maximum</c>, <c>maxItems</c> (a rule on <c>X.Count</c>), and a field the validator always
+/// requires (<c>NotEmpty</c>/<c>NotNull</c> without a condition) is required and not nullable. A
+/// <c>…Request</c> body is held to its <c>…Command</c>'s validator;</item>
+/// <item>a property the serializer can only write (computed, like <c>Pagination</c>'s) is always in the answer, so it is required.</item>
+/// </list>
+/// </summary>
+internal static class SchemaRules
+{
+    private static readonly ConcurrentDictionary<Type, IValidatorDescriptor?> Descriptors = new();
+
+    /// <summary>The text fields that hold one of a closed set of names, with the set.</summary>
+    private static readonly Dictionary<(Type Type, string Property), Func<IEnumerable<string>>> ClosedSets = new()
+    {
+        [(typeof(RunDto), nameof(RunDto.Status))] = () => Enum.GetValues<RunStatus>().Select(s => s.ToName()),
+        [(typeof(SavedQueryDto), nameof(SavedQueryDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(SavedQuerySummaryDto), nameof(SavedQuerySummaryDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(DataSourceDto), nameof(DataSourceDto.Type))] = DataSourceTypeNames,
+        [(typeof(CreateDataSourceCommand), nameof(CreateDataSourceCommand.Type))] = DataSourceTypeNames,
+        [(typeof(ParameterDefinitionDto), nameof(ParameterDefinitionDto.Type))] = () => ParameterTypes.Names,
+        [(typeof(ParameterDefinitionInput), nameof(ParameterDefinitionInput.Type))] = () => ParameterTypes.Names,
+        [(typeof(DataSourceSettingsDto), nameof(DataSourceSettingsDto.SslMode))] = () => PostgresSslModes.Names,
+        [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.SslMode))] = () => PostgresSslModes.Names,
+    };
+
+    public static Task DescribeAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(context);
+        var type = context.JsonTypeInfo.Type;
+        if (type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(DateTimeOffset?) || type == typeof(DateTime?))
+        {
+            schema.Type = Nullable.GetUnderlyingType(type) is null ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+            schema.Format = "date-time";
+            schema.Pattern = null;
+        }
+
+        if (context.JsonPropertyInfo is { } property && Member(property) is { } member)
+        {
+            if (ClosedSets.TryGetValue((member.DeclaringType!, member.Name), out var names))
+            {
+                schema.Enum = [.. names().Select(n => (JsonNode)JsonValue.Create(n))];
+            }
+
+            ApplyValidatorRules(schema, member, context.ApplicationServices);
+            if (schema.Enum is { Count: > 0 } values && schema.Type?.HasFlag(JsonSchemaType.Null) == true && !values.Any(v => v is null))
+            {
+                values.Add(null!);
+            }
+        }
+
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && context.JsonPropertyInfo is null && schema.Properties is { Count: > 0 })
+        {
+            MarkRequired(schema, context.JsonTypeInfo, context.ApplicationServices);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static IEnumerable<string> DataSourceTypeNames() =>
+        Enum.GetValues<DataSourceType>().Select(t => JsonNamingPolicy.SnakeCaseLower.ConvertName(t.ToString()));
+
+    private static MemberInfo? Member(JsonPropertyInfo property) => property.AttributeProvider as MemberInfo;
+
+    /// <summary>Required: what the serializer can only write (always in the answer) and what the validator always requires.</summary>
+    private static void MarkRequired(OpenApiSchema schema, JsonTypeInfo type, IServiceProvider services)
+    {
+        var descriptor = DescriptorFor(type.Type, services);
+        foreach (var property in type.Properties.Where(p => schema.Properties!.ContainsKey(p.Name)))
+        {
+            var writtenOnly = property.Set is null && property.AssociatedParameter is null;
+            var alwaysRequired = descriptor is not null && Member(property) is { } member && AlwaysRequired(descriptor, member.Name);
+            if (writtenOnly || alwaysRequired)
+            {
+                schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
+                schema.Required.Add(property.Name);
+            }
+        }
+    }
+
+    private static void ApplyValidatorRules(OpenApiSchema schema, MemberInfo member, IServiceProvider services)
+    {
+        if (DescriptorFor(member.DeclaringType!, services) is not { } descriptor)
+        {
+            return;
+        }
+
+        foreach (var (validator, component) in descriptor.GetValidatorsForMember(member.Name))
+        {
+            var isText = schema.Type?.HasFlag(JsonSchemaType.String) == true && schema.Format is null;
+            switch (validator)
+            {
+                case ILengthValidator length when isText:
+                    schema.MaxLength = length.Max > 0 ? length.Max : schema.MaxLength;
+                    schema.MinLength = length.Min > 0 ? length.Min : schema.MinLength;
+                    break;
+                case INotEmptyValidator when isText:
+                    schema.MinLength ??= 1;
+                    break;
+                case IBetweenValidator between when IsNumber(schema):
+                    schema.Minimum = Number(between.From);
+                    schema.Maximum = Number(between.To);
+                    break;
+                case IComparisonValidator comparison when IsNumber(schema) && Number(comparison.ValueToCompare) is { } bound:
+                    Compare(schema, comparison.Comparison, bound);
+                    break;
+            }
+
+            if (validator is INotEmptyValidator or INotNullValidator && !component.HasCondition && !component.HasAsyncCondition)
+            {
+                NotNull(schema);
+            }
+        }
+
+        // RuleFor(c => c.Parameters!.Count).LessThanOrEqualTo(n): the list holds at most n items.
+        foreach (var (validator, _) in descriptor.GetValidatorsForMember(member.Name + ".Count"))
+        {
+            if (validator is IComparisonValidator { Comparison: Comparison.LessThanOrEqual } atMost && Number(atMost.ValueToCompare) is { } most)
+            {
+                schema.MaxItems = int.Parse(most, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+    }
+
+    private static bool AlwaysRequired(IValidatorDescriptor descriptor, string member) =>
+        descriptor.GetValidatorsForMember(member).Any(v => v.Validator is INotEmptyValidator or INotNullValidator && !v.Options.HasCondition && !v.Options.HasAsyncCondition);
+
+    private static void NotNull(OpenApiSchema schema)
+    {
+        if (schema.Type is { } type)
+        {
+            schema.Type = type & ~JsonSchemaType.Null;
+        }
+
+        schema.OneOf = schema.OneOf?.Where(s => s is not OpenApiSchema { Type: JsonSchemaType.Null }).ToList();
+        schema.AnyOf = schema.AnyOf?.Where(s => s is not OpenApiSchema { Type: JsonSchemaType.Null }).ToList();
+    }
+
+    private static bool IsNumber(OpenApiSchema schema) =>
+        schema.Type?.HasFlag(JsonSchemaType.Integer) == true || schema.Type?.HasFlag(JsonSchemaType.Number) == true;
+
+    private static void Compare(OpenApiSchema schema, Comparison comparison, string bound)
+    {
+        switch (comparison)
+        {
+            case Comparison.GreaterThanOrEqual:
+                schema.Minimum = bound;
+                break;
+            case Comparison.GreaterThan:
+                schema.ExclusiveMinimum = bound;
+                break;
+            case Comparison.LessThanOrEqual:
+                schema.Maximum = bound;
+                break;
+            case Comparison.LessThan:
+                schema.ExclusiveMaximum = bound;
+                break;
+        }
+    }
+
+    private static string? Number(object? value) => value switch
+    {
+        int or long or short or byte or decimal or double or float => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    /// <summary>The rules of <paramref name="type"/>'s validator, or for a <c>…Request</c> body of its <c>…Command</c>'s.</summary>
+    private static IValidatorDescriptor? DescriptorFor(Type type, IServiceProvider services) => Descriptors.GetOrAdd(type, t =>
+    {
+        var validated = t;
+        if (t.Name.EndsWith("Request", StringComparison.Ordinal)
+            && t.Assembly.GetType($"{t.Namespace}.{t.Name[..^"Request".Length]}Command") is { } command)
+        {
+            validated = command;
+        }
+
+        using var scope = services.CreateScope();
+        var validator = scope.ServiceProvider.GetService(typeof(IValidator<>).MakeGenericType(validated)) as IValidator;
+        return validator?.CreateDescriptor();
+    });
+}
