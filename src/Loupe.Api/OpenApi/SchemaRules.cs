@@ -67,14 +67,15 @@ internal static class SchemaRules
                 schema.Enum = [.. names().Select(n => (JsonNode)JsonValue.Create(n))];
             }
 
-            ApplyValidatorRules(schema, member, context.ApplicationServices);
+            ApplyValidatorRules(schema, member, property.Name, context.ApplicationServices);
             if (schema.Enum is { Count: > 0 } values && schema.Type?.HasFlag(JsonSchemaType.Null) == true && !values.Any(v => v is null))
             {
                 values.Add(null!);
             }
         }
 
-        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && context.JsonPropertyInfo is null && schema.Properties is { Count: > 0 })
+        // A component schema is transformed where it is first met, which may be as some property's value.
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 })
         {
             MarkRequired(schema, context.JsonTypeInfo, context.ApplicationServices);
         }
@@ -94,7 +95,7 @@ internal static class SchemaRules
         foreach (var property in type.Properties.Where(p => schema.Properties!.ContainsKey(p.Name)))
         {
             var writtenOnly = property.Set is null && property.AssociatedParameter is null;
-            var alwaysRequired = descriptor is not null && Member(property) is { } member && AlwaysRequired(descriptor, member.Name);
+            var alwaysRequired = descriptor is not null && Member(property) is { } member && AlwaysRequired(descriptor, member.Name, property.Name);
             if (writtenOnly || alwaysRequired)
             {
                 schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
@@ -103,14 +104,15 @@ internal static class SchemaRules
         }
     }
 
-    private static void ApplyValidatorRules(OpenApiSchema schema, MemberInfo member, IServiceProvider services)
+    private static void ApplyValidatorRules(OpenApiSchema schema, MemberInfo member, string wireName, IServiceProvider services)
     {
         if (DescriptorFor(member.DeclaringType!, services) is not { } descriptor)
         {
             return;
         }
 
-        foreach (var (validator, component) in descriptor.GetValidatorsForMember(member.Name))
+        var isList = schema.Type?.HasFlag(JsonSchemaType.Array) == true;
+        foreach (var (validator, component) in Rules(descriptor, member.Name, wireName))
         {
             var isText = schema.Type?.HasFlag(JsonSchemaType.String) == true && schema.Format is null;
             switch (validator)
@@ -126,6 +128,11 @@ internal static class SchemaRules
                     schema.Minimum = Number(between.From);
                     schema.Maximum = Number(between.To);
                     break;
+
+                // RuleFor(c => c.Parameters!.Count).LessThanOrEqualTo(n): the list holds at most n items.
+                case IComparisonValidator { Comparison: Comparison.LessThanOrEqual } atMost when isList && Number(atMost.ValueToCompare) is { } most:
+                    schema.MaxItems = int.Parse(most, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
                 case IComparisonValidator comparison when IsNumber(schema) && Number(comparison.ValueToCompare) is { } bound:
                     Compare(schema, comparison.Comparison, bound);
                     break;
@@ -136,19 +143,14 @@ internal static class SchemaRules
                 NotNull(schema);
             }
         }
-
-        // RuleFor(c => c.Parameters!.Count).LessThanOrEqualTo(n): the list holds at most n items.
-        foreach (var (validator, _) in descriptor.GetValidatorsForMember(member.Name + ".Count"))
-        {
-            if (validator is IComparisonValidator { Comparison: Comparison.LessThanOrEqual } atMost && Number(atMost.ValueToCompare) is { } most)
-            {
-                schema.MaxItems = int.Parse(most, System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
     }
 
-    private static bool AlwaysRequired(IValidatorDescriptor descriptor, string member) =>
-        descriptor.GetValidatorsForMember(member).Any(v => v.Validator is INotEmptyValidator or INotNullValidator && !v.Options.HasCondition && !v.Options.HasAsyncCondition);
+    /// <summary>The rules on a member: by its name, on its <c>Count</c>, or under its wire name (<c>OverridePropertyName</c>).</summary>
+    private static IEnumerable<(IPropertyValidator Validator, IRuleComponent Options)> Rules(IValidatorDescriptor descriptor, string member, string wireName) =>
+        new[] { member, member + ".Count", wireName }.Distinct(StringComparer.Ordinal).SelectMany(descriptor.GetValidatorsForMember);
+
+    private static bool AlwaysRequired(IValidatorDescriptor descriptor, string member, string wireName) =>
+        Rules(descriptor, member, wireName).Any(v => v.Validator is INotEmptyValidator or INotNullValidator && !v.Options.HasCondition && !v.Options.HasAsyncCondition);
 
     private static void NotNull(OpenApiSchema schema)
     {

