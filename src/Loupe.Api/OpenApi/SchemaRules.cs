@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using FluentValidation;
+using FluentValidation.Internal;
 using FluentValidation.Validators;
 using Loupe.Application.DataSources;
 using Loupe.Application.DataSources.Commands.CreateDataSource;
@@ -24,15 +25,15 @@ namespace Loupe.Api.OpenApi;
 /// <item>timestamps (written by a converter, so untyped) are <c>string</c> with <c>format: date-time</c>;</item>
 /// <item>a text field that holds one of a closed set of names (a run's status, a data source's type, …) lists them as its <c>enum</c>;</item>
 /// <item>a request's limits come from its FluentValidation validator: <c>maxLength</c>/<c>minLength</c>,
-/// <c>minimum</c>/<c>maximum</c>, <c>maxItems</c> (a rule on <c>X.Count</c>), and a field the validator always
-/// requires (<c>NotEmpty</c>/<c>NotNull</c> without a condition) is required and not nullable. A
-/// <c>…Request</c> body is held to its <c>…Command</c>'s validator;</item>
+/// <c>minimum</c>/<c>maximum</c>, <c>maxItems</c> (a rule on <c>X.Count</c>), and a field whose null the
+/// validator refuses (<c>NotEmpty</c>, <c>NotNull</c>, or any rule that fails on null) is required and not
+/// nullable. A <c>…Request</c> body is held to its <c>…Command</c>'s validator;</item>
 /// <item>a property the serializer can only write (computed, like <c>Pagination</c>'s) is always in the answer, so it is required.</item>
 /// </list>
 /// </summary>
 internal static class SchemaRules
 {
-    private static readonly ConcurrentDictionary<Type, IValidatorDescriptor?> Descriptors = new();
+    private static readonly ConcurrentDictionary<Type, Validation?> Validations = new();
 
     /// <summary>The text fields that hold one of a closed set of names, with the set.</summary>
     private static readonly Dictionary<(Type Type, string Property), Func<IEnumerable<string>>> ClosedSets = new()
@@ -91,11 +92,11 @@ internal static class SchemaRules
     /// <summary>Required: what the serializer can only write (always in the answer) and what the validator always requires.</summary>
     private static void MarkRequired(OpenApiSchema schema, JsonTypeInfo type, IServiceProvider services)
     {
-        var descriptor = DescriptorFor(type.Type, services);
+        var validation = ValidationOf(type.Type, services);
         foreach (var property in type.Properties.Where(p => schema.Properties!.ContainsKey(p.Name)))
         {
             var writtenOnly = property.Set is null && property.AssociatedParameter is null;
-            var alwaysRequired = descriptor is not null && Member(property) is { } member && AlwaysRequired(descriptor, member.Name, property.Name);
+            var alwaysRequired = validation is not null && Member(property) is { } member && validation.RefusesNull(member.Name, property.Name);
             if (writtenOnly || alwaysRequired)
             {
                 schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
@@ -106,13 +107,15 @@ internal static class SchemaRules
 
     private static void ApplyValidatorRules(OpenApiSchema schema, MemberInfo member, string wireName, IServiceProvider services)
     {
-        if (DescriptorFor(member.DeclaringType!, services) is not { } descriptor)
+        if (ValidationOf(member.DeclaringType!, services) is not { } validation)
         {
             return;
         }
 
+        var descriptor = validation.Descriptor;
+
         var isList = schema.Type?.HasFlag(JsonSchemaType.Array) == true;
-        foreach (var (validator, component) in Rules(descriptor, member.Name, wireName))
+        foreach (var (validator, _) in Rules(descriptor, member.Name, wireName))
         {
             var isText = schema.Type?.HasFlag(JsonSchemaType.String) == true && schema.Format is null;
             switch (validator)
@@ -138,19 +141,17 @@ internal static class SchemaRules
                     break;
             }
 
-            if (validator is INotEmptyValidator or INotNullValidator && !component.HasCondition && !component.HasAsyncCondition)
-            {
-                NotNull(schema);
-            }
+        }
+
+        if (validation.RefusesNull(member.Name, wireName))
+        {
+            NotNull(schema);
         }
     }
 
     /// <summary>The rules on a member: by its name, on its <c>Count</c>, or under its wire name (<c>OverridePropertyName</c>).</summary>
     private static IEnumerable<(IPropertyValidator Validator, IRuleComponent Options)> Rules(IValidatorDescriptor descriptor, string member, string wireName) =>
         new[] { member, member + ".Count", wireName }.Distinct(StringComparer.Ordinal).SelectMany(descriptor.GetValidatorsForMember);
-
-    private static bool AlwaysRequired(IValidatorDescriptor descriptor, string member, string wireName) =>
-        Rules(descriptor, member, wireName).Any(v => v.Validator is INotEmptyValidator or INotNullValidator && !v.Options.HasCondition && !v.Options.HasAsyncCondition);
 
     private static void NotNull(OpenApiSchema schema)
     {
@@ -191,8 +192,8 @@ internal static class SchemaRules
         _ => null,
     };
 
-    /// <summary>The rules of <paramref name="type"/>'s validator, or for a <c>…Request</c> body of its <c>…Command</c>'s.</summary>
-    private static IValidatorDescriptor? DescriptorFor(Type type, IServiceProvider services) => Descriptors.GetOrAdd(type, t =>
+    /// <summary>The validator of <paramref name="type"/>, or for a <c>…Request</c> body of its <c>…Command</c>.</summary>
+    private static Validation? ValidationOf(Type type, IServiceProvider services) => Validations.GetOrAdd(type, t =>
     {
         var validated = t;
         if (t.Name.EndsWith("Request", StringComparison.Ordinal)
@@ -202,7 +203,40 @@ internal static class SchemaRules
         }
 
         using var scope = services.CreateScope();
-        var validator = scope.ServiceProvider.GetService(typeof(IValidator<>).MakeGenericType(validated)) as IValidator;
-        return validator?.CreateDescriptor();
+        return scope.ServiceProvider.GetService(typeof(IValidator<>).MakeGenericType(validated)) is IValidator validator
+            ? new Validation(validator.CreateDescriptor(), NullsRefused(validator, validated))
+            : null;
     });
+
+    /// <summary>
+    /// The members whose null the validator refuses, found by validating an instance with every field unset:
+    /// a rule like <c>Must(EmailAddress.TryParse)</c> requires a value as surely as <c>NotEmpty</c>. Only
+    /// members that can hold null count; a validator that cannot be run so gives none (its
+    /// unconditional <c>NotEmpty</c>/<c>NotNull</c> rules still count).
+    /// </summary>
+    private static HashSet<string> NullsRefused(IValidator validator, Type validated)
+    {
+        var nullable = validated.GetProperties()
+            .Where(p => !p.PropertyType.IsValueType || Nullable.GetUnderlyingType(p.PropertyType) is not null)
+            .Select(p => p.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        try
+        {
+            var empty = System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(validated);
+            var context = (FluentValidation.IValidationContext)Activator.CreateInstance(typeof(ValidationContext<>).MakeGenericType(validated), empty)!;
+            return validator.Validate(context).Errors.Select(e => e.PropertyName).Where(nullable.Contains).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is AsyncValidatorInvokedSynchronouslyException or NullReferenceException or ArgumentException or InvalidOperationException)
+        {
+            return [];
+        }
+    }
+
+    private sealed record Validation(IValidatorDescriptor Descriptor, IReadOnlySet<string> NullRefused)
+    {
+        /// <summary>Whether a value is always required: null is refused, or an unconditional NotEmpty/NotNull rule says so.</summary>
+        public bool RefusesNull(string member, string wireName) =>
+            NullRefused.Contains(member) || NullRefused.Contains(wireName)
+            || Rules(Descriptor, member, wireName).Any(v => v.Validator is INotEmptyValidator or INotNullValidator && !v.Options.HasCondition && !v.Options.HasAsyncCondition);
+    }
 }
