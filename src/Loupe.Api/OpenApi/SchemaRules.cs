@@ -102,6 +102,12 @@ internal static class SchemaRules
                 schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
                 schema.Required.Add(property.Name);
             }
+
+            // A nullable reference (an enum like Role?) is wrapped here in oneOf [null, $ref], out of reach of its own transform.
+            if (alwaysRequired && schema.Properties![property.Name] is OpenApiSchema wrapper)
+            {
+                NotNull(wrapper);
+            }
         }
     }
 
