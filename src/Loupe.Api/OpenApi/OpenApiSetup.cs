@@ -28,6 +28,7 @@ internal static class OpenApiSetup
                 await OperationSecurity.DescribeSchemesAsync(document).ConfigureAwait(false);
                 await OperationResponses.DescribeHeadersAsync(document).ConfigureAwait(false);
                 await OperationResponses.DescribeCreatedEntityTagsAsync(document).ConfigureAwait(false);
+                await SchemaRules.RemoveRefusedNullsAsync(document).ConfigureAwait(false);
             });
             options.AddOperationTransformer((operation, context, _) => OperationIds.DescribeAsync(operation, context));
             options.AddOperationTransformer((operation, context, _) => OperationSecurity.DescribeOperationAsync(operation, context));

@@ -49,6 +49,31 @@ internal static class SchemaRules
         [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.SslMode))] = () => PostgresSslModes.Names,
     };
 
+    private const string NotNullKey = "loupe:not-null";
+
+    /// <summary>Takes null out of the <c>oneOf</c> of the required properties noted by <see cref="DescribeAsync"/>.</summary>
+    public static Task RemoveRefusedNullsAsync(OpenApiDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        foreach (var schema in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
+        {
+            if (schema.Metadata?.TryGetValue(NotNullKey, out var noted) == true && noted is HashSet<string> names)
+            {
+                foreach (var name in names)
+                {
+                    if (schema.Properties?.TryGetValue(name, out var value) == true && value is OpenApiSchema property)
+                    {
+                        NotNull(property);
+                    }
+                }
+
+                schema.Metadata.Remove(NotNullKey);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public static Task DescribeAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context)
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -103,10 +128,17 @@ internal static class SchemaRules
                 schema.Required.Add(property.Name);
             }
 
-            // A nullable reference (an enum like Role?) is wrapped here in oneOf [null, $ref], out of reach of its own transform.
-            if (alwaysRequired && schema.Properties![property.Name] is OpenApiSchema wrapper)
+            // A nullable reference (an enum like Role?) is wrapped in oneOf [null, $ref] only after the transforms:
+            // noted here, undone by RemoveRefusedNullsAsync once the document is complete.
+            if (alwaysRequired)
             {
-                NotNull(wrapper);
+                schema.Metadata ??= new Dictionary<string, object>(StringComparer.Ordinal);
+                if (!schema.Metadata.TryGetValue(NotNullKey, out var noted) || noted is not HashSet<string> names)
+                {
+                    schema.Metadata[NotNullKey] = names = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                names.Add(property.Name);
             }
         }
     }
