@@ -8,6 +8,7 @@ using FluentValidation.Internal;
 using FluentValidation.Validators;
 using Loupe.Application.DataSources;
 using Loupe.Application.DataSources.Commands.CreateDataSource;
+using Loupe.Application.Organizations.Commands.ChangeUserRole;
 using Loupe.Application.Runs;
 using Loupe.Application.SavedQueries;
 using Loupe.Domain.DataSources;
@@ -50,6 +51,12 @@ internal static class SchemaRules
     };
 
     private const string NotNullKey = "loupe:not-null";
+
+    /// <summary>Bodies the API reads for a command of another name (the others are the command, or its <c>…Request</c>).</summary>
+    private static readonly Dictionary<Type, Type> BodiesOf = new()
+    {
+        [typeof(Features.RoleChange)] = typeof(ChangeUserRoleCommand),
+    };
 
     /// <summary>Takes null out of the <c>oneOf</c> of the required properties noted by <see cref="DescribeAsync"/>.</summary>
     public static Task RemoveRefusedNullsAsync(OpenApiDocument document)
@@ -233,7 +240,7 @@ internal static class SchemaRules
     /// <summary>The validator of <paramref name="type"/>, or for a <c>…Request</c> body of its <c>…Command</c>.</summary>
     private static Validation? ValidationOf(Type type, IServiceProvider services) => Validations.GetOrAdd(type, t =>
     {
-        var validated = t;
+        var validated = BodiesOf.GetValueOrDefault(t, t);
         if (t.Name.EndsWith("Request", StringComparison.Ordinal)
             && t.Assembly.GetType($"{t.Namespace}.{t.Name[..^"Request".Length]}Command") is { } command)
         {
