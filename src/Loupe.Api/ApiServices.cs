@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Loupe.Api.Http;
+using Loupe.Api.OpenApi;
 using Loupe.Api.Problems;
 using Loupe.Api.RateLimiting;
 using Loupe.Api.Security;
@@ -35,33 +36,21 @@ internal static class ApiServices
             services.AddSingleton(typeof(IEndpointModule), module);
         }
 
-        services.AddOpenApi(options =>
-        {
-            options.AddDocumentTransformer((document, _, _) =>
-            {
-                document.Info.Title = "Loupe API";
-                document.Info.Description = "Self-hosted BI and SQL analytics. JSON in and out is snake_case; errors are RFC 7807 problem+json.";
-
-                // The server address depends on who asked; the checked-in document must not.
-                document.Servers = [];
-                return ApiKeyRefusal.DescribeSchemesAsync(document);
-            });
-            options.AddOperationTransformer((operation, context, _) => ApiKeyRefusal.DescribeOperationAsync(operation, context));
-            options.AddOperationTransformer((operation, _, _) => ProblemSchema.DescribeBadRequestAsync(operation));
-            options.AddSchemaTransformer((schema, context, _) => ProblemSchema.DescribeAsync(schema, context));
-        });
+        services.AddLoupeOpenApi();
         return services;
     }
 
     /// <summary>
     /// The wire format of docs/api-conventions.md: snake_case names, enums as snake_case strings, UTC timestamps,
-    /// unknown fields refused.
+    /// unknown fields refused, numbers as JSON numbers only (not "5": the OpenAPI document then types an
+    /// integer as integer, not integer-or-string).
     /// </summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DictionaryKeyPolicy = null;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.Converters.Add(new UtcTimestampConverter());
     }

@@ -27,6 +27,6 @@ internal sealed class ProfileEndpoints : IEndpointModule
         {
             await mediator.Send(command, ct);
             return TypedResults.NoContent();
-        }).WithSummary("Change the password; other sessions are signed out").RefusesApiKeys();
+        }).WithName("changePassword").WithSummary("Change the password; other sessions are signed out").RefusesApiKeys();
     }
 }

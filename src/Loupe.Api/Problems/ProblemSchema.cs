@@ -8,7 +8,7 @@ namespace Loupe.Api.Problems;
 /// <summary>
 /// The OpenAPI schema of a problem as Loupe writes it: the RFC 7807 members plus <c>error_id</c>
 /// and <c>code</c> (always: docs/errors.md lists them) and
-/// <c>errors</c> (validation). The generated schema would otherwise forbid any member beyond the five
+/// <c>errors</c> (validation); <c>code</c> lists every code (<see cref="ProblemCodes"/>). The generated schema would otherwise forbid any member beyond the five
 /// of <see cref="ProblemDetails"/>, because the wire format refuses unknown members on input.
 /// </summary>
 internal static class ProblemSchema
@@ -46,9 +46,13 @@ internal static class ProblemSchema
         };
         schema.Properties["code"] = new OpenApiSchema
         {
-            Type = JsonSchemaType.String,
-            Description = "Always present: the stable, machine-readable cause a client acts on (e.g. run.result_expired, validation_failed, "
-                + "or a data source's SQLSTATE on a 502); docs/errors.md lists every code.",
+            Description = "Always present: the stable, machine-readable cause a client acts on (e.g. run.result_expired, validation_failed); "
+                + "docs/errors.md lists every code. On a 502 it is the data source's SQLSTATE.",
+            AnyOf =
+            [
+                new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. ProblemCodes.All.Keys.Order(StringComparer.Ordinal).Select(c => (JsonNode)JsonValue.Create(c))] },
+                new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ProblemCodes.SqlStatePattern, Description = "A data source's SQLSTATE (on a 502)." },
+            ],
             Examples = [JsonValue.Create("run.result_expired")],
         };
         schema.Properties["errors"] = new OpenApiSchema
@@ -57,6 +61,9 @@ internal static class ProblemSchema
             Description = "Validation failures (400): the messages of each snake_case field.",
             AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
         };
+
+        // The problem details setup fills these on every problem Loupe writes.
+        schema.Required = new HashSet<string>(["type", "title", "status", "instance", ProblemDetailsSetup.ErrorIdKey, "code"], StringComparer.Ordinal);
         return Task.CompletedTask;
     }
 }

@@ -32,9 +32,11 @@ internal sealed class ListSavedQueriesQueryHandler(IReadStore store, IQueryExecu
         .TieBreaker(q => q.Id)
         .Default("-updated_at");
 
+    private static readonly IReadOnlyList<string> Statuses = SavedQueryStatuses.All;
+
     public async Task<PagedResult<SavedQuerySummaryDto>> Handle(ListSavedQueriesQuery request, CancellationToken cancellationToken)
     {
-        var parameters = ListParameters.Parse(request.Query, Sorts, SavedQueryStatuses.All);
+        var parameters = ListParameters.Parse(request.Query, Sorts, Statuses);
         var dataSourceId = ParseDataSource(request.Query);
         var archived = parameters.Filter.Status == SavedQueryStatuses.Archived;
         var tags = new ListFilter { Tags = [.. parameters.Filter.Tags.Select(QueryTags.NormalizeOne).Distinct(StringComparer.Ordinal)] };

@@ -1,0 +1,287 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using FluentValidation;
+using FluentValidation.Internal;
+using FluentValidation.Validators;
+using Loupe.Application.DataSources;
+using Loupe.Application.DataSources.Commands.CreateDataSource;
+using Loupe.Application.Organizations.Commands.ChangeUserRole;
+using Loupe.Application.Runs;
+using Loupe.Application.SavedQueries;
+using Loupe.Domain.DataSources;
+using Loupe.Domain.Queries.Parameters;
+using Loupe.Domain.Runs;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Loupe.Api.OpenApi;
+
+/// <summary>
+/// What the generated schemas do not say by themselves, so that a generated client is typed as the server
+/// behaves:
+/// <list type="bullet">
+/// <item>timestamps (written by a converter, so untyped) are <c>string</c> with <c>format: date-time</c>;</item>
+/// <item>a text field that holds one of a closed set of names (a run's status, a data source's type, …) lists them as its <c>enum</c>;</item>
+/// <item>a request's limits come from its FluentValidation validator: <c>maxLength</c>/<c>minLength</c>,
+/// <c>minimum</c>/<c>maximum</c>, <c>maxItems</c> (a rule on <c>X.Count</c>), and a field whose null the
+/// validator refuses (<c>NotEmpty</c>, <c>NotNull</c>, or any rule that fails on null) is required and not
+/// nullable. A <c>…Request</c> body is held to its <c>…Command</c>'s validator;</item>
+/// <item>a property the serializer can only write (computed, like <c>Pagination</c>'s) is always in the answer, so it is required.</item>
+/// </list>
+/// </summary>
+internal static class SchemaRules
+{
+    private static readonly ConcurrentDictionary<Type, Validation?> Validations = new();
+
+    /// <summary>The text fields that hold one of a closed set of names, with the set.</summary>
+    private static readonly Dictionary<(Type Type, string Property), Func<IEnumerable<string>>> ClosedSets = new()
+    {
+        [(typeof(RunDto), nameof(RunDto.Status))] = () => Enum.GetValues<RunStatus>().Select(s => s.ToName()),
+        [(typeof(SavedQueryDto), nameof(SavedQueryDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(SavedQuerySummaryDto), nameof(SavedQuerySummaryDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(DataSourceDto), nameof(DataSourceDto.Type))] = DataSourceTypeNames,
+        [(typeof(CreateDataSourceCommand), nameof(CreateDataSourceCommand.Type))] = DataSourceTypeNames,
+        [(typeof(ParameterDefinitionDto), nameof(ParameterDefinitionDto.Type))] = () => ParameterTypes.Names,
+        [(typeof(ParameterDefinitionInput), nameof(ParameterDefinitionInput.Type))] = () => ParameterTypes.Names,
+        [(typeof(DataSourceSettingsDto), nameof(DataSourceSettingsDto.SslMode))] = () => PostgresSslModes.Names,
+        [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.SslMode))] = () => PostgresSslModes.Names,
+    };
+
+    private const string NotNullKey = "loupe:not-null";
+
+    /// <summary>Bodies the API reads for a command of another name (the others are the command, or its <c>…Request</c>).</summary>
+    private static readonly Dictionary<Type, Type> BodiesOf = new()
+    {
+        [typeof(Features.RoleChange)] = typeof(ChangeUserRoleCommand),
+    };
+
+    /// <summary>Takes null out of the <c>oneOf</c> of the required properties noted by <see cref="DescribeAsync"/>.</summary>
+    public static Task RemoveRefusedNullsAsync(OpenApiDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        foreach (var schema in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
+        {
+            if (schema.Metadata?.TryGetValue(NotNullKey, out var noted) == true && noted is HashSet<string> names)
+            {
+                foreach (var name in names)
+                {
+                    if (schema.Properties?.TryGetValue(name, out var value) == true && value is OpenApiSchema property)
+                    {
+                        NotNull(property);
+                    }
+                }
+
+                schema.Metadata.Remove(NotNullKey);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public static Task DescribeAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(context);
+        var type = context.JsonTypeInfo.Type;
+        if (type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(DateTimeOffset?) || type == typeof(DateTime?))
+        {
+            schema.Type = Nullable.GetUnderlyingType(type) is null ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+            schema.Format = "date-time";
+            schema.Pattern = null;
+        }
+
+        if (context.JsonPropertyInfo is { } property && Member(property) is { } member)
+        {
+            if (ClosedSets.TryGetValue((member.DeclaringType!, member.Name), out var names))
+            {
+                schema.Enum = [.. names().Select(n => (JsonNode)JsonValue.Create(n))];
+            }
+
+            ApplyValidatorRules(schema, member, property.Name, context.ApplicationServices);
+            if (schema.Enum is { Count: > 0 } values && schema.Type?.HasFlag(JsonSchemaType.Null) == true && !values.Any(v => v is null))
+            {
+                values.Add(null!);
+            }
+        }
+
+        // A component schema is transformed where it is first met, which may be as some property's value.
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 })
+        {
+            MarkRequired(schema, context.JsonTypeInfo, context.ApplicationServices);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static IEnumerable<string> DataSourceTypeNames() =>
+        Enum.GetValues<DataSourceType>().Select(t => JsonNamingPolicy.SnakeCaseLower.ConvertName(t.ToString()));
+
+    private static MemberInfo? Member(JsonPropertyInfo property) => property.AttributeProvider as MemberInfo;
+
+    /// <summary>Required: what the serializer can only write (always in the answer) and what the validator always requires.</summary>
+    private static void MarkRequired(OpenApiSchema schema, JsonTypeInfo type, IServiceProvider services)
+    {
+        var validation = ValidationOf(type.Type, services);
+        foreach (var property in type.Properties.Where(p => schema.Properties!.ContainsKey(p.Name)))
+        {
+            var writtenOnly = property.Set is null && property.AssociatedParameter is null;
+            var alwaysRequired = validation is not null && Member(property) is { } member && validation.RefusesNull(member.Name, property.Name);
+            if (writtenOnly || alwaysRequired)
+            {
+                schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
+                schema.Required.Add(property.Name);
+            }
+
+            // A nullable reference (an enum like Role?) is wrapped in oneOf [null, $ref] only after the transforms:
+            // noted here, undone by RemoveRefusedNullsAsync once the document is complete.
+            if (alwaysRequired)
+            {
+                schema.Metadata ??= new Dictionary<string, object>(StringComparer.Ordinal);
+                if (!schema.Metadata.TryGetValue(NotNullKey, out var noted) || noted is not HashSet<string> names)
+                {
+                    schema.Metadata[NotNullKey] = names = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                names.Add(property.Name);
+            }
+        }
+    }
+
+    private static void ApplyValidatorRules(OpenApiSchema schema, MemberInfo member, string wireName, IServiceProvider services)
+    {
+        if (ValidationOf(member.DeclaringType!, services) is not { } validation)
+        {
+            return;
+        }
+
+        var descriptor = validation.Descriptor;
+
+        var isList = schema.Type?.HasFlag(JsonSchemaType.Array) == true;
+        foreach (var (validator, _) in Rules(descriptor, member.Name, wireName))
+        {
+            var isText = schema.Type?.HasFlag(JsonSchemaType.String) == true && schema.Format is null;
+            switch (validator)
+            {
+                case ILengthValidator length when isText:
+                    schema.MaxLength = length.Max > 0 ? length.Max : schema.MaxLength;
+                    schema.MinLength = length.Min > 0 ? length.Min : schema.MinLength;
+                    break;
+                case INotEmptyValidator when isText:
+                    schema.MinLength ??= 1;
+                    break;
+                case IBetweenValidator between when IsNumber(schema):
+                    schema.Minimum = Number(between.From);
+                    schema.Maximum = Number(between.To);
+                    break;
+
+                // RuleFor(c => c.Parameters!.Count).LessThanOrEqualTo(n): the list holds at most n items.
+                case IComparisonValidator { Comparison: Comparison.LessThanOrEqual } atMost when isList && Number(atMost.ValueToCompare) is { } most:
+                    schema.MaxItems = int.Parse(most, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case IComparisonValidator comparison when IsNumber(schema) && Number(comparison.ValueToCompare) is { } bound:
+                    Compare(schema, comparison.Comparison, bound);
+                    break;
+            }
+
+        }
+
+        if (validation.RefusesNull(member.Name, wireName))
+        {
+            NotNull(schema);
+        }
+    }
+
+    /// <summary>The rules on a member: by its name, on its <c>Count</c>, or under its wire name (<c>OverridePropertyName</c>).</summary>
+    private static IEnumerable<(IPropertyValidator Validator, IRuleComponent Options)> Rules(IValidatorDescriptor descriptor, string member, string wireName) =>
+        new[] { member, member + ".Count", wireName }.Distinct(StringComparer.Ordinal).SelectMany(descriptor.GetValidatorsForMember);
+
+    private static void NotNull(OpenApiSchema schema)
+    {
+        if (schema.Type is { } type)
+        {
+            schema.Type = type & ~JsonSchemaType.Null;
+        }
+
+        schema.OneOf = schema.OneOf?.Where(s => s is not OpenApiSchema { Type: JsonSchemaType.Null }).ToList();
+        schema.AnyOf = schema.AnyOf?.Where(s => s is not OpenApiSchema { Type: JsonSchemaType.Null }).ToList();
+    }
+
+    private static bool IsNumber(OpenApiSchema schema) =>
+        schema.Type?.HasFlag(JsonSchemaType.Integer) == true || schema.Type?.HasFlag(JsonSchemaType.Number) == true;
+
+    private static void Compare(OpenApiSchema schema, Comparison comparison, string bound)
+    {
+        switch (comparison)
+        {
+            case Comparison.GreaterThanOrEqual:
+                schema.Minimum = bound;
+                break;
+            case Comparison.GreaterThan:
+                schema.ExclusiveMinimum = bound;
+                break;
+            case Comparison.LessThanOrEqual:
+                schema.Maximum = bound;
+                break;
+            case Comparison.LessThan:
+                schema.ExclusiveMaximum = bound;
+                break;
+        }
+    }
+
+    private static string? Number(object? value) => value switch
+    {
+        int or long or short or byte or decimal or double or float => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    /// <summary>The validator of <paramref name="type"/>, or for a <c>…Request</c> body of its <c>…Command</c>.</summary>
+    private static Validation? ValidationOf(Type type, IServiceProvider services) => Validations.GetOrAdd(type, t =>
+    {
+        var validated = BodiesOf.GetValueOrDefault(t, t);
+        if (t.Name.EndsWith("Request", StringComparison.Ordinal)
+            && t.Assembly.GetType($"{t.Namespace}.{t.Name[..^"Request".Length]}Command") is { } command)
+        {
+            validated = command;
+        }
+
+        using var scope = services.CreateScope();
+        return scope.ServiceProvider.GetService(typeof(IValidator<>).MakeGenericType(validated)) is IValidator validator
+            ? new Validation(validator.CreateDescriptor(), NullsRefused(validator, validated))
+            : null;
+    });
+
+    /// <summary>
+    /// The members whose null the validator refuses, found by validating an instance with every field unset:
+    /// a rule like <c>Must(EmailAddress.TryParse)</c> requires a value as surely as <c>NotEmpty</c>. Only
+    /// members that can hold null count; a validator that cannot be run so gives none (its
+    /// unconditional <c>NotEmpty</c>/<c>NotNull</c> rules still count).
+    /// </summary>
+    private static HashSet<string> NullsRefused(IValidator validator, Type validated)
+    {
+        var nullable = validated.GetProperties()
+            .Where(p => !p.PropertyType.IsValueType || Nullable.GetUnderlyingType(p.PropertyType) is not null)
+            .Select(p => p.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        try
+        {
+            var empty = System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(validated);
+            var context = (FluentValidation.IValidationContext)Activator.CreateInstance(typeof(ValidationContext<>).MakeGenericType(validated), empty)!;
+            return validator.Validate(context).Errors.Select(e => e.PropertyName).Where(nullable.Contains).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is AsyncValidatorInvokedSynchronouslyException or NullReferenceException or ArgumentException or InvalidOperationException)
+        {
+            return [];
+        }
+    }
+
+    private sealed record Validation(IValidatorDescriptor Descriptor, IReadOnlySet<string> NullRefused)
+    {
+        /// <summary>Whether a value is always required: null is refused, or an unconditional NotEmpty/NotNull rule says so.</summary>
+        public bool RefusesNull(string member, string wireName) =>
+            NullRefused.Contains(member) || NullRefused.Contains(wireName)
+            || Rules(Descriptor, member, wireName).Any(v => v.Validator is INotEmptyValidator or INotNullValidator && !v.Options.HasCondition && !v.Options.HasAsyncCondition);
+    }
+}
