@@ -3,6 +3,8 @@ using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Domain.Common;
+using Loupe.Api.Security;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -29,6 +31,16 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         // Loupe's own database is restarting or out of reach: a 503 the client may retry, not a 500.
         var unavailable = databaseFailures.IsTransient(exception);
         var problem = unavailable ? Unavailable() : ToProblem(exception);
+        if (exception is UnauthenticatedException && !AnonymousCaller.IsOn(httpContext))
+        {
+            // The caller is unknown to a handler's own authorization: say why, as the bearer challenge does
+            // (sign-in and refresh endpoints read credentials from their body and keep their own answer).
+            var failure = httpContext.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+            var challenge = BearerChallenge.For(httpContext.Request, failure);
+            httpContext.Response.Headers.WWWAuthenticate = challenge.Header;
+            problem = Unauthenticated(challenge);
+        }
+
         if (problem.Status == StatusCodes.Status500InternalServerError)
         {
             LogUnhandled(exception, httpContext.TraceIdentifier);
@@ -94,6 +106,10 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         BadHttpRequestException badRequest => RequestBodyProblems.FromBinding(badRequest),
         _ => Problem(StatusCodes.Status500InternalServerError, null, ErrorCodes.InternalError),
     };
+
+    /// <summary>The 401 for a request whose credential is missing or was refused (<see cref="BearerChallenge"/>).</summary>
+    internal static ProblemDetails Unauthenticated(BearerChallenge challenge) =>
+        Problem(StatusCodes.Status401Unauthorized, challenge.Detail, challenge.Code);
 
     /// <summary>503 with a code: the same request may be sent again shortly.</summary>
     internal static ProblemDetails Unavailable() => Problem(

@@ -1,30 +1,20 @@
 using Loupe.Api.Problems;
 using Loupe.Application.Auth.Queries.IsSessionActive;
-using Loupe.Application.Common.Exceptions;
 using Loupe.Infrastructure.Security.Tokens;
 using MediatR;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Loupe.Api.Security;
 
 /// <summary>
-/// Turns the bearer handler's 401 and 403 into problem documents. A 401 tells three cases apart, in
-/// its <c>code</c> and its RFC 6750 <c>WWW-Authenticate</c> challenge, so a client knows whether to
-/// refresh: no token (<c>unauthorized</c>, <c>Bearer</c>), a token of Loupe's whose lifetime is over
-/// (<c>auth.token_expired</c>, <c>error="invalid_token"</c> and a description saying so: refresh), and
-/// any other bad token (<c>auth.token_invalid</c>: sign in again). Only a token with Loupe's own
-/// signature is ever called expired, since the signature is checked before the lifetime. Beyond that
-/// the detail is generic on purpose: neither the token nor the validation failure's text reaches the client.
+/// Turns the bearer handler's 401 and 403 into problem documents. A 401 tells the cases apart, in its
+/// <c>code</c> and its RFC 6750 <c>WWW-Authenticate</c> challenge, so a client knows whether to
+/// refresh (<see cref="BearerChallenge"/>, which a handler's own refusal shares). Beyond that the
+/// detail is generic on purpose: neither the token nor the validation failure's text reaches the client.
 /// </summary>
 internal sealed class BearerProblemEvents : JwtBearerEvents
 {
-    public const string MissingDetail = "Authentication is required.";
-    public const string InvalidDetail = "The access token is invalid.";
-    public const string ExpiredDetail = "The access token expired: refresh it.";
-    public const string ApiKeyDetail = "The API key is invalid or revoked.";
-
     /// <summary>On the account-entry endpoints the token is not read: a stale or garbage one must not block signing in.</summary>
     public override Task MessageReceived(MessageReceivedContext context)
     {
@@ -77,23 +67,9 @@ internal sealed class BearerProblemEvents : JwtBearerEvents
     {
         context.HandleResponse();
         // An API key that did not authenticate is challenged here too (the bearer scheme is the default challenge).
-        var (challenge, code, detail) = context.AuthenticateFailure switch
-        {
-            null when AuthenticationSetup.LooksLikeApiKey(context.Request) =>
-                ("Bearer error=\"invalid_token\", error_description=\"The API key is invalid or revoked\"", ErrorCodes.ApiKeyInvalid, ApiKeyDetail),
-            null => ("Bearer", ErrorCodes.Unauthorized, MissingDetail),
-            SecurityTokenExpiredException => ("Bearer error=\"invalid_token\", error_description=\"The access token expired\"", ErrorCodes.TokenExpired, ExpiredDetail),
-            _ => ("Bearer error=\"invalid_token\", error_description=\"The access token is invalid\"", ErrorCodes.TokenInvalid, InvalidDetail),
-        };
-        context.Response.Headers.WWWAuthenticate = challenge;
-        return context.HttpContext.WriteProblemAsync(new ProblemDetails
-        {
-            Status = StatusCodes.Status401Unauthorized,
-            Title = "Unauthorized",
-            Detail = detail,
-            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
-            Extensions = { [ExceptionToProblemHandler.CodeKey] = code },
-        }).AsTask();
+        var challenge = BearerChallenge.For(context.Request, context.AuthenticateFailure);
+        context.Response.Headers.WWWAuthenticate = challenge.Header;
+        return context.HttpContext.WriteProblemAsync(ExceptionToProblemHandler.Unauthenticated(challenge)).AsTask();
     }
 
     public override Task Forbidden(ForbiddenContext context) =>

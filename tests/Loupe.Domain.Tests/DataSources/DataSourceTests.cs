@@ -331,7 +331,7 @@ public sealed class DataSourceTests
     {
         var refused = Should.Throw<DomainException>(() => DataSource.EnsureCanBeDeleted(used, archived));
 
-        refused.Error.Code.ShouldBe("data_source.in_use");
+        refused.Error.Code.ShouldBe("datasource.in_use");
         refused.Error.Kind.ShouldBe(DomainErrorKind.Conflict);
         refused.Error.Message.ShouldContain(said);
     }

@@ -41,7 +41,7 @@ public sealed class RunDraftApiTests(RunsApi api) : ResetBeforeEachTest(api), IC
         finished.TryGetProperty("queue_position", out var position).ShouldBeTrue();
         position.ValueKind.ShouldBe(JsonValueKind.Null);
         var page = await IdentityApi.GetOkAsync(admin.Client, $"/api/v1/runs/{run.GetProperty("id").GetGuid()}/results");
-        var row = page.GetProperty("rows")[0];
+        var row = page.GetProperty("data")[0];
         row[0].GetInt32().ShouldBe(42);
         row[1].GetString().ShouldBe("it's {{ not }} sql");
         row[2].ValueKind.ShouldBe(JsonValueKind.Null);

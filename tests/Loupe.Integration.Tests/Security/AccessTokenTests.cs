@@ -223,6 +223,39 @@ public sealed class AccessTokenTests(DatabaseFixture database) : ResetBeforeEach
         (problem.GetRawText() + response.Headers).ShouldNotContain(token);
     }
 
+    [Theory]
+    [InlineData("/api/v1/me")]
+    [InlineData("/api/v1/runs")]
+    [InlineData("/api/v1/queries")]
+    public async Task AnEndpointThatAuthorizesInItsHandler_TellsTheSame401sApart(string path)
+    {
+        var expired = TestTokens.Issue(await RealClaimsAsync(Role.Admin), clock: new FixedClock(DateTimeOffset.UtcNow.AddHours(-1)));
+        var cases = new (string? Authorization, string Code, string? Challenge)[]
+        {
+            (null, "unauthorized", null),
+            ($"Bearer {expired}", "auth.token_expired", "error=\"invalid_token\", error_description=\"The access token expired\""),
+            ("Bearer not-a-jwt", "auth.token_invalid", "error=\"invalid_token\", error_description=\"The access token is invalid\""),
+            ("Bearer lp_ak_unknown0000000000000000000000000000", "auth.api_key_invalid", "error=\"invalid_token\", error_description=\"The API key is invalid or revoked\""),
+        };
+
+        foreach (var (authorization, code, parameter) in cases)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (authorization is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+
+            using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+
+            var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+            problem.GetProperty("code").GetString().ShouldBe(code, authorization);
+            var challenge = response.Headers.WwwAuthenticate.Single();
+            challenge.Scheme.ShouldBe("Bearer");
+            challenge.Parameter.ShouldBe(parameter, authorization);
+        }
+    }
+
     [Fact]
     public async Task AccessToken_AfterItsSessionSignedOut_Is401AtOnce()
     {

@@ -159,7 +159,8 @@ public sealed class ApiKeyTests(IdentityApi api) : ResetBeforeEachTest(api), ICl
         }
 
         using var response = await client.GetAsync("/api/v1/me", TestContext.Current.CancellationToken);
-        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        (await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized)).GetProperty("code").GetString().ShouldBe("auth.api_key_invalid");
+        response.Headers.WwwAuthenticate.Single().Parameter.ShouldBe("error=\"invalid_token\", error_description=\"The API key is invalid or revoked\"");
         var row = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/api-keys")).ShouldHaveSingleItem();
         row.GetProperty("revoked_at").ValueKind.ShouldBe(JsonValueKind.String);
         (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=api_key.revoked")).ShouldHaveSingleItem();
