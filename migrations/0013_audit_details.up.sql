@@ -8,3 +8,8 @@ ALTER TABLE audit_events ADD COLUMN details jsonb NULL;
 -- datasource_id field (ADR 0048): runs that failed before the rename answer the same code.
 UPDATE query_runs SET error_code = 'datasource.' || substr(error_code, length('data_source.') + 1)
 WHERE error_code LIKE 'data\_source.%';
+UPDATE query_runs SET error_code = 'query.datasource_' || substr(error_code, length('query.data_source_') + 1)
+WHERE error_code LIKE 'query.data\_source\_%';
+
+-- An audit event's target names a data source the same way.
+UPDATE audit_events SET target_type = 'datasource' WHERE target_type = 'data_source';

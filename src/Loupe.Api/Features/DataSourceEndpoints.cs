@@ -46,8 +46,9 @@ internal sealed class DataSourceEndpoints : IEndpointModule
             .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Text, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.UpdatedAfter, ListQueryParameters.UpdatedBefore))
             .WithSummary("List the organization's data sources");
 
-        dataSources.MapGet("/types", async Task<Ok<PagedResult<DataSourceTypeDto>>> (IMediator mediator, CancellationToken ct) =>
-            TypedResults.Ok(await mediator.Send(new ListDataSourceTypesQuery(), ct)))
+        dataSources.MapGet("/types", async Task<Ok<PagedResult<DataSourceTypeDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new ListDataSourceTypesQuery(query.Values), ct)))
+            .AcceptsQuery(ListQueryParameters.Page, ListQueryParameters.PerPage, ListQueryParameters.Sort)
             .WithSummary("The connector types this instance offers and the settings each takes (name, type, required, default, secret, bounds), for a new data source form");
 
         dataSources.MapGet("/{id:guid}", async Task<Results<Ok<DataSourceDto>, StatusCodeHttpResult>> (

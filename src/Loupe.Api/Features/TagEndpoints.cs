@@ -13,6 +13,6 @@ internal sealed class TagEndpoints : IEndpointModule
         api.MapGet("/tags", async Task<Ok<PagedResult<TagDto>>> (RawQuery query, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListTagsQuery(query.Values), ct)))
             .WithTags("Tags")
-            .AcceptsQuery(ListQueryParameters.Page, ListQueryParameters.PerPage, ListTagsQuery.KindParameter)
-            .WithSummary("The organization's tags with how many active saved queries carry each, most used first (kind=query, the default and only kind)");
+            .AcceptsQuery(ListQueryParameters.Page, ListQueryParameters.PerPage, ListQueryParameters.Sort, ListTagsQuery.KindParameter)
+            .WithSummary("The organization's tags with how many active saved queries carry each, most used first unless sorted by name (kind=query, the default and only kind)");
 }

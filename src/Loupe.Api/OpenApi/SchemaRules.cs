@@ -8,9 +8,14 @@ using FluentValidation.Internal;
 using FluentValidation.Validators;
 using Loupe.Application.DataSources;
 using Loupe.Application.DataSources.Commands.CreateDataSource;
+using Loupe.Application.DataSources.Queries.ListDataSourceTypes;
 using Loupe.Application.Organizations.Commands.ChangeUserRole;
 using Loupe.Application.Runs;
+using Loupe.Application.Runs.Commands.CreateRun;
+using Loupe.Application.Runs.Commands.RunSavedQuery;
 using Loupe.Application.SavedQueries;
+using Loupe.Application.SavedQueries.Commands.CreateSavedQuery;
+using Loupe.Application.SavedQueries.Commands.UpdateSavedQuery;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Queries.Parameters;
 using Loupe.Domain.Runs;
@@ -48,6 +53,21 @@ internal static class SchemaRules
         [(typeof(ParameterDefinitionInput), nameof(ParameterDefinitionInput.Type))] = () => ParameterTypes.Names,
         [(typeof(DataSourceSettingsDto), nameof(DataSourceSettingsDto.SslMode))] = () => PostgresSslModes.Names,
         [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.SslMode))] = () => PostgresSslModes.Names,
+        [(typeof(DataSourceTypeDto), nameof(DataSourceTypeDto.Type))] = DataSourceTypeNames,
+        [(typeof(DataSourceSettingDto), nameof(DataSourceSettingDto.Type))] = () => DataSourceSettingDto.Types,
+    };
+
+    /// <summary>
+    /// Lower bounds a domain rule keeps rather than a validator (a run's timeout is at least
+    /// <see cref="RunTimeout.MinSeconds"/> and at most its data source's, which no document can know; a
+    /// saved query's 0 means the data source's): written into the document so it tells the whole truth.
+    /// </summary>
+    private static readonly Dictionary<(Type Type, string Property), int> DomainMinimums = new()
+    {
+        [(typeof(CreateRunCommand), nameof(CreateRunCommand.TimeoutSeconds))] = RunTimeout.MinSeconds,
+        [(typeof(RunSavedQueryRequest), nameof(RunSavedQueryRequest.TimeoutSeconds))] = RunTimeout.MinSeconds,
+        [(typeof(CreateSavedQueryCommand), nameof(CreateSavedQueryCommand.TimeoutSeconds))] = 0,
+        [(typeof(UpdateSavedQueryRequest), nameof(UpdateSavedQueryRequest.TimeoutSeconds))] = 0,
     };
 
     private const string NotNullKey = "loupe:not-null";
@@ -101,6 +121,10 @@ internal static class SchemaRules
             }
 
             ApplyValidatorRules(schema, member, property.Name, context.ApplicationServices);
+            if (DomainMinimums.TryGetValue((member.DeclaringType!, member.Name), out var minimum))
+            {
+                schema.Minimum = minimum.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
             if (schema.Enum is { Count: > 0 } values && schema.Type?.HasFlag(JsonSchemaType.Null) == true && !values.Any(v => v is null))
             {
                 values.Add(null!);

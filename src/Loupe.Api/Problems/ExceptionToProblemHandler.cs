@@ -1,9 +1,9 @@
 using System.Text.Json;
+using Loupe.Api.Security;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Domain.Common;
-using Loupe.Api.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -31,11 +31,12 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         // Loupe's own database is restarting or out of reach: a 503 the client may retry, not a 500.
         var unavailable = databaseFailures.IsTransient(exception);
         var problem = unavailable ? Unavailable() : ToProblem(exception);
-        if (exception is UnauthenticatedException && !AnonymousCaller.IsOn(httpContext))
+        if (exception is UnauthenticatedException { CallerUnknown: true })
         {
             // The caller is unknown to a handler's own authorization: say why, as the bearer challenge does
-            // (sign-in and refresh endpoints read credentials from their body and keep their own answer).
-            var failure = httpContext.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+            // (sign-in and refresh refuse credentials read from their body and keep their own answer).
+            // The scheme's handler keeps its result for the request: this asks nothing again.
+            var failure = (await httpContext.AuthenticateAsync().ConfigureAwait(false)).Failure;
             var challenge = BearerChallenge.For(httpContext.Request, failure);
             httpContext.Response.Headers.WWWAuthenticate = challenge.Header;
             problem = Unauthenticated(challenge);

@@ -7,7 +7,7 @@ namespace Loupe.Application.Runs;
 /// A run as answered: where it is, its timing and size, the timeout it was given, the parameters it
 /// ran with, when its result expires, why it failed (or why its last attempt did, while it is
 /// <c>retrying</c>), and never its SQL. <c>requester_id</c> is the user who asked for it (null once
-/// they left). <see cref="QueuePosition"/> and <see cref="NextAttemptAt"/> are answered by
+/// they left). <c>queue_position</c> and <c>next_attempt_at</c> are answered by
 /// <c>GET /runs/{id}</c> and by the request that starts a run, not by lists.
 /// </summary>
 public sealed record RunDto(

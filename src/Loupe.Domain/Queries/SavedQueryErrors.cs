@@ -26,7 +26,7 @@ public static class SavedQueryErrors
         DomainError.Validation("query.tag_invalid", "tags", $"Each tag has 1 to {QueryTags.TagMaxLength} characters (blanks around it do not count).");
 
     public static readonly DomainError DataSourceNotFound =
-        DomainError.Validation("query.data_source_not_found", "datasource_id", "No data source of your organization has this id.");
+        DomainError.Validation("query.datasource_not_found", "datasource_id", "No data source of your organization has this id.");
 
     public static readonly DomainError Archived =
         DomainError.Conflict("query.archived", "This query is archived: restore it before changing it.");
@@ -36,7 +36,7 @@ public static class SavedQueryErrors
 
     /// <summary>The data source the query reads from was removed since the query was saved.</summary>
     public static readonly DomainError DataSourceGone =
-        DomainError.Conflict("query.data_source_missing", "The query's data source no longer exists.");
+        DomainError.Conflict("query.datasource_missing", "The query's data source no longer exists.");
 
     /// <summary>PostgreSQL text cannot hold U+0000, so no stored text may contain it.</summary>
     public static DomainError NulCharacter(string field) =>

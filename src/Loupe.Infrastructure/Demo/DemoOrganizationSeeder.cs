@@ -159,7 +159,7 @@ internal sealed partial class DemoOrganizationSeeder(
                 services.GetRequiredService<DataSourceLimits>(),
                 now);
             services.GetRequiredService<IRepository<DataSource>>().Add(dataSource);
-            services.GetRequiredService<IAuditTrail>().Record(AuditActions.DataSourceCreated, new AuditTarget("data_source", dataSource.Id), admin.Id);
+            services.GetRequiredService<IAuditTrail>().Record(AuditActions.DataSourceCreated, new AuditTarget("datasource", dataSource.Id), admin.Id);
             await services.GetRequiredService<IUnitOfWork>().SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -17,4 +17,10 @@ public sealed class UnauthenticatedException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// True when the request carried no credential that authenticated (the API then says why, from
+    /// the credential it was sent); false when credentials in a body were refused (a sign-in, a refresh).
+    /// </summary>
+    public bool CallerUnknown { get; init; }
 }

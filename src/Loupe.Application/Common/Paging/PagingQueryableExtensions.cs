@@ -27,6 +27,19 @@ public static class PagingQueryableExtensions
         return PageAsync(query, page, sort, paged => paged.Select(projection), executor, cancellationToken);
     }
 
+    /// <summary>
+    /// Pages rows already in memory (a short list the server computes, such as tags with their counts)
+    /// exactly as a database list is paged: sorted with the tie-breaker, then skipped and taken.
+    /// </summary>
+    public static PagedResult<T> ToPage<T>(this IEnumerable<T> rows, ListParameters<T> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var sorted = parameters.Sort.Apply(rows.AsQueryable()).ToList();
+        var page = sorted.Skip(parameters.Page.Skip).Take(parameters.Page.PerPage).ToList();
+        return new PagedResult<T>(page, Pagination.Create(parameters.Page, sorted.Count));
+    }
+
     /// <summary>Pages with the page and sort of parsed <see cref="ListParameters{T}"/>; apply its filter first.</summary>
     public static Task<PagedResult<T>> ToPageAsync<T>(
         this IQueryable<T> query, ListParameters<T> parameters, IQueryExecutor executor, CancellationToken cancellationToken)

@@ -36,7 +36,7 @@ public static class AuthorizationPolicy
 
         if (!caller.IsAuthenticated)
         {
-            return new UnauthenticatedException();
+            return new UnauthenticatedException { CallerUnknown = true };
         }
 
         if (requirement.SignedInOnly && caller.ApiKeyId is not null)

@@ -81,10 +81,10 @@ internal sealed class CreateDataSourceCommandHandler(
             new ConnectionTarget(dataSource.Id, settings, string.IsNullOrEmpty(password) ? null : password, dataSource.AllowPrivilegedAccount),
             cancellationToken).ConfigureAwait(false);
         dataSources.Add(dataSource);
-        audit.Record(AuditActions.DataSourceCreated, new AuditTarget("data_source", dataSource.Id));
+        audit.Record(AuditActions.DataSourceCreated, new AuditTarget("datasource", dataSource.Id));
         if (dataSource.AllowPrivilegedAccount)
         {
-            audit.Record(AuditActions.DataSourcePrivilegedAccountAllowed, new AuditTarget("data_source", dataSource.Id));
+            audit.Record(AuditActions.DataSourcePrivilegedAccountAllowed, new AuditTarget("datasource", dataSource.Id));
         }
         try
         {

@@ -36,7 +36,7 @@ internal sealed class DeleteDataSourceCommandHandler(
         DataSource.EnsureCanBeDeleted(used, archived);
 
         dataSources.Remove(dataSource);
-        audit.Record(AuditActions.DataSourceDeleted, new AuditTarget("data_source", dataSource.Id));
+        audit.Record(AuditActions.DataSourceDeleted, new AuditTarget("datasource", dataSource.Id));
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
 
         // Its pool on this node goes at once; other nodes' idle connections expire on their own.

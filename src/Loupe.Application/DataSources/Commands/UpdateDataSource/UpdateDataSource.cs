@@ -147,11 +147,11 @@ internal sealed class UpdateDataSourceCommandHandler(
             await CheckAccountAsync(dataSource, cancellationToken).ConfigureAwait(false);
         }
 
-        audit.Record(AuditActions.DataSourceUpdated, new AuditTarget("data_source", dataSource.Id));
+        audit.Record(AuditActions.DataSourceUpdated, new AuditTarget("datasource", dataSource.Id));
         if (policyChanged)
         {
             var action = dataSource.AllowPrivilegedAccount ? AuditActions.DataSourcePrivilegedAccountAllowed : AuditActions.DataSourcePrivilegedAccountDisallowed;
-            audit.Record(action, new AuditTarget("data_source", dataSource.Id));
+            audit.Record(action, new AuditTarget("datasource", dataSource.Id));
         }
         try
         {

@@ -8,10 +8,10 @@ namespace Loupe.Application.DataSources.Queries.ListDataSourceTypes;
 /// <summary>
 /// The kinds of database this instance connects to, each with the settings its connector takes, for a
 /// "new data source" form. Read from the registered connectors themselves, so the answer is what the
-/// server accepts (one page holding every type).
+/// server accepts. Paged and sorted like every list (all of them fit the first page).
 /// </summary>
 [Authorize]
-public sealed record ListDataSourceTypesQuery : IRequest<PagedResult<DataSourceTypeDto>>;
+public sealed record ListDataSourceTypesQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<DataSourceTypeDto>>;
 
 /// <summary>A connector type (<c>postgresql</c>, <c>sqlite</c>) and its settings, in form order.</summary>
 public sealed record DataSourceTypeDto(string Type, IReadOnlyList<DataSourceSettingDto> Settings);
@@ -30,23 +30,34 @@ public sealed record DataSourceSettingDto(
     IReadOnlyList<string>? AllowedValues,
     int? MaxLength,
     int? Minimum,
-    int? Maximum);
+    int? Maximum)
+{
+    public const string Text = "string";
+    public const string WholeNumber = "integer";
+
+    /// <summary>Every <see cref="Type"/> a setting may have.</summary>
+    public static IReadOnlyList<string> Types { get; } = [Text, WholeNumber];
+}
 
 internal sealed class ListDataSourceTypesQueryHandler(IDataSourceConnectors connectors)
     : IRequestHandler<ListDataSourceTypesQuery, PagedResult<DataSourceTypeDto>>
 {
+    private static readonly SortWhitelist<DataSourceTypeDto> Sorts = SortWhitelist<DataSourceTypeDto>.For()
+        .Field("type", t => t.Type)
+        .TieBreaker("type")
+        .Default("type");
+
     public Task<PagedResult<DataSourceTypeDto>> Handle(ListDataSourceTypesQuery request, CancellationToken cancellationToken)
     {
+        var parameters = ListParameters.Parse(request.Query, Sorts);
         var types = connectors.All
-            .Select(connector => new DataSourceTypeDto(DataSourceTypes.ToName(connector.Type), [.. connector.Settings.Select(ToDto)]))
-            .ToList();
-        var page = PageRequest.Create(PageRequest.DefaultPage, Math.Clamp(types.Count, 1, PageRequest.MaxPerPage));
-        return Task.FromResult(new PagedResult<DataSourceTypeDto>(types, Pagination.Create(page, types.Count)));
+            .Select(connector => new DataSourceTypeDto(DataSourceTypes.ToName(connector.Type), [.. connector.Settings.Select(ToDto)]));
+        return Task.FromResult(types.ToPage(parameters));
     }
 
     private static DataSourceSettingDto ToDto(ConnectorSetting setting) => new(
         setting.Name,
-        setting.Type == ConnectorSettingType.WholeNumber ? "integer" : "string",
+        setting.Type == ConnectorSettingType.WholeNumber ? DataSourceSettingDto.WholeNumber : DataSourceSettingDto.Text,
         setting.Required,
         setting.Description,
         setting.Default,

@@ -14,11 +14,11 @@ namespace Loupe.Application.Runs.Commands.CreateRun;
 
 /// <summary>
 /// Runs ad-hoc SQL on a data source in the background (editors and admins): the editor's draft, which
-/// may have <c>{{ placeholders }}</c> with <see cref="ParameterDefinitions"/> (the shape of a saved
-/// query's <c>parameters</c>) and <see cref="Parameters"/> (values by name, the shape of a saved query
-/// run's). The draft is checked as saving would check it, then bound exactly as a saved query's run
-/// is (<see cref="RunBinding"/>). With <see cref="MaxAgeSeconds"/>, an earlier result of the same data
-/// source, SQL and values that finished at most that long ago is answered instead (<c>from_cache: true</c>).
+/// may have <c>{{ placeholders }}</c> with <c>parameter_definitions</c> (the shape of a saved query's
+/// <c>parameters</c>) and <c>parameters</c> (values by name, the shape of a saved query run's). The
+/// draft is checked as saving would check it, then bound exactly as a saved query's run is. With
+/// <c>max_age_seconds</c>, an earlier result of the same data source, SQL and values that finished at
+/// most that long ago is answered instead (<c>from_cache: true</c>).
 /// </summary>
 [Authorize(MinimumRole = Role.Editor)]
 public sealed record CreateRunCommand(

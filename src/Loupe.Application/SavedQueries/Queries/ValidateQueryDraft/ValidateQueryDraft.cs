@@ -20,7 +20,7 @@ public sealed record ValidateQueryDraftQuery(string? Sql, IReadOnlyList<Paramete
 }
 
 /// <summary>
-/// What is wrong with a draft (nothing when <see cref="Valid"/>), and the distinct placeholder names
+/// What is wrong with a draft (nothing when <c>valid</c>), and the distinct placeholder names
 /// its SQL uses, in order of first use (a date range's <c>r.start</c> and <c>r.end</c> are <c>r</c>).
 /// </summary>
 public sealed record QueryDraftFindingsDto(bool Valid, IReadOnlyList<QueryDraftProblemDto> Problems, IReadOnlyList<string> Placeholders);

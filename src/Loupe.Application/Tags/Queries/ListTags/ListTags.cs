@@ -9,7 +9,8 @@ namespace Loupe.Application.Tags.Queries.ListTags;
 /// <summary>
 /// The organization's tags of one kind with how many active items carry each, most used first (then
 /// by name), for a tag picker or filter. <c>kind</c> is <c>query</c> (saved queries), the only kind
-/// so far; archived queries are not counted. Paged like every list (page, per_page).
+/// so far; archived queries are not counted. Paged and sorted like every list (page, per_page,
+/// sort by <c>count</c> or <c>name</c>).
 /// </summary>
 [Authorize]
 public sealed record ListTagsQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<TagDto>>
@@ -23,10 +24,16 @@ public sealed record TagDto(string Name, int Count);
 
 internal sealed class ListTagsQueryHandler(IReadStore store, IQueryExecutor executor) : IRequestHandler<ListTagsQuery, PagedResult<TagDto>>
 {
+    private static readonly SortWhitelist<TagDto> Sorts = SortWhitelist<TagDto>.For()
+        .Field("count", t => t.Count)
+        .Field("name", t => t.Name)
+        .TieBreaker("name")
+        .Default("-count");
+
     public async Task<PagedResult<TagDto>> Handle(ListTagsQuery request, CancellationToken cancellationToken)
     {
         var errors = new QueryParameterErrors();
-        var page = PageRequest.Parse(request.Query, errors);
+        var parameters = ListParameters.Parse(request.Query.Where(p => p.Key != ListTagsQuery.KindParameter).ToDictionary(), Sorts);
         var kind = QueryParameterErrors.ValueOf(request.Query, ListTagsQuery.KindParameter) ?? ListTagsQuery.QueryKind;
         if (kind != ListTagsQuery.QueryKind)
         {
@@ -39,15 +46,10 @@ internal sealed class ListTagsQueryHandler(IReadStore store, IQueryExecutor exec
         // arrays are read and counted here: a query has at most QueryTags.MaxTags of them.
         var tagLists = await executor.ToListAsync(
             store.Query<SavedQuery>().Where(q => q.ArchivedAt == null).Select(q => q.Tags), cancellationToken).ConfigureAwait(false);
-        var tags = tagLists
+        return tagLists
             .SelectMany(list => list.Distinct(StringComparer.Ordinal))
             .GroupBy(tag => tag, StringComparer.Ordinal)
             .Select(group => new TagDto(group.Key, group.Count()))
-            .OrderByDescending(t => t.Count)
-            .ThenBy(t => t.Name, StringComparer.Ordinal)
-            .ToList();
-        var total = tags.Count;
-        var rows = tags.Skip(page!.Skip).Take(page.PerPage).ToList();
-        return new PagedResult<TagDto>(rows, Pagination.Create(page, total));
+            .ToPage(parameters);
     }
 }
