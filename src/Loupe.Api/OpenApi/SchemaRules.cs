@@ -6,10 +6,16 @@ using System.Text.Json.Serialization.Metadata;
 using FluentValidation;
 using FluentValidation.Internal;
 using FluentValidation.Validators;
+using Loupe.Application.Auth.Commands.ForgotPassword;
+using Loupe.Application.Auth.Commands.Register;
+using Loupe.Application.Auth.Commands.ResetPassword;
 using Loupe.Application.DataSources;
 using Loupe.Application.DataSources.Commands.CreateDataSource;
+using Loupe.Application.DataSources.Commands.UpdateDataSource;
 using Loupe.Application.DataSources.Queries.ListDataSourceTypes;
 using Loupe.Application.Organizations.Commands.ChangeUserRole;
+using Loupe.Application.Organizations.Commands.CreateInvitation;
+using Loupe.Application.Profile.Commands.ChangePassword;
 using Loupe.Application.Runs;
 using Loupe.Application.Runs.Commands.CreateRun;
 using Loupe.Application.Runs.Commands.RunSavedQuery;
@@ -17,8 +23,11 @@ using Loupe.Application.SavedQueries;
 using Loupe.Application.SavedQueries.Commands.CreateSavedQuery;
 using Loupe.Application.SavedQueries.Commands.UpdateSavedQuery;
 using Loupe.Domain.DataSources;
+using Loupe.Domain.Queries;
 using Loupe.Domain.Queries.Parameters;
 using Loupe.Domain.Runs;
+using Loupe.Domain.Users;
+using Loupe.Infrastructure.Connectors.ConnectionStrings;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -58,17 +67,38 @@ internal static class SchemaRules
     };
 
     /// <summary>
-    /// Lower bounds a domain rule keeps rather than a validator (a run's timeout is at least
-    /// <see cref="RunTimeout.MinSeconds"/> and at most its data source's, which no document can know; a
-    /// saved query's 0 means the data source's): written into the document so it tells the whole truth.
+    /// Limits a domain rule keeps rather than a validator, written into the document so it tells the
+    /// whole truth: a run's timeout is at least <see cref="RunTimeout.MinSeconds"/> (and at most its
+    /// data source's, which no document can know; a saved query's 0 means the data source's), and the
+    /// lengths and counts the domain's objects refuse beyond.
     /// </summary>
-    private static readonly Dictionary<(Type Type, string Property), int> DomainMinimums = new()
+    private static readonly Dictionary<(Type Type, string Property), DomainLimit> DomainLimits = new()
     {
-        [(typeof(CreateRunCommand), nameof(CreateRunCommand.TimeoutSeconds))] = RunTimeout.MinSeconds,
-        [(typeof(RunSavedQueryRequest), nameof(RunSavedQueryRequest.TimeoutSeconds))] = RunTimeout.MinSeconds,
-        [(typeof(CreateSavedQueryCommand), nameof(CreateSavedQueryCommand.TimeoutSeconds))] = 0,
-        [(typeof(UpdateSavedQueryRequest), nameof(UpdateSavedQueryRequest.TimeoutSeconds))] = 0,
+        [(typeof(CreateRunCommand), nameof(CreateRunCommand.TimeoutSeconds))] = new(Minimum: RunTimeout.MinSeconds),
+        [(typeof(RunSavedQueryRequest), nameof(RunSavedQueryRequest.TimeoutSeconds))] = new(Minimum: RunTimeout.MinSeconds),
+        [(typeof(CreateSavedQueryCommand), nameof(CreateSavedQueryCommand.TimeoutSeconds))] = new(Minimum: 0),
+        [(typeof(UpdateSavedQueryRequest), nameof(UpdateSavedQueryRequest.TimeoutSeconds))] = new(Minimum: 0),
+        [(typeof(CreateSavedQueryCommand), nameof(CreateSavedQueryCommand.Tags))] = new(MaxItems: QueryTags.MaxTags),
+        [(typeof(UpdateSavedQueryRequest), nameof(UpdateSavedQueryRequest.Tags))] = new(MaxItems: QueryTags.MaxTags),
+        [(typeof(ParameterDefinitionInput), nameof(ParameterDefinitionInput.Name))] = new(MaxLength: ParameterDefinition.NameMaxLength),
+        [(typeof(ParameterDefinitionInput), nameof(ParameterDefinitionInput.Title))] = new(MaxLength: ParameterDefinition.TitleMaxLength),
+        [(typeof(ParameterDefinitionInput), nameof(ParameterDefinitionInput.Options))] = new(MaxItems: ParameterDefinition.MaxOptions),
+        [(typeof(RegisterCommand), nameof(RegisterCommand.Email))] = new(MaxLength: EmailAddress.MaxLength),
+        [(typeof(RegisterCommand), nameof(RegisterCommand.Password))] = new(MaxLength: PasswordPolicy.MaxLength),
+        [(typeof(ResetPasswordCommand), nameof(ResetPasswordCommand.Password))] = new(MaxLength: PasswordPolicy.MaxLength),
+        [(typeof(ChangePasswordCommand), nameof(ChangePasswordCommand.NewPassword))] = new(MaxLength: PasswordPolicy.MaxLength),
+        [(typeof(ForgotPasswordCommand), nameof(ForgotPasswordCommand.Email))] = new(MaxLength: EmailAddress.MaxLength),
+        [(typeof(CreateInvitationCommand), nameof(CreateInvitationCommand.Email))] = new(MaxLength: EmailAddress.MaxLength),
+        [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.Host))] = new(MaxLength: ConnectionSettings.HostMaxLength),
+        [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.Database))] = new(MaxLength: ConnectionSettings.IdentifierMaxLength),
+        [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.Username))] = new(MaxLength: ConnectionSettings.IdentifierMaxLength),
+        [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.Password))] = new(MaxLength: ConnectionSettings.PasswordMaxLength),
+        [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.Path))] = new(MaxLength: ConnectionSettings.PathMaxLength),
+        [(typeof(CreateDataSourceCommand), nameof(CreateDataSourceCommand.ConnectionString))] = new(MaxLength: PostgresConnectionString.MaxLength),
+        [(typeof(UpdateDataSourceRequest), nameof(UpdateDataSourceRequest.ConnectionString))] = new(MaxLength: PostgresConnectionString.MaxLength),
     };
+
+    private sealed record DomainLimit(int? Minimum = null, int? MaxLength = null, int? MaxItems = null);
 
     private const string NotNullKey = "loupe:not-null";
 
@@ -121,9 +151,11 @@ internal static class SchemaRules
             }
 
             ApplyValidatorRules(schema, member, property.Name, context.ApplicationServices);
-            if (DomainMinimums.TryGetValue((member.DeclaringType!, member.Name), out var minimum))
+            if (DomainLimits.TryGetValue((member.DeclaringType!, member.Name), out var limit))
             {
-                schema.Minimum = minimum.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                schema.Minimum = limit.Minimum?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? schema.Minimum;
+                schema.MaxLength = limit.MaxLength ?? schema.MaxLength;
+                schema.MaxItems = limit.MaxItems ?? schema.MaxItems;
             }
             if (schema.Enum is { Count: > 0 } values && schema.Type?.HasFlag(JsonSchemaType.Null) == true && !values.Any(v => v is null))
             {

@@ -48,6 +48,11 @@ internal static class ConnectionInput
         var database = input.Database ?? current?.Database;
         var username = input.Username ?? current?.Username;
         errors.AddRange(ConnectionSettings.CheckPostgresql(host, port, database, username, sslMode));
+        if (ConnectionSettings.CheckPassword(input.Password) is { } password)
+        {
+            errors.Add(password);
+        }
+
         return errors.Count > 0 ? throw Invalid(errors) : ConnectionSettings.Postgresql(host, port, database, username, sslMode);
     }
 

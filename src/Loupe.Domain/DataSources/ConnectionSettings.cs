@@ -18,6 +18,16 @@ public sealed record ConnectionSettings
 
     public const int PathMaxLength = 260;
 
+    /// <summary>
+    /// The longest password a data source keeps: far above what a database account takes, and well
+    /// below what its encrypted form may hold (<see cref="EncryptedSecret.CipherTextMaxLength"/>).
+    /// </summary>
+    public const int PasswordMaxLength = 1024;
+
+    /// <summary>Why <paramref name="password"/> cannot be a data source's; null when it can.</summary>
+    public static DomainError? CheckPassword(string? password) =>
+        password is { Length: > PasswordMaxLength } ? DataSourceErrors.PasswordTooLong : null;
+
     private ConnectionSettings(
         DataSourceType type, string? host, int? port, string? database, string? username, PostgresSslMode? sslMode, string? path)
     {

@@ -64,6 +64,10 @@ public static class DataSourceErrors
     public static readonly DomainError PasswordNotSupported =
         DomainError.Validation("datasource.password_not_supported", "password", "This type of data source takes no password.");
 
+    public static readonly DomainError PasswordTooLong =
+        DomainError.Validation(
+            "datasource.password_too_long", "settings.password", $"A password has at most {ConnectionSettings.PasswordMaxLength} characters.");
+
     public static readonly DomainError TypeCannotChange =
         DomainError.Validation("datasource.type_cannot_change", "type", "A data source keeps its type: create a new data source instead.");
 

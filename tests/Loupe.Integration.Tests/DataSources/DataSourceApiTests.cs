@@ -37,6 +37,30 @@ public sealed class DataSourceApiTests(IdentityApi api) : ResetBeforeEachTest(ap
     }
 
     [Fact]
+    public async Task APasswordBeyondTheLimit_IsA400NamingIt_OnCreateAndPatch_AndChangesNothing()
+    {
+        var admin = await _identity.RegisterAsync();
+        var tooLong = new string('p', Loupe.Domain.DataSources.ConnectionSettings.PasswordMaxLength + 1);
+        var settings = new { host = "db.example.com", database = "sales", username = "reader", password = tooLong };
+
+        using var create = await admin.Client.PostAsJsonAsync(Url, new { name = "Long", type = "postgresql", settings }, TestContext.Current.CancellationToken);
+        var refused = await create.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        refused.GetProperty("errors").GetProperty("settings.password")[0].GetString().ShouldBe("A password has at most 1024 characters.");
+        (await IdentityApi.GetRowsAsync(admin.Client, Url)).ShouldBeEmpty();
+
+        var created = await IdentityApi.CreateDataSourceAsync(admin, "Sales DB", "pw-from-settings-123");
+        var id = created.GetProperty("id").GetGuid();
+        using var patch = await admin.Client.PatchAsJsonAsync($"{Url}/{id}", new { settings = new { password = tooLong } }, TestContext.Current.CancellationToken);
+        (await patch.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("settings.password", out _).ShouldBeTrue();
+        var after = await IdentityApi.GetOkAsync(admin.Client, $"{Url}/{id}");
+        after.GetProperty("updated_at").GetString().ShouldBe(created.GetProperty("updated_at").GetString());
+
+        // The longest password allowed is kept.
+        var longest = await IdentityApi.CreateDataSourceAsync(admin, "Longest", tooLong[1..]);
+        longest.GetProperty("has_password").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Timestamps_AreTheSameString_OnCreate_Read_AndInTheList_AtMicroseconds()
     {
         var admin = await _identity.RegisterAsync();

@@ -191,13 +191,17 @@ public sealed partial class OpenApiContractTests(DatabaseFixture database) : Res
         run["timeout_seconds"]!["minimum"]!.GetValue<int>().ShouldBe(1);
         schemas[nameof(CreateSavedQueryCommand)]!["properties"]!["parameters"]!["maxItems"]!.GetValue<int>().ShouldBe(QueryParameters.MaxDefinitions);
 
-        // Every text a request names, describes or carries as SQL has a length limit.
-        var offences = RequestBodySchemas(document)
-            .SelectMany(s => (s.Schema["properties"] as JsonObject ?? []).Select(p => (Name: $"{s.Id}.{p.Key}", p.Key, Schema: p.Value!)))
-            .Where(p => p.Key is "name" or "sql" or "description" or "title" && Types(p.Schema).Contains("string") && p.Schema["maxLength"] is null)
-            .Select(p => $"{p.Name}: no maxLength")
+        // Every text a request body carries (its own or a nested object's) has a length limit, and every
+        // list a count limit, whether a validator or the domain keeps it: the document names them all.
+        var offences = RequestSchemasWithNested(document)
+            .SelectMany(s => (s.Schema["properties"] as JsonObject ?? []).Select(p => (Name: $"{s.Id}.{p.Key}", Schema: p.Value!)))
+            .Select(p => Types(p.Schema).Contains("string") && p.Schema["format"] is null && p.Schema["enum"] is null && p.Schema["maxLength"] is null
+                    ? $"{p.Name}: no maxLength"
+                    : Types(p.Schema).Contains("array") && p.Schema["maxItems"] is null ? $"{p.Name}: no maxItems" : null)
+            .OfType<string>()
             .ToList();
         offences.ShouldBeEmpty();
+        schemas["DataSourceSettingsInput"]!["properties"]!["password"]!["maxLength"]!.GetValue<int>().ShouldBe(Domain.DataSources.ConnectionSettings.PasswordMaxLength);
     }
 
     [Fact]
@@ -372,6 +376,39 @@ public sealed partial class OpenApiContractTests(DatabaseFixture database) : Res
             .Select(r => r.Split('/')[^1])
             .Distinct(StringComparer.Ordinal)
             .Select(id => (id, schemas[id]!));
+    }
+
+    /// <summary>The request bodies' schemas and every object schema they refer to, through properties and list items.</summary>
+    private static IEnumerable<(string Id, JsonNode Schema)> RequestSchemasWithNested(JsonNode document)
+    {
+        var schemas = document["components"]!["schemas"]!;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>(RequestBodySchemas(document).Select(s => s.Id));
+        while (pending.TryDequeue(out var id))
+        {
+            if (!seen.Add(id))
+            {
+                continue;
+            }
+
+            var schema = schemas[id]!;
+            yield return (id, schema);
+            foreach (var property in (schema["properties"] as JsonObject ?? []).Select(p => p.Value!))
+            {
+                foreach (var reference in new[] { property, property["items"] }.Concat(property["oneOf"] as JsonArray ?? []).Concat(property["anyOf"] as JsonArray ?? []))
+                {
+                    if (reference?["$ref"]?.GetValue<string>() is { } target)
+                    {
+                        pending.Enqueue(target.Split('/')[^1]);
+                    }
+                }
+
+                if (property["items"]?["$ref"] is null && (property["items"]?["oneOf"] as JsonArray ?? []).FirstOrDefault(o => o?["$ref"] is not null)?["$ref"]?.GetValue<string>() is { } item)
+                {
+                    pending.Enqueue(item.Split('/')[^1]);
+                }
+            }
+        }
     }
 
     /// <summary>Every property of every component schema, named <c>Schema.property</c>.</summary>
