@@ -31,11 +31,7 @@ public static class VisualizationErrors
     public static DomainError ColumnDuplicate(string path, string column) => DomainError.Validation(
         "visualization.column_duplicate", path, $"The column '{column}' is already used here; use each column once.");
 
-    /// <summary>A setting names a column the query's latest result does not have.</summary>
-    public static DomainError UnknownColumn(ColumnReference reference)
-    {
-        ArgumentNullException.ThrowIfNull(reference);
-        return DomainError.Validation(
-            "visualization.unknown_column", reference.Path, $"The query's latest result has no column '{reference.Column}'.");
-    }
+    /// <summary>A setting names a column the query's latest result does not have (see <see cref="ColumnReferences.Missing"/>).</summary>
+    public static DomainError UnknownColumn(string path, string column) => DomainError.Validation(
+        "visualization.unknown_column", path, $"The query's latest result has no column '{column}'.");
 }

@@ -31,7 +31,7 @@ public sealed class ColumnReferencesTests
         var missing = ColumnReferences.Missing(chart, ["day", "revenue", "orders"]);
 
         missing.ShouldBe([new ColumnReference("options.series[0].column", "Revenue")]);
-        var error = VisualizationErrors.UnknownColumn(missing[0]);
+        var error = VisualizationErrors.UnknownColumn(missing[0].Path, missing[0].Column);
         error.Code.ShouldBe("visualization.unknown_column");
         error.Field.ShouldBe("options.series[0].column");
         ColumnReferences.Missing(chart, ["day", "Revenue", "orders"]).ShouldBeEmpty();
