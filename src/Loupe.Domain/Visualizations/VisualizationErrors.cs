@@ -1,0 +1,37 @@
+using Loupe.Domain.Common;
+
+namespace Loupe.Domain.Visualizations;
+
+/// <summary>
+/// Why a visualization's type or options were refused. Each option error names its path in the
+/// request (<c>options.series[2].column</c>), so a client shows it next to the setting.
+/// </summary>
+public static class VisualizationErrors
+{
+    public static readonly DomainError TypeUnknown = DomainError.Validation(
+        "visualization.type_unknown", "type", $"The type is one of {string.Join(", ", VisualizationTypes.Names)}.");
+
+    public static readonly DomainError OptionsTooLarge = DomainError.Validation(
+        "visualization.options_too_large",
+        VisualizationOptionsParser.Root,
+        $"The options are at most {VisualizationOptionsParser.MaxOptionsBytes / 1024} KiB of JSON.");
+
+    public static DomainError OptionUnknown(string path, VisualizationType type) => DomainError.Validation(
+        "visualization.option_unknown", path, $"Not an option of a {type.WireName()} visualization; leave it out.");
+
+    public static DomainError OptionRequired(string path) => DomainError.Validation(
+        "visualization.option_required", path, "This option is required.");
+
+    public static DomainError OptionInvalid(string path, string rule) => DomainError.Validation(
+        "visualization.option_invalid", path, rule);
+
+    public static DomainError TooMany(string path, int max, string what) => DomainError.Validation(
+        "visualization.too_many", path, $"At most {max} {what}.");
+
+    public static DomainError ColumnDuplicate(string path, string column) => DomainError.Validation(
+        "visualization.column_duplicate", path, $"The column '{column}' is already used here; use each column once.");
+
+    /// <summary>A setting names a column the query's latest result does not have (see <see cref="ColumnReferences.Missing"/>).</summary>
+    public static DomainError UnknownColumn(string path, string column) => DomainError.Validation(
+        "visualization.unknown_column", path, $"The query's latest result has no column '{column}'.");
+}
