@@ -1,9 +1,11 @@
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Results;
 using Loupe.Application.Common.Security;
+using Loupe.Application.Dashboards;
 using Loupe.Infrastructure.Audit;
 using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Connectors;
+using Loupe.Infrastructure.Dashboards;
 using Loupe.Infrastructure.Health;
 using Loupe.Infrastructure.Jobs;
 using Loupe.Infrastructure.Persistence;
@@ -69,6 +71,7 @@ public static class DependencyInjection
         services.AddScoped<IAuditTrail, AuditTrail>();
         services.AddScoped<IResultStore, PostgresResultStore>();
         services.AddSingleton<IDatabaseFailures>(DatabaseFailures.Instance);
+        services.AddSingleton<IMarkdownRenderer, MarkdownRenderer>();
 
         services.AddSingleton<MigrationRunner>();
         services.AddHostedService<MigrateOnStartup>();
