@@ -21,7 +21,7 @@ public sealed class CanvasGraphPropertyTests
                         type,
                         CanvasNode.Refers(type) ? Guid.NewGuid() : null,
                         new CanvasPosition(position.Item1 / 3.0, position.Item2),
-                        new CanvasSize(size.Item1, size.Item2 / 7.0),
+                        new CanvasSize(size.Item1, (size.Item2 + 6) / 7.0),
                         type == CanvasNodeType.Text ? "{\"markdown\":\"# Notes\"}" : "{}"))));
 
     /// <summary>A valid graph: unique ids, each edge between two different existing nodes, no pair joined twice in one direction.</summary>
