@@ -1,0 +1,195 @@
+using Loupe.Domain.Common;
+
+namespace Loupe.Domain.Canvases;
+
+/// <summary>
+/// A free-form board of an organization: nodes (queries, visualizations, text, filters) placed on a
+/// plane and joined by edges, shown over one time window. Its graph always keeps the rules of
+/// <see cref="CanvasGraph"/>, and nodes and edges change together or not at all. Archiving hides it
+/// from lists; an archived canvas is read-only until restored.
+/// </summary>
+public sealed class Canvas : AggregateRoot, ITenantOwned
+{
+    public const int NameMaxLength = 255;
+    public const int DescriptionMaxLength = 2_000;
+
+    private Canvas(Guid id, Guid organizationId, string name, string? description, CanvasTimePreset timePreset, DateTimeOffset now)
+        : base(id)
+    {
+        OrganizationId = organizationId;
+        Name = name;
+        Description = description;
+        TimePreset = timePreset;
+        Nodes = [];
+        Edges = [];
+        CreatedAt = now;
+        UpdatedAt = now;
+    }
+
+    public Guid OrganizationId { get; private set; }
+
+    public string Name { get; private set; }
+
+    public string? Description { get; private set; }
+
+    public CanvasTimePreset TimePreset { get; private set; }
+
+    public IReadOnlyList<CanvasNode> Nodes { get; private set; }
+
+    public IReadOnlyList<CanvasEdge> Edges { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public DateTimeOffset? ArchivedAt { get; private set; }
+
+    public bool IsArchived => ArchivedAt is not null;
+
+    /// <summary>
+    /// The stored row's version, set by the store on every save. Clients send it back (HTTP
+    /// <c>If-Match</c>) so that a change based on a stale copy is refused.
+    /// </summary>
+    public uint RowVersion { get; private set; }
+
+    /// <summary>The queries and visualizations the nodes point at, by node type.</summary>
+    public IReadOnlyDictionary<CanvasNodeType, IReadOnlySet<Guid>> ReferencedIds => CanvasGraph.ReferencedIds(Nodes);
+
+    /// <summary>A new, empty canvas.</summary>
+    public static Canvas Create(Guid id, Guid organizationId, string name, string? description, CanvasTimePreset timePreset, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(timePreset);
+        if (organizationId == Guid.Empty)
+        {
+            throw new ArgumentException("A canvas belongs to an organization.", nameof(organizationId));
+        }
+
+        return new Canvas(id, organizationId, CheckName(name), CheckDescription(description), timePreset, now);
+    }
+
+    public void Rename(string name, DateTimeOffset now)
+    {
+        EnsureActive();
+        var checkedName = CheckName(name);
+        if (checkedName != Name)
+        {
+            Name = checkedName;
+            UpdatedAt = now;
+        }
+    }
+
+    /// <param name="description">Null or blank removes the description.</param>
+    public void Describe(string? description, DateTimeOffset now)
+    {
+        EnsureActive();
+        var checkedDescription = CheckDescription(description);
+        if (checkedDescription != Description)
+        {
+            Description = checkedDescription;
+            UpdatedAt = now;
+        }
+    }
+
+    public void ChangeTimePreset(CanvasTimePreset timePreset, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(timePreset);
+        EnsureActive();
+        if (timePreset != TimePreset)
+        {
+            TimePreset = timePreset;
+            UpdatedAt = now;
+        }
+    }
+
+    /// <summary>
+    /// Replaces the nodes and edges together. When the new graph breaks a rule, the first one
+    /// (in the order of <see cref="CanvasGraph.Check"/>, which lists them all) is thrown and the
+    /// canvas keeps its graph.
+    /// </summary>
+    /// <returns>Whether the graph changed.</returns>
+    public bool ReplaceGraph(IReadOnlyList<CanvasNode> nodes, IReadOnlyList<CanvasEdge> edges, DateTimeOffset now)
+    {
+        EnsureActive();
+        if (CanvasGraph.Check(nodes, edges) is [var first, ..])
+        {
+            throw new DomainException(first);
+        }
+
+        if (nodes.SequenceEqual(Nodes) && edges.SequenceEqual(Edges))
+        {
+            return false;
+        }
+
+        (Nodes, Edges) = ([.. nodes], [.. edges]);
+        UpdatedAt = now;
+        return true;
+    }
+
+    /// <summary>Hides the canvas from lists; nothing is lost.</summary>
+    /// <returns>Whether the canvas was active until now.</returns>
+    public bool Archive(DateTimeOffset now)
+    {
+        if (IsArchived)
+        {
+            return false;
+        }
+
+        ArchivedAt = now;
+        UpdatedAt = now;
+        return true;
+    }
+
+    /// <summary>Brings an archived canvas back.</summary>
+    /// <returns>Whether the canvas was archived until now.</returns>
+    public bool Restore(DateTimeOffset now)
+    {
+        if (!IsArchived)
+        {
+            return false;
+        }
+
+        ArchivedAt = null;
+        UpdatedAt = now;
+        return true;
+    }
+
+    private void EnsureActive()
+    {
+        if (IsArchived)
+        {
+            throw new DomainException(CanvasErrors.Archived);
+        }
+    }
+
+    private static string CheckName(string name)
+    {
+        var trimmed = name?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            throw new DomainException(CanvasErrors.NameRequired);
+        }
+
+        if (trimmed.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new DomainException(CanvasErrors.NulCharacter("name"));
+        }
+
+        return trimmed.Length <= NameMaxLength ? trimmed : throw new DomainException(CanvasErrors.NameTooLong);
+    }
+
+    private static string? CheckDescription(string? description)
+    {
+        var trimmed = description?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            return null;
+        }
+
+        if (trimmed.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new DomainException(CanvasErrors.NulCharacter("description"));
+        }
+
+        return trimmed.Length <= DescriptionMaxLength ? trimmed : throw new DomainException(CanvasErrors.DescriptionTooLong);
+    }
+}
