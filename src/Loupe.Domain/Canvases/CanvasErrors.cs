@@ -32,8 +32,8 @@ public static class CanvasErrors
     public static DomainError NodeIdInvalid(string path) =>
         DomainError.Validation("canvas.node_id_invalid", path, $"A node id has 1 to {CanvasGraph.IdMaxLength} letters, digits, '-' or '_'.");
 
-    public static DomainError DuplicateNodeId(string path) =>
-        DomainError.Validation("canvas.duplicate_node_id", path, "Another node of the canvas has this id.");
+    public static DomainError NodeIdDuplicate(string path) =>
+        DomainError.Validation("canvas.node_id_duplicate", path, "Another node of the canvas has this id.");
 
     public static DomainError NodeTypeUnknown(string path) =>
         DomainError.Validation("canvas.node_type_unknown", path, "A node is a query, visualization, text or filter.");
@@ -59,8 +59,8 @@ public static class CanvasErrors
     public static DomainError EdgeIdInvalid(string path) =>
         DomainError.Validation("canvas.edge_id_invalid", path, $"An edge id has 1 to {CanvasGraph.IdMaxLength} letters, digits, '-' or '_'.");
 
-    public static DomainError DuplicateEdgeId(string path) =>
-        DomainError.Validation("canvas.duplicate_edge_id", path, "Another edge of the canvas has this id.");
+    public static DomainError EdgeIdDuplicate(string path) =>
+        DomainError.Validation("canvas.edge_id_duplicate", path, "Another edge of the canvas has this id.");
 
     public static DomainError EdgeNodeMissing(string path) =>
         DomainError.Validation("canvas.edge_node_missing", path, "An edge joins nodes of the canvas: no node has this id.");
@@ -68,8 +68,8 @@ public static class CanvasErrors
     public static DomainError SelfLoop(string path) =>
         DomainError.Validation("canvas.self_loop", path, "An edge joins two different nodes.");
 
-    public static DomainError DuplicateEdge(string path) =>
-        DomainError.Validation("canvas.duplicate_edge", path, "Another edge already goes from this source to this target.");
+    public static DomainError EdgeDuplicate(string path) =>
+        DomainError.Validation("canvas.edge_duplicate", path, "Another edge already goes from this source to this target.");
 
     public static DomainError LabelInvalid(string path) =>
         DomainError.Validation("canvas.label_invalid", path, $"An edge label has at most {CanvasGraph.LabelMaxLength} characters (without the NUL character).");

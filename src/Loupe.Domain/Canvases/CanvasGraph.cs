@@ -76,7 +76,7 @@ public static class CanvasGraph
             }
             else if (!nodeIds.Add(node.Id))
             {
-                errors.Add(CanvasErrors.DuplicateNodeId(path + ".id"));
+                errors.Add(CanvasErrors.NodeIdDuplicate(path + ".id"));
             }
 
             if (!Enum.IsDefined(node.Type))
@@ -120,7 +120,7 @@ public static class CanvasGraph
             }
             else if (!edgeIds.Add(edge.Id))
             {
-                errors.Add(CanvasErrors.DuplicateEdgeId(path + ".id"));
+                errors.Add(CanvasErrors.EdgeIdDuplicate(path + ".id"));
             }
 
             var sourceExists = edge.Source is not null && nodeIds.Contains(edge.Source);
@@ -143,7 +143,7 @@ public static class CanvasGraph
                 }
                 else if (!joined.Add((edge.Source!, edge.Target!)))
                 {
-                    errors.Add(CanvasErrors.DuplicateEdge(path));
+                    errors.Add(CanvasErrors.EdgeDuplicate(path));
                 }
             }
 

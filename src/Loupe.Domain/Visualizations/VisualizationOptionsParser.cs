@@ -49,6 +49,13 @@ public static class VisualizationOptionsParser
         out IReadOnlyList<DomainError> errors)
     {
         parsed = null;
+        if (options.ValueKind == JsonValueKind.Undefined)
+        {
+            // A request that left the options out: every type has a required option, so say which member is missing.
+            errors = [VisualizationErrors.OptionRequired(Root)];
+            return false;
+        }
+
         if (Encoding.UTF8.GetByteCount(options.GetRawText()) > MaxOptionsBytes)
         {
             errors = [VisualizationErrors.OptionsTooLarge];

@@ -90,7 +90,7 @@ public sealed class CanvasGraphPropertyTests
 
             var error = CanvasGraph.Check(graph.Nodes, edges).ShouldHaveSingleItem();
 
-            error.Code.ShouldBe("canvas.duplicate_edge");
+            error.Code.ShouldBe("canvas.edge_duplicate");
             error.Field.ShouldBe($"edges[{edges.Length - 1}]");
         });
 

@@ -109,7 +109,7 @@ public sealed class CanvasTests
 
         errors.Select(e => (e.Code, e.Field)).ShouldBe(
         [
-            ("canvas.duplicate_node_id", "nodes[1].id"),
+            ("canvas.node_id_duplicate", "nodes[1].id"),
             ("canvas.ref_id_required", "nodes[1].ref_id"),
             ("canvas.node_id_invalid", "nodes[2].id"),
             ("canvas.ref_id_not_allowed", "nodes[3].ref_id"),
@@ -117,9 +117,9 @@ public sealed class CanvasTests
             ("canvas.config_invalid", "nodes[6].config"),
             ("canvas.config_too_large", "nodes[7].config"),
             ("canvas.position_invalid", "nodes[8].position"),
-            ("canvas.duplicate_edge_id", "edges[1].id"),
+            ("canvas.edge_id_duplicate", "edges[1].id"),
             ("canvas.self_loop", "edges[2].target"),
-            ("canvas.duplicate_edge", "edges[3]"),
+            ("canvas.edge_duplicate", "edges[3]"),
             ("canvas.edge_node_missing", "edges[4].target"),
             ("canvas.edge_node_missing", "edges[5].source"),
             ("canvas.label_invalid", "edges[5].label"),

@@ -12,6 +12,20 @@ public sealed class VisualizationOptionsParserTests
         return document.RootElement.Clone();
     }
 
+    [Theory]
+    [InlineData(VisualizationType.Table)]
+    [InlineData(VisualizationType.Pivot)]
+    [InlineData(VisualizationType.Line)]
+    public void OptionsLeftOut_AreRequiredAtTheirPath_NotAnException(VisualizationType type)
+    {
+        VisualizationOptionsParser.TryParse(type, default, out var options, out var errors).ShouldBeFalse();
+
+        options.ShouldBeNull();
+        errors.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
+            e => e.Code.ShouldBe("visualization.option_required"),
+            e => e.Field.ShouldBe("options"));
+    }
+
     private static VisualizationOptions Parsed(VisualizationType type, string json) =>
         VisualizationOptionsParser.TryParse(type, Json(json), out var options, out var errors)
             ? options
