@@ -11,6 +11,31 @@ public static class VisualizationErrors
     public static readonly DomainError TypeUnknown = DomainError.Validation(
         "visualization.type_unknown", "type", $"The type is one of {string.Join(", ", VisualizationTypes.Names)}.");
 
+    public static readonly DomainError NameRequired =
+        DomainError.Validation("visualization.name_required", "name", "A name is required.");
+
+    public static readonly DomainError NameTooLong =
+        DomainError.Validation("visualization.name_too_long", "name", $"A name has at most {Visualization.NameMaxLength} characters.");
+
+    public static readonly DomainError DescriptionTooLong = DomainError.Validation(
+        "visualization.description_too_long", "description", $"A description has at most {Visualization.DescriptionMaxLength:N0} characters.");
+
+    public static readonly DomainError TooManyTags =
+        DomainError.Validation("visualization.too_many_tags", "tags", $"A visualization has at most {Queries.QueryTags.MaxTags} tags.");
+
+    public static readonly DomainError TagInvalid = DomainError.Validation(
+        "visualization.tag_invalid", "tags", $"Each tag has 1 to {Queries.QueryTags.TagMaxLength} characters (blanks around it do not count).");
+
+    public static readonly DomainError Archived =
+        DomainError.Conflict("visualization.archived", "This visualization is archived: restore it before changing it.");
+
+    public static readonly DomainError QueryArchived =
+        DomainError.Conflict("visualization.query_archived", "The query is archived: restore it before drawing a new visualization of it.");
+
+    /// <summary>PostgreSQL text cannot hold U+0000, so no stored text may contain it.</summary>
+    public static DomainError NulCharacter(string field) =>
+        DomainError.Validation("visualization.nul_character", field, "Text may not contain the NUL character (U+0000).");
+
     public static readonly DomainError OptionsTooLarge = DomainError.Validation(
         "visualization.options_too_large",
         VisualizationOptionsParser.Root,

@@ -13,6 +13,7 @@ using Loupe.Domain.Queries;
 using Loupe.Domain.Runs;
 using Loupe.Domain.Sessions;
 using Loupe.Domain.Users;
+using Loupe.Domain.Visualizations;
 using Loupe.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,6 +80,8 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     public DbSet<SavedQuery> SavedQueries => Set<SavedQuery>();
 
     public DbSet<SavedQueryVersion> SavedQueryVersions => Set<SavedQueryVersion>();
+
+    public DbSet<Visualization> Visualizations => Set<Visualization>();
 
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;

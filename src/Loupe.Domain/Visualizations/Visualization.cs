@@ -1,0 +1,230 @@
+using System.Text.Json;
+using Loupe.Domain.Common;
+using Loupe.Domain.Queries;
+
+namespace Loupe.Domain.Visualizations;
+
+/// <summary>
+/// A chart or table drawn from one saved query's result: its <see cref="Type"/> and the typed
+/// <see cref="Options"/> that type reads (<see cref="VisualizationOptionsParser"/>). Archiving hides
+/// it without losing anything; an archived visualization is read-only until restored.
+/// </summary>
+/// <remarks>
+/// That the options name only columns of the query's latest result is the caller's to check
+/// (<see cref="ColumnReferences.Missing"/>): the result lives outside the aggregate, and a query
+/// that was never run has no columns to check against.
+/// </remarks>
+public sealed class Visualization : AggregateRoot, ITenantOwned
+{
+    public const int NameMaxLength = 255;
+    public const int DescriptionMaxLength = 2_000;
+
+    // The options as stored (the JSON the options write); read back through the parser on first use.
+    private string _optionsJson;
+    private VisualizationOptions? _options;
+
+    private Visualization(
+        Guid id, Guid organizationId, Guid queryId, string name, VisualizationOptions options, Guid? ownerId, DateTimeOffset createdAt)
+        : base(id)
+    {
+        OrganizationId = organizationId;
+        QueryId = queryId;
+        Name = name;
+        Type = options.Type;
+        _options = options;
+        _optionsJson = options.ToJson();
+        OwnerId = ownerId;
+        CreatedAt = createdAt;
+        UpdatedAt = createdAt;
+        Tags = [];
+    }
+
+    public Guid OrganizationId { get; private set; }
+
+    /// <summary>The saved query whose result it draws; fixed for its lifetime.</summary>
+    public Guid QueryId { get; private set; }
+
+    public string Name { get; private set; }
+
+    public string? Description { get; private set; }
+
+    public VisualizationType Type { get; private set; }
+
+    /// <summary>The options of <see cref="Type"/>; changing the type means sending options for it.</summary>
+    public VisualizationOptions Options
+    {
+        get
+        {
+            if (_options is null)
+            {
+                using var document = JsonDocument.Parse(_optionsJson);
+                _options = VisualizationOptionsParser.Parse(Type, document.RootElement);
+            }
+
+            return _options;
+        }
+    }
+
+    /// <summary>Normalized as query tags are (<see cref="QueryTags"/>).</summary>
+    public IReadOnlyList<string> Tags { get; private set; }
+
+    /// <summary>Who created it; null once that user has been removed from the organization.</summary>
+    public Guid? OwnerId { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public DateTimeOffset? ArchivedAt { get; private set; }
+
+    public bool IsArchived => ArchivedAt is not null;
+
+    /// <summary>The stored row's version, set by the store on every save; clients send it back (<c>If-Match</c>).</summary>
+    public uint RowVersion { get; private set; }
+
+    /// <summary>A visualization of a query of the same organization; the query may not be archived.</summary>
+    public static Visualization Create(
+        Guid id,
+        SavedQuery query,
+        Guid ownerId,
+        string? name,
+        string? description,
+        VisualizationOptions options,
+        IEnumerable<string?>? tags,
+        DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(options);
+        if (query.IsArchived)
+        {
+            throw new DomainException(VisualizationErrors.QueryArchived);
+        }
+
+        return new Visualization(id, query.OrganizationId, query.Id, CheckName(name), options, ownerId, now)
+        {
+            Description = CheckDescription(description),
+            Tags = Retagged(tags),
+        };
+    }
+
+    public void Rename(string? name, DateTimeOffset now)
+    {
+        EnsureActive();
+        var checkedName = CheckName(name);
+        if (checkedName != Name)
+        {
+            Name = checkedName;
+            UpdatedAt = now;
+        }
+    }
+
+    public void Describe(string? description, DateTimeOffset now)
+    {
+        EnsureActive();
+        var checkedDescription = CheckDescription(description);
+        if (checkedDescription != Description)
+        {
+            Description = checkedDescription;
+            UpdatedAt = now;
+        }
+    }
+
+    /// <summary>Sets the type and options together (the options carry their type).</summary>
+    public void Reconfigure(VisualizationOptions options, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        EnsureActive();
+        if (options != Options)
+        {
+            Type = options.Type;
+            _options = options;
+            _optionsJson = options.ToJson();
+            UpdatedAt = now;
+        }
+    }
+
+    public void Retag(IEnumerable<string?> tags, DateTimeOffset now)
+    {
+        EnsureActive();
+        var normalized = Retagged(tags);
+        if (!normalized.SequenceEqual(Tags, StringComparer.Ordinal))
+        {
+            Tags = normalized;
+            UpdatedAt = now;
+        }
+    }
+
+    /// <summary>Hides it from lists; false when it already was.</summary>
+    public bool Archive(DateTimeOffset now)
+    {
+        if (IsArchived)
+        {
+            return false;
+        }
+
+        ArchivedAt = now;
+        UpdatedAt = now;
+        return true;
+    }
+
+    /// <summary>Makes it active again; false when it was not archived.</summary>
+    public bool Restore(DateTimeOffset now)
+    {
+        if (!IsArchived)
+        {
+            return false;
+        }
+
+        ArchivedAt = null;
+        UpdatedAt = now;
+        return true;
+    }
+
+    public void EnsureActive()
+    {
+        if (IsArchived)
+        {
+            throw new DomainException(VisualizationErrors.Archived);
+        }
+    }
+
+    private static string CheckName(string? name)
+    {
+        var trimmed = name?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            throw new DomainException(VisualizationErrors.NameRequired);
+        }
+
+        if (trimmed.Length > NameMaxLength)
+        {
+            throw new DomainException(VisualizationErrors.NameTooLong);
+        }
+
+        return trimmed.Contains('\0', StringComparison.Ordinal) ? throw new DomainException(VisualizationErrors.NulCharacter("name")) : trimmed;
+    }
+
+    private static string? CheckDescription(string? description)
+    {
+        var trimmed = description?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            return null;
+        }
+
+        if (trimmed.Length > DescriptionMaxLength)
+        {
+            throw new DomainException(VisualizationErrors.DescriptionTooLong);
+        }
+
+        return trimmed.Contains('\0', StringComparison.Ordinal) ? throw new DomainException(VisualizationErrors.NulCharacter("description")) : trimmed;
+    }
+
+    // The rules and normal form of query tags, under the visualization's own codes.
+    private static string[] Retagged(IEnumerable<string?>? tags) => QueryTags.Check(tags) switch
+    {
+        null => QueryTags.Normalize(tags),
+        var error when error == SavedQueryErrors.TooManyTags => throw new DomainException(VisualizationErrors.TooManyTags),
+        _ => throw new DomainException(VisualizationErrors.TagInvalid),
+    };
+}
