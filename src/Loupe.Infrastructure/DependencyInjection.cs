@@ -70,6 +70,7 @@ public static class DependencyInjection
         services.AddScoped<ICredentialUsage, CredentialUsage>();
         services.AddScoped<IAuditTrail, AuditTrail>();
         services.AddScoped<IResultStore, PostgresResultStore>();
+        services.AddScoped<ILatestResultColumns, LatestResultColumns>();
         services.AddSingleton<IDatabaseFailures>(DatabaseFailures.Instance);
         services.AddSingleton<IMarkdownRenderer, MarkdownRenderer>();
 

@@ -15,7 +15,8 @@ namespace Loupe.Api.OpenApi;
 /// by the conventions of docs/api-conventions.md: <c>page</c> and <c>per_page</c> whole numbers within their
 /// bounds, <c>sort</c> a comma list of the list's sort keys (each field, or <c>-field</c> for descending),
 /// <c>q</c> and <c>tags</c> with their limits, <c>…_after</c>/<c>…_before</c> RFC 3339 timestamps, <c>…_id</c>
-/// UUIDs, <c>status</c> one of the list's statuses. The sort fields, the statuses and a page size other than
+/// UUIDs, <c>status</c> (or <c>type</c>, for a list whose closed-set filter is a type) one of the list's statuses,
+/// <c>archived</c> a boolean. The sort fields, the statuses and a page size other than
 /// the default come from the list's request handler (the one whose answer is the endpoint's): its static
 /// <see cref="SortWhitelist{T}"/>, its static list of statuses, and its <c>DefaultPerPage</c>/<c>MaxPerPage</c>
 /// constants.
@@ -94,6 +95,14 @@ internal static class ListQueryDocumentation
                     Type = JsonSchemaType.String,
                     Enum = [.. (contract?.Statuses ?? []).Select(s => (JsonNode)JsonValue.Create(s))],
                 };
+                break;
+            case ListQueryParameters.Archived:
+                parameter.Description = "true: archived rows only; false (the default): active ones.";
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Boolean, Default = JsonValue.Create(false) };
+                break;
+            case ListQueryParameters.Type when contract?.Statuses is { Count: > 0 } types:
+                parameter.Description = "Only rows of this type.";
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. types.Select(t => (JsonNode)JsonValue.Create(t))] };
                 break;
             case var _ when name.EndsWith("_after", StringComparison.Ordinal) || name.EndsWith("_before", StringComparison.Ordinal):
                 parameter.Description = "A bound, inclusive, as an RFC 3339 timestamp with an offset.";

@@ -22,11 +22,15 @@ using Loupe.Application.Runs.Commands.RunSavedQuery;
 using Loupe.Application.SavedQueries;
 using Loupe.Application.SavedQueries.Commands.CreateSavedQuery;
 using Loupe.Application.SavedQueries.Commands.UpdateSavedQuery;
+using Loupe.Application.Visualizations;
+using Loupe.Application.Visualizations.Commands.CreateVisualization;
+using Loupe.Application.Visualizations.Commands.UpdateVisualization;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Queries;
 using Loupe.Domain.Queries.Parameters;
 using Loupe.Domain.Runs;
 using Loupe.Domain.Users;
+using Loupe.Domain.Visualizations;
 using Loupe.Infrastructure.Connectors.ConnectionStrings;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -64,6 +68,9 @@ internal static class SchemaRules
         [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.SslMode))] = () => PostgresSslModes.Names,
         [(typeof(DataSourceTypeDto), nameof(DataSourceTypeDto.Type))] = DataSourceTypeNames,
         [(typeof(DataSourceSettingDto), nameof(DataSourceSettingDto.Type))] = () => DataSourceSettingDto.Types,
+        [(typeof(VisualizationDto), nameof(VisualizationDto.Type))] = () => VisualizationTypes.Names,
+        [(typeof(CreateVisualizationCommand), nameof(CreateVisualizationCommand.Type))] = () => VisualizationTypes.Names,
+        [(typeof(UpdateVisualizationRequest), nameof(UpdateVisualizationRequest.Type))] = () => VisualizationTypes.Names,
     };
 
     /// <summary>
@@ -80,6 +87,8 @@ internal static class SchemaRules
         [(typeof(UpdateSavedQueryRequest), nameof(UpdateSavedQueryRequest.TimeoutSeconds))] = new(Minimum: 0),
         [(typeof(CreateSavedQueryCommand), nameof(CreateSavedQueryCommand.Tags))] = new(MaxItems: QueryTags.MaxTags),
         [(typeof(UpdateSavedQueryRequest), nameof(UpdateSavedQueryRequest.Tags))] = new(MaxItems: QueryTags.MaxTags),
+        [(typeof(CreateVisualizationCommand), nameof(CreateVisualizationCommand.Tags))] = new(MaxItems: QueryTags.MaxTags),
+        [(typeof(UpdateVisualizationRequest), nameof(UpdateVisualizationRequest.Tags))] = new(MaxItems: QueryTags.MaxTags),
         [(typeof(ParameterDefinitionInput), nameof(ParameterDefinitionInput.Name))] = new(MaxLength: ParameterDefinition.NameMaxLength),
         [(typeof(ParameterDefinitionInput), nameof(ParameterDefinitionInput.Title))] = new(MaxLength: ParameterDefinition.TitleMaxLength),
         [(typeof(ParameterDefinitionInput), nameof(ParameterDefinitionInput.Options))] = new(MaxItems: ParameterDefinition.MaxOptions),

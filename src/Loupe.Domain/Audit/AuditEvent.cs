@@ -144,4 +144,8 @@ public static class AuditActions
     public const string QueryArchived = "query.archived";
     public const string QueryRestored = "query.restored";
     public const string QueryForked = "query.forked";
+    public const string VisualizationCreated = "visualization.created";
+    public const string VisualizationUpdated = "visualization.updated";
+    public const string VisualizationArchived = "visualization.archived";
+    public const string VisualizationRestored = "visualization.restored";
 }

@@ -225,11 +225,14 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
         return trimmed.Contains('\0', StringComparison.Ordinal) ? throw new DomainException(VisualizationErrors.NulCharacter("description")) : trimmed;
     }
 
-    // The rules and normal form of query tags, under the visualization's own codes.
-    private static string[] Retagged(IEnumerable<string?>? tags) => QueryTags.Check(tags) switch
+    /// <summary>What is wrong with these tags (the rules of query tags, under the visualization's own codes), or null.</summary>
+    public static DomainError? CheckTags(IEnumerable<string?>? tags) => QueryTags.Check(tags) switch
     {
-        null => QueryTags.Normalize(tags),
-        var error when error == SavedQueryErrors.TooManyTags => throw new DomainException(VisualizationErrors.TooManyTags),
-        _ => throw new DomainException(VisualizationErrors.TagInvalid),
+        null => null,
+        var error when error == SavedQueryErrors.TooManyTags => VisualizationErrors.TooManyTags,
+        _ => VisualizationErrors.TagInvalid,
     };
+
+    private static string[] Retagged(IEnumerable<string?>? tags) =>
+        CheckTags(tags) is { } error ? throw new DomainException(error) : QueryTags.Normalize(tags);
 }

@@ -29,6 +29,10 @@ public static class VisualizationErrors
     public static readonly DomainError Archived =
         DomainError.Conflict("visualization.archived", "This visualization is archived: restore it before changing it.");
 
+    /// <summary>The <c>query_id</c> names no saved query of the caller's organization (another organization's looks the same).</summary>
+    public static readonly DomainError QueryNotFound =
+        DomainError.Validation("visualization.query_not_found", "query_id", "No saved query of your organization has this id.");
+
     public static readonly DomainError QueryArchived =
         DomainError.Conflict("visualization.query_archived", "The query is archived: restore it before drawing a new visualization of it.");
 

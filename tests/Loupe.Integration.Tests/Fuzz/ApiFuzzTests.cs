@@ -162,6 +162,7 @@ public sealed class ApiFuzzTests(RunsApi api) : ResetBeforeEachTest(api), IClass
         var viewer = await api.Identity.AddMemberAsync(admin, "viewer");
         var source = await api.CreateSourceAsync(admin);
         var query = (await IdentityApi.CreateSavedQueryAsync(admin, source)).GetProperty("id").GetGuid();
+        var visualization = (await IdentityApi.CreateVisualizationAsync(admin, query)).GetProperty("id").GetGuid();
         var apiKey = (await IdentityApi.CreateApiKeyAsync(admin, "viewer")).GetProperty("id").GetGuid();
         var invitation = (await IdentityApi.InviteAsync(admin, IdentityApi.NewEmail("fuzz"))).GetProperty("id").GetGuid();
         using var anonymous = api.Identity.Anonymous();
@@ -184,8 +185,9 @@ public sealed class ApiFuzzTests(RunsApi api) : ResetBeforeEachTest(api), IClass
             ["/api/v1/organization/invitations/"] = invitation,
             ["/api/v1/queries/"] = query,
             ["/api/v1/runs/"] = run,
+            ["/api/v1/visualizations/"] = visualization,
         };
-        var bodyIds = new Dictionary<string, Guid>(StringComparer.Ordinal) { ["datasource_id"] = source };
+        var bodyIds = new Dictionary<string, Guid>(StringComparer.Ordinal) { ["datasource_id"] = source, ["query_id"] = query };
         return new Seeded(admin, pathIds, bodyIds);
     }
 

@@ -33,6 +33,24 @@ public sealed class ValidationFailedException : Exception
 
     public IReadOnlyDictionary<string, string[]> Errors { get; }
 
+    /// <summary>
+    /// Several broken domain rules as one 400: each message under its error's field (<c>body</c> when it
+    /// has none). Its <c>code</c> is the errors' own when they all share one (a single rule broken, or
+    /// one rule at several paths), so a client branches on it as on a single error; otherwise
+    /// <see cref="ErrorCodes.ValidationFailed"/>.
+    /// </summary>
+    public static ValidationFailedException Of(IReadOnlyCollection<Domain.Common.DomainError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var codes = errors.Select(error => error.Code).Distinct(StringComparer.Ordinal).ToList();
+        return new ValidationFailedException(errors
+            .GroupBy(error => error.Field ?? "body", StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.Select(error => error.Message).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal))
+        {
+            Code = codes.Count == 1 ? codes[0] : ErrorCodes.ValidationFailed,
+        };
+    }
+
     /// <summary>The problem's <c>code</c>: <see cref="ErrorCodes.ValidationFailed"/> unless a more specific one applies.</summary>
     public string Code { get; init; } = ErrorCodes.ValidationFailed;
 }

@@ -45,7 +45,9 @@ public sealed record Resources(
     Guid SavedQueryId,
     string SavedQueryName,
     Guid QuerySourceId,
-    Guid RunId)
+    Guid RunId,
+    Guid VisualizationId,
+    string VisualizationName)
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -54,6 +56,7 @@ public sealed record Resources(
             Admin.OrganizationId.ToString(), Admin.UserId.ToString(), Admin.Email, Member.UserId.ToString(), Member.Email,
             SessionId.ToString(), ApiKeyId.ToString(), ApiKeyPrefix, InvitationId.ToString(), InvitedEmail, OrganizationName,
             DataSourceId.ToString(), DataSourceName, SavedQueryId.ToString(), SavedQueryName, QuerySourceId.ToString(), RunId.ToString(),
+            VisualizationId.ToString(), VisualizationName,
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -112,6 +115,14 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         new("GET", "/api/v1/runs/{id}/results", r => r.RunId.ToString(), null),
         new("GET", "/api/v1/runs/{id}/results.csv", r => r.RunId.ToString(), null),
         new("GET", "/api/v1/runs/{id}/results.json", r => r.RunId.ToString(), null),
+        new("GET", "/api/v1/visualizations/{id}", r => r.VisualizationId.ToString(), null),
+        new("PATCH", "/api/v1/visualizations/{id}", r => r.VisualizationId.ToString(), new { name = "taken over" }),
+        new("DELETE", "/api/v1/visualizations/{id}", r => r.VisualizationId.ToString(), null),
+        new("POST", "/api/v1/visualizations/{id}/restore", r => r.VisualizationId.ToString(), null),
+        new("POST", "/api/v1/visualizations", r => r.SavedQueryId.ToString(), new { query_id = "{id}", name = "taken over", type = "counter", options = new { value_column = "one" } })
+        {
+            Refusal = HttpStatusCode.BadRequest,
+        },
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -125,6 +136,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/queries",
         "/api/v1/runs",
         "/api/v1/audit-events",
+        "/api/v1/visualizations",
         "/api/v1/organization",
         "/api/v1/organization/usage",
         "/api/v1/me",
@@ -141,6 +153,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/queries",
         "/api/v1/runs",
         "/api/v1/audit-events",
+        "/api/v1/visualizations",
     ];
 
     private readonly TwoOrganizations _orgs = orgs;
@@ -188,6 +201,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         var querySource = await IdentityApi.CreateReachableDataSourceAsync(admin, $"{name} query source {Guid.NewGuid():N}");
         var query = await IdentityApi.CreateSavedQueryAsync(member, querySource.GetProperty("id").GetGuid(), $"{name} query {Guid.NewGuid():N}");
         var runId = (await RunsApi.StartAsync(member, dataSourceId, "select 1 as one")).GetProperty("id").GetGuid();
+        var visualization = await IdentityApi.CreateVisualizationAsync(member, query.GetProperty("id").GetGuid(), $"{name} visualization {Guid.NewGuid():N}");
         (await RunsApi.FinishedAsync(member, runId)).GetProperty("status").GetString().ShouldBe("succeeded");
         var session = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/auth/sessions")).Single(s => s.GetProperty("current").GetBoolean());
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
@@ -208,7 +222,9 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             query.GetProperty("id").GetGuid(),
             query.GetProperty("name").GetString()!,
             querySource.GetProperty("id").GetGuid(),
-            runId);
+            runId,
+            visualization.GetProperty("id").GetGuid(),
+            visualization.GetProperty("name").GetString()!);
     }
 
     [Theory]
@@ -239,6 +255,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             DataSourceId = Guid.CreateVersion7(),
             SavedQueryId = Guid.CreateVersion7(),
             RunId = Guid.CreateVersion7(),
+            VisualizationId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 

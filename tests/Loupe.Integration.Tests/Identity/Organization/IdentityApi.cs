@@ -115,6 +115,17 @@ public sealed class IdentityApi : IAsyncLifetime, IResettableDatabase
         return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>A counter of <paramref name="queryId"/>'s <c>one</c> column, made by <paramref name="editor"/>.</summary>
+    public static async Task<JsonElement> CreateVisualizationAsync(Member editor, Guid queryId, string? name = null)
+    {
+        using var response = await editor.Client.PostAsJsonAsync(
+            "/api/v1/visualizations",
+            new { query_id = queryId, name = name ?? $"visualization {Guid.NewGuid():N}", type = "counter", options = new { value_column = "one" } },
+            TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Invites <paramref name="email"/> as <paramref name="admin"/> and returns the created answer (with its token).</summary>
     public static async Task<JsonElement> InviteAsync(Member admin, string email, string role = "viewer")
     {

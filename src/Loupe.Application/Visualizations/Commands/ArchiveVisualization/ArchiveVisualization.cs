@@ -1,0 +1,33 @@
+using Loupe.Application.Common.Concurrency;
+using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
+using Loupe.Domain.Audit;
+using Loupe.Domain.Organizations;
+using Loupe.Domain.Visualizations;
+using MediatR;
+
+namespace Loupe.Application.Visualizations.Commands.ArchiveVisualization;
+
+/// <summary>Archives (soft-deletes) a visualization: hidden from lists, kept whole, restorable. Archiving it again changes nothing.</summary>
+[Authorize(MinimumRole = Role.Editor)]
+public sealed record ArchiveVisualizationCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Unit>;
+
+internal sealed class ArchiveVisualizationCommandHandler(
+    IRepository<Visualization> visualizations, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    : IRequestHandler<ArchiveVisualizationCommand, Unit>
+{
+    public async Task<Unit> Handle(ArchiveVisualizationCommand request, CancellationToken cancellationToken)
+    {
+        var visualization = await visualizations.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException("Visualization", request.Id);
+        request.IfMatch?.Check(visualization.RowVersion);
+        if (visualization.Archive(clock.GetUtcNow()))
+        {
+            audit.Record(AuditActions.VisualizationArchived, new AuditTarget("visualization", visualization.Id));
+            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return Unit.Value;
+    }
+}
