@@ -144,4 +144,9 @@ public static class AuditActions
     public const string QueryArchived = "query.archived";
     public const string QueryRestored = "query.restored";
     public const string QueryForked = "query.forked";
+    public const string CanvasCreated = "canvas.created";
+    public const string CanvasUpdated = "canvas.updated";
+    public const string CanvasGraphReplaced = "canvas.graph_replaced";
+    public const string CanvasArchived = "canvas.archived";
+    public const string CanvasRestored = "canvas.restored";
 }
