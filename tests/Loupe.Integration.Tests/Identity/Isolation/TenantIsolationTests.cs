@@ -14,6 +14,7 @@
 // what that endpoint answers for an id that does not exist: a 400 naming the field, as saved queries
 // do for theirs; either way the answer is the same as for a missing id, so ids cannot be probed.
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -45,7 +46,9 @@ public sealed record Resources(
     Guid SavedQueryId,
     string SavedQueryName,
     Guid QuerySourceId,
-    Guid RunId)
+    Guid RunId,
+    Guid CanvasId,
+    string CanvasName)
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -54,6 +57,7 @@ public sealed record Resources(
             Admin.OrganizationId.ToString(), Admin.UserId.ToString(), Admin.Email, Member.UserId.ToString(), Member.Email,
             SessionId.ToString(), ApiKeyId.ToString(), ApiKeyPrefix, InvitationId.ToString(), InvitedEmail, OrganizationName,
             DataSourceId.ToString(), DataSourceName, SavedQueryId.ToString(), SavedQueryName, QuerySourceId.ToString(), RunId.ToString(),
+            CanvasId.ToString(), CanvasName,
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -112,6 +116,12 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         new("GET", "/api/v1/runs/{id}/results", r => r.RunId.ToString(), null),
         new("GET", "/api/v1/runs/{id}/results.csv", r => r.RunId.ToString(), null),
         new("GET", "/api/v1/runs/{id}/results.json", r => r.RunId.ToString(), null),
+        new("GET", "/api/v1/canvases/{id}", r => r.CanvasId.ToString(), null),
+        new("PATCH", "/api/v1/canvases/{id}", r => r.CanvasId.ToString(), new { name = "taken over" }),
+        new("PUT", "/api/v1/canvases/{id}/graph", r => r.CanvasId.ToString(), new { nodes = Array.Empty<object>(), edges = Array.Empty<object>() }),
+        new("DELETE", "/api/v1/canvases/{id}", r => r.CanvasId.ToString(), null),
+        new("POST", "/api/v1/canvases/{id}/restore", r => r.CanvasId.ToString(), null),
+        new("POST", "/api/v1/canvases", r => r.SavedQueryId.ToString(), new { name = "borrowed", nodes = new[] { CanvasQueryNode("{id}") } }) { Refusal = HttpStatusCode.BadRequest },
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -125,6 +135,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/queries",
         "/api/v1/runs",
         "/api/v1/audit-events",
+        "/api/v1/canvases",
         "/api/v1/organization",
         "/api/v1/organization/usage",
         "/api/v1/me",
@@ -141,9 +152,14 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/queries",
         "/api/v1/runs",
         "/api/v1/audit-events",
+        "/api/v1/canvases",
     ];
 
     private readonly TwoOrganizations _orgs = orgs;
+
+    /// <summary>A canvas node showing the query <paramref name="queryId"/>.</summary>
+    private static object CanvasQueryNode(string queryId) =>
+        new { id = "q", type = "query", ref_id = queryId, position = new { x = 0, y = 0 }, size = new { w = 200, h = 100 } };
 
     public static TheoryData<string> ByIdCaseNames() => [.. ByIdCases.Select(c => c.Name)];
 
@@ -187,9 +203,18 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         // Reachable too, so that running the saved query (no such table there) fails at once instead of retrying.
         var querySource = await IdentityApi.CreateReachableDataSourceAsync(admin, $"{name} query source {Guid.NewGuid():N}");
         var query = await IdentityApi.CreateSavedQueryAsync(member, querySource.GetProperty("id").GetGuid(), $"{name} query {Guid.NewGuid():N}");
+        Guid canvasId;
         var runId = (await RunsApi.StartAsync(member, dataSourceId, "select 1 as one")).GetProperty("id").GetGuid();
         (await RunsApi.FinishedAsync(member, runId)).GetProperty("status").GetString().ShouldBe("succeeded");
         var session = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/auth/sessions")).Single(s => s.GetProperty("current").GetBoolean());
+        var canvasName = $"{name} canvas {Guid.NewGuid():N}";
+        using (var canvas = await member.Client.PostAsJsonAsync(
+            "/api/v1/canvases", new { name = canvasName, nodes = new[] { CanvasQueryNode(query.GetProperty("id").GetString()!) } }, TestContext.Current.CancellationToken))
+        {
+            canvas.StatusCode.ShouldBe(HttpStatusCode.Created, await canvas.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            canvasId = (await canvas.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        }
+
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
         return new Resources(
@@ -208,7 +233,9 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             query.GetProperty("id").GetGuid(),
             query.GetProperty("name").GetString()!,
             querySource.GetProperty("id").GetGuid(),
-            runId);
+            runId,
+            canvasId,
+            canvasName);
     }
 
     [Theory]
@@ -239,6 +266,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             DataSourceId = Guid.CreateVersion7(),
             SavedQueryId = Guid.CreateVersion7(),
             RunId = Guid.CreateVersion7(),
+            CanvasId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 
