@@ -9,6 +9,9 @@ using FluentValidation.Validators;
 using Loupe.Application.Auth.Commands.ForgotPassword;
 using Loupe.Application.Auth.Commands.Register;
 using Loupe.Application.Auth.Commands.ResetPassword;
+using Loupe.Application.Canvases;
+using Loupe.Application.Canvases.Commands.CreateCanvas;
+using Loupe.Application.Canvases.Commands.ReplaceCanvasGraph;
 using Loupe.Application.DataSources;
 using Loupe.Application.DataSources.Commands.CreateDataSource;
 using Loupe.Application.DataSources.Commands.UpdateDataSource;
@@ -25,6 +28,7 @@ using Loupe.Application.SavedQueries.Commands.UpdateSavedQuery;
 using Loupe.Application.Visualizations;
 using Loupe.Application.Visualizations.Commands.CreateVisualization;
 using Loupe.Application.Visualizations.Commands.UpdateVisualization;
+using Loupe.Domain.Canvases;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Queries;
 using Loupe.Domain.Queries.Parameters;
@@ -71,6 +75,12 @@ internal static class SchemaRules
         [(typeof(VisualizationDto), nameof(VisualizationDto.Type))] = () => VisualizationTypes.Names,
         [(typeof(CreateVisualizationCommand), nameof(CreateVisualizationCommand.Type))] = () => VisualizationTypes.Names,
         [(typeof(UpdateVisualizationRequest), nameof(UpdateVisualizationRequest.Type))] = () => VisualizationTypes.Names,
+        [(typeof(CanvasDto), nameof(CanvasDto.Status))] = () => CanvasStatuses.All,
+        [(typeof(CanvasSummaryDto), nameof(CanvasSummaryDto.Status))] = () => CanvasStatuses.All,
+        [(typeof(TimePresetDto), nameof(TimePresetDto.Kind))] = () => TimePresetKinds.Names,
+        [(typeof(TimePresetInput), nameof(TimePresetInput.Kind))] = () => TimePresetKinds.Names,
+        [(typeof(CanvasNodeDto), nameof(CanvasNodeDto.Type))] = () => CanvasNodeTypes.Names,
+        [(typeof(CanvasNodeInput), nameof(CanvasNodeInput.Type))] = () => CanvasNodeTypes.Names,
     };
 
     /// <summary>
@@ -105,6 +115,15 @@ internal static class SchemaRules
         [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.Path))] = new(MaxLength: ConnectionSettings.PathMaxLength),
         [(typeof(CreateDataSourceCommand), nameof(CreateDataSourceCommand.ConnectionString))] = new(MaxLength: PostgresConnectionString.MaxLength),
         [(typeof(UpdateDataSourceRequest), nameof(UpdateDataSourceRequest.ConnectionString))] = new(MaxLength: PostgresConnectionString.MaxLength),
+        [(typeof(CreateCanvasCommand), nameof(CreateCanvasCommand.Nodes))] = new(MaxItems: CanvasGraph.MaxNodes),
+        [(typeof(CreateCanvasCommand), nameof(CreateCanvasCommand.Edges))] = new(MaxItems: CanvasGraph.MaxEdges),
+        [(typeof(ReplaceCanvasGraphRequest), nameof(ReplaceCanvasGraphRequest.Nodes))] = new(MaxItems: CanvasGraph.MaxNodes),
+        [(typeof(ReplaceCanvasGraphRequest), nameof(ReplaceCanvasGraphRequest.Edges))] = new(MaxItems: CanvasGraph.MaxEdges),
+        [(typeof(CanvasNodeInput), nameof(CanvasNodeInput.Id))] = new(MaxLength: CanvasGraph.IdMaxLength),
+        [(typeof(CanvasEdgeInput), nameof(CanvasEdgeInput.Id))] = new(MaxLength: CanvasGraph.IdMaxLength),
+        [(typeof(CanvasEdgeInput), nameof(CanvasEdgeInput.Source))] = new(MaxLength: CanvasGraph.IdMaxLength),
+        [(typeof(CanvasEdgeInput), nameof(CanvasEdgeInput.Target))] = new(MaxLength: CanvasGraph.IdMaxLength),
+        [(typeof(CanvasEdgeInput), nameof(CanvasEdgeInput.Label))] = new(MaxLength: CanvasGraph.LabelMaxLength),
     };
 
     private sealed record DomainLimit(int? Minimum = null, int? MaxLength = null, int? MaxItems = null);

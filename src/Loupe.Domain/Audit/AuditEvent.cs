@@ -148,4 +148,9 @@ public static class AuditActions
     public const string VisualizationUpdated = "visualization.updated";
     public const string VisualizationArchived = "visualization.archived";
     public const string VisualizationRestored = "visualization.restored";
+    public const string CanvasCreated = "canvas.created";
+    public const string CanvasUpdated = "canvas.updated";
+    public const string CanvasGraphReplaced = "canvas.graph_replaced";
+    public const string CanvasArchived = "canvas.archived";
+    public const string CanvasRestored = "canvas.restored";
 }

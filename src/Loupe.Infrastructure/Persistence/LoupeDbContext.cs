@@ -4,6 +4,7 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.ApiKeys;
 using Loupe.Domain.Audit;
+using Loupe.Domain.Canvases;
 using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Invitations;
@@ -82,6 +83,8 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     public DbSet<SavedQueryVersion> SavedQueryVersions => Set<SavedQueryVersion>();
 
     public DbSet<Visualization> Visualizations => Set<Visualization>();
+
+    public DbSet<Canvas> Canvases => Set<Canvas>();
 
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;

@@ -14,6 +14,7 @@
 // what that endpoint answers for an id that does not exist: a 400 naming the field, as saved queries
 // do for theirs; either way the answer is the same as for a missing id, so ids cannot be probed.
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -47,7 +48,9 @@ public sealed record Resources(
     Guid QuerySourceId,
     Guid RunId,
     Guid VisualizationId,
-    string VisualizationName)
+    string VisualizationName,
+    Guid CanvasId,
+    string CanvasName)
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -57,6 +60,7 @@ public sealed record Resources(
             SessionId.ToString(), ApiKeyId.ToString(), ApiKeyPrefix, InvitationId.ToString(), InvitedEmail, OrganizationName,
             DataSourceId.ToString(), DataSourceName, SavedQueryId.ToString(), SavedQueryName, QuerySourceId.ToString(), RunId.ToString(),
             VisualizationId.ToString(), VisualizationName,
+            CanvasId.ToString(), CanvasName,
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -123,6 +127,12 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         {
             Refusal = HttpStatusCode.BadRequest,
         },
+        new("GET", "/api/v1/canvases/{id}", r => r.CanvasId.ToString(), null),
+        new("PATCH", "/api/v1/canvases/{id}", r => r.CanvasId.ToString(), new { name = "taken over" }),
+        new("PUT", "/api/v1/canvases/{id}/graph", r => r.CanvasId.ToString(), new { nodes = Array.Empty<object>(), edges = Array.Empty<object>() }),
+        new("DELETE", "/api/v1/canvases/{id}", r => r.CanvasId.ToString(), null),
+        new("POST", "/api/v1/canvases/{id}/restore", r => r.CanvasId.ToString(), null),
+        new("POST", "/api/v1/canvases", r => r.SavedQueryId.ToString(), new { name = "borrowed", nodes = new[] { CanvasQueryNode("{id}") } }) { Refusal = HttpStatusCode.BadRequest },
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -137,6 +147,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/runs",
         "/api/v1/audit-events",
         "/api/v1/visualizations",
+        "/api/v1/canvases",
         "/api/v1/organization",
         "/api/v1/organization/usage",
         "/api/v1/me",
@@ -154,9 +165,14 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/runs",
         "/api/v1/audit-events",
         "/api/v1/visualizations",
+        "/api/v1/canvases",
     ];
 
     private readonly TwoOrganizations _orgs = orgs;
+
+    /// <summary>A canvas node showing the query <paramref name="queryId"/>.</summary>
+    private static object CanvasQueryNode(string queryId) =>
+        new { id = "q", type = "query", ref_id = queryId, position = new { x = 0, y = 0 }, size = new { w = 200, h = 100 } };
 
     public static TheoryData<string> ByIdCaseNames() => [.. ByIdCases.Select(c => c.Name)];
 
@@ -200,10 +216,19 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         // Reachable too, so that running the saved query (no such table there) fails at once instead of retrying.
         var querySource = await IdentityApi.CreateReachableDataSourceAsync(admin, $"{name} query source {Guid.NewGuid():N}");
         var query = await IdentityApi.CreateSavedQueryAsync(member, querySource.GetProperty("id").GetGuid(), $"{name} query {Guid.NewGuid():N}");
+        Guid canvasId;
         var runId = (await RunsApi.StartAsync(member, dataSourceId, "select 1 as one")).GetProperty("id").GetGuid();
         var visualization = await IdentityApi.CreateVisualizationAsync(member, query.GetProperty("id").GetGuid(), $"{name} visualization {Guid.NewGuid():N}");
         (await RunsApi.FinishedAsync(member, runId)).GetProperty("status").GetString().ShouldBe("succeeded");
         var session = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/auth/sessions")).Single(s => s.GetProperty("current").GetBoolean());
+        var canvasName = $"{name} canvas {Guid.NewGuid():N}";
+        using (var canvas = await member.Client.PostAsJsonAsync(
+            "/api/v1/canvases", new { name = canvasName, nodes = new[] { CanvasQueryNode(query.GetProperty("id").GetString()!) } }, TestContext.Current.CancellationToken))
+        {
+            canvas.StatusCode.ShouldBe(HttpStatusCode.Created, await canvas.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            canvasId = (await canvas.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        }
+
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
         return new Resources(
@@ -224,7 +249,9 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             querySource.GetProperty("id").GetGuid(),
             runId,
             visualization.GetProperty("id").GetGuid(),
-            visualization.GetProperty("name").GetString()!);
+            visualization.GetProperty("name").GetString()!,
+            canvasId,
+            canvasName);
     }
 
     [Theory]
@@ -256,6 +283,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             SavedQueryId = Guid.CreateVersion7(),
             RunId = Guid.CreateVersion7(),
             VisualizationId = Guid.CreateVersion7(),
+            CanvasId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Loupe.Domain.Canvases;
+
+namespace Loupe.Application.Canvases;
+
+/// <summary>
+/// A canvas as answered, with its whole graph. <c>time_preset</c> is the window it shows;
+/// <c>status</c> is <c>active</c> or <c>archived</c>.
+/// </summary>
+public sealed record CanvasDto(
+    Guid Id,
+    string Name,
+    string? Description,
+    TimePresetDto TimePreset,
+    IReadOnlyList<CanvasNodeDto> Nodes,
+    IReadOnlyList<CanvasEdgeDto> Edges,
+    string Status,
+    DateTimeOffset? ArchivedAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    internal static CanvasDto From(Canvas canvas) => new(
+        canvas.Id,
+        canvas.Name,
+        canvas.Description,
+        TimePresetDto.From(canvas.TimePreset.Kind, canvas.TimePreset.Start, canvas.TimePreset.End),
+        [.. canvas.Nodes.Select(CanvasNodeDto.From)],
+        [.. canvas.Edges.Select(CanvasEdgeDto.From)],
+        CanvasStatuses.Of(canvas.ArchivedAt),
+        canvas.ArchivedAt,
+        canvas.CreatedAt,
+        canvas.UpdatedAt);
+}
+
+/// <summary>A canvas in a list: everything but its nodes and edges.</summary>
+public sealed record CanvasSummaryDto(
+    Guid Id,
+    string Name,
+    string? Description,
+    TimePresetDto TimePreset,
+    string Status,
+    DateTimeOffset? ArchivedAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A time preset: its <c>kind</c>, and for <c>custom</c> the window's <c>start</c> (included) and <c>end</c> (excluded).</summary>
+public sealed record TimePresetDto(string Kind, DateTimeOffset? Start, DateTimeOffset? End)
+{
+    internal static TimePresetDto From(TimePresetKind kind, DateTimeOffset? start, DateTimeOffset? end) => new(kind.WireName(), start, end);
+}
+
+/// <summary>
+/// A node as answered: <c>ref_id</c> names the query or visualization a query or visualization node
+/// shows (null for text and filter nodes); <c>config</c> is the JSON object the client saved.
+/// </summary>
+public sealed record CanvasNodeDto(string Id, string Type, Guid? RefId, CanvasPositionDto Position, CanvasSizeDto Size, JsonElement Config)
+{
+    internal static CanvasNodeDto From(CanvasNode node)
+    {
+        using var config = JsonDocument.Parse(node.Config);
+        return new(
+            node.Id,
+            node.Type.WireName(),
+            node.RefId,
+            new CanvasPositionDto(node.Position.X, node.Position.Y),
+            new CanvasSizeDto(node.Size.W, node.Size.H),
+            config.RootElement.Clone());
+    }
+}
+
+/// <summary>Where a node's top-left corner is.</summary>
+public sealed record CanvasPositionDto(double X, double Y);
+
+/// <summary>A node's width and height.</summary>
+public sealed record CanvasSizeDto(double W, double H);
+
+/// <summary>An edge as answered: from <c>source</c> to <c>target</c> (node ids), with an optional <c>label</c>.</summary>
+public sealed record CanvasEdgeDto(string Id, string Source, string Target, string? Label)
+{
+    internal static CanvasEdgeDto From(CanvasEdge edge) => new(edge.Id, edge.Source, edge.Target, edge.Label);
+}
+
+/// <summary>The <c>status</c> of a canvas, also its list filter: <c>active</c> (the default) or <c>archived</c>.</summary>
+public static class CanvasStatuses
+{
+    public const string Active = "active";
+    public const string Archived = "archived";
+
+    public static IReadOnlyList<string> All { get; } = [Active, Archived];
+
+    public static string Of(DateTimeOffset? archivedAt) => archivedAt is null ? Active : Archived;
+}
