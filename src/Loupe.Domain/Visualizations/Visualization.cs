@@ -23,16 +23,16 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
     private string _optionsJson;
     private VisualizationOptions? _options;
 
+    // Every parameter is a stored column, so the store can construct it too; the options come after (from Create, or from the column).
     private Visualization(
-        Guid id, Guid organizationId, Guid queryId, string name, VisualizationOptions options, Guid? ownerId, DateTimeOffset createdAt)
+        Guid id, Guid organizationId, Guid queryId, string name, VisualizationType type, Guid? ownerId, DateTimeOffset createdAt)
         : base(id)
     {
         OrganizationId = organizationId;
         QueryId = queryId;
         Name = name;
-        Type = options.Type;
-        _options = options;
-        _optionsJson = options.ToJson();
+        Type = type;
+        _optionsJson = string.Empty;
         OwnerId = ownerId;
         CreatedAt = createdAt;
         UpdatedAt = createdAt;
@@ -100,8 +100,10 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
             throw new DomainException(VisualizationErrors.QueryArchived);
         }
 
-        return new Visualization(id, query.OrganizationId, query.Id, CheckName(name), options, ownerId, now)
+        return new Visualization(id, query.OrganizationId, query.Id, CheckName(name), options.Type, ownerId, now)
         {
+            _options = options,
+            _optionsJson = options.ToJson(),
             Description = CheckDescription(description),
             Tags = Retagged(tags),
         };
