@@ -23,14 +23,16 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
     private string _optionsJson;
     private VisualizationOptions? _options;
 
-    // The store binds this constructor too, then sets the type and the options' JSON.
-    private Visualization(Guid id, Guid organizationId, Guid queryId, string name, Guid? ownerId, DateTimeOffset createdAt)
+    // Every parameter is a stored column, so the store can construct it too; the options come after (from Create, or from the column).
+    private Visualization(
+        Guid id, Guid organizationId, Guid queryId, string name, VisualizationType type, Guid? ownerId, DateTimeOffset createdAt)
         : base(id)
     {
         OrganizationId = organizationId;
         QueryId = queryId;
         Name = name;
-        _optionsJson = "{}";
+        Type = type;
+        _optionsJson = string.Empty;
         OwnerId = ownerId;
         CreatedAt = createdAt;
         UpdatedAt = createdAt;
@@ -98,13 +100,13 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
             throw new DomainException(VisualizationErrors.QueryArchived);
         }
 
-        var visualization = new Visualization(id, query.OrganizationId, query.Id, CheckName(name), ownerId, now)
+        return new Visualization(id, query.OrganizationId, query.Id, CheckName(name), options.Type, ownerId, now)
         {
+            _options = options,
+            _optionsJson = options.ToJson(),
             Description = CheckDescription(description),
             Tags = Retagged(tags),
         };
-        visualization.SetOptions(options);
-        return visualization;
     }
 
     public void Rename(string? name, DateTimeOffset now)
@@ -136,7 +138,9 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
         EnsureActive();
         if (options != Options)
         {
-            SetOptions(options);
+            Type = options.Type;
+            _options = options;
+            _optionsJson = options.ToJson();
             UpdatedAt = now;
         }
     }
@@ -184,13 +188,6 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
         {
             throw new DomainException(VisualizationErrors.Archived);
         }
-    }
-
-    private void SetOptions(VisualizationOptions options)
-    {
-        Type = options.Type;
-        _options = options;
-        _optionsJson = options.ToJson();
     }
 
     private static string CheckName(string? name)
