@@ -26,6 +26,24 @@ public sealed class Canvas : AggregateRoot, ITenantOwned
         UpdatedAt = now;
     }
 
+    /// <summary>
+    /// For the store, which binds these from the row and sets the time preset, nodes and edges
+    /// (none of which a constructor parameter can take) through their setters.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0051", Justification = "EF Core materializes stored rows through it.")]
+    private Canvas(Guid id, Guid organizationId, string name, string? description, DateTimeOffset createdAt)
+        : base(id)
+    {
+        OrganizationId = organizationId;
+        Name = name;
+        Description = description;
+        TimePreset = CanvasTimePreset.Relative(TimePresetKind.Last24Hours);
+        Nodes = [];
+        Edges = [];
+        CreatedAt = createdAt;
+        UpdatedAt = createdAt;
+    }
+
     public Guid OrganizationId { get; private set; }
 
     public string Name { get; private set; }

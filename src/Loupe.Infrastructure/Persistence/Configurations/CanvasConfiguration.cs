@@ -14,7 +14,11 @@ internal sealed class CanvasConfiguration : IEntityTypeConfiguration<Canvas>
 {
     public void Configure(EntityTypeBuilder<Canvas> builder)
     {
-        builder.ToTable("canvases");
+        builder.ToTable("canvases", table =>
+        {
+            table.HasCheckConstraint("ck_canvases_time_preset", TimePresetCheck);
+            table.HasCheckConstraint("ck_canvases_graph", "jsonb_typeof(nodes) = 'array' AND jsonb_typeof(edges) = 'array'");
+        });
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Id).ValueGeneratedNever();
         builder.Property(c => c.Name).HasMaxLength(Canvas.NameMaxLength).IsRequired();
@@ -46,6 +50,12 @@ internal sealed class CanvasConfiguration : IEntityTypeConfiguration<Canvas>
         builder.Ignore(c => c.ReferencedIds);
         builder.Ignore(c => c.DomainEvents);
     }
+
+    /// <summary>A custom preset has its window, start before end; a relative one has none.</summary>
+    private static string TimePresetCheck =>
+        $"(time_preset IN ({string.Join(", ", TimePresetKinds.Names.Where(name => name != "custom").Select(name => $"'{name}'"))}) "
+        + "AND time_start IS NULL AND time_end IS NULL) "
+        + "OR (time_preset = 'custom' AND time_start IS NOT NULL AND time_end IS NOT NULL AND time_start < time_end)";
 
     private static TimePresetKind Stored(string name) =>
         TimePresetKinds.TryParse(name, out var kind) ? kind : throw new InvalidOperationException($"The database holds an unknown time preset '{name}'.");
