@@ -176,6 +176,13 @@ public sealed class ApiFuzzTests(RunsApi api) : ResetBeforeEachTest(api), IClass
             TimeSpan.FromSeconds(30),
             "the seeded run succeeds");
 
+        using var canvasCreated = await admin.Client.PostAsJsonAsync(
+            "/api/v1/canvases",
+            new { name = "fuzz", nodes = new[] { new { id = "q", type = "query", ref_id = query, position = new { x = 0, y = 0 }, size = new { w = 10, h = 10 } } } },
+            Ct);
+        canvasCreated.StatusCode.ShouldBe(HttpStatusCode.Created, await canvasCreated.Content.ReadAsStringAsync(Ct));
+        var canvas = (await canvasCreated.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+
         var pathIds = new Dictionary<string, Guid>(StringComparer.Ordinal)
         {
             ["/api/v1/api-keys/"] = apiKey,
@@ -186,8 +193,9 @@ public sealed class ApiFuzzTests(RunsApi api) : ResetBeforeEachTest(api), IClass
             ["/api/v1/queries/"] = query,
             ["/api/v1/runs/"] = run,
             ["/api/v1/visualizations/"] = visualization,
+            ["/api/v1/canvases/"] = canvas,
         };
-        var bodyIds = new Dictionary<string, Guid>(StringComparer.Ordinal) { ["datasource_id"] = source, ["query_id"] = query };
+        var bodyIds = new Dictionary<string, Guid>(StringComparer.Ordinal) { ["datasource_id"] = source, ["query_id"] = query, ["ref_id"] = query };
         return new Seeded(admin, pathIds, bodyIds);
     }
 
