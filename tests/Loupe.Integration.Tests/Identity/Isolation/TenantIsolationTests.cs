@@ -45,7 +45,9 @@ public sealed record Resources(
     Guid SavedQueryId,
     string SavedQueryName,
     Guid QuerySourceId,
-    Guid RunId)
+    Guid RunId,
+    Guid DashboardId,
+    string DashboardName)
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -54,6 +56,7 @@ public sealed record Resources(
             Admin.OrganizationId.ToString(), Admin.UserId.ToString(), Admin.Email, Member.UserId.ToString(), Member.Email,
             SessionId.ToString(), ApiKeyId.ToString(), ApiKeyPrefix, InvitationId.ToString(), InvitedEmail, OrganizationName,
             DataSourceId.ToString(), DataSourceName, SavedQueryId.ToString(), SavedQueryName, QuerySourceId.ToString(), RunId.ToString(),
+            DashboardId.ToString(), DashboardName,
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -112,6 +115,15 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         new("GET", "/api/v1/runs/{id}/results", r => r.RunId.ToString(), null),
         new("GET", "/api/v1/runs/{id}/results.csv", r => r.RunId.ToString(), null),
         new("GET", "/api/v1/runs/{id}/results.json", r => r.RunId.ToString(), null),
+
+        // Every change of a dashboard requires If-Match: the owner's own request without one is a 428.
+        new("GET", "/api/v1/dashboards/{id}", r => r.DashboardId.ToString(), null),
+        new("PATCH", "/api/v1/dashboards/{id}", r => r.DashboardId.ToString(), new { name = "taken over" }) { OwnAnswer = (HttpStatusCode)428 },
+        new("DELETE", "/api/v1/dashboards/{id}", r => r.DashboardId.ToString(), null) { OwnAnswer = (HttpStatusCode)428 },
+        new("POST", "/api/v1/dashboards/{id}/restore", r => r.DashboardId.ToString(), null) { OwnAnswer = (HttpStatusCode)428 },
+        new("GET", "/api/v1/dashboards/{id}/versions", r => r.DashboardId.ToString(), null),
+        new("GET", "/api/v1/dashboards/{id}/versions/1", r => r.DashboardId.ToString(), null),
+        new("POST", "/api/v1/dashboards/{id}/versions/1/restore", r => r.DashboardId.ToString(), null) { OwnAnswer = (HttpStatusCode)428 },
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -125,6 +137,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/queries",
         "/api/v1/runs",
         "/api/v1/audit-events",
+        "/api/v1/dashboards",
         "/api/v1/organization",
         "/api/v1/organization/usage",
         "/api/v1/me",
@@ -141,6 +154,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/queries",
         "/api/v1/runs",
         "/api/v1/audit-events",
+        "/api/v1/dashboards",
     ];
 
     private readonly TwoOrganizations _orgs = orgs;
@@ -189,6 +203,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         var query = await IdentityApi.CreateSavedQueryAsync(member, querySource.GetProperty("id").GetGuid(), $"{name} query {Guid.NewGuid():N}");
         var runId = (await RunsApi.StartAsync(member, dataSourceId, "select 1 as one")).GetProperty("id").GetGuid();
         (await RunsApi.FinishedAsync(member, runId)).GetProperty("status").GetString().ShouldBe("succeeded");
+        var dashboard = await CreateDashboardAsync(member, $"{name} dashboard {Guid.NewGuid():N}");
         var session = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/auth/sessions")).Single(s => s.GetProperty("current").GetBoolean());
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
@@ -208,7 +223,20 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             query.GetProperty("id").GetGuid(),
             query.GetProperty("name").GetString()!,
             querySource.GetProperty("id").GetGuid(),
-            runId);
+            runId,
+            dashboard.GetProperty("id").GetGuid(),
+            dashboard.GetProperty("name").GetString()!);
+    }
+
+    private static async Task<JsonElement> CreateDashboardAsync(Member editor, string name)
+    {
+        using var response = await editor.Client.PostAsync(
+            "/api/v1/dashboards",
+            new StringContent(JsonSerializer.Serialize(new { name, tiles = new[] { new { id = "note", kind = "text", text = "Hello", x = 0, y = 0, w = 6, h = 2 } } }), Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, text);
+        return JsonDocument.Parse(text).RootElement;
     }
 
     [Theory]
@@ -239,6 +267,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             DataSourceId = Guid.CreateVersion7(),
             SavedQueryId = Guid.CreateVersion7(),
             RunId = Guid.CreateVersion7(),
+            DashboardId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 
