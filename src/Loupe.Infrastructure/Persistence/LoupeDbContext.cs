@@ -6,6 +6,7 @@ using Loupe.Domain.ApiKeys;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Canvases;
 using Loupe.Domain.Common;
+using Loupe.Domain.Dashboards;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Invitations;
 using Loupe.Domain.Organizations;
@@ -85,6 +86,10 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     public DbSet<Visualization> Visualizations => Set<Visualization>();
 
     public DbSet<Canvas> Canvases => Set<Canvas>();
+
+    public DbSet<Dashboard> Dashboards => Set<Dashboard>();
+
+    public DbSet<DashboardVersion> DashboardVersions => Set<DashboardVersion>();
 
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;

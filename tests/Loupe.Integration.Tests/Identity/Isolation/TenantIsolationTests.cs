@@ -50,7 +50,9 @@ public sealed record Resources(
     Guid VisualizationId,
     string VisualizationName,
     Guid CanvasId,
-    string CanvasName)
+    string CanvasName,
+    Guid DashboardId,
+    string DashboardName)
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -61,6 +63,7 @@ public sealed record Resources(
             DataSourceId.ToString(), DataSourceName, SavedQueryId.ToString(), SavedQueryName, QuerySourceId.ToString(), RunId.ToString(),
             VisualizationId.ToString(), VisualizationName,
             CanvasId.ToString(), CanvasName,
+            DashboardId.ToString(), DashboardName,
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -133,6 +136,15 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         new("DELETE", "/api/v1/canvases/{id}", r => r.CanvasId.ToString(), null),
         new("POST", "/api/v1/canvases/{id}/restore", r => r.CanvasId.ToString(), null),
         new("POST", "/api/v1/canvases", r => r.SavedQueryId.ToString(), new { name = "borrowed", nodes = new[] { CanvasQueryNode("{id}") } }) { Refusal = HttpStatusCode.BadRequest },
+
+        // Every change of a dashboard requires If-Match: the owner's own request without one is a 428.
+        new("GET", "/api/v1/dashboards/{id}", r => r.DashboardId.ToString(), null),
+        new("PATCH", "/api/v1/dashboards/{id}", r => r.DashboardId.ToString(), new { name = "taken over" }) { OwnAnswer = (HttpStatusCode)428 },
+        new("DELETE", "/api/v1/dashboards/{id}", r => r.DashboardId.ToString(), null) { OwnAnswer = (HttpStatusCode)428 },
+        new("POST", "/api/v1/dashboards/{id}/restore", r => r.DashboardId.ToString(), null) { OwnAnswer = (HttpStatusCode)428 },
+        new("GET", "/api/v1/dashboards/{id}/versions", r => r.DashboardId.ToString(), null),
+        new("GET", "/api/v1/dashboards/{id}/versions/1", r => r.DashboardId.ToString(), null),
+        new("POST", "/api/v1/dashboards/{id}/versions/1/restore", r => r.DashboardId.ToString(), null) { OwnAnswer = (HttpStatusCode)428 },
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -148,6 +160,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/audit-events",
         "/api/v1/visualizations",
         "/api/v1/canvases",
+        "/api/v1/dashboards",
         "/api/v1/organization",
         "/api/v1/organization/usage",
         "/api/v1/me",
@@ -166,6 +179,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/audit-events",
         "/api/v1/visualizations",
         "/api/v1/canvases",
+        "/api/v1/dashboards",
     ];
 
     private readonly TwoOrganizations _orgs = orgs;
@@ -220,6 +234,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         var runId = (await RunsApi.StartAsync(member, dataSourceId, "select 1 as one")).GetProperty("id").GetGuid();
         var visualization = await IdentityApi.CreateVisualizationAsync(member, query.GetProperty("id").GetGuid(), $"{name} visualization {Guid.NewGuid():N}");
         (await RunsApi.FinishedAsync(member, runId)).GetProperty("status").GetString().ShouldBe("succeeded");
+        var dashboard = await CreateDashboardAsync(member, $"{name} dashboard {Guid.NewGuid():N}");
         var session = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/auth/sessions")).Single(s => s.GetProperty("current").GetBoolean());
         var canvasName = $"{name} canvas {Guid.NewGuid():N}";
         using (var canvas = await member.Client.PostAsJsonAsync(
@@ -251,7 +266,20 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             visualization.GetProperty("id").GetGuid(),
             visualization.GetProperty("name").GetString()!,
             canvasId,
-            canvasName);
+            canvasName,
+            dashboard.GetProperty("id").GetGuid(),
+            dashboard.GetProperty("name").GetString()!);
+    }
+
+    private static async Task<JsonElement> CreateDashboardAsync(Member editor, string name)
+    {
+        using var response = await editor.Client.PostAsync(
+            "/api/v1/dashboards",
+            new StringContent(JsonSerializer.Serialize(new { name, tiles = new[] { new { id = "note", kind = "text", text = "Hello", x = 0, y = 0, w = 6, h = 2 } } }), Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, text);
+        return JsonDocument.Parse(text).RootElement;
     }
 
     [Theory]
@@ -284,6 +312,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             RunId = Guid.CreateVersion7(),
             VisualizationId = Guid.CreateVersion7(),
             CanvasId = Guid.CreateVersion7(),
+            DashboardId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 
