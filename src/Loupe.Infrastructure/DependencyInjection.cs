@@ -71,6 +71,7 @@ public static class DependencyInjection
         services.AddScoped<IAuditTrail, AuditTrail>();
         services.AddScoped<IResultStore, PostgresResultStore>();
         services.AddScoped<ILatestResultColumns, LatestResultColumns>();
+        services.AddScoped<IDashboardUsage, DashboardUsage>();
         services.AddSingleton<IDatabaseFailures>(DatabaseFailures.Instance);
         services.AddSingleton<IMarkdownRenderer, MarkdownRenderer>();
 

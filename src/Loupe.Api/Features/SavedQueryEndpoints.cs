@@ -55,11 +55,12 @@ internal sealed class SavedQueryEndpoints : IEndpointModule
             .WithSummary("Change a saved query (editor); new SQL or parameters become a new version; If-Match answers 412 when stale");
 
         queries.MapDelete("/{id:guid}", async Task<NoContent> (
-            Guid id, [FromHeader(Name = EntityTags.IfMatchHeader)] string? ifMatch, IMediator mediator, CancellationToken ct) =>
+            Guid id, [FromHeader(Name = EntityTags.IfMatchHeader)] string? ifMatch, IMediator mediator, CancellationToken ct, bool force = false) =>
         {
-            await mediator.Send(new ArchiveSavedQueryCommand(id, EntityTags.Precondition(ifMatch)), ct);
+            await mediator.Send(new ArchiveSavedQueryCommand(id, EntityTags.Precondition(ifMatch), force), ct);
             return TypedResults.NoContent();
-        }).WithSummary("Archive (soft-delete) a saved query (editor); it can be restored");
+        }).WithSummary("Archive (soft-delete) a saved query (editor); it can be restored")
+            .WithDescription("While active dashboards show a visualization of it, the answer is 409 query.in_use naming them (dashboards); force=true archives it anyway.");
 
         queries.MapPost("/{id:guid}/restore", async Task<Ok<SavedQueryDto>> (
                 Guid id, [FromHeader(Name = EntityTags.IfMatchHeader)] string? ifMatch, HttpContext http, IMediator mediator, CancellationToken ct) =>

@@ -52,11 +52,12 @@ internal sealed class VisualizationEndpoints : IEndpointModule
             .WithSummary("Change a visualization (editor); a new type or new options are checked together, as on create; If-Match answers 412 when stale");
 
         visualizations.MapDelete("/{id:guid}", async Task<NoContent> (
-            Guid id, [FromHeader(Name = EntityTags.IfMatchHeader)] string? ifMatch, IMediator mediator, CancellationToken ct) =>
+            Guid id, [FromHeader(Name = EntityTags.IfMatchHeader)] string? ifMatch, IMediator mediator, CancellationToken ct, bool force = false) =>
         {
-            await mediator.Send(new ArchiveVisualizationCommand(id, EntityTags.Precondition(ifMatch)), ct);
+            await mediator.Send(new ArchiveVisualizationCommand(id, EntityTags.Precondition(ifMatch), force), ct);
             return TypedResults.NoContent();
-        }).WithSummary("Archive (soft-delete) a visualization (editor); it can be restored");
+        }).WithSummary("Archive (soft-delete) a visualization (editor); it can be restored")
+            .WithDescription("While active dashboards show it, the answer is 409 visualization.in_use naming them (dashboards); force=true archives it anyway.");
 
         visualizations.MapPost("/{id:guid}/restore", async Task<Ok<VisualizationDto>> (
                 Guid id, [FromHeader(Name = EntityTags.IfMatchHeader)] string? ifMatch, HttpContext http, IMediator mediator, CancellationToken ct) =>

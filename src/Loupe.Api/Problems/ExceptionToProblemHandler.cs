@@ -4,6 +4,7 @@ using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Domain.Common;
+using Loupe.Domain.Dashboards;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -95,6 +96,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         DomainException { Error.Kind: DomainErrorKind.LimitReached } domain =>
             Problem(StatusCodes.Status429TooManyRequests, domain.Error.Message, domain.Error.Code),
         DomainException { Error.Kind: DomainErrorKind.Gone } domain => Problem(StatusCodes.Status410Gone, domain.Error.Message, domain.Error.Code),
+        ShownOnDashboardsException shown => ShownOnDashboards(shown),
         NotFoundException notFound => Problem(StatusCodes.Status404NotFound, notFound.Message, ErrorCodes.NotFound),
         ConflictException conflict => Problem(StatusCodes.Status409Conflict, conflict.Message, conflict.Code),
         GoneException gone => Problem(StatusCodes.Status410Gone, gone.Message, gone.Code),
@@ -125,6 +127,16 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
 
         return problem;
     }
+
+    /// <summary>The 409 of an archive that dashboards stand in the way of, naming them (<c>dashboards</c>: id and name of each).</summary>
+    private static ProblemDetails ShownOnDashboards(ShownOnDashboardsException shown)
+    {
+        var problem = Problem(StatusCodes.Status409Conflict, shown.Error.Message, shown.Error.Code);
+        problem.Extensions[DashboardsKey] = shown.Dashboards.Select(d => new Dictionary<string, object> { ["id"] = d.Id, ["name"] = d.Name }).ToArray();
+        return problem;
+    }
+
+    internal const string DashboardsKey = "dashboards";
 
     /// <summary>The members of a 412 that say where the resource is now.</summary>
     internal const string CurrentETagKey = "current_etag";

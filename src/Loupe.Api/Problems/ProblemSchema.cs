@@ -74,6 +74,23 @@ internal static class ProblemSchema
             Description = "On a 412 of a resource that keeps versions (a dashboard): the number of its current version, saved by someone else since it was read.",
         };
 
+        schema.Properties[ExceptionToProblemHandler.DashboardsKey] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Array,
+            MaxItems = Domain.Dashboards.DashboardUse.NamedAtMost,
+            Description = "On a 409 query.in_use or visualization.in_use: the active dashboards that show the item (id and name of each).",
+            Items = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Properties = new Dictionary<string, IOpenApiSchema>
+                {
+                    ["id"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" },
+                    ["name"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                },
+                Required = new HashSet<string>(["id", "name"], StringComparer.Ordinal),
+            },
+        };
+
         // The problem details setup fills these on every problem Loupe writes.
         schema.Required = new HashSet<string>(["type", "title", "status", "instance", ProblemDetailsSetup.ErrorIdKey, "code"], StringComparer.Ordinal);
         return Task.CompletedTask;

@@ -47,4 +47,9 @@ public static class SavedQueryErrors
             "query.timeout_out_of_range",
             "timeout_seconds",
             $"The timeout is between 1 and {maxSeconds} seconds, the data source's own timeout (leave it out to use that).");
+
+    /// <summary>Active dashboards show visualizations of the query; archiving it takes <c>force</c> (see <c>DashboardUse</c>).</summary>
+    public static DomainError InUse(int dashboards) => DomainError.Conflict(
+        "query.in_use",
+        $"{(dashboards == 1 ? "1 dashboard shows" : $"{dashboards} dashboards show")} visualizations of this query. Remove them first, or archive the query anyway with force=true (its visualizations stay, showing its last results).");
 }

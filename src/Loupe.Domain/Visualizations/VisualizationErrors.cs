@@ -63,4 +63,9 @@ public static class VisualizationErrors
     /// <summary>A setting names a column the query's latest result does not have (see <see cref="ColumnReferences.Missing"/>).</summary>
     public static DomainError UnknownColumn(string path, string column) => DomainError.Validation(
         "visualization.unknown_column", path, $"The query's latest result has no column '{column}'.");
+
+    /// <summary>Active dashboards show the visualization; archiving it takes <c>force</c> (see <c>DashboardUse</c>).</summary>
+    public static DomainError InUse(int dashboards) => DomainError.Conflict(
+        "visualization.in_use",
+        $"{(dashboards == 1 ? "1 dashboard shows" : $"{dashboards} dashboards show")} this visualization. Remove it from them first, or archive it anyway with force=true (their tiles then show an archived visualization).");
 }

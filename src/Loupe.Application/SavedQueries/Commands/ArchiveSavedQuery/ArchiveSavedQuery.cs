@@ -2,19 +2,25 @@ using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
+using Loupe.Application.Dashboards;
 using Loupe.Domain.Audit;
+using Loupe.Domain.Dashboards;
 using Loupe.Domain.Organizations;
 using Loupe.Domain.Queries;
 using MediatR;
 
 namespace Loupe.Application.SavedQueries.Commands.ArchiveSavedQuery;
 
-/// <summary>Archives (soft-deletes) a query: hidden from lists, kept with its versions, restorable. Archiving it again changes nothing.</summary>
+/// <summary>
+/// Archives (soft-deletes) a query: hidden from lists, kept with its versions, restorable. Archiving it
+/// again changes nothing. Refused while active dashboards show a visualization of it, unless
+/// <paramref name="Force"/> (<see cref="DashboardUse"/>).
+/// </summary>
 [Authorize(MinimumRole = Role.Editor)]
-public sealed record ArchiveSavedQueryCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Unit>;
+public sealed record ArchiveSavedQueryCommand(Guid Id, VersionPrecondition? IfMatch = null, bool Force = false) : IRequest<Unit>;
 
 internal sealed class ArchiveSavedQueryCommandHandler(
-    IRepository<SavedQuery> queries, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    IRepository<SavedQuery> queries, IDashboardUsage dashboards, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
     : IRequestHandler<ArchiveSavedQueryCommand, Unit>
 {
     public async Task<Unit> Handle(ArchiveSavedQueryCommand request, CancellationToken cancellationToken)
@@ -22,6 +28,13 @@ internal sealed class ArchiveSavedQueryCommandHandler(
         var query = await queries.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Query", request.Id);
         request.IfMatch?.Check(query.RowVersion);
+        if (query.IsArchived)
+        {
+            return Unit.Value;
+        }
+
+        DashboardUse.EnsureMayArchive(
+            SavedQueryErrors.InUse, await dashboards.ShowingQueryAsync(query.Id, cancellationToken).ConfigureAwait(false), request.Force);
         if (query.Archive(clock.GetUtcNow()))
         {
             audit.Record(AuditActions.QueryArchived, new AuditTarget("query", query.Id));
