@@ -9,6 +9,9 @@ using FluentValidation.Validators;
 using Loupe.Application.Auth.Commands.ForgotPassword;
 using Loupe.Application.Auth.Commands.Register;
 using Loupe.Application.Auth.Commands.ResetPassword;
+using Loupe.Application.Dashboards;
+using Loupe.Application.Dashboards.Commands.CreateDashboard;
+using Loupe.Application.Dashboards.Commands.UpdateDashboard;
 using Loupe.Application.DataSources;
 using Loupe.Application.DataSources.Commands.CreateDataSource;
 using Loupe.Application.DataSources.Commands.UpdateDataSource;
@@ -22,6 +25,7 @@ using Loupe.Application.Runs.Commands.RunSavedQuery;
 using Loupe.Application.SavedQueries;
 using Loupe.Application.SavedQueries.Commands.CreateSavedQuery;
 using Loupe.Application.SavedQueries.Commands.UpdateSavedQuery;
+using Loupe.Domain.Dashboards;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Queries;
 using Loupe.Domain.Queries.Parameters;
@@ -64,6 +68,12 @@ internal static class SchemaRules
         [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.SslMode))] = () => PostgresSslModes.Names,
         [(typeof(DataSourceTypeDto), nameof(DataSourceTypeDto.Type))] = DataSourceTypeNames,
         [(typeof(DataSourceSettingDto), nameof(DataSourceSettingDto.Type))] = () => DataSourceSettingDto.Types,
+        [(typeof(DashboardDto), nameof(DashboardDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(DashboardSummaryDto), nameof(DashboardSummaryDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(DashboardTileDto), nameof(DashboardTileDto.Kind))] = () => DashboardJson.Kinds,
+        [(typeof(TileInput), nameof(TileInput.Kind))] = () => DashboardJson.Kinds,
+        [(typeof(ParameterMappingDto), nameof(ParameterMappingDto.Source))] = () => DashboardJson.Sources,
+        [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.Source))] = () => DashboardJson.Sources,
     };
 
     /// <summary>
@@ -96,6 +106,13 @@ internal static class SchemaRules
         [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.Path))] = new(MaxLength: ConnectionSettings.PathMaxLength),
         [(typeof(CreateDataSourceCommand), nameof(CreateDataSourceCommand.ConnectionString))] = new(MaxLength: PostgresConnectionString.MaxLength),
         [(typeof(UpdateDataSourceRequest), nameof(UpdateDataSourceRequest.ConnectionString))] = new(MaxLength: PostgresConnectionString.MaxLength),
+        [(typeof(CreateDashboardCommand), nameof(CreateDashboardCommand.Tags))] = new(MaxItems: QueryTags.MaxTags),
+        [(typeof(UpdateDashboardRequest), nameof(UpdateDashboardRequest.Tags))] = new(MaxItems: QueryTags.MaxTags),
+        [(typeof(TileInput), nameof(TileInput.Id))] = new(MaxLength: DashboardGrid.TileIdMaxLength),
+        [(typeof(TileInput), nameof(TileInput.Text))] = new(MaxLength: DashboardGrid.TextMaxLength),
+        [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.TileId))] = new(MaxLength: DashboardGrid.TileIdMaxLength),
+        [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.QueryParameter))] = new(MaxLength: ParameterDefinition.NameMaxLength),
+        [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.DashboardParameter))] = new(MaxLength: ParameterDefinition.NameMaxLength),
     };
 
     private sealed record DomainLimit(int? Minimum = null, int? MaxLength = null, int? MaxItems = null);
