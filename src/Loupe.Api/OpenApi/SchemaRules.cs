@@ -12,6 +12,9 @@ using Loupe.Application.Auth.Commands.ResetPassword;
 using Loupe.Application.Canvases;
 using Loupe.Application.Canvases.Commands.CreateCanvas;
 using Loupe.Application.Canvases.Commands.ReplaceCanvasGraph;
+using Loupe.Application.Dashboards;
+using Loupe.Application.Dashboards.Commands.CreateDashboard;
+using Loupe.Application.Dashboards.Commands.UpdateDashboard;
 using Loupe.Application.DataSources;
 using Loupe.Application.DataSources.Commands.CreateDataSource;
 using Loupe.Application.DataSources.Commands.UpdateDataSource;
@@ -29,6 +32,7 @@ using Loupe.Application.Visualizations;
 using Loupe.Application.Visualizations.Commands.CreateVisualization;
 using Loupe.Application.Visualizations.Commands.UpdateVisualization;
 using Loupe.Domain.Canvases;
+using Loupe.Domain.Dashboards;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Queries;
 using Loupe.Domain.Queries.Parameters;
@@ -81,6 +85,12 @@ internal static class SchemaRules
         [(typeof(TimePresetInput), nameof(TimePresetInput.Kind))] = () => TimePresetKinds.Names,
         [(typeof(CanvasNodeDto), nameof(CanvasNodeDto.Type))] = () => CanvasNodeTypes.Names,
         [(typeof(CanvasNodeInput), nameof(CanvasNodeInput.Type))] = () => CanvasNodeTypes.Names,
+        [(typeof(DashboardDto), nameof(DashboardDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(DashboardSummaryDto), nameof(DashboardSummaryDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(DashboardTileDto), nameof(DashboardTileDto.Kind))] = () => DashboardJson.Kinds,
+        [(typeof(TileInput), nameof(TileInput.Kind))] = () => DashboardJson.Kinds,
+        [(typeof(ParameterMappingDto), nameof(ParameterMappingDto.Source))] = () => DashboardJson.Sources,
+        [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.Source))] = () => DashboardJson.Sources,
     };
 
     /// <summary>
@@ -124,6 +134,13 @@ internal static class SchemaRules
         [(typeof(CanvasEdgeInput), nameof(CanvasEdgeInput.Source))] = new(MaxLength: CanvasGraph.IdMaxLength),
         [(typeof(CanvasEdgeInput), nameof(CanvasEdgeInput.Target))] = new(MaxLength: CanvasGraph.IdMaxLength),
         [(typeof(CanvasEdgeInput), nameof(CanvasEdgeInput.Label))] = new(MaxLength: CanvasGraph.LabelMaxLength),
+        [(typeof(CreateDashboardCommand), nameof(CreateDashboardCommand.Tags))] = new(MaxItems: QueryTags.MaxTags),
+        [(typeof(UpdateDashboardRequest), nameof(UpdateDashboardRequest.Tags))] = new(MaxItems: QueryTags.MaxTags),
+        [(typeof(TileInput), nameof(TileInput.Id))] = new(MaxLength: DashboardGrid.TileIdMaxLength),
+        [(typeof(TileInput), nameof(TileInput.Text))] = new(MaxLength: DashboardGrid.TextMaxLength),
+        [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.TileId))] = new(MaxLength: DashboardGrid.TileIdMaxLength),
+        [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.QueryParameter))] = new(MaxLength: ParameterDefinition.NameMaxLength),
+        [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.DashboardParameter))] = new(MaxLength: ParameterDefinition.NameMaxLength),
     };
 
     private sealed record DomainLimit(int? Minimum = null, int? MaxLength = null, int? MaxItems = null);

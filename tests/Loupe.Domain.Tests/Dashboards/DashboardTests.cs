@@ -113,6 +113,26 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public void Revising_MetadataAndLayoutTogether_RecordsOneVersion_AndTheSameContentNothing()
+    {
+        var dashboard = NewDashboard();
+        var later = Now.AddMinutes(5);
+        DashboardTile[] moved = [DashboardTile.OfVisualization("sales", Sales, 0, 0, 24, 8)];
+
+        dashboard.Revise("Sales 2", "Quarter", ["ops"], moved, Parameters, Mappings, QueryParameters, Owner, later).ShouldBeTrue();
+        dashboard.Revise("Sales 2", "Quarter", ["ops"], moved, Parameters, Mappings, QueryParameters, Owner, later.AddMinutes(1)).ShouldBeFalse();
+
+        dashboard.LatestVersion.ShouldBe(2);
+        dashboard.NewVersions.Select(v => v.Number).ShouldBe([1, 2]);
+        dashboard.NewVersions[1].Name.ShouldBe("Sales 2");
+        dashboard.NewVersions[1].Tiles.ShouldBe(moved);
+        dashboard.UpdatedAt.ShouldBe(later);
+        Should.Throw<DomainException>(() => dashboard.Revise("Sales 3", null, null, [DashboardTile.OfText("notes", "x", 0, 0, 0, 1)], [], [], QueryParameters, Owner, later))
+            .Error.Code.ShouldBe("dashboard.tile_too_small");
+        dashboard.Name.ShouldBe("Sales 2");
+    }
+
+    [Fact]
     public void RestoringAVersion_RecordsANewOne_WithThatContent()
     {
         var dashboard = NewDashboard();
