@@ -98,7 +98,8 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         NotFoundException notFound => Problem(StatusCodes.Status404NotFound, notFound.Message, ErrorCodes.NotFound),
         ConflictException conflict => Problem(StatusCodes.Status409Conflict, conflict.Message, conflict.Code),
         GoneException gone => Problem(StatusCodes.Status410Gone, gone.Message, gone.Code),
-        PreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, stale.Message, ErrorCodes.PreconditionFailed),
+        PreconditionFailedException stale => Stale(stale),
+        PreconditionRequiredException => Problem(StatusCodes.Status428PreconditionRequired, exception.Message, ErrorCodes.PreconditionRequired),
         UnauthenticatedException unauthenticated => Problem(StatusCodes.Status401Unauthorized, unauthenticated.Message, ErrorCodes.Unauthorized),
         ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, forbidden.Message, ErrorCodes.Forbidden),
         QueryExecutionException dataSource => DataSourceProblem(dataSource),
@@ -107,6 +108,28 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         BadHttpRequestException badRequest => RequestBodyProblems.FromBinding(badRequest),
         _ => Problem(StatusCodes.Status500InternalServerError, null, ErrorCodes.InternalError),
     };
+
+    /// <summary>The 412, with where the resource is now when it says so (<c>current_etag</c>, <c>current_version</c>).</summary>
+    private static ProblemDetails Stale(PreconditionFailedException stale)
+    {
+        var problem = Problem(StatusCodes.Status412PreconditionFailed, stale.Message, ErrorCodes.PreconditionFailed);
+        if (stale.CurrentRowVersion is { } rowVersion)
+        {
+            problem.Extensions[CurrentETagKey] = Http.EntityTags.Format(rowVersion);
+        }
+
+        if (stale.CurrentVersion is { } version)
+        {
+            problem.Extensions[CurrentVersionKey] = version;
+        }
+
+        return problem;
+    }
+
+    /// <summary>The members of a 412 that say where the resource is now.</summary>
+    internal const string CurrentETagKey = "current_etag";
+
+    internal const string CurrentVersionKey = "current_version";
 
     /// <summary>The 401 for a request whose credential is missing or was refused (<see cref="BearerChallenge"/>).</summary>
     internal static ProblemDetails Unauthenticated(BearerChallenge challenge) =>
@@ -165,6 +188,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         StatusCodes.Status409Conflict => ErrorCodes.Conflict,
         StatusCodes.Status410Gone => ErrorCodes.Gone,
         StatusCodes.Status412PreconditionFailed => ErrorCodes.PreconditionFailed,
+        StatusCodes.Status428PreconditionRequired => ErrorCodes.PreconditionRequired,
         StatusCodes.Status413PayloadTooLarge => ErrorCodes.PayloadTooLarge,
         StatusCodes.Status415UnsupportedMediaType => ErrorCodes.UnsupportedMediaType,
         StatusCodes.Status429TooManyRequests => ErrorCodes.RateLimited,
@@ -186,6 +210,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
         415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
         422 => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+        428 => "https://tools.ietf.org/html/rfc6585#section-3",
         502 => "https://tools.ietf.org/html/rfc9110#section-15.6.3",
         503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         _ => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
@@ -196,6 +221,7 @@ internal sealed partial class ExceptionToProblemHandler(ILogger<ExceptionToProbl
         StatusCodes.Status400BadRequest => "Bad request",
         StatusCodes.Status404NotFound => "Not found",
         StatusCodes.Status412PreconditionFailed => "Precondition failed",
+        StatusCodes.Status428PreconditionRequired => "Precondition required",
         StatusCodes.Status422UnprocessableEntity => "Unprocessable content",
         StatusCodes.Status429TooManyRequests => "Too many requests",
         StatusCodes.Status500InternalServerError => "An unexpected error occurred",

@@ -144,4 +144,8 @@ public static class AuditActions
     public const string QueryArchived = "query.archived";
     public const string QueryRestored = "query.restored";
     public const string QueryForked = "query.forked";
+    public const string DashboardCreated = "dashboard.created";
+    public const string DashboardUpdated = "dashboard.updated";
+    public const string DashboardArchived = "dashboard.archived";
+    public const string DashboardRestored = "dashboard.restored";
 }

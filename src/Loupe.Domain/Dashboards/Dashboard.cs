@@ -159,6 +159,45 @@ public sealed class Dashboard : AggregateRoot, ITenantOwned
     }
 
     /// <summary>
+    /// Changes the name, description, tags, tiles, parameters and mappings at once, as one new
+    /// version (one edit of a client that changes both is one step of history); the same content
+    /// again records nothing.
+    /// </summary>
+    /// <param name="description">Null or blank removes the description.</param>
+    /// <param name="queryParameters">The parameters of the query of each visualization of the organization among <paramref name="tiles"/>.</param>
+    /// <returns>Whether a new version was recorded.</returns>
+    public bool Revise(
+        string name,
+        string? description,
+        IEnumerable<string?>? tags,
+        IReadOnlyList<DashboardTile?> tiles,
+        IReadOnlyList<ParameterDefinition?> parameters,
+        IReadOnlyList<ParameterMapping?> mappings,
+        IReadOnlyDictionary<Guid, IReadOnlyList<ParameterDefinition>> queryParameters,
+        Guid? by,
+        DateTimeOffset now)
+    {
+        EnsureActive();
+        var checkedName = CheckName(name);
+        var checkedDescription = CheckDescription(description);
+        var checkedTags = CheckTags(tags);
+        var (checkedTiles, checkedParameters, checkedMappings) = CheckLayout(tiles, parameters, mappings, queryParameters);
+        if (checkedName == Name && checkedDescription == Description && checkedTags.SequenceEqual(Tags, StringComparer.Ordinal)
+            && checkedTiles.SequenceEqual(Tiles) && checkedParameters.SequenceEqual(Parameters) && checkedMappings.SequenceEqual(ParameterMappings))
+        {
+            return false;
+        }
+
+        Name = checkedName;
+        Description = checkedDescription;
+        Tags = checkedTags;
+        Tiles = checkedTiles;
+        Parameters = checkedParameters;
+        ParameterMappings = checkedMappings;
+        return Record(by, now);
+    }
+
+    /// <summary>
     /// Makes an earlier version current again, as a new version; nothing changes when it is the
     /// current content already. Its mappings are checked again against the queries as they are now.
     /// </summary>

@@ -5,6 +5,7 @@ using Loupe.Application.Common.Security;
 using Loupe.Domain.ApiKeys;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Common;
+using Loupe.Domain.Dashboards;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Invitations;
 using Loupe.Domain.Organizations;
@@ -82,6 +83,10 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     public DbSet<SavedQueryVersion> SavedQueryVersions => Set<SavedQueryVersion>();
 
     public DbSet<Visualization> Visualizations => Set<Visualization>();
+
+    public DbSet<Dashboard> Dashboards => Set<Dashboard>();
+
+    public DbSet<DashboardVersion> DashboardVersions => Set<DashboardVersion>();
 
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;

@@ -17,4 +17,24 @@ public sealed record VersionPrecondition(IReadOnlyList<uint> RowVersions)
             throw new PreconditionFailedException();
         }
     }
+
+    /// <summary>
+    /// The check of a resource whose every change requires <c>If-Match</c>: none (or <c>*</c>, which
+    /// arrives as none) is a 428; a stale one is a 412 that says where the resource is now.
+    /// </summary>
+    /// <param name="currentVersion">The number of the resource's current version, for a resource that keeps versions.</param>
+    /// <exception cref="PreconditionRequiredException">No precondition was sent.</exception>
+    /// <exception cref="PreconditionFailedException">The resource has changed since the client read it.</exception>
+    public static void Require(VersionPrecondition? ifMatch, uint rowVersion, int? currentVersion = null)
+    {
+        if (ifMatch is null)
+        {
+            throw new PreconditionRequiredException();
+        }
+
+        if (!ifMatch.RowVersions.Contains(rowVersion))
+        {
+            throw new PreconditionFailedException(rowVersion, currentVersion);
+        }
+    }
 }

@@ -53,6 +53,9 @@ public static class ErrorCodes
 
     public const string PreconditionFailed = "precondition_failed";
 
+    /// <summary>A change of a resource that is only changed conditionally came without <c>If-Match</c>.</summary>
+    public const string PreconditionRequired = "precondition_required";
+
     public const string PayloadTooLarge = "payload_too_large";
 
     public const string UnsupportedMediaType = "unsupported_media_type";

@@ -1,0 +1,2 @@
+DROP TABLE dashboard_versions;
+DROP TABLE dashboards;
