@@ -33,6 +33,9 @@ internal sealed class BenchApi(BenchDatabase database) : WebApplicationFactory<I
     /// <summary>Starts the host on a free loopback port; answers a client of it (its base address is the host's URL).</summary>
     public HttpClient Start()
     {
+        // The API's folder in this repository (bench/Loupe.Benchmarks/bin/<configuration>/<framework>/ is five levels down).
+        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_LOUPE_API", Path.Combine(root, "src", "Loupe.Api"));
         UseKestrel();
         return CreateClient();
     }

@@ -1,4 +1,5 @@
 using Loupe.Api.Http;
+using Loupe.Api.RateLimiting;
 using Loupe.Application.Dashboards.Commands.RefreshDashboard;
 using Loupe.Application.Dashboards.Queries.GetDashboardView;
 using MediatR;
@@ -48,9 +49,11 @@ internal sealed class DashboardViewEndpoints : IEndpointModule
                 IMediator mediator,
                 CancellationToken ct) =>
                 TypedResults.Accepted((string?)null, await mediator.Send((body ?? new RefreshDashboardRequest()).ToCommand(id), ct)))
+            .RequireRateLimiting(RateLimitPolicies.RunStart)
             .WithSummary("Queue a run of every query of the dashboard with the values its tiles give it, in one transaction (editor); the body is optional")
             .WithDescription("parameters: values of the dashboard's parameters (defaults otherwise); max_age_seconds: skip a query whose latest result with "
                 + "those values finished at most this long ago. A query already queued or running with those values, an archived query and one "
-                + "whose values cannot be bound are skipped too; skipped says which and why, queued the runs (poll /runs/{run_id}).");
+                + "whose values cannot be bound are skipped too; skipped says which and why, queued the runs (poll /runs/{run_id}). "
+                + "A refresh counts as one run start against RateLimits:RunStartsPerMinute.");
     }
 }
