@@ -24,6 +24,7 @@ internal static class ApiServices
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
         services.AddScoped<IRequestOrigin, HttpRequestOrigin>();
+        services.AddSingleton<Application.Common.Results.IWireJson, WireJson>();
         services.AddLoupeForwardedHeaders(configuration);
         services.AddLoupeCors(configuration);
         services.AddLoupeAuthentication(configuration);

@@ -3,6 +3,7 @@ using Loupe.Api.ErrorReporting;
 using Loupe.Application;
 using Loupe.Infrastructure;
 using Loupe.Infrastructure.Configuration;
+using Loupe.Infrastructure.Dashboards;
 using Loupe.Infrastructure.Demo;
 using Loupe.Infrastructure.Hosting;
 using Loupe.Infrastructure.Jobs;
@@ -32,7 +33,8 @@ try
         .AddInfrastructure(builder.Configuration)
         .AddApi(builder.Configuration)
         .AddDemoOrganization(builder.Configuration, builder.Environment)
-        .AddJobEngineInApi(builder.Configuration);
+        .AddJobEngineInApi(builder.Configuration)
+        .AddDashboardChangeListener();
 
     var app = builder.Build();
 

@@ -1,7 +1,6 @@
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Results;
 using Loupe.Application.Common.Security;
-using Loupe.Application.Dashboards;
 using Loupe.Infrastructure.Audit;
 using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Connectors;
@@ -60,7 +59,10 @@ public static class DependencyInjection
         services.AddScoped<DomainEventDispatcher>();
         services.AddDbContext<LoupeDbContext>((provider, options) => options
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
-            .AddInterceptors(provider.GetRequiredService<TenantCommandInterceptor>(), PreparedStatementInterceptor.Instance)
+            .AddInterceptors(
+                provider.GetRequiredService<TenantCommandInterceptor>(),
+                PreparedStatementInterceptor.Instance,
+                provider.GetRequiredService<DashboardChangeInterceptor>())
             .QuietCommandErrors());
         services.AddScoped<IUnitOfWork>(provider => provider.GetRequiredService<LoupeDbContext>());
         services.AddScoped(typeof(IRepository<>), typeof(Repository<>));
@@ -72,8 +74,8 @@ public static class DependencyInjection
         services.AddScoped<IResultStore, PostgresResultStore>();
         services.AddScoped<ILatestResultColumns, LatestResultColumns>();
         services.AddScoped<IDashboardUsage, DashboardUsage>();
+        services.AddScoped<IResultPreviews, PostgresResultStore>();
         services.AddSingleton<IDatabaseFailures>(DatabaseFailures.Instance);
-        services.AddSingleton<IMarkdownRenderer, MarkdownRenderer>();
 
         services.AddSingleton<MigrationRunner>();
         services.AddHostedService<MigrateOnStartup>();
@@ -83,6 +85,7 @@ public static class DependencyInjection
         services.AddConnectors(configuration);
         services.AddJobs(configuration);
         services.AddRuns(configuration);
+        services.AddDashboards(configuration);
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, [ReadinessTag])

@@ -50,6 +50,30 @@ internal static class EntityTags
         return current ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : TypedResults.Ok(value);
     }
 
+    /// <summary>
+    /// Whether an <c>If-None-Match</c> header already holds <paramref name="tag"/> (or is <c>*</c>): weak comparison, as
+    /// RFC 9110 has it for this header, so <c>W/"x"</c> matches <c>"x"</c>.
+    /// </summary>
+    public static bool NoneMatchHolds(string? ifNoneMatch, string tag)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        if (string.IsNullOrWhiteSpace(ifNoneMatch))
+        {
+            return false;
+        }
+
+        foreach (var part in ifNoneMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
+            if (candidate == "*" || string.Equals(candidate, tag, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Puts the resource's <c>ETag</c> on the response and returns the resource for the body.</summary>
     public static T Tag<T>(HttpContext context, Versioned<T> resource)
     {
@@ -81,8 +105,12 @@ internal static class EntityTags
                 break;
             }
 
+            // A tag may carry more after its row version ("12-…": an answer built from more than its row, a dashboard with its
+            // tiles' results); the row version is what a precondition compares.
             var opaque = text.AsSpan(open + 1, close - open - 1);
-            tags.Add((weak, uint.TryParse(opaque, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null));
+            var dash = opaque.IndexOf('-');
+            var digits = dash > 0 ? opaque[..dash] : opaque;
+            tags.Add((weak, uint.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null));
             i = close + 1;
         }
 

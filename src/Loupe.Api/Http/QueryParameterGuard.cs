@@ -12,6 +12,13 @@ namespace Loupe.Api.Http;
 internal sealed record AcceptedQueryParameters(IReadOnlyCollection<string> Names);
 
 /// <summary>
+/// Query parameters whose names start with a prefix an endpoint accepts besides its named ones, declared with
+/// <see cref="QueryParameterGuard.AcceptsQueryPrefix{TBuilder}"/> (a dashboard's <c>p_&lt;name&gt;</c> values):
+/// the endpoint checks them itself.
+/// </summary>
+internal sealed record AcceptedQueryPrefix(string Prefix);
+
+/// <summary>
 /// Refuses a request whose query string names a parameter its endpoint does not read (<c>?tag=</c>
 /// for <c>tags</c>) with a 400 naming each one, instead of ignoring it and answering as if no filter had
 /// been asked for. Applied once, to the whole API: an endpoint's parameters come from its handler's
@@ -25,6 +32,15 @@ internal static class QueryParameterGuard
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.WithMetadata(new AcceptedQueryParameters(names));
+    }
+
+    /// <summary>Accepts every query parameter whose name starts with <paramref name="prefix"/>; the endpoint validates them.</summary>
+    public static TBuilder AcceptsQueryPrefix<TBuilder>(this TBuilder builder, string prefix)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        return builder.WithMetadata(new AcceptedQueryPrefix(prefix));
     }
 
     /// <summary>The endpoint filter factory for the API's root group.</summary>
@@ -45,8 +61,10 @@ internal static class QueryParameterGuard
 
             var route = (endpoint as RouteEndpoint)?.RoutePattern;
             var allowed = fromSignature.Where(name => route?.GetParameter(name) is null).Concat(declared).ToList();
+            var prefixes = endpoint?.Metadata.GetOrderedMetadata<AcceptedQueryPrefix>() ?? [];
             var unknown = http.Request.Query.Keys
-                .Where(key => !allowed.Contains(key, StringComparer.OrdinalIgnoreCase))
+                .Where(key => !allowed.Contains(key, StringComparer.OrdinalIgnoreCase)
+                    && !prefixes.Any(p => key.StartsWith(p.Prefix, StringComparison.Ordinal)))
                 .Order(StringComparer.Ordinal)
                 .ToList();
             if (unknown.Count > 0)

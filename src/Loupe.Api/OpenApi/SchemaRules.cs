@@ -15,6 +15,7 @@ using Loupe.Application.Canvases.Commands.ReplaceCanvasGraph;
 using Loupe.Application.Dashboards;
 using Loupe.Application.Dashboards.Commands.CreateDashboard;
 using Loupe.Application.Dashboards.Commands.UpdateDashboard;
+using Loupe.Application.Dashboards.Queries.GetDashboardView;
 using Loupe.Application.DataSources;
 using Loupe.Application.DataSources.Commands.CreateDataSource;
 using Loupe.Application.DataSources.Commands.UpdateDataSource;
@@ -91,6 +92,9 @@ internal static class SchemaRules
         [(typeof(TileInput), nameof(TileInput.Kind))] = () => DashboardJson.Kinds,
         [(typeof(ParameterMappingDto), nameof(ParameterMappingDto.Source))] = () => DashboardJson.Sources,
         [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.Source))] = () => DashboardJson.Sources,
+        [(typeof(DashboardViewDto), nameof(DashboardViewDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(DashboardTileViewDto), nameof(DashboardTileViewDto.Kind))] = () => [DashboardJson.VisualizationKind, DashboardJson.TextKind],
+        [(typeof(TileVisualizationDto), nameof(TileVisualizationDto.Type))] = () => VisualizationTypes.Names,
     };
 
     /// <summary>

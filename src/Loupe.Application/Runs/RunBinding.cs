@@ -21,6 +21,28 @@ internal static class RunBinding
         return new Bound(bound, new QueryRun.RunSource(sql, bound.SourceMap.IsIdentity ? null : bound.SourceMap.Encode(), ToJson(bound.Named)));
     }
 
+    /// <summary>Like <see cref="Bind"/> with values the domain reads already; false with every problem instead of throwing.</summary>
+    public static bool TryBind(
+        string sql,
+        IReadOnlyList<ParameterDefinition> definitions,
+        IReadOnlyDictionary<string, ParameterValue?> values,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Bound? bound,
+        out IReadOnlyList<Domain.Common.DomainError> errors)
+    {
+        if (!QueryParameters.TryBind(sql, definitions, values, out var query, out errors))
+        {
+            bound = null;
+            return false;
+        }
+
+        bound = new Bound(query, new QueryRun.RunSource(sql, query.SourceMap.IsIdentity ? null : query.SourceMap.Encode(), ToJson(query.Named)));
+        return true;
+    }
+
+    /// <summary>The cache key of a bound query on its data source (<see cref="RunCacheKey"/>): equal keys, equal results.</summary>
+    public static string CacheKeyOf(Guid dataSourceId, Bound bound) =>
+        RunCacheKey.Of(dataSourceId, bound.Query.Sql, RunParameterValues.Encode(bound.Query.Values));
+
     /// <summary>The values by name as a JSON object in the API's shape; null when there are no parameters.</summary>
     private static string? ToJson(IReadOnlyDictionary<string, ParameterValue?> named)
     {

@@ -100,4 +100,62 @@ internal sealed class RunQueue(
         // queue): its place in the queue costs nothing more.
         return run.Adapt<RunDto>(mapping) with { QueuePosition = queued + 1 };
     }
+
+    /// <summary>
+    /// Queues several runs and their jobs in one save (one transaction: all are queued or none), the
+    /// queue cap counted once for all of them. No cached result is looked for: the caller decided
+    /// these must run (a dashboard refresh skips fresh results itself).
+    /// </summary>
+    public async Task<IReadOnlyList<RunDto>> QueueManyAsync(IReadOnlyList<Request> requests, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
+        var organizationId = tenant.RequiredOrganizationId();
+        var limit = settings.MaxQueuedPerOrganization;
+        var queued = await executor.CountAsync(
+            store.Query<QueryRun>().Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Retrying).Take(limit), ct).ConfigureAwait(false);
+        RunQueueQuota.EnsureRoom(queued + requests.Count - 1, limit);
+
+        var now = clock.GetUtcNow();
+        var answers = new List<RunDto>(requests.Count);
+        foreach (var request in requests)
+        {
+            var run = NewRun(request, organizationId, now);
+            runs.Add(run);
+            answers.Add(run.Adapt<RunDto>(mapping) with { QueuePosition = queued + answers.Count + 1 });
+        }
+
+        await unitOfWork.SaveChangesAsync(ct).ConfigureAwait(false);
+        return answers;
+    }
+
+    /// <summary>A run of the request, checked as every run is, with its job enqueued (saved with it).</summary>
+    private QueryRun NewRun(Request request, Guid organizationId, DateTimeOffset now)
+    {
+        var sql = request.Bound.Query.Sql;
+        var verdict = SqlSafety.Check(sql);
+        if (!verdict.IsAllowed)
+        {
+            throw new ValidationFailedException(new Dictionary<string, string[]> { ["sql"] = [verdict.Reason!.Message] });
+        }
+
+        var dataSource = request.DataSource;
+        var timeout = RunTimeout.For(dataSource, request.TimeoutSeconds, request.SavedTimeoutSeconds);
+        var values = RunParameterValues.Encode(request.Bound.Query.Values);
+        var run = QueryRun.Queue(
+            Guid.CreateVersion7(), organizationId, dataSource.Id, request.SavedQueryId, user.UserId, sql, values, RunCacheKey.Of(dataSource.Id, sql, values),
+            timeout, dataSource.MaxRows, now, request.Bound.Source);
+        var jobId = jobs.Enqueue(new JobRequest(
+            RunQueryJobHandler.JobKind,
+            JsonSerializer.Serialize(new RunQueryJobHandler.Payload(run.Id)),
+            organizationId,
+            request.Priority,
+            MaxAttempts: RunQueryJobHandler.JobAttempts));
+        run.AssignJob(jobId);
+        return run;
+    }
 }

@@ -16,7 +16,7 @@ namespace Loupe.Infrastructure.Results;
 /// (ADR 0017) hides other organizations' results even from a wrong id.
 /// </summary>
 internal sealed class PostgresResultStore(
-    NpgsqlDataSource dataSource, ITenantScope tenant, TimeProvider clock, IOptions<RunOptions> options, ILogger<PostgresResultStore> logger) : IResultStore
+    NpgsqlDataSource dataSource, ITenantScope tenant, TimeProvider clock, IOptions<RunOptions> options, ILogger<PostgresResultStore> logger) : IResultStore, IResultPreviews
 {
     private readonly RunOptions _limits = options.Value;
 
@@ -81,6 +81,70 @@ internal sealed class PostgresResultStore(
         }
 
         return new ResultPage(columns, totalRows, rows, budget.TruncatedCells);
+    }
+
+    /// <summary>Both statements in one batch, one round trip, however many results.</summary>
+    public async Task<IReadOnlyDictionary<Guid, ResultPage>> ReadFirstRowsAsync(IReadOnlyCollection<StoredAttempt> results, int rows, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        var organizationId = CurrentOrganization();
+        var pages = new Dictionary<Guid, ResultPage>();
+        if (results.Count == 0)
+        {
+            return pages;
+        }
+
+        Guid[] runIds = [.. results.Select(r => r.RunId)];
+        int[] attempts = [.. results.Select(r => r.Attempt)];
+        await using var transaction = await TenantTransaction.BeginAsync(dataSource, organizationId, IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+        await using var batch = transaction.Batch(ResultSql.SelectSummaries(runIds, attempts), ResultSql.SelectFirstChunks(runIds, attempts, rows));
+        await using var reader = await TenantTransaction.ReadAsync(batch, CommandBehavior.SequentialAccess, ct).ConfigureAwait(false);
+        var summaries = new Dictionary<Guid, (IReadOnlyList<Application.Common.Connectors.QueryColumn> Columns, JsonKind[] Kinds, long TotalRows, List<object?[]> Rows, PageBudget Budget)>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var runId = reader.GetGuid(0);
+            var columns = ResultColumnsJson.Read(reader.GetString(1));
+            var totalRows = reader.GetInt64(2);
+            summaries[runId] = (columns, [.. columns.Select(c => ResultColumnType.JsonKindOf(c.TypeName))], totalRows,
+                new List<object?[]>((int)Math.Min(rows, totalRows)), new PageBudget(_limits.MaxPageBytes, _limits.MaxPageCellBytes));
+        }
+
+        await reader.NextResultAsync(ct).ConfigureAwait(false);
+        var cells = new ChunkCellReader(_limits.MaxPageCellBytes);
+        await using (cells.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var runId = reader.GetGuid(0);
+                var firstRow = reader.GetInt64(1);
+                var rowCount = reader.GetInt32(2);
+                if (!summaries.TryGetValue(runId, out var summary))
+                {
+                    continue;
+                }
+
+                var take = (int)Math.Min(rowCount, rows - firstRow);
+                if (take <= 0)
+                {
+                    continue;
+                }
+
+                var data = await reader.GetStreamAsync(3, ct).ConfigureAwait(false);
+                await using (data.ConfigureAwait(false))
+                {
+                    await cells.OpenAsync(data, ct).ConfigureAwait(false);
+                    await PageValues.ReadRowsAsync(cells, summary.Kinds, 0, take, summary.Budget, summary.Rows, ct).ConfigureAwait(false);
+                }
+            }
+        }
+
+        foreach (var (runId, summary) in summaries)
+        {
+            pages[runId] = new ResultPage(summary.Columns, summary.TotalRows, summary.Rows, summary.Budget.TruncatedCells);
+        }
+
+        return pages;
     }
 
     public async Task<bool> ExportAsync(Guid runId, int attempt, ResultFormat format, ExportOptions options, Stream destination, CancellationToken ct)

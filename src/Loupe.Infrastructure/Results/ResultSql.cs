@@ -69,6 +69,28 @@ internal static class ResultSql
             Value(to),
             Value(from));
 
+    /// <summary>Run, columns (JSON) and total rows of each of these attempts' results (<c>$1</c> runs, <c>$2</c> their attempts).</summary>
+    public static NpgsqlBatchCommand SelectSummaries(Guid[] runIds, int[] attempts) =>
+        Command(
+            "SELECT r.run_id, r.columns, r.row_count FROM run_results r " +
+            "JOIN unnest($1::uuid[], $2::integer[]) AS w(run_id, attempt) ON r.run_id = w.run_id AND r.attempt = w.attempt",
+            Value(runIds),
+            Value(attempts));
+
+    /// <summary>
+    /// Run, first row, row count and data of the chunks holding rows <c>[0, to)</c> of each of these
+    /// attempts' completed results, in order of run and chunk.
+    /// </summary>
+    public static NpgsqlBatchCommand SelectFirstChunks(Guid[] runIds, int[] attempts, long to) =>
+        Command(
+            "SELECT c.run_id, c.first_row, c.row_count, c.data FROM run_result_chunks c " +
+            "JOIN unnest($1::uuid[], $2::integer[]) AS w(run_id, attempt) ON c.run_id = w.run_id AND c.attempt = w.attempt " +
+            "WHERE c.first_row < $3 AND EXISTS (SELECT FROM run_results r WHERE r.run_id = c.run_id AND r.attempt = c.attempt) " +
+            "ORDER BY c.run_id, c.chunk_number",
+            Value(runIds),
+            Value(attempts),
+            Value(to));
+
     /// <summary>Row count and data of every chunk, in order; none unless the result was completed.</summary>
     public static NpgsqlBatchCommand SelectAllChunks(Guid runId, int attempt) =>
         Command(

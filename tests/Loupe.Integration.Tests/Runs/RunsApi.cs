@@ -21,6 +21,9 @@ public class RunsApi : IAsyncLifetime, IResettableDatabase
 
     public string OwnerConnection => _database.OwnerConnection;
 
+    /// <summary>The application role's connection to the same database (row-level security applies).</summary>
+    public string AppConnection => _database.AppConnection;
+
     /// <summary>The database data sources of these tests read (a scratch database of the test server).</summary>
     public string SourceDatabase { get; private set; } = null!;
 
