@@ -23,16 +23,14 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
     private string _optionsJson;
     private VisualizationOptions? _options;
 
-    private Visualization(
-        Guid id, Guid organizationId, Guid queryId, string name, VisualizationOptions options, Guid? ownerId, DateTimeOffset createdAt)
+    // The store binds this constructor too, then sets the type and the options' JSON.
+    private Visualization(Guid id, Guid organizationId, Guid queryId, string name, Guid? ownerId, DateTimeOffset createdAt)
         : base(id)
     {
         OrganizationId = organizationId;
         QueryId = queryId;
         Name = name;
-        Type = options.Type;
-        _options = options;
-        _optionsJson = options.ToJson();
+        _optionsJson = "{}";
         OwnerId = ownerId;
         CreatedAt = createdAt;
         UpdatedAt = createdAt;
@@ -100,11 +98,13 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
             throw new DomainException(VisualizationErrors.QueryArchived);
         }
 
-        return new Visualization(id, query.OrganizationId, query.Id, CheckName(name), options, ownerId, now)
+        var visualization = new Visualization(id, query.OrganizationId, query.Id, CheckName(name), ownerId, now)
         {
             Description = CheckDescription(description),
             Tags = Retagged(tags),
         };
+        visualization.SetOptions(options);
+        return visualization;
     }
 
     public void Rename(string? name, DateTimeOffset now)
@@ -136,9 +136,7 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
         EnsureActive();
         if (options != Options)
         {
-            Type = options.Type;
-            _options = options;
-            _optionsJson = options.ToJson();
+            SetOptions(options);
             UpdatedAt = now;
         }
     }
@@ -186,6 +184,13 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
         {
             throw new DomainException(VisualizationErrors.Archived);
         }
+    }
+
+    private void SetOptions(VisualizationOptions options)
+    {
+        Type = options.Type;
+        _options = options;
+        _optionsJson = options.ToJson();
     }
 
     private static string CheckName(string? name)

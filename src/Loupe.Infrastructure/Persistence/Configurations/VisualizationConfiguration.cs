@@ -16,7 +16,8 @@ internal sealed class VisualizationConfiguration : IEntityTypeConfiguration<Visu
 {
     public void Configure(EntityTypeBuilder<Visualization> builder)
     {
-        builder.ToTable("visualizations");
+        builder.ToTable("visualizations", table => table.HasCheckConstraint(
+            "ck_visualizations_type", $"type IN ({string.Join(", ", VisualizationTypes.Names.Select(name => $"'{name}'"))})"));
         builder.HasKey(v => v.Id);
         builder.Property(v => v.Id).ValueGeneratedNever();
         builder.Property(v => v.Name).HasMaxLength(Visualization.NameMaxLength).IsRequired();
