@@ -45,7 +45,10 @@ public sealed record Resources(
     Guid SavedQueryId,
     string SavedQueryName,
     Guid QuerySourceId,
-    Guid RunId)
+    Guid RunId,
+    Guid DashboardId,
+    Guid DashboardShareId,
+    string DashboardShareToken)
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -54,6 +57,7 @@ public sealed record Resources(
             Admin.OrganizationId.ToString(), Admin.UserId.ToString(), Admin.Email, Member.UserId.ToString(), Member.Email,
             SessionId.ToString(), ApiKeyId.ToString(), ApiKeyPrefix, InvitationId.ToString(), InvitedEmail, OrganizationName,
             DataSourceId.ToString(), DataSourceName, SavedQueryId.ToString(), SavedQueryName, QuerySourceId.ToString(), RunId.ToString(),
+            DashboardId.ToString(), DashboardShareId.ToString(), DashboardShareToken,
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -74,7 +78,8 @@ public sealed record IsolationCase(string Method, string PathTemplate, Func<Reso
     public HttpRequestMessage RequestFor(Resources owner)
     {
         var id = IdOf(owner);
-        return new(new HttpMethod(Method), PathTemplate.Replace("{id}", id, StringComparison.Ordinal))
+        var path = PathTemplate.Replace("{id}", id, StringComparison.Ordinal).Replace("{dashboard_id}", owner.DashboardId.ToString(), StringComparison.Ordinal);
+        return new(new HttpMethod(Method), path)
         {
             Content = Body is null
                 ? null
@@ -112,6 +117,9 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         new("GET", "/api/v1/runs/{id}/results", r => r.RunId.ToString(), null),
         new("GET", "/api/v1/runs/{id}/results.csv", r => r.RunId.ToString(), null),
         new("GET", "/api/v1/runs/{id}/results.json", r => r.RunId.ToString(), null),
+        new("POST", "/api/v1/dashboards/{id}/shares", r => r.DashboardId.ToString(), new { label = "taken over" }),
+        new("GET", "/api/v1/dashboards/{id}/shares", r => r.DashboardId.ToString(), null),
+        new("DELETE", "/api/v1/dashboards/{dashboard_id}/shares/{id}", r => r.DashboardShareId.ToString(), null),
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -190,6 +198,12 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         var runId = (await RunsApi.StartAsync(member, dataSourceId, "select 1 as one")).GetProperty("id").GetGuid();
         (await RunsApi.FinishedAsync(member, runId)).GetProperty("status").GetString().ShouldBe("succeeded");
         var session = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/auth/sessions")).Single(s => s.GetProperty("current").GetBoolean());
+        var dashboard = await IdentityApi.PostCreatedAsync(admin, "/api/v1/dashboards", new
+        {
+            name = $"{name} board {Guid.NewGuid():N}",
+            tiles = new[] { new { id = "note", kind = "text", text = "Notes", x = 0, y = 0, w = 6, h = 2 } },
+        });
+        var share = await IdentityApi.PostCreatedAsync(member, $"/api/v1/dashboards/{dashboard.GetProperty("id").GetGuid()}/shares", new { label = "board" });
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
         return new Resources(
@@ -208,7 +222,10 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             query.GetProperty("id").GetGuid(),
             query.GetProperty("name").GetString()!,
             querySource.GetProperty("id").GetGuid(),
-            runId);
+            runId,
+            dashboard.GetProperty("id").GetGuid(),
+            share.GetProperty("id").GetGuid(),
+            share.GetProperty("token").GetString()!);
     }
 
     [Theory]
@@ -239,6 +256,8 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             DataSourceId = Guid.CreateVersion7(),
             SavedQueryId = Guid.CreateVersion7(),
             RunId = Guid.CreateVersion7(),
+            DashboardId = Guid.CreateVersion7(),
+            DashboardShareId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 
@@ -303,6 +322,20 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
         foreach (var secret in _orgs.B.Secrets)
+        {
+            text.ShouldNotContain(secret, Case.Insensitive);
+        }
+    }
+
+    [Fact]
+    public async Task AnotherOrganizationsShareLink_ShowsOnlyThatOrganizationsDashboard_WhoeverOpensIt()
+    {
+        using var response = await _orgs.A.Admin.Client.GetAsync($"/api/v1/public/dashboards/{_orgs.B.DashboardShareToken}", TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        text.ShouldContain("Bravo board");
+        foreach (var secret in _orgs.A.Secrets.Concat(_orgs.B.Secrets))
         {
             text.ShouldNotContain(secret, Case.Insensitive);
         }
