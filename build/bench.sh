@@ -5,7 +5,7 @@
 # the same run. Nothing here asserts a target:
 # read the figures. Not part of the test command.
 #
-#   ./build/bench.sh [SECTION...]     SECTION: results | jobs | login | all (default: all)
+#   ./build/bench.sh [SECTION...]     SECTION: results | jobs | login | dashboards | all (default: all)
 #
 # Sections (add one: write a bench_NAME function and list NAME in SECTIONS):
 #   results   stored results, ADR 0022: P5 CSV export vs psql \copy, P6 peak
@@ -27,6 +27,13 @@
 #             password for a known address beside unknown addresses (200 each,
 #             interleaved, LoginCommand through the mediator pipeline), and the
 #             baseline: one Argon2id verification alone. About 10 seconds.
+#   dashboards  dashboards, ADR 0056, through the real API host over HTTP: P1 a
+#             cached GET /dashboards/{id} of 20 tiles and its 304 revalidation,
+#             requests/s under wrk beside an authenticated no-op endpoint of
+#             the same host; the first (uncached) GET's p50/p99; P2 the first
+#             and a deep page of GET /dashboards and GET /visualizations with
+#             100,000 rows in the organization. Installs wrk (Debian package)
+#             when it is missing. About 2 minutes.
 # Environment (optional): LOUPE_BENCH_ROWS (default 1000000) for the results
 # section, LOUPE_BENCH_RUNS (default 5000) for the jobs section (the Hangfire
 # comparison drains at most 2000 jobs per backlog); smaller numbers give a
@@ -40,7 +47,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
 
 cd "$LOUPE_REPO_ROOT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-SECTIONS=(results jobs login)
+SECTIONS=(results jobs login dashboards)
 BENCH_PROJECT=bench/Loupe.Benchmarks/Loupe.Benchmarks.csproj
 BENCH_BIN=bench/Loupe.Benchmarks/bin/Release/net10.0/Loupe.Benchmarks
 FIRST_PORT=56432
@@ -79,6 +86,15 @@ bench_jobs() {
 
 bench_login() {
   "$BENCH_BIN" login
+}
+
+bench_dashboards() {
+  if ! command -v wrk >/dev/null 2>&1; then
+    log "installing wrk (the HTTP load generator of the dashboards section) with apt-get"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >&2
+  fi
+  "$BENCH_BIN" dashboards
 }
 
 TMP_DIR=""

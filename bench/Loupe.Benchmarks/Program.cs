@@ -1,11 +1,12 @@
 using Loupe.Benchmarks;
 
-// build/bench.sh runs "results", "jobs" and "login"; the results benchmark starts "results-memory-child" processes itself (P6).
+// build/bench.sh runs "results", "jobs", "login" and "dashboards"; the results benchmark starts "results-memory-child" processes itself (P6).
 return args switch
 {
     ["results"] => await ResultBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
     ["jobs"] => await JobBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
     ["login"] => await LoginBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
+    ["dashboards"] => await DashboardBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
     ["results-memory-child", var database, var organizationId, var dataSourceId, var rows] =>
         await ResultBenchmarks.RunMemoryChildAsync(BenchSettings.FromEnvironment(), database, Guid.Parse(organizationId), Guid.Parse(dataSourceId), int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Usage(),
@@ -13,6 +14,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Loupe.Benchmarks results|jobs|login");
+    Console.Error.WriteLine("usage: Loupe.Benchmarks results|jobs|login|dashboards");
     return 2;
 }

@@ -9,7 +9,7 @@ namespace Loupe.Api.Features;
 /// <summary>
 /// Dashboards: everyone reads; editors and admins write. Every change requires <c>If-Match</c>
 /// (428 without it, 412 with the current version when stale). DELETE archives; restore brings a
-/// dashboard back. The read of one dashboard is <see cref="DashboardReadEndpoint"/>'s.
+/// dashboard back. The read of one dashboard (with what its tiles show) is <see cref="DashboardViewEndpoints"/>'s.
 /// </summary>
 internal sealed class DashboardEndpoints : IEndpointModule
 {

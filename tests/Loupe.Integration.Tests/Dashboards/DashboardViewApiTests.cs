@@ -93,8 +93,8 @@ public sealed class DashboardViewApiTests(RunsApi api) : ResetBeforeEachTest(api
         var textTile = Tile(body, "text");
         textTile.GetProperty("kind").GetString().ShouldBe("text");
         textTile.GetProperty("text").GetString().ShouldBe("**Totals** <script>alert(1)</script>");
-        textTile.GetProperty("html").GetString()!.ShouldContain("<strong>Totals</strong>");
-        textTile.GetProperty("html").GetString()!.ShouldNotContain("<script");
+        textTile.GetProperty("rendered_html").GetString()!.ShouldContain("<strong>Totals</strong>");
+        textTile.GetProperty("rendered_html").GetString()!.ShouldNotContain("<script");
     }
 
     [Fact]

@@ -1,15 +1,15 @@
 using System.Text.Json;
 using Loupe.Application.Runs.Queries.GetRunResults;
 using Loupe.Application.SavedQueries;
-using Loupe.Domain.Dashboards;
 
 namespace Loupe.Application.Dashboards.Queries.GetDashboardView;
 
 /// <summary>
-/// A dashboard as a page shows it: its own fields, its parameters and the values it was read with,
-/// and every tile with what it needs to draw itself — a visualization tile its visualization, a
-/// summary of its query and the first rows of that query's latest result with the tile's values; a
-/// text tile its Markdown and the sanitized HTML of it. Never a query's SQL nor anything of its data source.
+/// A dashboard as a page shows it: its own document (as <see cref="DashboardDto"/> has it), the
+/// values of its parameters it was read with, and every tile with what it needs to draw itself — a
+/// visualization tile its visualization, a summary of its query and the first rows of that query's
+/// latest result with the tile's values; a text tile its Markdown and the sanitized HTML of it.
+/// Never a query's SQL nor anything of its data source.
 /// </summary>
 /// <param name="Version">The number of the dashboard's current version.</param>
 /// <param name="Status"><c>active</c> or <c>archived</c>.</param>
@@ -19,30 +19,35 @@ public sealed record DashboardViewDto(
     string Name,
     string? Description,
     IReadOnlyList<string> Tags,
+    IReadOnlyList<DashboardTileViewDto> Tiles,
+    IReadOnlyList<ParameterDefinitionDto> Parameters,
+    IReadOnlyList<ParameterMappingDto> ParameterMappings,
     int Version,
     string Status,
-    DateTimeOffset UpdatedAt,
+    Guid? OwnerId,
     DateTimeOffset? ArchivedAt,
-    IReadOnlyList<ParameterDefinitionDto> Parameters,
-    IReadOnlyDictionary<string, JsonElement?> ParameterValues,
-    IReadOnlyList<DashboardTileViewDto> Tiles);
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyDictionary<string, JsonElement?> ParameterValues);
 
-/// <summary>One tile on the 24-column grid with what it shows.</summary>
+/// <summary>One tile on the 24-column grid (as <see cref="DashboardTileDto"/> has it) with what it shows.</summary>
+/// <param name="Kind"><c>visualization</c> or <c>text</c>.</param>
 /// <param name="Text">A text tile's Markdown as written.</param>
-/// <param name="Html">A text tile's Markdown rendered to sanitized HTML (no scripts, no event handlers, no javascript: links).</param>
-/// <param name="Visualization">A visualization tile's visualization; null when it is a text tile or the visualization is gone.</param>
+/// <param name="RenderedHtml">A text tile's Markdown rendered to sanitized HTML (no scripts, no event handlers, no javascript: links).</param>
+/// <param name="Visualization">A visualization tile's visualization; null for a text tile, or when the visualization is gone.</param>
 /// <param name="Query">A summary of the visualization's query and the values this tile runs it with.</param>
 /// <param name="Result">The first rows of the latest result of the query with this tile's values; null when there is none yet (refresh the dashboard).</param>
-/// <param name="Problems">Why the tile cannot show a result: its query's parameters cannot be bound with the values it is given.</param>
+/// <param name="Problems">Why the tile cannot show a result: its query's parameters cannot be bound with the values it is given, or its visualization is gone.</param>
 public sealed record DashboardTileViewDto(
     string Id,
-    TileKind Kind,
+    string Kind,
+    Guid? VisualizationId,
+    string? Text,
+    string? RenderedHtml,
     int X,
     int Y,
     int W,
     int H,
-    string? Text,
-    string? Html,
     TileVisualizationDto? Visualization,
     TileQueryDto? Query,
     TileResultDto? Result,

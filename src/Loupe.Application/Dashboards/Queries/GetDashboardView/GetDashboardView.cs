@@ -64,13 +64,16 @@ internal sealed class GetDashboardViewQueryHandler(
             dashboard.Name,
             dashboard.Description,
             dashboard.Tags,
-            dashboard.LatestVersion,
-            dashboard.IsArchived ? "archived" : "active",
-            dashboard.UpdatedAt,
-            dashboard.ArchivedAt,
+            [.. dashboard.Tiles.Select(tile => Tile(tile, byTile.GetValueOrDefault(tile.Id), latest, pages))],
             [.. dashboard.Parameters.Select(ParameterDefinitionDto.From)],
-            ToJson(values),
-            [.. dashboard.Tiles.Select(tile => Tile(tile, byTile.GetValueOrDefault(tile.Id), latest, pages))]);
+            [.. dashboard.ParameterMappings.Select(ParameterMappingDto.From)],
+            dashboard.LatestVersion,
+            SavedQueryStatuses.Of(dashboard.ArchivedAt),
+            dashboard.OwnerId,
+            dashboard.ArchivedAt,
+            dashboard.CreatedAt,
+            dashboard.UpdatedAt,
+            ToJson(values));
 
         var json = wire.SerializeToUtf8Bytes(dto);
         var view = new DashboardView(json, EntityTagOf(dashboard.RowVersion, json));
@@ -98,12 +101,13 @@ internal sealed class GetDashboardViewQueryHandler(
         if (tile.Kind == TileKind.Text)
         {
             var text = tile.Text ?? string.Empty;
-            return new DashboardTileViewDto(tile.Id, tile.Kind, tile.X, tile.Y, tile.W, tile.H, text, markdown.ToSafeHtml(text), null, null, null, []);
+            return new DashboardTileViewDto(tile.Id, DashboardJson.KindName(tile.Kind), null, text, markdown.ToSafeHtml(text), tile.X, tile.Y, tile.W, tile.H, null, null, null, []);
         }
 
         if (query is null)
         {
-            return new DashboardTileViewDto(tile.Id, tile.Kind, tile.X, tile.Y, tile.W, tile.H, null, null, null, null, null, [Gone]);
+            return new DashboardTileViewDto(
+                tile.Id, DashboardJson.KindName(tile.Kind), tile.VisualizationId, null, null, tile.X, tile.Y, tile.W, tile.H, null, null, null, [Gone]);
         }
 
         var (visualization, savedQuery) = (query.Source.Visualization, query.Source.Query);
@@ -125,13 +129,14 @@ internal sealed class GetDashboardViewQueryHandler(
         using var options = JsonDocument.Parse(visualization.Options.ToJson());
         return new DashboardTileViewDto(
             tile.Id,
-            tile.Kind,
+            DashboardJson.KindName(tile.Kind),
+            tile.VisualizationId,
+            null,
+            null,
             tile.X,
             tile.Y,
             tile.W,
             tile.H,
-            null,
-            null,
             new TileVisualizationDto(
                 visualization.Id,
                 visualization.Name,
