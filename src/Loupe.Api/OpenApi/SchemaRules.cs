@@ -9,6 +9,8 @@ using FluentValidation.Validators;
 using Loupe.Application.Auth.Commands.ForgotPassword;
 using Loupe.Application.Auth.Commands.Register;
 using Loupe.Application.Auth.Commands.ResetPassword;
+using Loupe.Application.Dashboards;
+using Loupe.Application.Dashboards.Queries.GetDashboardView;
 using Loupe.Application.DataSources;
 using Loupe.Application.DataSources.Commands.CreateDataSource;
 using Loupe.Application.DataSources.Commands.UpdateDataSource;
@@ -27,6 +29,7 @@ using Loupe.Domain.Queries;
 using Loupe.Domain.Queries.Parameters;
 using Loupe.Domain.Runs;
 using Loupe.Domain.Users;
+using Loupe.Domain.Visualizations;
 using Loupe.Infrastructure.Connectors.ConnectionStrings;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -64,6 +67,9 @@ internal static class SchemaRules
         [(typeof(DataSourceSettingsInput), nameof(DataSourceSettingsInput.SslMode))] = () => PostgresSslModes.Names,
         [(typeof(DataSourceTypeDto), nameof(DataSourceTypeDto.Type))] = DataSourceTypeNames,
         [(typeof(DataSourceSettingDto), nameof(DataSourceSettingDto.Type))] = () => DataSourceSettingDto.Types,
+        [(typeof(DashboardViewDto), nameof(DashboardViewDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(DashboardTileViewDto), nameof(DashboardTileViewDto.Kind))] = () => [DashboardJson.VisualizationKind, DashboardJson.TextKind],
+        [(typeof(TileVisualizationDto), nameof(TileVisualizationDto.Type))] = () => VisualizationTypes.Names,
     };
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace Loupe.Application.Dashboards.Queries.GetDashboardView;
 /// </summary>
 /// <param name="Version">The number of the dashboard's current version.</param>
 /// <param name="Status"><c>active</c> or <c>archived</c>.</param>
-/// <param name="ParameterValues">Each declared parameter's value in this answer: the one asked for (<c>p_&lt;name&gt;</c>), else its default, else null.</param>
+/// <param name="ParameterValues">Each declared parameter's value in this answer: the one asked for (<c>p_</c> and the name in the query string), else its default, else null.</param>
 public sealed record DashboardViewDto(
     Guid Id,
     string Name,
@@ -79,5 +79,5 @@ public sealed record TileResultDto(
     Guid RunId, DateTimeOffset FinishedAt, IReadOnlyList<ResultColumnDto> Columns, IReadOnlyList<object?[]> Data, long TotalRows, bool Truncated, int CellsTruncated);
 
 /// <summary>Why a tile shows no result.</summary>
-/// <param name="Field">The query parameter concerned, as <c>parameters.&lt;name&gt;</c>, when there is one.</param>
+/// <param name="Field">The query parameter concerned, as <c>parameters.</c> and its name, when there is one.</param>
 public sealed record TileProblemDto(string Code, string? Field, string Message);
