@@ -1,10 +1,10 @@
 using Loupe.Api.Http;
 using Loupe.Api.Security;
 using Loupe.Application.Common.Paging;
+using Loupe.Application.Dashboards;
 using Loupe.Application.Dashboards.Commands.CreateDashboardShare;
 using Loupe.Application.Dashboards.Commands.RevokeDashboardShare;
 using Loupe.Application.Dashboards.Queries.ListDashboardShares;
-using Loupe.Application.Dashboards.Shares;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

@@ -4,7 +4,6 @@ using FluentValidation;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
-using Loupe.Application.Dashboards.Shares;
 using Loupe.Application.SavedQueries;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Common;

@@ -2,7 +2,6 @@ using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
-using Loupe.Application.Dashboards.Shares;
 using Loupe.Domain.Dashboards;
 using Loupe.Domain.Organizations;
 using MediatR;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Loupe.Application.SavedQueries;
 using Loupe.Domain.Dashboards;
 
-namespace Loupe.Application.Dashboards.Shares;
+namespace Loupe.Application.Dashboards;
 
 /// <summary>Where a share link stands: it serves its dashboard, or it stopped because its expiry passed or it was revoked.</summary>
 public enum DashboardShareStatus
