@@ -17,6 +17,13 @@ internal static class EntityTags
     public const string IfMatchHeader = "If-Match";
     public const string IfNoneMatchHeader = "If-None-Match";
 
+    /// <summary>
+    /// Marks an endpoint of a resource that is only ever changed conditionally: without <c>If-Match</c>
+    /// (or with <c>*</c>) its command answers 428, and the document says the header is required.
+    /// </summary>
+    public static TBuilder RequiresIfMatch<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(IfMatchRequired.Instance);
+
     public static string Format(uint rowVersion) => string.Create(CultureInfo.InvariantCulture, $"\"{rowVersion}\"");
 
     /// <summary>
@@ -108,5 +115,15 @@ internal static class EntityTags
         }
 
         return tags;
+    }
+}
+
+/// <summary>The endpoint metadata of <see cref="EntityTags.RequiresIfMatch{TBuilder}"/>.</summary>
+internal sealed class IfMatchRequired
+{
+    public static readonly IfMatchRequired Instance = new();
+
+    private IfMatchRequired()
+    {
     }
 }

@@ -76,6 +76,17 @@ internal static class OperationResponses
             problems.Add((StatusCodes.Status412PreconditionFailed, "If-Match no longer matches the resource's ETag: reload it."));
         }
 
+        if (takesIfMatch && metadata.OfType<IfMatchRequired>().Any())
+        {
+            foreach (var header in operation.Parameters!.OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Header && p.Name == EntityTags.IfMatchHeader))
+            {
+                header.Required = true;
+                header.Description = "The ETag the resource was read at: every change of it is conditional (428 without it, 412 when stale).";
+            }
+
+            problems.Add((StatusCodes.Status428PreconditionRequired, "No If-Match (or If-Match: *): every change of this resource names the ETag it was read at."));
+        }
+
         if (operation.RequestBody is not null)
         {
             problems.Add((StatusCodes.Status413PayloadTooLarge, "The body is larger than this endpoint accepts."));

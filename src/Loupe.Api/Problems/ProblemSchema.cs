@@ -62,6 +62,18 @@ internal static class ProblemSchema
             AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
         };
 
+        schema.Properties[ExceptionToProblemHandler.CurrentETagKey] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "On a 412 of a resource that keeps versions (a dashboard): its ETag now, to read it again or compare.",
+        };
+        schema.Properties[ExceptionToProblemHandler.CurrentVersionKey] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Integer,
+            Format = "int32",
+            Description = "On a 412 of a resource that keeps versions (a dashboard): the number of its current version, saved by someone else since it was read.",
+        };
+
         // The problem details setup fills these on every problem Loupe writes.
         schema.Required = new HashSet<string>(["type", "title", "status", "instance", ProblemDetailsSetup.ErrorIdKey, "code"], StringComparer.Ordinal);
         return Task.CompletedTask;

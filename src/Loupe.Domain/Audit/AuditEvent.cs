@@ -103,6 +103,12 @@ public static class AuditDetails
     public const string Role = "role";
     public const string Name = "name";
 
+    /// <summary>The version a change of a versioned resource (a dashboard) recorded.</summary>
+    public const string Version = "version";
+
+    /// <summary>The earlier version a change made current again.</summary>
+    public const string RestoredFrom = "restored_from";
+
     /// <summary>A role as the API spells it (<c>admin</c>, <c>editor</c>, <c>viewer</c>).</summary>
     public static string NameOf(Organizations.Role role) => role.ToString().ToLowerInvariant();
 

@@ -47,6 +47,7 @@ public sealed record Resources(
     Guid QuerySourceId,
     Guid RunId,
     Guid DashboardId,
+    string DashboardName,
     Guid DashboardShareId,
     string DashboardShareToken)
 {
@@ -57,7 +58,7 @@ public sealed record Resources(
             Admin.OrganizationId.ToString(), Admin.UserId.ToString(), Admin.Email, Member.UserId.ToString(), Member.Email,
             SessionId.ToString(), ApiKeyId.ToString(), ApiKeyPrefix, InvitationId.ToString(), InvitedEmail, OrganizationName,
             DataSourceId.ToString(), DataSourceName, SavedQueryId.ToString(), SavedQueryName, QuerySourceId.ToString(), RunId.ToString(),
-            DashboardId.ToString(), DashboardShareId.ToString(), DashboardShareToken,
+            DashboardId.ToString(), DashboardName, DashboardShareId.ToString(), DashboardShareToken,
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -117,6 +118,15 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         new("GET", "/api/v1/runs/{id}/results", r => r.RunId.ToString(), null),
         new("GET", "/api/v1/runs/{id}/results.csv", r => r.RunId.ToString(), null),
         new("GET", "/api/v1/runs/{id}/results.json", r => r.RunId.ToString(), null),
+
+        // Every change of a dashboard requires If-Match: the owner's own request without one is a 428.
+        new("GET", "/api/v1/dashboards/{id}", r => r.DashboardId.ToString(), null),
+        new("PATCH", "/api/v1/dashboards/{id}", r => r.DashboardId.ToString(), new { name = "taken over" }) { OwnAnswer = (HttpStatusCode)428 },
+        new("DELETE", "/api/v1/dashboards/{id}", r => r.DashboardId.ToString(), null) { OwnAnswer = (HttpStatusCode)428 },
+        new("POST", "/api/v1/dashboards/{id}/restore", r => r.DashboardId.ToString(), null) { OwnAnswer = (HttpStatusCode)428 },
+        new("GET", "/api/v1/dashboards/{id}/versions", r => r.DashboardId.ToString(), null),
+        new("GET", "/api/v1/dashboards/{id}/versions/1", r => r.DashboardId.ToString(), null),
+        new("POST", "/api/v1/dashboards/{id}/versions/1/restore", r => r.DashboardId.ToString(), null) { OwnAnswer = (HttpStatusCode)428 },
         new("POST", "/api/v1/dashboards/{id}/shares", r => r.DashboardId.ToString(), new { label = "taken over" }),
         new("GET", "/api/v1/dashboards/{id}/shares", r => r.DashboardId.ToString(), null),
         new("DELETE", "/api/v1/dashboards/{dashboard_id}/shares/{id}", r => r.DashboardShareId.ToString(), null),
@@ -133,6 +143,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/queries",
         "/api/v1/runs",
         "/api/v1/audit-events",
+        "/api/v1/dashboards",
         "/api/v1/organization",
         "/api/v1/organization/usage",
         "/api/v1/me",
@@ -149,6 +160,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/queries",
         "/api/v1/runs",
         "/api/v1/audit-events",
+        "/api/v1/dashboards",
     ];
 
     private readonly TwoOrganizations _orgs = orgs;
@@ -197,12 +209,8 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         var query = await IdentityApi.CreateSavedQueryAsync(member, querySource.GetProperty("id").GetGuid(), $"{name} query {Guid.NewGuid():N}");
         var runId = (await RunsApi.StartAsync(member, dataSourceId, "select 1 as one")).GetProperty("id").GetGuid();
         (await RunsApi.FinishedAsync(member, runId)).GetProperty("status").GetString().ShouldBe("succeeded");
+        var dashboard = await CreateDashboardAsync(member, $"{name} dashboard {Guid.NewGuid():N}");
         var session = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/auth/sessions")).Single(s => s.GetProperty("current").GetBoolean());
-        var dashboard = await IdentityApi.PostCreatedAsync(admin, "/api/v1/dashboards", new
-        {
-            name = $"{name} board {Guid.NewGuid():N}",
-            tiles = new[] { new { id = "note", kind = "text", text = "Notes", x = 0, y = 0, w = 6, h = 2 } },
-        });
         var share = await IdentityApi.PostCreatedAsync(member, $"/api/v1/dashboards/{dashboard.GetProperty("id").GetGuid()}/shares", new { label = "board" });
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
@@ -224,8 +232,20 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             querySource.GetProperty("id").GetGuid(),
             runId,
             dashboard.GetProperty("id").GetGuid(),
+            dashboard.GetProperty("name").GetString()!,
             share.GetProperty("id").GetGuid(),
             share.GetProperty("token").GetString()!);
+    }
+
+    private static async Task<JsonElement> CreateDashboardAsync(Member editor, string name)
+    {
+        using var response = await editor.Client.PostAsync(
+            "/api/v1/dashboards",
+            new StringContent(JsonSerializer.Serialize(new { name, tiles = new[] { new { id = "note", kind = "text", text = "Hello", x = 0, y = 0, w = 6, h = 2 } } }), Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, text);
+        return JsonDocument.Parse(text).RootElement;
     }
 
     [Theory]
@@ -334,8 +354,8 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
-        text.ShouldContain("Bravo board");
-        foreach (var secret in _orgs.A.Secrets.Concat(_orgs.B.Secrets))
+        text.ShouldContain(_orgs.B.DashboardName);
+        foreach (var secret in _orgs.A.Secrets.Concat(_orgs.B.Secrets).Where(secret => secret != _orgs.B.DashboardName))
         {
             text.ShouldNotContain(secret, Case.Insensitive);
         }
