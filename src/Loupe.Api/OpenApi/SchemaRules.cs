@@ -16,6 +16,7 @@ using Loupe.Application.Dashboards;
 using Loupe.Application.Dashboards.Commands.CreateDashboard;
 using Loupe.Application.Dashboards.Commands.UpdateDashboard;
 using Loupe.Application.Dashboards.Queries.GetDashboardView;
+using Loupe.Application.Dashboards.Queries.GetPublicDashboard;
 using Loupe.Application.DataSources;
 using Loupe.Application.DataSources.Commands.CreateDataSource;
 using Loupe.Application.DataSources.Commands.UpdateDataSource;
@@ -95,6 +96,7 @@ internal static class SchemaRules
         [(typeof(DashboardViewDto), nameof(DashboardViewDto.Status))] = () => SavedQueryStatuses.All,
         [(typeof(DashboardTileViewDto), nameof(DashboardTileViewDto.Kind))] = () => [DashboardJson.VisualizationKind, DashboardJson.TextKind],
         [(typeof(TileVisualizationDto), nameof(TileVisualizationDto.Type))] = () => VisualizationTypes.Names,
+        [(typeof(PublicVisualizationDto), nameof(PublicVisualizationDto.Type))] = () => VisualizationTypes.Names,
     };
 
     /// <summary>

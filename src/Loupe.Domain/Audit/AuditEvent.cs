@@ -163,4 +163,6 @@ public static class AuditActions
     public const string DashboardUpdated = "dashboard.updated";
     public const string DashboardArchived = "dashboard.archived";
     public const string DashboardRestored = "dashboard.restored";
+    public const string DashboardShareCreated = "dashboard.share_created";
+    public const string DashboardShareRevoked = "dashboard.share_revoked";
 }

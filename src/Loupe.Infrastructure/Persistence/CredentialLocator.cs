@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Loupe.Infrastructure.Persistence;
 
-/// <summary>Calls the <c>loupe_locate_*</c> functions of migration 0002, the only cross-organization reads.</summary>
+/// <summary>Calls the <c>loupe_locate_*</c> functions of migrations 0002 and 0020, the only cross-organization reads.</summary>
 internal sealed class CredentialLocator(LoupeDbContext context) : ICredentialLocator
 {
     public Task<LocatedCredential?> UserByEmailAsync(string normalizedEmail, CancellationToken cancellationToken) =>
@@ -20,6 +20,9 @@ internal sealed class CredentialLocator(LoupeDbContext context) : ICredentialLoc
 
     public Task<LocatedCredential?> PasswordResetByTokenHashAsync(string hash, CancellationToken cancellationToken) =>
         LocateAsync("loupe_locate_password_reset", hash, cancellationToken);
+
+    public Task<LocatedCredential?> DashboardShareByTokenHashAsync(string hash, CancellationToken cancellationToken) =>
+        LocateAsync("loupe_locate_dashboard_share", hash, cancellationToken);
 
     public async Task<bool> ClaimFirstUserAsync(CancellationToken cancellationToken) =>
         await context.Database.SqlQueryRaw<bool>("SELECT loupe_claim_first_user() AS \"Value\"")

@@ -91,6 +91,8 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
 
     public DbSet<DashboardVersion> DashboardVersions => Set<DashboardVersion>();
 
+    public DbSet<DashboardShare> DashboardShares => Set<DashboardShare>();
+
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;
 

@@ -19,6 +19,9 @@ public interface ICredentialLocator
 
     Task<LocatedCredential?> PasswordResetByTokenHashAsync(string hash, CancellationToken cancellationToken);
 
+    /// <summary>A dashboard share link by the hash of its token, whatever its state (revoked, expired).</summary>
+    Task<LocatedCredential?> DashboardShareByTokenHashAsync(string hash, CancellationToken cancellationToken);
+
     /// <summary>True exactly once per instance, for its first registered user.</summary>
     Task<bool> ClaimFirstUserAsync(CancellationToken cancellationToken);
 }

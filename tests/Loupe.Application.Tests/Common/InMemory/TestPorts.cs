@@ -221,6 +221,9 @@ internal sealed class StoreCredentialLocator(InMemoryStore store) : ICredentialL
     public Task<LocatedCredential?> PasswordResetByTokenHashAsync(string hash, CancellationToken cancellationToken) =>
         Found(store.All<Domain.PasswordResets.PasswordReset>().Where(r => r.TokenHash == hash).Select(r => (r.Id, r.OrganizationId)));
 
+    public Task<LocatedCredential?> DashboardShareByTokenHashAsync(string hash, CancellationToken cancellationToken) =>
+        Found(store.All<Domain.Dashboards.DashboardShare>().Where(s => s.TokenHash == hash).Select(s => (s.Id, s.OrganizationId)));
+
     public Task<bool> ClaimFirstUserAsync(CancellationToken cancellationToken) => Task.FromResult(store.All<User>().Count == 0);
 
     private static Task<LocatedCredential?> Found(IEnumerable<(Guid Id, Guid OrganizationId)> matches) =>

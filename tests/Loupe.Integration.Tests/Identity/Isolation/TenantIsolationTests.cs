@@ -52,7 +52,9 @@ public sealed record Resources(
     Guid CanvasId,
     string CanvasName,
     Guid DashboardId,
-    string DashboardName)
+    string DashboardName,
+    Guid DashboardShareId,
+    string DashboardShareToken)
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -63,7 +65,7 @@ public sealed record Resources(
             DataSourceId.ToString(), DataSourceName, SavedQueryId.ToString(), SavedQueryName, QuerySourceId.ToString(), RunId.ToString(),
             VisualizationId.ToString(), VisualizationName,
             CanvasId.ToString(), CanvasName,
-            DashboardId.ToString(), DashboardName,
+            DashboardId.ToString(), DashboardName, DashboardShareId.ToString(), DashboardShareToken,
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -84,7 +86,8 @@ public sealed record IsolationCase(string Method, string PathTemplate, Func<Reso
     public HttpRequestMessage RequestFor(Resources owner)
     {
         var id = IdOf(owner);
-        return new(new HttpMethod(Method), PathTemplate.Replace("{id}", id, StringComparison.Ordinal))
+        var path = PathTemplate.Replace("{id}", id, StringComparison.Ordinal).Replace("{dashboard_id}", owner.DashboardId.ToString(), StringComparison.Ordinal);
+        return new(new HttpMethod(Method), path)
         {
             Content = Body is null
                 ? null
@@ -145,6 +148,9 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         new("GET", "/api/v1/dashboards/{id}/versions", r => r.DashboardId.ToString(), null),
         new("GET", "/api/v1/dashboards/{id}/versions/1", r => r.DashboardId.ToString(), null),
         new("POST", "/api/v1/dashboards/{id}/versions/1/restore", r => r.DashboardId.ToString(), null) { OwnAnswer = (HttpStatusCode)428 },
+        new("POST", "/api/v1/dashboards/{id}/shares", r => r.DashboardId.ToString(), new { label = "taken over" }),
+        new("GET", "/api/v1/dashboards/{id}/shares", r => r.DashboardId.ToString(), null),
+        new("DELETE", "/api/v1/dashboards/{dashboard_id}/shares/{id}", r => r.DashboardShareId.ToString(), null),
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -244,6 +250,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             canvasId = (await canvas.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
         }
 
+        var share = await IdentityApi.PostCreatedAsync(member, $"/api/v1/dashboards/{dashboard.GetProperty("id").GetGuid()}/shares", new { label = "board" });
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
         return new Resources(
@@ -268,7 +275,9 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             canvasId,
             canvasName,
             dashboard.GetProperty("id").GetGuid(),
-            dashboard.GetProperty("name").GetString()!);
+            dashboard.GetProperty("name").GetString()!,
+            share.GetProperty("id").GetGuid(),
+            share.GetProperty("token").GetString()!);
     }
 
     private static async Task<JsonElement> CreateDashboardAsync(Member editor, string name)
@@ -313,6 +322,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             VisualizationId = Guid.CreateVersion7(),
             CanvasId = Guid.CreateVersion7(),
             DashboardId = Guid.CreateVersion7(),
+            DashboardShareId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 
@@ -377,6 +387,20 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
         foreach (var secret in _orgs.B.Secrets)
+        {
+            text.ShouldNotContain(secret, Case.Insensitive);
+        }
+    }
+
+    [Fact]
+    public async Task AnotherOrganizationsShareLink_ShowsOnlyThatOrganizationsDashboard_WhoeverOpensIt()
+    {
+        using var response = await _orgs.A.Admin.Client.GetAsync($"/api/v1/public/dashboards/{_orgs.B.DashboardShareToken}", TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        text.ShouldContain(_orgs.B.DashboardName);
+        foreach (var secret in _orgs.A.Secrets.Concat(_orgs.B.Secrets).Where(secret => secret != _orgs.B.DashboardName))
         {
             text.ShouldNotContain(secret, Case.Insensitive);
         }

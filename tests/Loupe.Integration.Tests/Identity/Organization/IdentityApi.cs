@@ -145,6 +145,14 @@ public sealed class IdentityApi : IAsyncLifetime, IResettableDatabase
     }
 
     /// <summary>The <c>data</c> rows of a list answer.</summary>
+    /// <summary>POSTs <paramref name="body"/> as <paramref name="member"/>; 201 expected; the created answer.</summary>
+    public static async Task<JsonElement> PostCreatedAsync(Member member, string url, object body)
+    {
+        using var response = await member.Client.PostAsJsonAsync(url, body, TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
     public static async Task<List<JsonElement>> GetRowsAsync(HttpClient client, string url) =>
         [.. (await GetOkAsync(client, url)).GetProperty("data").EnumerateArray()];
 
