@@ -73,7 +73,6 @@ public static class DependencyInjection
         services.AddScoped<IAuditTrail, AuditTrail>();
         services.AddScoped<IResultStore, PostgresResultStore>();
         services.AddScoped<ILatestResultColumns, LatestResultColumns>();
-        services.AddScoped<IDashboardUsage, DashboardUsage>();
         services.AddScoped<IResultPreviews, PostgresResultStore>();
         services.AddSingleton<IDatabaseFailures>(DatabaseFailures.Instance);
 

@@ -20,6 +20,7 @@ public static class DashboardServices
         services.AddSingleton<DashboardViewCache>();
         services.AddSingleton<IDashboardViewCache>(provider => provider.GetRequiredService<DashboardViewCache>());
         services.AddScoped<DashboardChangeInterceptor>();
+        services.AddScoped<Application.Dashboards.IDashboardUsage, DashboardUsage>();
         services.TryAddSingleton<Application.Common.Results.IWireJson, HostWireJson>();
         return services;
     }
