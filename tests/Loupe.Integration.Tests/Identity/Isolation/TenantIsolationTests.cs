@@ -148,6 +148,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         new("GET", "/api/v1/dashboards/{id}/versions", r => r.DashboardId.ToString(), null),
         new("GET", "/api/v1/dashboards/{id}/versions/1", r => r.DashboardId.ToString(), null),
         new("POST", "/api/v1/dashboards/{id}/versions/1/restore", r => r.DashboardId.ToString(), null) { OwnAnswer = (HttpStatusCode)428 },
+        new("POST", "/api/v1/dashboards/{id}/refresh", r => r.DashboardId.ToString(), null),
         new("POST", "/api/v1/dashboards/{id}/shares", r => r.DashboardId.ToString(), new { label = "taken over" }),
         new("GET", "/api/v1/dashboards/{id}/shares", r => r.DashboardId.ToString(), null),
         new("DELETE", "/api/v1/dashboards/{dashboard_id}/shares/{id}", r => r.DashboardShareId.ToString(), null),

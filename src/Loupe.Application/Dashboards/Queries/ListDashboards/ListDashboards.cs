@@ -21,6 +21,8 @@ public sealed record ListDashboardsQuery(IReadOnlyDictionary<string, string?> Qu
 internal sealed class ListDashboardsQueryHandler(IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
     : IRequestHandler<ListDashboardsQuery, PagedResult<DashboardSummaryDto>>
 {
+    private static readonly IReadOnlyList<string> Statuses = SavedQueryStatuses.All;
+
     private static readonly SortWhitelist<Dashboard> Sorts = SortWhitelist<Dashboard>.For()
         .Field("name", d => d.Name)
         .Field("created_at", d => d.CreatedAt)
@@ -30,7 +32,7 @@ internal sealed class ListDashboardsQueryHandler(IReadStore store, IQueryExecuto
 
     public async Task<PagedResult<DashboardSummaryDto>> Handle(ListDashboardsQuery request, CancellationToken cancellationToken)
     {
-        var parameters = ListParameters.Parse(request.Query, Sorts, SavedQueryStatuses.All);
+        var parameters = ListParameters.Parse(request.Query, Sorts, Statuses);
         var archived = parameters.Filter.Status == SavedQueryStatuses.Archived;
         var tags = new ListFilter { Tags = [.. parameters.Filter.Tags.Select(QueryTags.NormalizeOne).Distinct(StringComparer.Ordinal)] };
         return await store.Query<Dashboard>()
