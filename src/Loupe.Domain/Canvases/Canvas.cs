@@ -179,35 +179,9 @@ public sealed class Canvas : AggregateRoot, ITenantOwned
         }
     }
 
-    private static string CheckName(string name)
-    {
-        var trimmed = name?.Trim() ?? string.Empty;
-        if (trimmed.Length == 0)
-        {
-            throw new DomainException(CanvasErrors.NameRequired);
-        }
+    private static string CheckName(string? name) =>
+        ItemText.Name(name, NameMaxLength, CanvasErrors.NameRequired, CanvasErrors.NameTooLong, CanvasErrors.NulCharacter);
 
-        if (trimmed.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new DomainException(CanvasErrors.NulCharacter("name"));
-        }
-
-        return trimmed.Length <= NameMaxLength ? trimmed : throw new DomainException(CanvasErrors.NameTooLong);
-    }
-
-    private static string? CheckDescription(string? description)
-    {
-        var trimmed = description?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            return null;
-        }
-
-        if (trimmed.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new DomainException(CanvasErrors.NulCharacter("description"));
-        }
-
-        return trimmed.Length <= DescriptionMaxLength ? trimmed : throw new DomainException(CanvasErrors.DescriptionTooLong);
-    }
+    private static string? CheckDescription(string? description) =>
+        ItemText.Description(description, DescriptionMaxLength, CanvasErrors.DescriptionTooLong, CanvasErrors.NulCharacter);
 }

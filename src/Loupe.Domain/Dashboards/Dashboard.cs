@@ -310,37 +310,11 @@ public sealed class Dashboard : AggregateRoot, ITenantOwned
         return (checkedTiles, checkedParameters, [.. mappings.Select(m => m!)]);
     }
 
-    private static string CheckName(string name)
-    {
-        var trimmed = name?.Trim() ?? string.Empty;
-        if (trimmed.Length == 0)
-        {
-            throw new DomainException(DashboardErrors.NameRequired);
-        }
+    private static string CheckName(string? name) =>
+        ItemText.Name(name, NameMaxLength, DashboardErrors.NameRequired, DashboardErrors.NameTooLong, DashboardErrors.NulCharacter);
 
-        if (trimmed.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new DomainException(DashboardErrors.NulCharacter("name"));
-        }
-
-        return trimmed.Length <= NameMaxLength ? trimmed : throw new DomainException(DashboardErrors.NameTooLong);
-    }
-
-    private static string? CheckDescription(string? description)
-    {
-        var trimmed = description?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            return null;
-        }
-
-        if (trimmed.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new DomainException(DashboardErrors.NulCharacter("description"));
-        }
-
-        return trimmed.Length <= DescriptionMaxLength ? trimmed : throw new DomainException(DashboardErrors.DescriptionTooLong);
-    }
+    private static string? CheckDescription(string? description) =>
+        ItemText.Description(description, DescriptionMaxLength, DashboardErrors.DescriptionTooLong, DashboardErrors.NulCharacter);
 
     // The rules and normal form of query tags, under the dashboard's own codes.
     private static string[] CheckTags(IEnumerable<string?>? tags) => QueryTags.Check(tags) switch

@@ -339,37 +339,11 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
         }
     }
 
-    private static string CheckName(string name)
-    {
-        var trimmed = name?.Trim() ?? string.Empty;
-        if (trimmed.Length == 0)
-        {
-            throw new DomainException(SavedQueryErrors.NameRequired);
-        }
+    private static string CheckName(string? name) =>
+        ItemText.Name(name, NameMaxLength, SavedQueryErrors.NameRequired, SavedQueryErrors.NameTooLong, SavedQueryErrors.NulCharacter);
 
-        if (trimmed.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new DomainException(SavedQueryErrors.NulCharacter("name"));
-        }
-
-        return trimmed.Length <= NameMaxLength ? trimmed : throw new DomainException(SavedQueryErrors.NameTooLong);
-    }
-
-    private static string? CheckDescription(string? description)
-    {
-        var trimmed = description?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            return null;
-        }
-
-        if (trimmed.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new DomainException(SavedQueryErrors.NulCharacter("description"));
-        }
-
-        return trimmed.Length <= DescriptionMaxLength ? trimmed : throw new DomainException(SavedQueryErrors.DescriptionTooLong);
-    }
+    private static string? CheckDescription(string? description) =>
+        ItemText.Description(description, DescriptionMaxLength, SavedQueryErrors.DescriptionTooLong, SavedQueryErrors.NulCharacter);
 
     private static void CheckSql(string sql, IReadOnlyList<ParameterDefinition> parameters)
     {

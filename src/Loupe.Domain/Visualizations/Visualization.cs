@@ -190,37 +190,11 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
         }
     }
 
-    private static string CheckName(string? name)
-    {
-        var trimmed = name?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            throw new DomainException(VisualizationErrors.NameRequired);
-        }
+    private static string CheckName(string? name) =>
+        ItemText.Name(name, NameMaxLength, VisualizationErrors.NameRequired, VisualizationErrors.NameTooLong, VisualizationErrors.NulCharacter);
 
-        if (trimmed.Length > NameMaxLength)
-        {
-            throw new DomainException(VisualizationErrors.NameTooLong);
-        }
-
-        return trimmed.Contains('\0', StringComparison.Ordinal) ? throw new DomainException(VisualizationErrors.NulCharacter("name")) : trimmed;
-    }
-
-    private static string? CheckDescription(string? description)
-    {
-        var trimmed = description?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            return null;
-        }
-
-        if (trimmed.Length > DescriptionMaxLength)
-        {
-            throw new DomainException(VisualizationErrors.DescriptionTooLong);
-        }
-
-        return trimmed.Contains('\0', StringComparison.Ordinal) ? throw new DomainException(VisualizationErrors.NulCharacter("description")) : trimmed;
-    }
+    private static string? CheckDescription(string? description) =>
+        ItemText.Description(description, DescriptionMaxLength, VisualizationErrors.DescriptionTooLong, VisualizationErrors.NulCharacter);
 
     /// <summary>What is wrong with these tags (the rules of query tags, under the visualization's own codes), or null.</summary>
     public static DomainError? CheckTags(IEnumerable<string?>? tags) => QueryTags.Check(tags) switch
