@@ -1,9 +1,14 @@
 using System.Linq.Expressions;
 using Loupe.Application.Common.Persistence;
+using Loupe.Domain.Common;
 
 namespace Loupe.Application.Common.Paging;
 
-/// <summary>The one way a list query becomes a page: count, sort with the tie-breaker, skip, take.</summary>
+/// <summary>
+/// The one way a list query becomes a page: count, sort with the tie-breaker, skip, take. A page of
+/// entities is read ids first (see <see cref="PageOf{T}"/>), so a deep page costs index entries
+/// rather than whole rows (ADR 0060).
+/// </summary>
 public static class PagingQueryableExtensions
 {
     /// <summary>Pages <paramref name="query"/> (already filtered) and returns its rows as they are.</summary>
@@ -99,8 +104,32 @@ public static class PagingQueryableExtensions
             return new PagedResult<TResult>([], pagination);
         }
 
-        var rows = project(sort.Apply(query).Skip(page.Skip).Take(page.PerPage));
+        var rows = project(PageOf(query, sort, page));
         var data = await executor.ToListAsync(rows, cancellationToken).ConfigureAwait(false);
         return new PagedResult<TResult>(data, pagination);
+    }
+
+    /// <summary>
+    /// The rows of one page, sorted. For entities it is one statement in two steps: the page's ids
+    /// (sorted, skipped and taken: an index in the list's order answers this part alone, without
+    /// reading a row, however deep the page), then those rows by primary key, sorted again. Skipping
+    /// whole rows instead makes PostgreSQL read every row before the page: a deep page of 100,000
+    /// was twice as slow as the list's p99 target.
+    /// </summary>
+    private static IQueryable<T> PageOf<T>(IQueryable<T> query, SortSpec<T> sort, PageRequest page)
+    {
+        var paged = sort.Apply(query).Skip(page.Skip).Take(page.PerPage);
+        if (!typeof(Entity).IsAssignableFrom(typeof(T)))
+        {
+            return paged;
+        }
+
+        var inner = Expression.Parameter(typeof(T), "candidate");
+        var ids = paged.Select(Expression.Lambda<Func<T, Guid>>(Expression.Property(inner, nameof(Entity.Id)), inner));
+        var row = Expression.Parameter(typeof(T), "row");
+        var inPage = Expression.Lambda<Func<T, bool>>(
+            Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(Guid)], ids.Expression, Expression.Property(row, nameof(Entity.Id))),
+            row);
+        return sort.Apply(query.Where(inPage));
     }
 }

@@ -1,0 +1,11 @@
+DROP INDEX ix_canvases_organization_id_updated_at_id;
+CREATE INDEX ix_canvases_organization_id_updated_at ON canvases (organization_id, updated_at);
+
+DROP INDEX ix_dashboards_organization_id_updated_at_id;
+CREATE INDEX ix_dashboards_organization_id_updated_at ON dashboards (organization_id, updated_at);
+
+DROP INDEX ix_visualizations_organization_id_updated_at_id;
+CREATE INDEX ix_visualizations_organization_id_updated_at ON visualizations (organization_id, updated_at);
+
+DROP INDEX ix_saved_queries_organization_id_updated_at_id;
+CREATE INDEX ix_saved_queries_organization_id_updated_at ON saved_queries (organization_id, updated_at);
