@@ -42,7 +42,19 @@ internal sealed class BearerProblemEvents : JwtBearerEvents
         }
 
         var mediator = context.HttpContext.RequestServices.GetRequiredService<IMediator>();
-        var standing = await mediator.Send(new IsSessionActiveQuery(sessionId, userId, organizationId), context.HttpContext.RequestAborted).ConfigureAwait(false);
+        SessionStanding? standing;
+        try
+        {
+            standing = await mediator.Send(new IsSessionActiveQuery(sessionId, userId, organizationId), context.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away while its session was read. Thrown on, the bearer handler would log
+            // it as an error; there is nobody to answer and nothing wrong (the request's line says 499).
+            context.Fail("The request was aborted before its session was read.");
+            return;
+        }
+
         if (standing is null)
         {
             context.Fail("The session of this access token has ended.");
