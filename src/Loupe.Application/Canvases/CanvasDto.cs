@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Loupe.Application.Common;
 using Loupe.Domain.Canvases;
 
 namespace Loupe.Application.Canvases;
@@ -26,7 +27,7 @@ public sealed record CanvasDto(
         TimePresetDto.From(canvas.TimePreset.Kind, canvas.TimePreset.Start, canvas.TimePreset.End),
         [.. canvas.Nodes.Select(CanvasNodeDto.From)],
         [.. canvas.Edges.Select(CanvasEdgeDto.From)],
-        CanvasStatuses.Of(canvas.ArchivedAt),
+        ItemStatuses.Of(canvas.ArchivedAt),
         canvas.ArchivedAt,
         canvas.CreatedAt,
         canvas.UpdatedAt);
@@ -80,13 +81,3 @@ public sealed record CanvasEdgeDto(string Id, string Source, string Target, stri
     internal static CanvasEdgeDto From(CanvasEdge edge) => new(edge.Id, edge.Source, edge.Target, edge.Label);
 }
 
-/// <summary>The <c>status</c> of a canvas, also its list filter: <c>active</c> (the default) or <c>archived</c>.</summary>
-public static class CanvasStatuses
-{
-    public const string Active = "active";
-    public const string Archived = "archived";
-
-    public static IReadOnlyList<string> All { get; } = [Active, Archived];
-
-    public static string Of(DateTimeOffset? archivedAt) => archivedAt is null ? Active : Archived;
-}

@@ -1,3 +1,4 @@
+using Loupe.Application.Common;
 using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
@@ -24,14 +25,13 @@ internal sealed class ListCanvasesQueryHandler(IReadStore store, IQueryExecutor 
         .TieBreaker(c => c.Id)
         .Default("-updated_at");
 
-    private static readonly IReadOnlyList<string> Statuses = CanvasStatuses.All;
+    private static readonly IReadOnlyList<string> Statuses = ItemStatuses.All;
 
     public async Task<PagedResult<CanvasSummaryDto>> Handle(ListCanvasesQuery request, CancellationToken cancellationToken)
     {
         var parameters = ListParameters.Parse(request.Query, Sorts, Statuses);
-        var archived = parameters.Filter.Status == CanvasStatuses.Archived;
         var rows = store.Query<Canvas>()
-            .Where(c => (c.ArchivedAt != null) == archived)
+            .ApplyItemStatus(parameters.Filter, c => c.ArchivedAt)
             .ApplyText(parameters.Filter, c => c.Name, c => c.Description)
             .ApplyCreatedRange(parameters.Filter, c => c.CreatedAt)
             .ApplyUpdatedRange(parameters.Filter, c => c.UpdatedAt);
@@ -48,7 +48,7 @@ internal sealed class ListCanvasesQueryHandler(IReadStore store, IQueryExecutor 
             row.Name,
             row.Description,
             TimePresetDto.From(row.Kind, row.Start, row.End),
-            CanvasStatuses.Of(row.ArchivedAt),
+            ItemStatuses.Of(row.ArchivedAt),
             row.ArchivedAt,
             row.CreatedAt,
             row.UpdatedAt));
