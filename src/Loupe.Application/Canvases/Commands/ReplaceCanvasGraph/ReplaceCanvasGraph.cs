@@ -5,7 +5,6 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Canvases;
-using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
 using MediatR;
 
@@ -53,10 +52,7 @@ internal sealed class ReplaceCanvasGraphCommandHandler(
         var canvas = await canvases.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Canvas", request.Id);
         request.IfMatch?.Check(canvas.RowVersion);
-        if (canvas.IsArchived)
-        {
-            throw new DomainException(CanvasErrors.Archived);
-        }
+        canvas.EnsureActive();
 
         var (nodes, edges) = await CanvasInput.GraphAsync(request.Nodes, request.Edges, store, executor, cancellationToken).ConfigureAwait(false);
         if (canvas.ReplaceGraph(nodes, edges, clock.GetUtcNow()))

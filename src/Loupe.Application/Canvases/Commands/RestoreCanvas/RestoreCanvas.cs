@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Archiving;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -14,7 +15,7 @@ namespace Loupe.Application.Canvases.Commands.RestoreCanvas;
 public sealed record RestoreCanvasCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Versioned<CanvasDto>>;
 
 internal sealed class RestoreCanvasCommandHandler(
-    IRepository<Canvas> canvases, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    IRepository<Canvas> canvases, ItemArchival archival, IUnitOfWork unitOfWork)
     : IRequestHandler<RestoreCanvasCommand, Versioned<CanvasDto>>
 {
     public async Task<Versioned<CanvasDto>> Handle(RestoreCanvasCommand request, CancellationToken cancellationToken)
@@ -22,11 +23,9 @@ internal sealed class RestoreCanvasCommandHandler(
         var canvas = await canvases.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Canvas", request.Id);
         request.IfMatch?.Check(canvas.RowVersion);
-        if (canvas.Restore(clock.GetUtcNow()))
-        {
-            audit.Record(AuditActions.CanvasRestored, new AuditTarget("canvas", canvas.Id));
-            await CanvasSaves.SaveAsync(unitOfWork, request.IfMatch, cancellationToken).ConfigureAwait(false);
-        }
+        await archival.RestoreAsync(
+            canvas, AuditActions.CanvasRestored, new AuditTarget("canvas", canvas.Id), cancellationToken, ct => CanvasSaves.SaveAsync(unitOfWork, request.IfMatch, ct))
+            .ConfigureAwait(false);
 
         return new Versioned<CanvasDto>(CanvasDto.From(canvas), canvas.RowVersion);
     }

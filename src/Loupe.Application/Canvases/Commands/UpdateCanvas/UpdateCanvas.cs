@@ -6,7 +6,6 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Canvases;
-using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
 using MediatR;
 
@@ -76,10 +75,7 @@ internal sealed class UpdateCanvasCommandHandler(
         var canvas = await canvases.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Canvas", request.Id);
         request.IfMatch?.Check(canvas.RowVersion);
-        if (canvas.IsArchived)
-        {
-            throw new DomainException(CanvasErrors.Archived);
-        }
+        canvas.EnsureActive();
 
         var preset = request.TimePreset is null ? null : CanvasInput.TimePreset(request.TimePreset);
         if (request.Name is not null)
