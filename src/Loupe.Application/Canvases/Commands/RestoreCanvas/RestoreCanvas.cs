@@ -14,7 +14,7 @@ namespace Loupe.Application.Canvases.Commands.RestoreCanvas;
 public sealed record RestoreCanvasCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Versioned<CanvasDto>>;
 
 internal sealed class RestoreCanvasCommandHandler(
-    IRepository<Canvas> canvases, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    ITenantScope tenant, IRepository<Canvas> canvases, IReadStore store, IQueryExecutor executor, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
     : IRequestHandler<RestoreCanvasCommand, Versioned<CanvasDto>>
 {
     public async Task<Versioned<CanvasDto>> Handle(RestoreCanvasCommand request, CancellationToken cancellationToken)
@@ -22,12 +22,14 @@ internal sealed class RestoreCanvasCommandHandler(
         var canvas = await canvases.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Canvas", request.Id);
         request.IfMatch?.Check(canvas.RowVersion);
-        if (canvas.Restore(clock.GetUtcNow()))
+        var now = clock.GetUtcNow();
+        if (canvas.Restore(now))
         {
             audit.Record(AuditActions.CanvasRestored, new AuditTarget("canvas", canvas.Id));
             await CanvasSaves.SaveAsync(unitOfWork, request.IfMatch, cancellationToken).ConfigureAwait(false);
         }
 
-        return new Versioned<CanvasDto>(CanvasDto.From(canvas), canvas.RowVersion);
+        var windows = await CanvasWindows.AtAsync(now, tenant, store, executor, cancellationToken).ConfigureAwait(false);
+        return new Versioned<CanvasDto>(CanvasDto.From(canvas, windows), canvas.RowVersion);
     }
 }
