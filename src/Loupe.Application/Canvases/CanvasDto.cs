@@ -5,14 +5,16 @@ using Loupe.Domain.Canvases;
 namespace Loupe.Application.Canvases;
 
 /// <summary>
-/// A canvas as answered, with its whole graph. <c>time_preset</c> is the window it shows;
-/// <c>status</c> is <c>active</c> or <c>archived</c>.
+/// A canvas as answered, with its whole graph. <c>time_preset</c> is the window it shows and
+/// <c>time_window</c> that window resolved at the moment of the answer; <c>status</c> is
+/// <c>active</c> or <c>archived</c>.
 /// </summary>
 public sealed record CanvasDto(
     Guid Id,
     string Name,
     string? Description,
     TimePresetDto TimePreset,
+    TimeWindowDto TimeWindow,
     IReadOnlyList<CanvasNodeDto> Nodes,
     IReadOnlyList<CanvasEdgeDto> Edges,
     string Status,
@@ -20,11 +22,12 @@ public sealed record CanvasDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    internal static CanvasDto From(Canvas canvas) => new(
+    internal static CanvasDto From(Canvas canvas, CanvasWindows windows) => new(
         canvas.Id,
         canvas.Name,
         canvas.Description,
         TimePresetDto.From(canvas.TimePreset.Kind, canvas.TimePreset.Start, canvas.TimePreset.End),
+        windows.Of(canvas.TimePreset),
         [.. canvas.Nodes.Select(CanvasNodeDto.From)],
         [.. canvas.Edges.Select(CanvasEdgeDto.From)],
         ItemStatuses.Of(canvas.ArchivedAt),
@@ -39,6 +42,7 @@ public sealed record CanvasSummaryDto(
     string Name,
     string? Description,
     TimePresetDto TimePreset,
+    TimeWindowDto TimeWindow,
     string Status,
     DateTimeOffset? ArchivedAt,
     DateTimeOffset CreatedAt,
@@ -49,6 +53,14 @@ public sealed record TimePresetDto(string Kind, DateTimeOffset? Start, DateTimeO
 {
     internal static TimePresetDto From(TimePresetKind kind, DateTimeOffset? start, DateTimeOffset? end) => new(kind.WireName(), start, end);
 }
+
+/// <summary>
+/// The window a canvas's time preset gives at the moment of the answer, in the organization's time
+/// zone: <c>start</c> included, <c>end</c> excluded. Relative presets end at that moment;
+/// <c>this_month</c> starts at local midnight on the first day of the month; a custom preset is its
+/// own window. Computed for each answer, read-only, and not part of the canvas's <c>ETag</c>.
+/// </summary>
+public sealed record TimeWindowDto(DateTimeOffset Start, DateTimeOffset End);
 
 /// <summary>
 /// A node as answered: <c>ref_id</c> names the query or visualization a query or visualization node

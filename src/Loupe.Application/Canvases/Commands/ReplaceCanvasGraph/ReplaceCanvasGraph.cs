@@ -40,6 +40,7 @@ internal sealed class ReplaceCanvasGraphCommandValidator : AbstractValidator<Rep
 }
 
 internal sealed class ReplaceCanvasGraphCommandHandler(
+    ITenantScope tenant,
     IRepository<Canvas> canvases,
     IReadStore store,
     IQueryExecutor executor,
@@ -55,12 +56,14 @@ internal sealed class ReplaceCanvasGraphCommandHandler(
         canvas.EnsureActive();
 
         var (nodes, edges) = await CanvasInput.GraphAsync(request.Nodes, request.Edges, store, executor, cancellationToken).ConfigureAwait(false);
-        if (canvas.ReplaceGraph(nodes, edges, clock.GetUtcNow()))
+        var now = clock.GetUtcNow();
+        if (canvas.ReplaceGraph(nodes, edges, now))
         {
             audit.Record(AuditActions.CanvasGraphReplaced, new AuditTarget("canvas", canvas.Id));
             await CanvasSaves.SaveAsync(unitOfWork, request.IfMatch, cancellationToken).ConfigureAwait(false);
         }
 
-        return new Versioned<CanvasDto>(CanvasDto.From(canvas), canvas.RowVersion);
+        var windows = await CanvasWindows.AtAsync(now, tenant, store, executor, cancellationToken).ConfigureAwait(false);
+        return new Versioned<CanvasDto>(CanvasDto.From(canvas, windows), canvas.RowVersion);
     }
 }

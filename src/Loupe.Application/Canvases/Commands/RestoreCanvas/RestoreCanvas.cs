@@ -15,7 +15,7 @@ namespace Loupe.Application.Canvases.Commands.RestoreCanvas;
 public sealed record RestoreCanvasCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Versioned<CanvasDto>>;
 
 internal sealed class RestoreCanvasCommandHandler(
-    IRepository<Canvas> canvases, ItemArchival archival, IUnitOfWork unitOfWork)
+    ITenantScope tenant, IRepository<Canvas> canvases, ItemArchival archival, IReadStore store, IQueryExecutor executor, IUnitOfWork unitOfWork, TimeProvider clock)
     : IRequestHandler<RestoreCanvasCommand, Versioned<CanvasDto>>
 {
     public async Task<Versioned<CanvasDto>> Handle(RestoreCanvasCommand request, CancellationToken cancellationToken)
@@ -27,6 +27,7 @@ internal sealed class RestoreCanvasCommandHandler(
             canvas, AuditActions.CanvasRestored, new AuditTarget("canvas", canvas.Id), cancellationToken, ct => CanvasSaves.SaveAsync(unitOfWork, request.IfMatch, ct))
             .ConfigureAwait(false);
 
-        return new Versioned<CanvasDto>(CanvasDto.From(canvas), canvas.RowVersion);
+        var windows = await CanvasWindows.AtAsync(clock.GetUtcNow(), tenant, store, executor, cancellationToken).ConfigureAwait(false);
+        return new Versioned<CanvasDto>(CanvasDto.From(canvas, windows), canvas.RowVersion);
     }
 }

@@ -64,7 +64,10 @@ internal sealed class UpdateCanvasCommandValidator : AbstractValidator<UpdateCan
 }
 
 internal sealed class UpdateCanvasCommandHandler(
+    ITenantScope tenant,
     IRepository<Canvas> canvases,
+    IReadStore store,
+    IQueryExecutor executor,
     IAuditTrail audit,
     IUnitOfWork unitOfWork,
     TimeProvider clock) : IRequestHandler<UpdateCanvasCommand, Versioned<CanvasDto>>
@@ -95,6 +98,7 @@ internal sealed class UpdateCanvasCommandHandler(
 
         audit.Record(AuditActions.CanvasUpdated, new AuditTarget("canvas", canvas.Id));
         await CanvasSaves.SaveAsync(unitOfWork, request.IfMatch, cancellationToken).ConfigureAwait(false);
-        return new Versioned<CanvasDto>(CanvasDto.From(canvas), canvas.RowVersion);
+        var windows = await CanvasWindows.AtAsync(now, tenant, store, executor, cancellationToken).ConfigureAwait(false);
+        return new Versioned<CanvasDto>(CanvasDto.From(canvas, windows), canvas.RowVersion);
     }
 }

@@ -10,12 +10,13 @@ namespace Loupe.Application.Canvases.Queries.ListCanvases;
 /// <summary>
 /// The organization's canvases, without their graphs. Active ones unless <c>status=archived</c>;
 /// <c>q</c> searches names and descriptions, plus the created/updated ranges. Sorted by <c>name</c>,
-/// <c>created_at</c> or <c>updated_at</c> (default <c>-updated_at</c>).
+/// <c>created_at</c> or <c>updated_at</c> (default <c>-updated_at</c>). Every row's time preset is
+/// resolved at the same moment in the organization's zone, read once for the page.
 /// </summary>
 [Authorize]
 public sealed record ListCanvasesQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<CanvasSummaryDto>>;
 
-internal sealed class ListCanvasesQueryHandler(IReadStore store, IQueryExecutor executor)
+internal sealed class ListCanvasesQueryHandler(ITenantScope tenant, IReadStore store, IQueryExecutor executor, TimeProvider clock)
     : IRequestHandler<ListCanvasesQuery, PagedResult<CanvasSummaryDto>>
 {
     private static readonly SortWhitelist<Canvas> Sorts = SortWhitelist<Canvas>.For()
@@ -43,11 +44,13 @@ internal sealed class ListCanvasesQueryHandler(IReadStore store, IQueryExecutor 
                 executor,
                 cancellationToken)
             .ConfigureAwait(false);
+        var windows = await CanvasWindows.AtAsync(clock.GetUtcNow(), tenant, store, executor, cancellationToken).ConfigureAwait(false);
         return page.Map(row => new CanvasSummaryDto(
             row.Id,
             row.Name,
             row.Description,
             TimePresetDto.From(row.Kind, row.Start, row.End),
+            windows.Of(row.Kind, row.Start, row.End),
             ItemStatuses.Of(row.ArchivedAt),
             row.ArchivedAt,
             row.CreatedAt,
