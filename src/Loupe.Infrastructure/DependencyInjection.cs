@@ -76,6 +76,7 @@ public static class DependencyInjection
         services.AddScoped<IResultPreviews, PostgresResultStore>();
         services.AddSingleton<IDatabaseFailures>(DatabaseFailures.Instance);
 
+        services.TryAddSingleton<OwnerConnections>();
         services.AddSingleton<MigrationRunner>();
         services.AddHostedService<MigrateOnStartup>();
 

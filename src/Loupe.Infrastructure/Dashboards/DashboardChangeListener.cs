@@ -20,23 +20,25 @@ internal sealed partial class DashboardChangeListener(
 {
     public const string Channel = "loupe_dashboards";
 
+    public const string PoolName = "loupe-dashboard-changes";
+
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(database.Value.ConnectionString)
-        {
-            Pooling = false,
-            KeepAlive = 15,
-            ApplicationName = "loupe-dashboard-changes",
-        }.ConnectionString;
+        // Not pooled: the one connection lives as long as it is up. Named, so the pool metrics show a name.
+        var builder = database.Value.PoolBuilder(1, PoolName);
+        builder.ConnectionStringBuilder.Pooling = false;
+        builder.ConnectionStringBuilder.KeepAlive = 15;
+        builder.ConnectionStringBuilder.ApplicationName = PoolName;
+        await using var source = builder.Build();
         var retry = FirstRetry;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var connection = new NpgsqlConnection(connectionString);
+                var connection = source.CreateConnection();
                 await using (connection.ConfigureAwait(false))
                 {
                     connection.Notification += (_, e) => Heard(e.Payload);

@@ -92,6 +92,20 @@ public sealed partial class DatabaseOptions
         return builder;
     }
 
+    /// <summary>
+    /// A builder for a pool of the owner's connections over <see cref="MigrationConnectionString"/>, named
+    /// <paramref name="name"/> in the pool metrics (an unnamed pool would be labelled with its connection
+    /// string: host, database and role) and traced like Loupe's other pools; no automatic preparation, since
+    /// its statements are migrations and sweeps that run once.
+    /// </summary>
+    internal Npgsql.NpgsqlDataSourceBuilder OwnerPoolBuilder(int maxPoolSize, string name)
+    {
+        var builder = new Npgsql.NpgsqlDataSourceBuilder(MigrationConnectionString) { Name = name };
+        builder.TraceOwnCommands(TraceStatementText, TraceAllCommands);
+        builder.ConnectionStringBuilder.MaxPoolSize = maxPoolSize;
+        return builder;
+    }
+
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex RoleName();
 }

@@ -1,6 +1,5 @@
 using Loupe.Infrastructure.Persistence;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Loupe.Infrastructure.Runs;
@@ -12,7 +11,7 @@ namespace Loupe.Infrastructure.Runs;
 /// also removes attempts that are not their run's result (a presumed-dead worker's late writes, a
 /// cancelled run's partial rows).
 /// </summary>
-public sealed partial class ResultRetention(IOptions<DatabaseOptions> options, ILogger<ResultRetention> logger)
+public sealed partial class ResultRetention(OwnerConnections owner, ILogger<ResultRetention> logger)
 {
     private const int Batch = 500;
 
@@ -49,9 +48,7 @@ public sealed partial class ResultRetention(IOptions<DatabaseOptions> options, I
 
     public async Task<Outcome> SweepAsync(DateTimeOffset now, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        await using var connection = new NpgsqlConnection(options.Value.MigrationConnectionString);
-        await connection.OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await owner.OpenAsync(ct).ConfigureAwait(false);
         var expired = 0;
         while (true)
         {

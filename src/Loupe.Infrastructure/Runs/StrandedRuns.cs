@@ -2,7 +2,6 @@ using Loupe.Application.Common.Jobs;
 using Loupe.Domain.Runs;
 using Loupe.Infrastructure.Persistence;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Loupe.Infrastructure.Runs;
@@ -13,7 +12,7 @@ namespace Loupe.Infrastructure.Runs;
 /// database was away, or an administrator stopped it) or gone. Such a run fails with <c>LP003</c> rather
 /// than showing "running" for ever. A run younger than <see cref="Grace"/> is left alone.
 /// </summary>
-public sealed partial class StrandedRuns(IOptions<DatabaseOptions> options, ILogger<StrandedRuns> logger)
+public sealed partial class StrandedRuns(OwnerConnections owner, ILogger<StrandedRuns> logger)
 {
     public const string Code = LoupeErrorCodes.Stranded;
 
@@ -33,8 +32,7 @@ public sealed partial class StrandedRuns(IOptions<DatabaseOptions> options, ILog
     /// <summary>How many runs were closed.</summary>
     public async Task<int> SweepAsync(DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(options.Value.MigrationConnectionString);
-        await connection.OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await owner.OpenAsync(ct).ConfigureAwait(false);
         await using var close = new NpgsqlCommand(CloseSql, connection);
         close.Parameters.Add(new NpgsqlParameter { Value = now });
         close.Parameters.Add(new NpgsqlParameter { Value = Code });

@@ -1,3 +1,7 @@
+using Loupe.Infrastructure.Dashboards;
+using Loupe.Infrastructure.Jobs;
+using Loupe.Infrastructure.Persistence;
+using Loupe.Infrastructure.Persistence.Migrations;
 using Loupe.Integration.Tests.Identity.Organization;
 using Loupe.Integration.Tests.Jobs;
 using Loupe.Integration.Tests.Runs;
@@ -51,6 +55,18 @@ public sealed class ApiProcessMetricsTests(ApiProcess api) : IClassFixture<ApiPr
         after.Series("db_client_connection_count").Where(s => s.Label("db_client_connection_pool_name") == "loupe")
             .Select(s => s.Label("db_client_connection_state")).Distinct().ShouldBe(["idle", "used"], ignoreOrder: true);
         after.Series("db_client_connection_count").ShouldContain(s => s.Label("db_client_connection_pool_name").StartsWith("datasource-", StringComparison.Ordinal));
+
+        // Every pool has a name: an unnamed one would be labelled with its connection string (host, database, role).
+        string[] ownPools = ["loupe", "loupe-jobs", "loupe-jobs-listener", DashboardChangeListener.PoolName, OwnerConnections.PoolName, MigrationRunner.PoolName];
+        after.Series("db_client_connection_count").Select(s => s.Label("db_client_connection_pool_name")).Distinct()
+            .ShouldAllBe(name => ownPools.Contains(name) || name.StartsWith("datasource-", StringComparison.Ordinal));
+
+        // Job durations are counted in seconds-sized buckets, 5 ms to 30 minutes, not the SDK's millisecond defaults.
+        var bounds = after.Series("loupe_jobs_duration_seconds_bucket").Where(b => b.Label("kind") == "query.run" && b.Label("outcome") == "succeeded")
+            .Select(UpperBound).Where(double.IsFinite).ToList();
+        bounds.ShouldBe(JobMetrics.Buckets, ignoreOrder: true);
+        after.Sum("loupe_jobs_duration_seconds_bucket", ("kind", "query.run"), ("outcome", "succeeded"), ("le", "1800"))
+            .ShouldBe(after.Sum("loupe_jobs_duration_seconds_count", ("kind", "query.run"), ("outcome", "succeeded")));
 
         // What the user wrote is nowhere in the metrics: not in a label, not in a name.
         after.Samples.ShouldAllBe(s => !s.Name.Contains(marker, StringComparison.Ordinal) && !s.Labels.Values.Any(v => v.Contains(marker, StringComparison.Ordinal)));

@@ -12,19 +12,24 @@ public sealed record MigrationState(string Id, bool Applied, bool KnownToThisBui
 /// Applies and rolls back the SQL migrations through EF Core's migrator, as the owner role.
 /// The whole operation holds a PostgreSQL advisory lock, so instances starting together apply
 /// each migration once; before applying anything it refuses a database whose applied migrations
-/// were edited since.
+/// were edited since. Its connections come from a pool of its own named <see cref="PoolName"/>, built for
+/// the operation and closed after it.
 /// </summary>
 public sealed partial class MigrationRunner(IOptions<DatabaseOptions> options, ILoggerFactory loggerFactory)
 {
     // Any fixed 64-bit number works; this one spells "loupe-mg" and is only taken here.
     private const long AdvisoryLockKey = 0x6c6f7570_652d6d67;
 
+    public const string PoolName = "loupe-migrations";
+
     private readonly DatabaseOptions _options = options.Value;
     private readonly ILogger _logger = loggerFactory.CreateLogger<MigrationRunner>();
 
     public async Task<IReadOnlyList<MigrationState>> StatusAsync(CancellationToken cancellationToken)
     {
-        await using var context = CreateOwnerContext();
+        await using var source = _options.OwnerPoolBuilder(1, PoolName).Build();
+        await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var context = CreateOwnerContext(connection);
         var applied = (await context.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var known = context.Database.GetMigrations().ToList();
         return known
@@ -82,8 +87,9 @@ public sealed partial class MigrationRunner(IOptions<DatabaseOptions> options, I
 
     private async Task<T> UnderLockAsync<T>(Func<LoupeDbContext, Task<T>> work, CancellationToken cancellationToken)
     {
-        await using var lockConnection = new NpgsqlConnection(_options.MigrationConnectionString);
-        await lockConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Two connections: one holds the session-level lock while the other migrates.
+        await using var source = _options.OwnerPoolBuilder(2, PoolName).Build();
+        await using var lockConnection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({AdvisoryLockKey})", lockConnection))
         {
             await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -91,7 +97,8 @@ public sealed partial class MigrationRunner(IOptions<DatabaseOptions> options, I
 
         try
         {
-            await using var context = CreateOwnerContext();
+            await using var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var context = CreateOwnerContext(connection);
             return await work(context).ConfigureAwait(false);
         }
         finally
@@ -101,9 +108,11 @@ public sealed partial class MigrationRunner(IOptions<DatabaseOptions> options, I
         }
     }
 
-    private LoupeDbContext CreateOwnerContext() =>
+    // EF Core takes the open connection (and leaves it to the caller): a data source given to UseNpgsql would
+    // make each operation's context build a new internal service provider.
+    private LoupeDbContext CreateOwnerContext(NpgsqlConnection connection) =>
         new(new DbContextOptionsBuilder<LoupeDbContext>()
-            .UseNpgsql(_options.MigrationConnectionString)
+            .UseNpgsql(connection)
             .UseLoggerFactory(loggerFactory)
             .QuietCommandErrors()
             .Options);

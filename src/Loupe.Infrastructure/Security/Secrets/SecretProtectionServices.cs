@@ -1,7 +1,9 @@
 using Loupe.Application.Common.Security;
 using Loupe.Infrastructure.Configuration;
+using Loupe.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Loupe.Infrastructure.Security.Secrets;
@@ -38,6 +40,7 @@ public static class SecretProtectionServices
             .ValidateProblems<SecretProtectionOptions, IHostEnvironment>((options, environment) =>
                 options.Problems(keyMayBeGenerated: environment.IsDevelopment()));
         services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
+        services.TryAddSingleton<OwnerConnections>();
         services.AddSingleton<SecretRotation>();
         return services;
     }

@@ -2,7 +2,6 @@ using Loupe.Application.Common.Security;
 using Loupe.Domain.DataSources;
 using Loupe.Infrastructure.Persistence;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Loupe.Infrastructure.Security.Secrets;
@@ -13,7 +12,7 @@ namespace Loupe.Infrastructure.Security.Secrets;
 /// task, like migrating, and runs as the owner role (which row-level security does not filter). Each
 /// secret is replaced only if it is still the one that was read, so a concurrent change wins.
 /// </summary>
-public sealed partial class SecretRotation(IOptions<DatabaseOptions> options, ISecretProtector protector, ILogger<SecretRotation> logger)
+public sealed partial class SecretRotation(OwnerConnections owner, ISecretProtector protector, ILogger<SecretRotation> logger)
 {
     private const int BatchSize = 200;
 
@@ -22,10 +21,8 @@ public sealed partial class SecretRotation(IOptions<DatabaseOptions> options, IS
 
     public async Task<Outcome> RotateAsync(CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(options);
         var activeKey = protector.CurrentKeyId;
-        await using var connection = new NpgsqlConnection(options.Value.MigrationConnectionString);
-        await connection.OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await owner.OpenAsync(ct).ConfigureAwait(false);
 
         int current;
         await using (var count = new NpgsqlCommand("SELECT count(*) FROM data_sources WHERE password_key_id = $1", connection))
