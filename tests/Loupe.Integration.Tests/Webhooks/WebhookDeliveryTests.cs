@@ -213,6 +213,43 @@ public sealed class WebhookDeliveryTests(WebhookHost host) : ResetBeforeEachTest
     }
 
     [Fact]
+    public async Task DeliveriesThatFailInARow_DisableTheWebhook_WithAnAuditEvent_AndEnablingStartsTheCountAgain()
+    {
+        // This host disables a webhook after three failed deliveries in a row; a 400 fails one at once.
+        await using var receiver = new TestReceiver { Answer = (_, _) => 400 };
+        var (admin, _, webhookId) = await WebhookAsync(receiver.Url, "run.succeeded");
+        await using (var scope = _api.Factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ITenantScope>().Enter(admin.OrganizationId);
+            var outbox = scope.ServiceProvider.GetRequiredService<IEventOutbox>();
+            for (var i = 0; i < 3; i++)
+            {
+                outbox.Add(WebhookEvents.RunSucceeded, admin.OrganizationId, new { RunId = Guid.CreateVersion7() });
+            }
+
+            await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Ct);
+        }
+
+        var webhook = await Eventually.HoldsAsync(
+            () => IdentityApi.GetOkAsync(admin.Client, $"/api/v1/webhooks/{webhookId}"),
+            w => !w.GetProperty("enabled").GetBoolean(),
+            Within,
+            "the webhook disabled itself");
+        webhook.GetProperty("disabled_reason").GetString().ShouldBe("too_many_failures");
+        webhook.GetProperty("consecutive_failures").GetInt32().ShouldBe(3);
+        var audited = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=webhook.disabled")).ShouldHaveSingleItem();
+        audited.GetRawText().ShouldContain("too_many_failures");
+        (await IdentityApi.GetRowsAsync(admin.Client, $"/api/v1/webhooks/{webhookId}/deliveries?status=failed")).Count.ShouldBe(3);
+
+        using var enable = await admin.Client.PatchAsJsonAsync($"/api/v1/webhooks/{webhookId}", new { enabled = true }, Ct);
+        enable.StatusCode.ShouldBe(HttpStatusCode.OK, await enable.Content.ReadAsStringAsync(Ct));
+        using var enabled = JsonDocument.Parse(await enable.Content.ReadAsStringAsync(Ct));
+        enabled.RootElement.GetProperty("enabled").GetBoolean().ShouldBeTrue();
+        enabled.RootElement.GetProperty("consecutive_failures").GetInt32().ShouldBe(0);
+        enabled.RootElement.GetProperty("disabled_reason").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
+    [Fact]
     public async Task TheSigningSecret_IsNeverInAJobPayload_ADeliveryBody_OrALogLine()
     {
         await using var receiver = new TestReceiver { Answer = (n, _) => n == 1 ? 500 : 200 };
