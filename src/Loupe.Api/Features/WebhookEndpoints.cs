@@ -1,8 +1,15 @@
 using Loupe.Api.Http;
 using Loupe.Application.Common.Paging;
 using Loupe.Application.Webhooks;
-using Loupe.Application.Webhooks.Commands;
-using Loupe.Application.Webhooks.Queries;
+using Loupe.Application.Webhooks.Commands.CreateWebhook;
+using Loupe.Application.Webhooks.Commands.DeleteWebhook;
+using Loupe.Application.Webhooks.Commands.RedeliverDelivery;
+using Loupe.Application.Webhooks.Commands.RotateWebhookSecret;
+using Loupe.Application.Webhooks.Commands.TestWebhook;
+using Loupe.Application.Webhooks.Commands.UpdateWebhook;
+using Loupe.Application.Webhooks.Queries.GetWebhook;
+using Loupe.Application.Webhooks.Queries.ListWebhookDeliveries;
+using Loupe.Application.Webhooks.Queries.ListWebhooks;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

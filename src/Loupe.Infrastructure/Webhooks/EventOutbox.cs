@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using Loupe.Application.Common.Events;
 using Loupe.Application.Common.Jobs;
 using Loupe.Application.Common.Security;
-using Loupe.Application.Webhooks.Delivery;
+using Loupe.Application.Webhooks;
 using Loupe.Domain.Webhooks;
 using Loupe.Infrastructure.Persistence;
 

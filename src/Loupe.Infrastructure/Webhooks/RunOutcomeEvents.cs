@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Loupe.Application.Common.Jobs;
-using Loupe.Application.Webhooks.Delivery;
+using Loupe.Application.Webhooks;
 using Loupe.Domain.Runs;
 using Loupe.Domain.Webhooks;
 using Loupe.Infrastructure.Jobs;

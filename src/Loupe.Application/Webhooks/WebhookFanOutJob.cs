@@ -6,7 +6,7 @@ using Loupe.Application.Common.Jobs;
 using Loupe.Application.Common.Persistence;
 using Loupe.Domain.Webhooks;
 
-namespace Loupe.Application.Webhooks.Delivery;
+namespace Loupe.Application.Webhooks;
 
 /// <summary>
 /// Turns one stored event (job kind <c>webhook.fan_out</c>, enqueued with the event by the outbox)

@@ -1,4 +1,4 @@
-namespace Loupe.Application.Webhooks.Delivery;
+namespace Loupe.Application.Webhooks;
 
 /// <summary>How many deliveries this node sends at once (<c>Webhooks:MaxConcurrentDeliveries</c>); the others wait their turn.</summary>
 public sealed class WebhookDeliveryLimiter(WebhookSettings settings) : IDisposable

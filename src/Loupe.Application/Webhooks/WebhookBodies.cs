@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Loupe.Application.Webhooks.Delivery;
+namespace Loupe.Application.Webhooks;
 
 /// <summary>
 /// The JSON body of a delivery: <c>{"event_id", "type", "occurred_at", "organization_id", "data"}</c>,

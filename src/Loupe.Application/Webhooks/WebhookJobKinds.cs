@@ -1,4 +1,4 @@
-namespace Loupe.Application.Webhooks.Delivery;
+namespace Loupe.Application.Webhooks;
 
 /// <summary>The job kinds of webhook delivery.</summary>
 public static class WebhookJobKinds

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Loupe.Application.Common.Jobs;
 using Loupe.Domain.Webhooks;
 
-namespace Loupe.Application.Webhooks.Delivery;
+namespace Loupe.Application.Webhooks;
 
 /// <summary>
 /// Puts a delivery's next attempt on the job engine, in the current unit of work: the attempt's job is

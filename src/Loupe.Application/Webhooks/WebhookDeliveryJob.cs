@@ -7,7 +7,7 @@ using Loupe.Domain.Audit;
 using Loupe.Domain.Webhooks;
 using Microsoft.Extensions.Logging;
 
-namespace Loupe.Application.Webhooks.Delivery;
+namespace Loupe.Application.Webhooks;
 
 /// <summary>
 /// Makes one attempt of one delivery (job kind <c>webhook.deliver</c>): signs the event's body, POSTs
