@@ -34,6 +34,11 @@ public static class DependencyInjection
         services.AddScoped<Common.Jobs.IJobHandler, Runs.RunQueryJobHandler>();
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.ForgotPassword.PasswordResetMailJob>();
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.Login.LoginFailedJob>();
+        services.TryAddSingleton(Webhooks.WebhookSettings.Default);
+        services.AddSingleton<Webhooks.WebhookDeliveryLimiter>();
+        services.AddScoped<Webhooks.WebhookAttempts>();
+        services.AddScoped<Common.Jobs.IJobHandler, Webhooks.WebhookFanOutJob>();
+        services.AddScoped<Common.Jobs.IJobHandler, Webhooks.WebhookDeliveryJob>();
         services.AddScoped<Auth.IdentityMetrics>();
         services.AddScoped<Common.Events.IDomainEventListener<Domain.Users.UserRegistered>>(provider => provider.GetRequiredService<Auth.IdentityMetrics>());
         services.AddScoped<Common.Events.IDomainEventListener<Domain.Organizations.OrganizationCreated>>(provider => provider.GetRequiredService<Auth.IdentityMetrics>());

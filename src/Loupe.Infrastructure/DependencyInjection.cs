@@ -14,6 +14,7 @@ using Loupe.Infrastructure.Runs;
 using Loupe.Infrastructure.Security;
 using Loupe.Infrastructure.Security.Secrets;
 using Loupe.Infrastructure.Tenancy;
+using Loupe.Infrastructure.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,6 +86,7 @@ public static class DependencyInjection
         services.AddConnectors(configuration);
         services.AddJobs(configuration);
         services.AddRuns(configuration);
+        services.AddWebhooks(configuration);
         services.AddDashboards(configuration);
 
         services.AddHealthChecks()

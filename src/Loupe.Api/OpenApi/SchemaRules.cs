@@ -34,6 +34,9 @@ using Loupe.Application.SavedQueries.Commands.UpdateSavedQuery;
 using Loupe.Application.Visualizations;
 using Loupe.Application.Visualizations.Commands.CreateVisualization;
 using Loupe.Application.Visualizations.Commands.UpdateVisualization;
+using Loupe.Application.Webhooks;
+using Loupe.Application.Webhooks.Commands.CreateWebhook;
+using Loupe.Application.Webhooks.Commands.UpdateWebhook;
 using Loupe.Domain.Canvases;
 using Loupe.Domain.Dashboards;
 using Loupe.Domain.DataSources;
@@ -42,6 +45,7 @@ using Loupe.Domain.Queries.Parameters;
 using Loupe.Domain.Runs;
 using Loupe.Domain.Users;
 using Loupe.Domain.Visualizations;
+using Loupe.Domain.Webhooks;
 using Loupe.Infrastructure.Connectors.ConnectionStrings;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -99,6 +103,9 @@ internal static class SchemaRules
         [(typeof(DashboardTileViewDto), nameof(DashboardTileViewDto.Kind))] = () => [DashboardJson.VisualizationKind, DashboardJson.TextKind],
         [(typeof(TileVisualizationDto), nameof(TileVisualizationDto.Type))] = () => VisualizationTypes.Names,
         [(typeof(PublicVisualizationDto), nameof(PublicVisualizationDto.Type))] = () => VisualizationTypes.Names,
+        [(typeof(WebhookDeliveryDto), nameof(WebhookDeliveryDto.Status))] = () => Enum.GetValues<DeliveryStatus>().Select(DeliveryStatuses.ToName),
+        [(typeof(WebhookDeliveryDto), nameof(WebhookDeliveryDto.EventType))] = () => WebhookEvents.All,
+        [(typeof(WebhookDto), nameof(WebhookDto.DisabledReason))] = () => [WebhookDisabledReasons.Gone, WebhookDisabledReasons.TooManyFailures],
     };
 
     /// <summary>
@@ -144,6 +151,8 @@ internal static class SchemaRules
         [(typeof(CanvasEdgeInput), nameof(CanvasEdgeInput.Label))] = new(MaxLength: CanvasGraph.LabelMaxLength),
         [(typeof(CreateDashboardCommand), nameof(CreateDashboardCommand.Tags))] = new(MaxItems: QueryTags.MaxTags),
         [(typeof(UpdateDashboardRequest), nameof(UpdateDashboardRequest.Tags))] = new(MaxItems: QueryTags.MaxTags),
+        [(typeof(CreateWebhookCommand), nameof(CreateWebhookCommand.Events))] = new(MaxItems: WebhookEvents.All.Count),
+        [(typeof(UpdateWebhookRequest), nameof(UpdateWebhookRequest.Events))] = new(MaxItems: WebhookEvents.All.Count),
         [(typeof(TileInput), nameof(TileInput.Id))] = new(MaxLength: DashboardGrid.TileIdMaxLength),
         [(typeof(TileInput), nameof(TileInput.Text))] = new(MaxLength: DashboardGrid.TextMaxLength),
         [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.TileId))] = new(MaxLength: DashboardGrid.TileIdMaxLength),

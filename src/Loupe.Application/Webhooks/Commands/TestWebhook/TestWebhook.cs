@@ -1,0 +1,35 @@
+using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
+using Loupe.Domain.Organizations;
+using Loupe.Domain.Webhooks;
+using MediatR;
+
+namespace Loupe.Application.Webhooks.Commands.TestWebhook;
+
+/// <summary>
+/// Sends a <c>webhook.test</c> event to the webhook now, signed like every delivery, and answers what
+/// the receiver said (admin). Nothing is stored and the failure count does not move.
+/// </summary>
+[Authorize(MinimumRole = Role.Admin)]
+public sealed record TestWebhookCommand(Guid Id) : IRequest<WebhookTestDto>;
+
+internal sealed class TestWebhookCommandHandler(
+    IRepository<Webhook> webhooks,
+    ISecretProtector protector,
+    IWebhookSender sender,
+    TimeProvider clock) : IRequestHandler<TestWebhookCommand, WebhookTestDto>
+{
+    public async Task<WebhookTestDto> Handle(TestWebhookCommand request, CancellationToken cancellationToken)
+    {
+        var webhook = await webhooks.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException("Webhook", request.Id);
+        var deliveryId = Guid.CreateVersion7();
+        var body = WebhookBodies.Build(deliveryId, WebhookBodies.TestEventType, webhook.OrganizationId, clock.GetUtcNow(), "{\"webhook_id\":\"" + webhook.Id + "\"}");
+        var result = await sender.SendAsync(
+            new WebhookMessage(new Uri(webhook.Url), WebhookBodies.TestEventType, deliveryId, protector.Unprotect(webhook.Secret), body),
+            cancellationToken).ConfigureAwait(false);
+        var succeeded = result.Error is null && DeliveryOutcomes.Classify(result.ResponseCode) == DeliveryOutcome.Succeeded;
+        return new WebhookTestDto(succeeded, result.ResponseCode, result.DurationMs, result.Error);
+    }
+}
