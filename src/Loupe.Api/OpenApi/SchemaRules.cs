@@ -6,6 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using FluentValidation;
 using FluentValidation.Internal;
 using FluentValidation.Validators;
+using Loupe.Application.Alerts;
 using Loupe.Application.Auth.Commands.ForgotPassword;
 using Loupe.Application.Auth.Commands.Register;
 using Loupe.Application.Auth.Commands.ResetPassword;
@@ -33,6 +34,7 @@ using Loupe.Application.SavedQueries.Commands.UpdateSavedQuery;
 using Loupe.Application.Visualizations;
 using Loupe.Application.Visualizations.Commands.CreateVisualization;
 using Loupe.Application.Visualizations.Commands.UpdateVisualization;
+using Loupe.Domain.Alerts;
 using Loupe.Domain.Canvases;
 using Loupe.Domain.Dashboards;
 using Loupe.Domain.DataSources;
@@ -97,6 +99,12 @@ internal static class SchemaRules
         [(typeof(DashboardTileViewDto), nameof(DashboardTileViewDto.Kind))] = () => [DashboardJson.VisualizationKind, DashboardJson.TextKind],
         [(typeof(TileVisualizationDto), nameof(TileVisualizationDto.Type))] = () => VisualizationTypes.Names,
         [(typeof(PublicVisualizationDto), nameof(PublicVisualizationDto.Type))] = () => VisualizationTypes.Names,
+        [(typeof(AlertDto), nameof(AlertDto.State))] = () => AlertNames.States,
+        [(typeof(AlertDto), nameof(AlertDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(AlertConditionDto), nameof(AlertConditionDto.Selector))] = () => AlertNames.Selectors,
+        [(typeof(AlertConditionDto), nameof(AlertConditionDto.Op))] = () => AlertNames.Operators,
+        [(typeof(AlertConditionInput), nameof(AlertConditionInput.Selector))] = () => AlertNames.Selectors,
+        [(typeof(AlertConditionInput), nameof(AlertConditionInput.Op))] = () => AlertNames.Operators,
     };
 
     /// <summary>

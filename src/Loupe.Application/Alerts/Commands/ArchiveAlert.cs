@@ -1,0 +1,54 @@
+using Loupe.Application.Common.Concurrency;
+using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
+using Loupe.Domain.Alerts;
+using Loupe.Domain.Audit;
+using Loupe.Domain.Organizations;
+using MediatR;
+
+namespace Loupe.Application.Alerts.Commands;
+
+/// <summary>Archives (soft-deletes) an alert: hidden from lists, no longer evaluated, kept whole, restorable. Archiving it again changes nothing.</summary>
+[Authorize(MinimumRole = Role.Editor)]
+public sealed record ArchiveAlertCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Unit>;
+
+internal sealed class ArchiveAlertCommandHandler(IRepository<Alert> alerts, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    : IRequestHandler<ArchiveAlertCommand, Unit>
+{
+    public async Task<Unit> Handle(ArchiveAlertCommand request, CancellationToken cancellationToken)
+    {
+        var alert = await alerts.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException("Alert", request.Id);
+        request.IfMatch?.Check(alert.RowVersion);
+        if (alert.Archive(clock.GetUtcNow()))
+        {
+            audit.Record(AuditActions.AlertArchived, new AuditTarget("alert", alert.Id));
+            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return Unit.Value;
+    }
+}
+
+/// <summary>Brings an archived alert back, as it was; it is evaluated again from the query's next run. Restoring an active one changes nothing.</summary>
+[Authorize(MinimumRole = Role.Editor)]
+public sealed record RestoreAlertCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Versioned<AlertDto>>;
+
+internal sealed class RestoreAlertCommandHandler(IRepository<Alert> alerts, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    : IRequestHandler<RestoreAlertCommand, Versioned<AlertDto>>
+{
+    public async Task<Versioned<AlertDto>> Handle(RestoreAlertCommand request, CancellationToken cancellationToken)
+    {
+        var alert = await alerts.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException("Alert", request.Id);
+        request.IfMatch?.Check(alert.RowVersion);
+        if (alert.Restore(clock.GetUtcNow()))
+        {
+            audit.Record(AuditActions.AlertRestored, new AuditTarget("alert", alert.Id));
+            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return new Versioned<AlertDto>(AlertDto.From(alert), alert.RowVersion);
+    }
+}

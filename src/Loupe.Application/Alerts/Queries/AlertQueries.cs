@@ -1,0 +1,64 @@
+using Loupe.Application.Common.Concurrency;
+using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common.Paging;
+using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
+using Loupe.Application.SavedQueries;
+using Loupe.Domain.Alerts;
+using MediatR;
+
+namespace Loupe.Application.Alerts.Queries;
+
+/// <summary>An alert, archived or not, with its state.</summary>
+[Authorize]
+public sealed record GetAlertQuery(Guid Id) : IRequest<Versioned<AlertDto>>;
+
+internal sealed class GetAlertQueryHandler(IReadStore store, IQueryExecutor executor) : IRequestHandler<GetAlertQuery, Versioned<AlertDto>>
+{
+    public async Task<Versioned<AlertDto>> Handle(GetAlertQuery request, CancellationToken cancellationToken)
+    {
+        var alert = await executor.FirstOrDefaultAsync(store.Query<Alert>().Where(a => a.Id == request.Id), cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException("Alert", request.Id);
+        return new Versioned<AlertDto>(AlertDto.From(alert), alert.RowVersion);
+    }
+}
+
+/// <summary>
+/// The organization's alerts. Active ones unless <c>status=archived</c>; <c>query_id</c>, <c>q</c> (name),
+/// <c>owner_id</c> and the created/updated ranges narrow further. Sorted by <c>name</c>, <c>created_at</c>
+/// or <c>updated_at</c> (default <c>-updated_at</c>).
+/// </summary>
+[Authorize]
+public sealed record ListAlertsQuery(IReadOnlyDictionary<string, string?> Query) : IRequest<PagedResult<AlertDto>>
+{
+    public const string QueryFilter = "query_id";
+}
+
+internal sealed class ListAlertsQueryHandler(IReadStore store, IQueryExecutor executor) : IRequestHandler<ListAlertsQuery, PagedResult<AlertDto>>
+{
+    private static readonly SortWhitelist<Alert> Sorts = SortWhitelist<Alert>.For()
+        .Field("name", a => a.Name)
+        .Field("created_at", a => a.CreatedAt)
+        .Field("updated_at", a => a.UpdatedAt)
+        .TieBreaker(a => a.Id)
+        .Default("-updated_at");
+
+    public async Task<PagedResult<AlertDto>> Handle(ListAlertsQuery request, CancellationToken cancellationToken)
+    {
+        var parameters = ListParameters.Parse(request.Query, Sorts, SavedQueryStatuses.All, [ListAlertsQuery.QueryFilter]);
+        var archived = parameters.Filter.Status == SavedQueryStatuses.Archived;
+        var rows = store.Query<Alert>()
+            .Where(a => (a.ArchivedAt != null) == archived)
+            .ApplyText(parameters.Filter, a => a.Name)
+            .ApplyOwner(parameters.Filter, a => a.OwnerId!.Value)
+            .ApplyCreatedRange(parameters.Filter, a => a.CreatedAt)
+            .ApplyUpdatedRange(parameters.Filter, a => a.UpdatedAt);
+        if (parameters.Filter.IdOf(ListAlertsQuery.QueryFilter) is { } queryId)
+        {
+            rows = rows.Where(a => a.QueryId == queryId);
+        }
+
+        var page = await rows.ToPageAsync(parameters, executor, cancellationToken).ConfigureAwait(false);
+        return page.Map(AlertDto.From);
+    }
+}
