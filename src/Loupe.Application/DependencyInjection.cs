@@ -29,6 +29,7 @@ public static class DependencyInjection
         services.AddScoped<Auth.SignIn>();
         services.AddScoped<Organizations.MembershipChange>();
         services.AddScoped<Runs.RunQueue>();
+        services.AddScoped<Common.Archiving.ItemArchival>();
         services.TryAddSingleton(Runs.RunSettings.Default);
         services.AddScoped<Common.Jobs.IJobHandler, Runs.RunQueryJobHandler>();
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.ForgotPassword.PasswordResetMailJob>();
