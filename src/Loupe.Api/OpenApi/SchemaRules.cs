@@ -102,7 +102,7 @@ internal static class SchemaRules
         [(typeof(TileVisualizationDto), nameof(TileVisualizationDto.Type))] = () => VisualizationTypes.Names,
         [(typeof(PublicVisualizationDto), nameof(PublicVisualizationDto.Type))] = () => VisualizationTypes.Names,
         [(typeof(AlertDto), nameof(AlertDto.State))] = () => AlertNames.States,
-        [(typeof(AlertDto), nameof(AlertDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(AlertDto), nameof(AlertDto.Status))] = () => ItemStatuses.All,
         [(typeof(AlertConditionDto), nameof(AlertConditionDto.Selector))] = () => AlertNames.Selectors,
         [(typeof(AlertConditionDto), nameof(AlertConditionDto.Op))] = () => AlertNames.Operators,
         [(typeof(AlertConditionInput), nameof(AlertConditionInput.Selector))] = () => AlertNames.Selectors,

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Loupe.Application.SavedQueries;
+using Loupe.Application.Common;
 using Loupe.Domain.Alerts;
 
 namespace Loupe.Application.Alerts;
@@ -44,7 +44,7 @@ public sealed record AlertDto(
         alert.Observed,
         alert.LastEvaluatedAt,
         alert.LastTriggeredAt,
-        SavedQueryStatuses.Of(alert.ArchivedAt),
+        ItemStatuses.Of(alert.ArchivedAt),
         alert.OwnerId,
         alert.CreatedAt,
         alert.UpdatedAt,

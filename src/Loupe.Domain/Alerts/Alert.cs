@@ -28,7 +28,7 @@ public enum AlertNotice
 /// <item>only a run newer than the last one evaluated counts: a late or repeated evaluation changes nothing.</item>
 /// </list>
 /// </summary>
-public sealed class Alert : AggregateRoot, ITenantOwned
+public sealed class Alert : ArchivableAggregateRoot, ITenantOwned
 {
     public const int NameMaxLength = 255;
     public const int MinRearmSeconds = 60;
@@ -36,14 +36,13 @@ public sealed class Alert : AggregateRoot, ITenantOwned
     public const int MaxWebhooks = 20;
 
     private Alert(Guid id, Guid organizationId, Guid queryId, string name, Guid? ownerId, DateTimeOffset createdAt)
-        : base(id)
+        : base(id, createdAt)
     {
         OrganizationId = organizationId;
         QueryId = queryId;
         Name = name;
         OwnerId = ownerId;
         CreatedAt = createdAt;
-        UpdatedAt = createdAt;
         Condition = null!;
         WebhookIds = [];
         StateReason = AlertReasons.NotEvaluated;
@@ -90,12 +89,6 @@ public sealed class Alert : AggregateRoot, ITenantOwned
     public Guid? OwnerId { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
-
-    public DateTimeOffset UpdatedAt { get; private set; }
-
-    public DateTimeOffset? ArchivedAt { get; private set; }
-
-    public bool IsArchived => ArchivedAt is not null;
 
     /// <summary>The stored row's version, set by the store on every save; clients send it back (<c>If-Match</c>).</summary>
     public uint RowVersion { get; private set; }
@@ -219,39 +212,7 @@ public sealed class Alert : AggregateRoot, ITenantOwned
         return notice;
     }
 
-    /// <summary>Hides it from lists and stops its evaluation; false when it already was.</summary>
-    public bool Archive(DateTimeOffset now)
-    {
-        if (IsArchived)
-        {
-            return false;
-        }
-
-        ArchivedAt = now;
-        UpdatedAt = now;
-        return true;
-    }
-
-    /// <summary>Makes it active again; false when it was not archived.</summary>
-    public bool Restore(DateTimeOffset now)
-    {
-        if (!IsArchived)
-        {
-            return false;
-        }
-
-        ArchivedAt = null;
-        UpdatedAt = now;
-        return true;
-    }
-
-    public void EnsureActive()
-    {
-        if (IsArchived)
-        {
-            throw new DomainException(AlertErrors.Archived);
-        }
-    }
+    protected override DomainError ArchivedError => AlertErrors.Archived;
 
     private static string CheckName(string? name) =>
         ItemText.Name(name, NameMaxLength, AlertErrors.NameRequired, AlertErrors.NameTooLong, AlertErrors.NulCharacter);

@@ -75,13 +75,7 @@ public static class AlertEvaluator
         ArgumentNullException.ThrowIfNull(rows);
         if (condition.Selector == AlertSelector.RowCount)
         {
-            if (truncated)
-            {
-                return AlertEvaluation.Unknown(AlertReasons.ResultTruncated);
-            }
-
-            var count = (decimal)rows.Count;
-            return AlertEvaluation.Of(Compare(count, condition.Operator, condition.Value.Number!.Value), count.ToString(CultureInfo.InvariantCulture));
+            return EvaluateRowCount(condition, rows.Count, truncated);
         }
 
         var index = IndexOf(columns, condition.Column!);
@@ -147,6 +141,24 @@ public static class AlertEvaluator
                     return AlertEvaluation.Of(Compare(extreme!.Value, condition.Operator, condition.Value.Number!.Value), extreme.Value.ToString(CultureInfo.InvariantCulture));
                 }
         }
+    }
+
+    /// <summary>A <c>row_count</c> condition over a result of <paramref name="rowCount"/> rows, without reading them.</summary>
+    public static AlertEvaluation EvaluateRowCount(AlertCondition condition, long rowCount, bool truncated)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        if (condition.Selector != AlertSelector.RowCount)
+        {
+            throw new ArgumentException("Only a row_count condition is answered by the number of rows.", nameof(condition));
+        }
+
+        if (truncated)
+        {
+            return AlertEvaluation.Unknown(AlertReasons.ResultTruncated);
+        }
+
+        var count = (decimal)rowCount;
+        return AlertEvaluation.Of(Compare(count, condition.Operator, condition.Value.Number!.Value), count.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Compares one cell; null when it met (or not) the condition, else why it cannot say.</summary>

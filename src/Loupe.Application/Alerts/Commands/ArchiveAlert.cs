@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Archiving;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -13,7 +14,7 @@ namespace Loupe.Application.Alerts.Commands;
 [Authorize(MinimumRole = Role.Editor)]
 public sealed record ArchiveAlertCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Unit>;
 
-internal sealed class ArchiveAlertCommandHandler(IRepository<Alert> alerts, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+internal sealed class ArchiveAlertCommandHandler(IRepository<Alert> alerts, ItemArchival archival)
     : IRequestHandler<ArchiveAlertCommand, Unit>
 {
     public async Task<Unit> Handle(ArchiveAlertCommand request, CancellationToken cancellationToken)
@@ -21,11 +22,7 @@ internal sealed class ArchiveAlertCommandHandler(IRepository<Alert> alerts, IAud
         var alert = await alerts.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Alert", request.Id);
         request.IfMatch?.Check(alert.RowVersion);
-        if (alert.Archive(clock.GetUtcNow()))
-        {
-            audit.Record(AuditActions.AlertArchived, new AuditTarget("alert", alert.Id));
-            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await archival.ArchiveAsync(alert, AuditActions.AlertArchived, new AuditTarget("alert", alert.Id), cancellationToken).ConfigureAwait(false);
 
         return Unit.Value;
     }
@@ -35,7 +32,7 @@ internal sealed class ArchiveAlertCommandHandler(IRepository<Alert> alerts, IAud
 [Authorize(MinimumRole = Role.Editor)]
 public sealed record RestoreAlertCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Versioned<AlertDto>>;
 
-internal sealed class RestoreAlertCommandHandler(IRepository<Alert> alerts, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+internal sealed class RestoreAlertCommandHandler(IRepository<Alert> alerts, ItemArchival archival)
     : IRequestHandler<RestoreAlertCommand, Versioned<AlertDto>>
 {
     public async Task<Versioned<AlertDto>> Handle(RestoreAlertCommand request, CancellationToken cancellationToken)
@@ -43,11 +40,7 @@ internal sealed class RestoreAlertCommandHandler(IRepository<Alert> alerts, IAud
         var alert = await alerts.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Alert", request.Id);
         request.IfMatch?.Check(alert.RowVersion);
-        if (alert.Restore(clock.GetUtcNow()))
-        {
-            audit.Record(AuditActions.AlertRestored, new AuditTarget("alert", alert.Id));
-            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await archival.RestoreAsync(alert, AuditActions.AlertRestored, new AuditTarget("alert", alert.Id), cancellationToken).ConfigureAwait(false);
 
         return new Versioned<AlertDto>(AlertDto.From(alert), alert.RowVersion);
     }

@@ -1,9 +1,9 @@
+using Loupe.Application.Common;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
-using Loupe.Application.SavedQueries;
 using Loupe.Domain.Alerts;
 using MediatR;
 
@@ -45,10 +45,9 @@ internal sealed class ListAlertsQueryHandler(IReadStore store, IQueryExecutor ex
 
     public async Task<PagedResult<AlertDto>> Handle(ListAlertsQuery request, CancellationToken cancellationToken)
     {
-        var parameters = ListParameters.Parse(request.Query, Sorts, SavedQueryStatuses.All, [ListAlertsQuery.QueryFilter]);
-        var archived = parameters.Filter.Status == SavedQueryStatuses.Archived;
+        var parameters = ListParameters.Parse(request.Query, Sorts, ItemStatuses.All, [ListAlertsQuery.QueryFilter]);
         var rows = store.Query<Alert>()
-            .Where(a => (a.ArchivedAt != null) == archived)
+            .ApplyItemStatus(parameters.Filter, a => a.ArchivedAt)
             .ApplyText(parameters.Filter, a => a.Name)
             .ApplyOwner(parameters.Filter, a => a.OwnerId!.Value)
             .ApplyCreatedRange(parameters.Filter, a => a.CreatedAt)
