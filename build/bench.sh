@@ -5,7 +5,7 @@
 # the same run. Nothing here asserts a target:
 # read the figures. Not part of the test command.
 #
-#   ./build/bench.sh [SECTION...]     SECTION: results | jobs | login | dashboards | all (default: all)
+#   ./build/bench.sh [SECTION...]     SECTION: results | jobs | login | dashboards | webhooks | all (default: all)
 #
 # Sections (add one: write a bench_NAME function and list NAME in SECTIONS):
 #   results   stored results, ADR 0022: P5 CSV export vs psql \copy, P6 peak
@@ -34,6 +34,13 @@
 #             and a deep page of GET /dashboards and GET /visualizations with
 #             100,000 rows in the organization. Installs wrk (Debian package)
 #             when it is missing. About 2 minutes.
+#   webhooks  P9, ADRs 0061-0062: 1,000 events (100 in each of 10
+#             organizations) delivered by one worker node to a receiver on
+#             this machine, beside the baseline of the same 1,000 signed POSTs
+#             sent straight to it; then 1,000 more with the receiver failing
+#             half its answers at random: every event delivered once by its
+#             idempotency key, none lost (counted at the receiver and in the
+#             rows; dead-lettered ones redelivered). About 1 minute.
 # Environment (optional): LOUPE_BENCH_ROWS (default 1000000) for the results
 # section, LOUPE_BENCH_RUNS (default 5000) for the jobs section (the Hangfire
 # comparison drains at most 2000 jobs per backlog); smaller numbers give a
@@ -47,7 +54,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
 
 cd "$LOUPE_REPO_ROOT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-SECTIONS=(results jobs login dashboards)
+SECTIONS=(results jobs login dashboards webhooks)
 BENCH_PROJECT=bench/Loupe.Benchmarks/Loupe.Benchmarks.csproj
 BENCH_BIN=bench/Loupe.Benchmarks/bin/Release/net10.0/Loupe.Benchmarks
 FIRST_PORT=56432
@@ -95,6 +102,10 @@ bench_dashboards() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >&2
   fi
   "$BENCH_BIN" dashboards
+}
+
+bench_webhooks() {
+  "$BENCH_BIN" webhooks
 }
 
 TMP_DIR=""

@@ -63,6 +63,13 @@ internal sealed class LoupeHosts : IAsyncDisposable
             // of Loupe's pools must make one, with its text (ADR 0040). Without a listener they cost nothing.
             ["Database:TraceAllCommands"] = "true",
             ["Database:TraceStatementText"] = "true",
+
+            // The webhooks section delivers to a receiver on this machine, over plain http, and retries quickly.
+            ["Webhooks:AllowHttp"] = "true",
+            ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
+            ["Webhooks:RetryBaseSeconds"] = "0.05",
+            ["Webhooks:RetryMaxSeconds"] = "0.5",
+            ["Webhooks:DisableAfterFailures"] = "1000",
         };
         var builder = NewBuilder();
         builder.Services.AddScoped<BenchCaller>();
@@ -71,6 +78,9 @@ internal sealed class LoupeHosts : IAsyncDisposable
         _api = builder.Build();
         Jobs = _api.Services.GetRequiredService<IOptions<JobsOptions>>().Value;
     }
+
+    /// <summary>The API side's services (scopes enter an organization through <c>ITenantScope</c>).</summary>
+    public IServiceProvider Services => _api.Services;
 
     /// <summary>The engine's settings as a worker node runs with them.</summary>
     public JobsOptions Jobs { get; }

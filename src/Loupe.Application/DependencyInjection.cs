@@ -39,6 +39,11 @@ public static class DependencyInjection
         services.AddScoped<Common.Jobs.IJobHandler>(provider => provider.GetRequiredService<Alerts.Evaluation.EvaluateAlertsJobHandler>());
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.ForgotPassword.PasswordResetMailJob>();
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.Login.LoginFailedJob>();
+        services.TryAddSingleton(Webhooks.WebhookSettings.Default);
+        services.AddSingleton<Webhooks.Delivery.WebhookDeliveryLimiter>();
+        services.AddScoped<Webhooks.Delivery.WebhookAttempts>();
+        services.AddScoped<Common.Jobs.IJobHandler, Webhooks.Delivery.WebhookFanOutJob>();
+        services.AddScoped<Common.Jobs.IJobHandler, Webhooks.Delivery.WebhookDeliveryJob>();
         services.AddScoped<Auth.IdentityMetrics>();
         services.AddScoped<Common.Events.IDomainEventListener<Domain.Users.UserRegistered>>(provider => provider.GetRequiredService<Auth.IdentityMetrics>());
         services.AddScoped<Common.Events.IDomainEventListener<Domain.Organizations.OrganizationCreated>>(provider => provider.GetRequiredService<Auth.IdentityMetrics>());

@@ -1,4 +1,3 @@
-using Loupe.Application.Common.Events;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Results;
 using Loupe.Application.Common.Security;
@@ -73,7 +72,6 @@ public static class DependencyInjection
         services.AddScoped<ICredentialLocator, CredentialLocator>();
         services.AddScoped<ICredentialUsage, CredentialUsage>();
         services.AddScoped<IAuditTrail, AuditTrail>();
-        services.AddScoped<IEventOutbox, EventOutbox>();
         services.AddScoped<IResultStore, PostgresResultStore>();
         services.AddScoped<ILatestResultColumns, LatestResultColumns>();
         services.AddScoped<IResultPreviews, PostgresResultStore>();
@@ -87,6 +85,7 @@ public static class DependencyInjection
         services.AddConnectors(configuration);
         services.AddJobs(configuration);
         services.AddRuns(configuration);
+        services.AddWebhooks(configuration);
         services.AddDashboards(configuration);
 
         services.AddHealthChecks()

@@ -35,6 +35,8 @@ using Loupe.Application.SavedQueries.Commands.UpdateSavedQuery;
 using Loupe.Application.Visualizations;
 using Loupe.Application.Visualizations.Commands.CreateVisualization;
 using Loupe.Application.Visualizations.Commands.UpdateVisualization;
+using Loupe.Application.Webhooks;
+using Loupe.Application.Webhooks.Commands;
 using Loupe.Domain.Alerts;
 using Loupe.Domain.Canvases;
 using Loupe.Domain.Dashboards;
@@ -44,6 +46,7 @@ using Loupe.Domain.Queries.Parameters;
 using Loupe.Domain.Runs;
 using Loupe.Domain.Users;
 using Loupe.Domain.Visualizations;
+using Loupe.Domain.Webhooks;
 using Loupe.Infrastructure.Connectors.ConnectionStrings;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -107,6 +110,9 @@ internal static class SchemaRules
         [(typeof(AlertConditionDto), nameof(AlertConditionDto.Op))] = () => AlertNames.Operators,
         [(typeof(AlertConditionInput), nameof(AlertConditionInput.Selector))] = () => AlertNames.Selectors,
         [(typeof(AlertConditionInput), nameof(AlertConditionInput.Op))] = () => AlertNames.Operators,
+        [(typeof(WebhookDeliveryDto), nameof(WebhookDeliveryDto.Status))] = () => Enum.GetValues<DeliveryStatus>().Select(DeliveryStatuses.ToName),
+        [(typeof(WebhookDeliveryDto), nameof(WebhookDeliveryDto.EventType))] = () => WebhookEvents.All,
+        [(typeof(WebhookDto), nameof(WebhookDto.DisabledReason))] = () => [WebhookDisabledReasons.Gone, WebhookDisabledReasons.TooManyFailures],
     };
 
     /// <summary>
@@ -152,6 +158,8 @@ internal static class SchemaRules
         [(typeof(CanvasEdgeInput), nameof(CanvasEdgeInput.Label))] = new(MaxLength: CanvasGraph.LabelMaxLength),
         [(typeof(CreateDashboardCommand), nameof(CreateDashboardCommand.Tags))] = new(MaxItems: QueryTags.MaxTags),
         [(typeof(UpdateDashboardRequest), nameof(UpdateDashboardRequest.Tags))] = new(MaxItems: QueryTags.MaxTags),
+        [(typeof(CreateWebhookCommand), nameof(CreateWebhookCommand.Events))] = new(MaxItems: WebhookEvents.All.Count),
+        [(typeof(UpdateWebhookRequest), nameof(UpdateWebhookRequest.Events))] = new(MaxItems: WebhookEvents.All.Count),
         [(typeof(TileInput), nameof(TileInput.Id))] = new(MaxLength: DashboardGrid.TileIdMaxLength),
         [(typeof(TileInput), nameof(TileInput.Text))] = new(MaxLength: DashboardGrid.TextMaxLength),
         [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.TileId))] = new(MaxLength: DashboardGrid.TileIdMaxLength),

@@ -169,4 +169,13 @@ public static class AuditActions
     public const string AlertUpdated = "alert.updated";
     public const string AlertArchived = "alert.archived";
     public const string AlertRestored = "alert.restored";
+
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookUpdated = "webhook.updated";
+    public const string WebhookDeleted = "webhook.deleted";
+    public const string WebhookSecretRotated = "webhook.secret_rotated";
+
+    /// <summary>A webhook disabled itself: its receiver answered 410 Gone, or too many deliveries in a row failed.</summary>
+    public const string WebhookDisabled = "webhook.disabled";
+    public const string WebhookDeliveryRedelivered = "webhook.delivery_redelivered";
 }

@@ -17,6 +17,7 @@ using Loupe.Domain.Runs;
 using Loupe.Domain.Sessions;
 using Loupe.Domain.Users;
 using Loupe.Domain.Visualizations;
+using Loupe.Domain.Webhooks;
 using Loupe.Infrastructure.Jobs;
 using Loupe.Infrastructure.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -100,6 +101,10 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     /// <summary>Events to tell webhooks about; added only through <see cref="EventOutbox"/>, with the change that causes them.</summary>
     internal DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();
 
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;
 
@@ -156,7 +161,8 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
 
     /// <summary>
     /// Saves inside a transaction, always: the tenant interceptor scopes a transaction once, which
-    /// leaves EF Core's statement batches untouched. Enqueued jobs are written last, in the same
+    /// leaves EF Core's statement batches untouched. A run whose final state is saved stages its
+    /// <c>run.succeeded</c> or <c>run.failed</c> event first (<see cref="RunOutcomeEvents"/>). Enqueued jobs are written last, in the same
     /// transaction (<see cref="JobOutbox"/>). The domain events of the saved aggregates are handed to
     /// their handlers after the commit (ADR 0046): after this save's own transaction, or after the
     /// transaction of <see cref="IUnitOfWork.InTransactionAsync{T}"/> it is part of. A save that fails
@@ -164,6 +170,7 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        var staged = RunOutcomeEvents.Stage(this);
         RefuseCrossTenantWrites();
         var events = TakeDomainEvents();
         var jobs = JobOutbox.Take(ChangeTracker);
@@ -185,6 +192,7 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
         }
         catch
         {
+            RunOutcomeEvents.Unstage(this, staged, jobs);
             JobOutbox.Restore(this, jobs);
             throw;
         }
@@ -195,6 +203,7 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        var staged = RunOutcomeEvents.Stage(this);
         RefuseCrossTenantWrites();
         var events = TakeDomainEvents();
         var jobs = JobOutbox.Take(ChangeTracker);
@@ -214,6 +223,7 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
         }
         catch
         {
+            RunOutcomeEvents.Unstage(this, staged, jobs);
             JobOutbox.Restore(this, jobs);
             throw;
         }

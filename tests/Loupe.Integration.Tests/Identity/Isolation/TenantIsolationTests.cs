@@ -54,7 +54,10 @@ public sealed record Resources(
     Guid DashboardId,
     string DashboardName,
     Guid DashboardShareId,
-    string DashboardShareToken)
+    string DashboardShareToken,
+    Guid WebhookId = default,
+    string WebhookName = "",
+    Guid DeliveryId = default)
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -66,6 +69,7 @@ public sealed record Resources(
             VisualizationId.ToString(), VisualizationName,
             CanvasId.ToString(), CanvasName,
             DashboardId.ToString(), DashboardName, DashboardShareId.ToString(), DashboardShareToken,
+            WebhookId.ToString(), WebhookName, DeliveryId.ToString(),
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -152,6 +156,13 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         new("POST", "/api/v1/dashboards/{id}/shares", r => r.DashboardId.ToString(), new { label = "taken over" }),
         new("GET", "/api/v1/dashboards/{id}/shares", r => r.DashboardId.ToString(), null),
         new("DELETE", "/api/v1/dashboards/{dashboard_id}/shares/{id}", r => r.DashboardShareId.ToString(), null),
+        new("GET", "/api/v1/webhooks/{id}", r => r.WebhookId.ToString(), null),
+        new("PATCH", "/api/v1/webhooks/{id}", r => r.WebhookId.ToString(), new { name = "taken over" }),
+        new("POST", "/api/v1/webhooks/{id}/rotate-secret", r => r.WebhookId.ToString(), null),
+        new("POST", "/api/v1/webhooks/{id}/test", r => r.WebhookId.ToString(), null),
+        new("GET", "/api/v1/webhooks/{id}/deliveries", r => r.WebhookId.ToString(), null),
+        new("POST", "/api/v1/deliveries/{id}/redeliver", r => r.DeliveryId.ToString(), null),
+        new("DELETE", "/api/v1/webhooks/{id}", r => r.WebhookId.ToString(), null),
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -168,6 +179,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/visualizations",
         "/api/v1/canvases",
         "/api/v1/dashboards",
+        "/api/v1/webhooks",
         "/api/v1/organization",
         "/api/v1/organization/usage",
         "/api/v1/me",
@@ -187,7 +199,10 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/visualizations",
         "/api/v1/canvases",
         "/api/v1/dashboards",
+        "/api/v1/webhooks",
     ];
+
+    private static readonly string[] SeededWebhookEvents = ["alert.resolved"];
 
     private readonly TwoOrganizations _orgs = orgs;
 
@@ -252,6 +267,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         }
 
         var share = await IdentityApi.PostCreatedAsync(member, $"/api/v1/dashboards/{dashboard.GetProperty("id").GetGuid()}/shares", new { label = "board" });
+        var (webhookId, webhookName, deliveryId) = await SeedWebhookAsync(api, admin, name);
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
         return new Resources(
@@ -278,7 +294,40 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             dashboard.GetProperty("id").GetGuid(),
             dashboard.GetProperty("name").GetString()!,
             share.GetProperty("id").GetGuid(),
-            share.GetProperty("token").GetString()!);
+            share.GetProperty("token").GetString()!,
+            webhookId,
+            webhookName,
+            deliveryId);
+    }
+
+    /// <summary>
+    /// A disabled webhook (so nothing is delivered while the tests compare snapshots) and one failed
+    /// delivery of it, written as the owner as the delivery job would have left it.
+    /// </summary>
+    private static async Task<(Guid WebhookId, string Name, Guid DeliveryId)> SeedWebhookAsync(IdentityApi api, Member admin, string name)
+    {
+        var webhookName = $"{name} webhook {Guid.NewGuid():N}";
+        var webhook = await IdentityApi.PostCreatedAsync(
+            admin, "/api/v1/webhooks", new { name = webhookName, url = "https://hooks.example.invalid/loupe", events = SeededWebhookEvents, enabled = false });
+        var webhookId = webhook.GetProperty("webhook").GetProperty("id").GetGuid();
+        var eventId = Guid.CreateVersion7();
+        var deliveryId = Guid.CreateVersion7();
+        await using var connection = new Npgsql.NpgsqlConnection(api.OwnerConnection);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var insert = new Npgsql.NpgsqlCommand(
+            """
+            WITH stored AS (
+                INSERT INTO outbox_events (id, organization_id, event_type, payload, occurred_at) VALUES ($1, $2, 'alert.resolved', '{}', now()) RETURNING id)
+            INSERT INTO webhook_deliveries (id, organization_id, webhook_id, event_id, event_type, status, attempts, response_code, duration_ms, created_at, last_attempt_at)
+            SELECT $3, $2, $4, stored.id, 'alert.resolved', 'failed', 1, 400, 12, now(), now() FROM stored
+            """,
+            connection);
+        insert.Parameters.Add(new() { Value = eventId });
+        insert.Parameters.Add(new() { Value = admin.OrganizationId });
+        insert.Parameters.Add(new() { Value = deliveryId });
+        insert.Parameters.Add(new() { Value = webhookId });
+        await insert.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        return (webhookId, webhookName, deliveryId);
     }
 
     private static async Task<JsonElement> CreateDashboardAsync(Member editor, string name)
@@ -324,6 +373,8 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             CanvasId = Guid.CreateVersion7(),
             DashboardId = Guid.CreateVersion7(),
             DashboardShareId = Guid.CreateVersion7(),
+            WebhookId = Guid.CreateVersion7(),
+            DeliveryId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 
