@@ -5,6 +5,7 @@ using Loupe.Application.Common.Results;
 using Loupe.Domain.Alerts;
 using Loupe.Domain.Common;
 using Loupe.Domain.Queries;
+using Loupe.Domain.Webhooks;
 
 namespace Loupe.Application.Alerts;
 
@@ -63,7 +64,8 @@ internal sealed class AlertInput
 
     /// <summary>
     /// Webhook ids: at most <see cref="Alert.MaxWebhooks"/> non-empty, distinct UUIDs, kept as sent. The
-    /// alert's events carry them (<c>webhook_ids</c>) for the delivery to narrow its receivers.
+    /// alert's events carry them (<c>webhook_ids</c>): the delivery sends them to these webhooks as well
+    /// as to those subscribed to the event.
     /// </summary>
     public void Webhooks(IReadOnlyList<Guid>? webhookIds)
     {
@@ -96,7 +98,24 @@ internal sealed class AlertInput
         var columns = (await latest.OfQueriesAsync([queryId], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(queryId);
         if (columns is not null && !columns.Contains(column, StringComparer.Ordinal))
         {
-            _errors.Add(AlertErrors.ColumnUnknown);
+            _errors.Add(AlertErrors.ColumnUnknown(column, columns));
+        }
+    }
+
+    /// <summary>Refuses webhook ids that name no webhook of the caller's organization, listing them.</summary>
+    public async Task WebhooksExistAsync(IReadStore store, IQueryExecutor executor, IReadOnlyList<Guid>? webhookIds, CancellationToken cancellationToken)
+    {
+        if (webhookIds is not { Count: > 0 } || Alert.CheckWebhookIds(webhookIds) is not null)
+        {
+            return;
+        }
+
+        var ids = webhookIds.ToArray();
+        var known = await executor.ToListAsync(store.Query<Webhook>().Where(w => ids.Contains(w.Id)).Select(w => w.Id), cancellationToken).ConfigureAwait(false);
+        var unknown = ids.Except(known).ToArray();
+        if (unknown.Length > 0)
+        {
+            _errors.Add(AlertErrors.WebhookUnknown(unknown));
         }
     }
 

@@ -62,7 +62,7 @@ public sealed class Alert : ArchivableAggregateRoot, ITenantOwned
 
     public bool Muted { get; private set; }
 
-    /// <summary>The webhooks told of this alert's notices (none: every webhook subscribed to the event).</summary>
+    /// <summary>Webhooks told of this alert's notices besides those of the organization subscribed to the event.</summary>
     public IReadOnlyList<Guid> WebhookIds { get; private set; }
 
     public AlertState State { get; private set; }

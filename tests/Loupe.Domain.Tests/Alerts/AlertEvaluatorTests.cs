@@ -95,6 +95,19 @@ public sealed class AlertEvaluatorTests
         AlertEvaluator.Evaluate(Condition(AlertSelector.FirstRow, AlertOperator.GreaterThan, 1), Columns, rows, truncated: true).State.ShouldBe(AlertState.Triggered);
     }
 
+    [Property]
+    public Property RowCountFromTheCountAlone_AnswersAsOverTheRows(byte count, bool truncated, decimal target) =>
+        Enum.GetValues<AlertOperator>().Where(op => !AlertCondition.IsTextOnly(op)).All(op =>
+        {
+            var condition = Condition(AlertSelector.RowCount, op, target);
+            var rows = Rows(Enumerable.Repeat<object?>(1L, count));
+            return AlertEvaluator.EvaluateRowCount(condition, count, truncated) == AlertEvaluator.Evaluate(condition, Columns, rows, truncated);
+        }).ToProperty();
+
+    [Fact]
+    public void RowCountFromTheCountAlone_RefusesAnotherSelector() =>
+        Should.Throw<ArgumentException>(() => AlertEvaluator.EvaluateRowCount(Condition(AlertSelector.Max, AlertOperator.GreaterThan, 1), 3, truncated: false));
+
     [Fact]
     public void TheObservedValue_IsSummarised()
     {

@@ -43,6 +43,8 @@ internal sealed class CreateAlertCommandHandler(
     IRepository<SavedQuery> queries,
     IRepository<Alert> alerts,
     ILatestResultColumns latestResults,
+    IReadStore store,
+    IQueryExecutor executor,
     IAuditTrail audit,
     IUnitOfWork unitOfWork,
     TimeProvider clock) : IRequestHandler<CreateAlertCommand, Versioned<AlertDto>>
@@ -54,6 +56,7 @@ internal sealed class CreateAlertCommandHandler(
         var condition = input.Condition(request.Condition);
         input.Rearm(request.RearmSeconds);
         input.Webhooks(request.WebhookIds);
+        await input.WebhooksExistAsync(store, executor, request.WebhookIds, cancellationToken).ConfigureAwait(false);
         var query = await input.QueryAsync(queries, request.QueryId, cancellationToken).ConfigureAwait(false);
         if (query is not null)
         {

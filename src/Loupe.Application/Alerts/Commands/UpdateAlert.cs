@@ -78,6 +78,8 @@ internal sealed class UpdateAlertCommandValidator : AbstractValidator<UpdateAler
 internal sealed class UpdateAlertCommandHandler(
     IRepository<Alert> alerts,
     ILatestResultColumns latestResults,
+    IReadStore store,
+    IQueryExecutor executor,
     IAuditTrail audit,
     IUnitOfWork unitOfWork,
     TimeProvider clock) : IRequestHandler<UpdateAlertCommand, Versioned<AlertDto>>
@@ -97,6 +99,7 @@ internal sealed class UpdateAlertCommandHandler(
         }
 
         input.Webhooks(request.WebhookIds);
+        await input.WebhooksExistAsync(store, executor, request.WebhookIds, cancellationToken).ConfigureAwait(false);
         await input.ColumnAsync(latestResults, alert.QueryId, condition, cancellationToken).ConfigureAwait(false);
         input.ThrowIfAny();
 
