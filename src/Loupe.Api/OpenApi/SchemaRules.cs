@@ -7,6 +7,7 @@ using FluentValidation;
 using FluentValidation.Internal;
 using FluentValidation.Validators;
 using Loupe.Application.Alerts;
+using Loupe.Application.Alerts.Commands;
 using Loupe.Application.Auth.Commands.ForgotPassword;
 using Loupe.Application.Auth.Commands.Register;
 using Loupe.Application.Auth.Commands.ResetPassword;
@@ -160,6 +161,9 @@ internal static class SchemaRules
         [(typeof(UpdateDashboardRequest), nameof(UpdateDashboardRequest.Tags))] = new(MaxItems: QueryTags.MaxTags),
         [(typeof(CreateWebhookCommand), nameof(CreateWebhookCommand.Events))] = new(MaxItems: WebhookEvents.All.Count),
         [(typeof(UpdateWebhookRequest), nameof(UpdateWebhookRequest.Events))] = new(MaxItems: WebhookEvents.All.Count),
+        [(typeof(CreateAlertCommand), nameof(CreateAlertCommand.WebhookIds))] = new(MaxItems: Alert.MaxWebhooks),
+        [(typeof(UpdateAlertRequest), nameof(UpdateAlertRequest.WebhookIds))] = new(MaxItems: Alert.MaxWebhooks),
+        [(typeof(AlertConditionInput), nameof(AlertConditionInput.Column))] = new(MaxLength: AlertCondition.ColumnMaxLength),
         [(typeof(TileInput), nameof(TileInput.Id))] = new(MaxLength: DashboardGrid.TileIdMaxLength),
         [(typeof(TileInput), nameof(TileInput.Text))] = new(MaxLength: DashboardGrid.TextMaxLength),
         [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.TileId))] = new(MaxLength: DashboardGrid.TileIdMaxLength),

@@ -53,8 +53,9 @@ public sealed record AlertDto(
 
 /// <summary>
 /// <c>{selector, column, op, value}</c>: <c>selector</c> is <c>first_row</c>, <c>any_row</c>, <c>all_rows</c>,
-/// <c>min</c>, <c>max</c> or <c>row_count</c>; <c>column</c> is absent for <c>row_count</c>; <c>op</c> is one of
-/// <c>&gt; &gt;= &lt; &lt;= = !=</c>, or <c>contains</c> / <c>not_contains</c> for a text; <c>value</c> is a number or a text.
+/// <c>min</c>, <c>max</c> or <c>row_count</c>; <c>column</c> is null for <c>row_count</c>; <c>op</c> is a comparison
+/// (greater, greater or equal, less, less or equal, equal, not equal), or <c>contains</c> / <c>not_contains</c> for a text;
+/// <c>value</c> is a number or a text.
 /// </summary>
 public sealed record AlertConditionDto(string Selector, string? Column, string Op, JsonElement Value)
 {

@@ -30,10 +30,10 @@ public static class AlertErrors
         "alert.column_too_long", "condition.column", $"A column name has at most {AlertCondition.ColumnMaxLength} characters.");
 
     /// <summary>The column is not one of the query's latest result (checked when the alert is written); the message names it and the columns there are.</summary>
-    public static DomainError ColumnUnknown(string column, IEnumerable<string> columns) => DomainError.Validation(
+    public static DomainError ColumnUnknown(string column, IEnumerable<string>? columns) => DomainError.Validation(
         "alert.column_unknown",
         "condition.column",
-        $"The query's latest result has no column '{column}' (its columns: {string.Join(", ", columns.Take(50))}).");
+        $"The query's latest result has no column '{column}' (its columns: {string.Join(", ", (columns ?? []).Take(50))}).");
 
     public static readonly DomainError ValueRequired =
         DomainError.Validation("alert.value_required", "condition.value", "A value (a number or a text) is required.");
@@ -60,8 +60,8 @@ public static class AlertErrors
         DomainError.Validation("alert.webhook_id_invalid", "webhook_ids", "A webhook id is a non-empty UUID, each named once.");
 
     /// <summary>Webhook ids that name no webhook of the organization; the message lists them.</summary>
-    public static DomainError WebhookUnknown(IEnumerable<Guid> ids) => DomainError.Validation(
-        "alert.webhook_unknown", "webhook_ids", $"No webhook of your organization has these ids: {string.Join(", ", ids)}.");
+    public static DomainError WebhookUnknown(IEnumerable<Guid>? ids) => DomainError.Validation(
+        "alert.webhook_unknown", "webhook_ids", $"No webhook of your organization has these ids: {string.Join(", ", ids ?? [])}.");
 
     public static readonly DomainError QueryNotFound =
         DomainError.Validation("alert.query_not_found", "query_id", "No saved query of your organization has this id.");

@@ -36,6 +36,8 @@ public sealed record ListAlertsQuery(IReadOnlyDictionary<string, string?> Query)
 
 internal sealed class ListAlertsQueryHandler(IReadStore store, IQueryExecutor executor) : IRequestHandler<ListAlertsQuery, PagedResult<AlertDto>>
 {
+    private static readonly IReadOnlyList<string> Statuses = ItemStatuses.All;
+
     private static readonly SortWhitelist<Alert> Sorts = SortWhitelist<Alert>.For()
         .Field("name", a => a.Name)
         .Field("created_at", a => a.CreatedAt)
@@ -45,7 +47,7 @@ internal sealed class ListAlertsQueryHandler(IReadStore store, IQueryExecutor ex
 
     public async Task<PagedResult<AlertDto>> Handle(ListAlertsQuery request, CancellationToken cancellationToken)
     {
-        var parameters = ListParameters.Parse(request.Query, Sorts, ItemStatuses.All, [ListAlertsQuery.QueryFilter]);
+        var parameters = ListParameters.Parse(request.Query, Sorts, Statuses, [ListAlertsQuery.QueryFilter]);
         var rows = store.Query<Alert>()
             .ApplyItemStatus(parameters.Filter, a => a.ArchivedAt)
             .ApplyText(parameters.Filter, a => a.Name)

@@ -47,7 +47,7 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         builder.HasOne<Organization>().WithMany().HasForeignKey(a => a.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<SavedQuery>().WithMany().HasForeignKey(a => a.QueryId).OnDelete(DeleteBehavior.NoAction);
         builder.HasOne<User>().WithMany().HasForeignKey(a => a.OwnerId).OnDelete(DeleteBehavior.SetNull);
-        builder.HasIndex(a => new { a.OrganizationId, a.UpdatedAt });
+        builder.HasIndex(a => new { a.OrganizationId, a.UpdatedAt, a.Id }).IsDescending(false, true, false).IncludeProperties(nameof(Alert.ArchivedAt));
         builder.HasIndex(a => a.QueryId);
         builder.Property(a => a.RowVersion).HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
         builder.Ignore(a => a.IsArchived);
