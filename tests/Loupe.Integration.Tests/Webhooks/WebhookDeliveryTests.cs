@@ -2,10 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Loupe.Application.Common.Events;
+using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
 using Loupe.Domain.Webhooks;
 using Loupe.Integration.Tests.Identity.Organization;
 using Loupe.Integration.Tests.Runs;
 using Loupe.Integration.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Loupe.Integration.Tests.Webhooks;
@@ -172,6 +176,100 @@ public sealed class WebhookDeliveryTests(WebhookHost host) : ResetBeforeEachTest
 
         receiver.Requests.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task AnAlertEvent_GoesToTheSubscribedWebhooks_AndToTheEnabledOnesItNames_EachOnce()
+    {
+        await using var subscribed = new TestReceiver();
+        await using var named = new TestReceiver();
+        await using var both = new TestReceiver();
+        await using var namedButDisabled = new TestReceiver();
+        await using var neither = new TestReceiver();
+        var admin = await _api.Identity.RegisterAsync();
+        var subscribedId = await AddAsync(admin, subscribed.Url, ["alert.triggered"]);
+        var namedId = await AddAsync(admin, named.Url, ["run.failed"]);
+        var bothId = await AddAsync(admin, both.Url, ["alert.triggered"]);
+        var disabledId = await AddAsync(admin, namedButDisabled.Url, ["alert.triggered"], enabled: false);
+        await AddAsync(admin, neither.Url, ["run.failed"]);
+
+        await using (var scope = _api.Factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ITenantScope>().Enter(admin.OrganizationId);
+            scope.ServiceProvider.GetRequiredService<IEventOutbox>().Add(
+                WebhookEvents.AlertTriggered, admin.OrganizationId, new { AlertId = Guid.CreateVersion7(), WebhookIds = new[] { namedId, bothId, disabledId } });
+            await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Ct);
+        }
+
+        await Eventually.HoldsAsync(
+            () => subscribed.DeliveredKeys.Count == 1 && named.DeliveredKeys.Count == 1 && both.DeliveredKeys.Count == 1,
+            Within,
+            "the subscribed, the named, and the subscribed-and-named webhook each got the event");
+        (await CountAsync("SELECT count(*) FROM webhook_deliveries")).ShouldBe(3);
+        both.Requests.Count.ShouldBe(1);
+        namedButDisabled.Requests.ShouldBeEmpty();
+        neither.Requests.ShouldBeEmpty();
+        subscribed.Requests.Single().Header("X-Loupe-Event").ShouldBe(WebhookEvents.AlertTriggered);
+        _ = subscribedId;
+    }
+
+    [Fact]
+    public async Task DeliveriesThatFailInARow_DisableTheWebhook_WithAnAuditEvent_AndEnablingStartsTheCountAgain()
+    {
+        // This host disables a webhook after three failed deliveries in a row; a 400 fails one at once.
+        await using var receiver = new TestReceiver { Answer = (_, _) => 400 };
+        var (admin, _, webhookId) = await WebhookAsync(receiver.Url, "run.succeeded");
+        await using (var scope = _api.Factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ITenantScope>().Enter(admin.OrganizationId);
+            var outbox = scope.ServiceProvider.GetRequiredService<IEventOutbox>();
+            for (var i = 0; i < 3; i++)
+            {
+                outbox.Add(WebhookEvents.RunSucceeded, admin.OrganizationId, new { RunId = Guid.CreateVersion7() });
+            }
+
+            await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Ct);
+        }
+
+        var webhook = await Eventually.HoldsAsync(
+            () => IdentityApi.GetOkAsync(admin.Client, $"/api/v1/webhooks/{webhookId}"),
+            w => !w.GetProperty("enabled").GetBoolean(),
+            Within,
+            "the webhook disabled itself");
+        webhook.GetProperty("disabled_reason").GetString().ShouldBe("too_many_failures");
+        webhook.GetProperty("consecutive_failures").GetInt32().ShouldBe(3);
+        var audited = (await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?action=webhook.disabled")).ShouldHaveSingleItem();
+        audited.GetRawText().ShouldContain("too_many_failures");
+        (await IdentityApi.GetRowsAsync(admin.Client, $"/api/v1/webhooks/{webhookId}/deliveries?status=failed")).Count.ShouldBe(3);
+
+        using var enable = await admin.Client.PatchAsJsonAsync($"/api/v1/webhooks/{webhookId}", new { enabled = true }, Ct);
+        enable.StatusCode.ShouldBe(HttpStatusCode.OK, await enable.Content.ReadAsStringAsync(Ct));
+        using var enabled = JsonDocument.Parse(await enable.Content.ReadAsStringAsync(Ct));
+        enabled.RootElement.GetProperty("enabled").GetBoolean().ShouldBeTrue();
+        enabled.RootElement.GetProperty("consecutive_failures").GetInt32().ShouldBe(0);
+        enabled.RootElement.GetProperty("disabled_reason").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task TheSigningSecret_IsNeverInAJobPayload_ADeliveryBody_OrALogLine()
+    {
+        await using var receiver = new TestReceiver { Answer = (n, _) => n == 1 ? 500 : 200 };
+        var (admin, secret, _) = await WebhookAsync(receiver.Url, "run.succeeded");
+        var dataSource = (await IdentityApi.CreateReachableDataSourceAsync(admin)).GetProperty("id").GetGuid();
+        var runId = (await RunsApi.StartAsync(admin, dataSource, "select 1 as one")).GetProperty("id").GetGuid();
+        await RunsApi.FinishedAsync(admin, runId);
+        await Eventually.HoldsAsync(() => receiver.DeliveredKeys.Count == 1, Within, "delivered after one retry");
+
+        var key = secret["whsec_".Length..];
+        (await CountAsync($"SELECT count(*) FROM jobs WHERE kind LIKE 'webhook.%' AND payload::text LIKE '%{key}%'")).ShouldBe(0);
+        (await CountAsync("SELECT count(*) FROM jobs WHERE kind LIKE 'webhook.%'")).ShouldBeGreaterThanOrEqualTo(3);
+        (await CountAsync($"SELECT count(*) FROM outbox_events WHERE payload::text LIKE '%{key}%'")).ShouldBe(0);
+        receiver.Requests.ShouldAllBe(r => !Encoding.UTF8.GetString(r.Body).Contains(key, StringComparison.Ordinal));
+        _api.Factory.Logs.Lines.ShouldAllBe(line => !line.Message.Contains(key, StringComparison.Ordinal));
+    }
+
+    private static async Task<Guid> AddAsync(Member admin, string url, string[] events, bool enabled = true) =>
+        (await IdentityApi.PostCreatedAsync(admin, "/api/v1/webhooks", new { name = "Receiver", url, events, enabled }))
+            .GetProperty("webhook").GetProperty("id").GetGuid();
 
     private async Task<(Member Admin, string Secret, Guid WebhookId)> WebhookAsync(string url, params string[] events)
     {

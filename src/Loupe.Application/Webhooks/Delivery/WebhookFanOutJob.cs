@@ -11,8 +11,9 @@ namespace Loupe.Application.Webhooks.Delivery;
 /// <summary>
 /// Turns one stored event (job kind <c>webhook.fan_out</c>, enqueued with the event by the outbox)
 /// into one delivery per enabled webhook that subscribes to its type, each with its first attempt
-/// queued, all in one transaction. Run again (its node died), it adds only the deliveries still
-/// missing: an event reaches a webhook at most once.
+/// queued, all in one transaction. An alert's events also go to the enabled webhooks the alert names
+/// (the payload's <c>webhook_ids</c>), subscribed or not: the union, each webhook once. Run again (its
+/// node died), it adds only the deliveries still missing: an event reaches a webhook at most once.
 /// </summary>
 internal sealed class WebhookFanOutJob(
     IOutboxEvents events,
@@ -36,7 +37,8 @@ internal sealed class WebhookFanOutJob(
             return;
         }
 
-        var subscribers = await webhooks.ListAsync(new WebhooksWanting(stored.EventType), ct).ConfigureAwait(false);
+        var named = NamedWebhooks(stored);
+        var subscribers = await webhooks.ListAsync(new WebhooksWanting(stored.EventType, named), ct).ConfigureAwait(false);
         if (subscribers.Count == 0)
         {
             return;
@@ -61,12 +63,33 @@ internal sealed class WebhookFanOutJob(
         }
     }
 
+    /// <summary>The webhooks an alert's event names in its payload (<c>webhook_ids</c>); none for other events.</summary>
+    internal static List<Guid> NamedWebhooks(OutboxEventRecord stored)
+    {
+        if (stored.EventType is not (WebhookEvents.AlertTriggered or WebhookEvents.AlertResolved))
+        {
+            return [];
+        }
+
+        using var document = JsonDocument.Parse(stored.Payload);
+        if (document.RootElement.ValueKind != JsonValueKind.Object
+            || !document.RootElement.TryGetProperty("webhook_ids", out var ids)
+            || ids.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        return [.. ids.EnumerateArray().Select(id => id.TryGetGuid(out var guid) ? guid : Guid.Empty).Where(id => id != Guid.Empty).Distinct()];
+    }
+
     /// <summary>The job's payload: the event, nothing else.</summary>
     internal sealed record Payload(Guid EventId);
 
+    /// <summary>Enabled webhooks subscribed to the type, or named by the event.</summary>
     private sealed class WebhooksWanting : Specification<Webhook>
     {
-        public WebhooksWanting(string eventType) => Query.Where(w => w.Enabled && w.Events.Contains(eventType));
+        public WebhooksWanting(string eventType, List<Guid> named) =>
+            Query.Where(w => w.Enabled && (w.Events.Contains(eventType) || named.Contains(w.Id)));
     }
 
     private sealed class DeliveriesOfEvent : Specification<WebhookDelivery>

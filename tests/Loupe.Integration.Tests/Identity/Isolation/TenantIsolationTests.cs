@@ -531,7 +531,9 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
     private static async Task<string> SnapshotAsync(Resources owner)
     {
         var parts = new List<string>();
-        foreach (var path in ListEndpoints)
+
+        // A webhook's delivery log is listed under its webhook.
+        foreach (var path in ListEndpoints.Append($"/api/v1/webhooks/{owner.WebhookId}/deliveries"))
         {
             using var response = await owner.Admin.Client.GetAsync(OnePageOf(path), TestContext.Current.CancellationToken);
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
