@@ -33,10 +33,10 @@ public static class DependencyInjection
         services.TryAddSingleton(Runs.RunSettings.Default);
         services.AddScoped<Common.Jobs.IJobHandler, Runs.RunQueryJobHandler>();
         // Alerts: evaluated after each successful run of their query.
-        services.AddScoped<Alerts.Evaluation.AlertEvaluationQueue>();
-        services.AddScoped<Alerts.Evaluation.AlertResultReader>();
-        services.AddScoped<Alerts.Evaluation.EvaluateAlertsJobHandler>();
-        services.AddScoped<Common.Jobs.IJobHandler>(provider => provider.GetRequiredService<Alerts.Evaluation.EvaluateAlertsJobHandler>());
+        services.AddScoped<Alerts.AlertEvaluationQueue>();
+        services.AddScoped<Alerts.AlertResultReader>();
+        services.AddScoped<Alerts.EvaluateAlertsJobHandler>();
+        services.AddScoped<Common.Jobs.IJobHandler>(provider => provider.GetRequiredService<Alerts.EvaluateAlertsJobHandler>());
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.ForgotPassword.PasswordResetMailJob>();
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.Login.LoginFailedJob>();
         services.TryAddSingleton(Webhooks.WebhookSettings.Default);

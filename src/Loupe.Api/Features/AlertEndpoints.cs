@@ -1,7 +1,11 @@
 using Loupe.Api.Http;
 using Loupe.Application.Alerts;
-using Loupe.Application.Alerts.Commands;
-using Loupe.Application.Alerts.Queries;
+using Loupe.Application.Alerts.Commands.ArchiveAlert;
+using Loupe.Application.Alerts.Commands.CreateAlert;
+using Loupe.Application.Alerts.Commands.RestoreAlert;
+using Loupe.Application.Alerts.Commands.UpdateAlert;
+using Loupe.Application.Alerts.Queries.GetAlert;
+using Loupe.Application.Alerts.Queries.ListAlerts;
 using Loupe.Application.Common.Paging;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;

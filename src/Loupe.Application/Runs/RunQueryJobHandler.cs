@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
-using Loupe.Application.Alerts.Evaluation;
+using Loupe.Application.Alerts;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Jobs;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Loupe.Application.Alerts.Evaluation;
+using Loupe.Application.Alerts;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Integration.Tests.Identity.Organization;

@@ -8,7 +8,7 @@ using Loupe.Domain.Audit;
 using Loupe.Domain.Organizations;
 using MediatR;
 
-namespace Loupe.Application.Alerts.Commands;
+namespace Loupe.Application.Alerts.Commands.ArchiveAlert;
 
 /// <summary>Archives (soft-deletes) an alert: hidden from lists, no longer evaluated, kept whole, restorable. Archiving it again changes nothing.</summary>
 [Authorize(MinimumRole = Role.Editor)]
@@ -25,23 +25,5 @@ internal sealed class ArchiveAlertCommandHandler(IRepository<Alert> alerts, Item
         await archival.ArchiveAsync(alert, AuditActions.AlertArchived, new AuditTarget("alert", alert.Id), cancellationToken).ConfigureAwait(false);
 
         return Unit.Value;
-    }
-}
-
-/// <summary>Brings an archived alert back, as it was; it is evaluated again from the query's next run. Restoring an active one changes nothing.</summary>
-[Authorize(MinimumRole = Role.Editor)]
-public sealed record RestoreAlertCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Versioned<AlertDto>>;
-
-internal sealed class RestoreAlertCommandHandler(IRepository<Alert> alerts, ItemArchival archival)
-    : IRequestHandler<RestoreAlertCommand, Versioned<AlertDto>>
-{
-    public async Task<Versioned<AlertDto>> Handle(RestoreAlertCommand request, CancellationToken cancellationToken)
-    {
-        var alert = await alerts.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException("Alert", request.Id);
-        request.IfMatch?.Check(alert.RowVersion);
-        await archival.RestoreAsync(alert, AuditActions.AlertRestored, new AuditTarget("alert", alert.Id), cancellationToken).ConfigureAwait(false);
-
-        return new Versioned<AlertDto>(AlertDto.From(alert), alert.RowVersion);
     }
 }

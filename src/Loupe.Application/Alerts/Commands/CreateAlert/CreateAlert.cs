@@ -10,7 +10,7 @@ using Loupe.Domain.Organizations;
 using Loupe.Domain.Queries;
 using MediatR;
 
-namespace Loupe.Application.Alerts.Commands;
+namespace Loupe.Application.Alerts.Commands.CreateAlert;
 
 /// <summary>
 /// Adds an alert on a saved query of the caller's organization, owned by the caller. The condition is

@@ -2,7 +2,7 @@ using Loupe.Application.Common.Results;
 using Loupe.Domain.Alerts;
 using Loupe.Domain.Runs;
 
-namespace Loupe.Application.Alerts.Evaluation;
+namespace Loupe.Application.Alerts;
 
 /// <summary>
 /// Reads what a set of conditions needs of a run's stored result, page by page, keeping only the

@@ -1,6 +1,6 @@
 using Loupe.Domain.Alerts;
 
-namespace Loupe.Application.Alerts.Evaluation;
+namespace Loupe.Application.Alerts;
 
 /// <summary>
 /// The data of <c>alert.triggered</c> and <c>alert.resolved</c>: ids and a summary, never the query's SQL

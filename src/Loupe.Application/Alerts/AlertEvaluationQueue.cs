@@ -3,7 +3,7 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Domain.Alerts;
 using Loupe.Domain.Runs;
 
-namespace Loupe.Application.Alerts.Evaluation;
+namespace Loupe.Application.Alerts;
 
 /// <summary>
 /// Stages the evaluation of a saved query's alerts with the run that finishes it: the

@@ -6,7 +6,7 @@ using Loupe.Domain.Alerts;
 using Loupe.Domain.Runs;
 using Loupe.Domain.Webhooks;
 
-namespace Loupe.Application.Alerts.Evaluation;
+namespace Loupe.Application.Alerts;
 
 /// <summary>
 /// Evaluates the active alerts of a saved query against one successful run's stored result (job kind

@@ -10,7 +10,7 @@ using Loupe.Domain.Audit;
 using Loupe.Domain.Organizations;
 using MediatR;
 
-namespace Loupe.Application.Alerts.Commands;
+namespace Loupe.Application.Alerts.Commands.UpdateAlert;
 
 /// <summary>
 /// Changes an alert; fields left out stay as they are. A new condition is checked as on create
