@@ -4,8 +4,8 @@ namespace Loupe.Application.Alerts;
 
 /// <summary>
 /// The data of <c>alert.triggered</c> and <c>alert.resolved</c>: ids and a summary, never the query's SQL
-/// nor its parameter values. <c>webhook_ids</c> are the webhooks the alert names (empty: every webhook
-/// of the organization subscribed to the event); <c>observed</c> is the value the condition compared
+/// nor its parameter values. <c>webhook_ids</c> are the webhooks the alert names, told besides the
+/// organization's webhooks subscribed to the event (each webhook once); <c>observed</c> is the value the condition compared
 /// (at most 200 characters).
 /// </summary>
 internal sealed record AlertEventPayload(
