@@ -32,6 +32,11 @@ public static class DependencyInjection
         services.AddScoped<Common.Archiving.ItemArchival>();
         services.TryAddSingleton(Runs.RunSettings.Default);
         services.AddScoped<Common.Jobs.IJobHandler, Runs.RunQueryJobHandler>();
+        // Alerts: evaluated after each successful run of their query.
+        services.AddScoped<Alerts.AlertEvaluationQueue>();
+        services.AddScoped<Alerts.AlertResultReader>();
+        services.AddScoped<Alerts.EvaluateAlertsJobHandler>();
+        services.AddScoped<Common.Jobs.IJobHandler>(provider => provider.GetRequiredService<Alerts.EvaluateAlertsJobHandler>());
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.ForgotPassword.PasswordResetMailJob>();
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.Login.LoginFailedJob>();
         services.TryAddSingleton(Webhooks.WebhookSettings.Default);

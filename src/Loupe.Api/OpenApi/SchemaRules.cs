@@ -6,6 +6,9 @@ using System.Text.Json.Serialization.Metadata;
 using FluentValidation;
 using FluentValidation.Internal;
 using FluentValidation.Validators;
+using Loupe.Application.Alerts;
+using Loupe.Application.Alerts.Commands.CreateAlert;
+using Loupe.Application.Alerts.Commands.UpdateAlert;
 using Loupe.Application.Auth.Commands.ForgotPassword;
 using Loupe.Application.Auth.Commands.Register;
 using Loupe.Application.Auth.Commands.ResetPassword;
@@ -37,6 +40,7 @@ using Loupe.Application.Visualizations.Commands.UpdateVisualization;
 using Loupe.Application.Webhooks;
 using Loupe.Application.Webhooks.Commands.CreateWebhook;
 using Loupe.Application.Webhooks.Commands.UpdateWebhook;
+using Loupe.Domain.Alerts;
 using Loupe.Domain.Canvases;
 using Loupe.Domain.Dashboards;
 using Loupe.Domain.DataSources;
@@ -103,6 +107,12 @@ internal static class SchemaRules
         [(typeof(DashboardTileViewDto), nameof(DashboardTileViewDto.Kind))] = () => [DashboardJson.VisualizationKind, DashboardJson.TextKind],
         [(typeof(TileVisualizationDto), nameof(TileVisualizationDto.Type))] = () => VisualizationTypes.Names,
         [(typeof(PublicVisualizationDto), nameof(PublicVisualizationDto.Type))] = () => VisualizationTypes.Names,
+        [(typeof(AlertDto), nameof(AlertDto.State))] = () => AlertNames.States,
+        [(typeof(AlertDto), nameof(AlertDto.Status))] = () => ItemStatuses.All,
+        [(typeof(AlertConditionDto), nameof(AlertConditionDto.Selector))] = () => AlertNames.Selectors,
+        [(typeof(AlertConditionDto), nameof(AlertConditionDto.Op))] = () => AlertNames.Operators,
+        [(typeof(AlertConditionInput), nameof(AlertConditionInput.Selector))] = () => AlertNames.Selectors,
+        [(typeof(AlertConditionInput), nameof(AlertConditionInput.Op))] = () => AlertNames.Operators,
         [(typeof(WebhookDeliveryDto), nameof(WebhookDeliveryDto.Status))] = () => Enum.GetValues<DeliveryStatus>().Select(DeliveryStatuses.ToName),
         [(typeof(WebhookDeliveryDto), nameof(WebhookDeliveryDto.EventType))] = () => WebhookEvents.All,
         [(typeof(WebhookDto), nameof(WebhookDto.DisabledReason))] = () => [WebhookDisabledReasons.Gone, WebhookDisabledReasons.TooManyFailures],
@@ -153,6 +163,9 @@ internal static class SchemaRules
         [(typeof(UpdateDashboardRequest), nameof(UpdateDashboardRequest.Tags))] = new(MaxItems: QueryTags.MaxTags),
         [(typeof(CreateWebhookCommand), nameof(CreateWebhookCommand.Events))] = new(MaxItems: WebhookEvents.All.Count),
         [(typeof(UpdateWebhookRequest), nameof(UpdateWebhookRequest.Events))] = new(MaxItems: WebhookEvents.All.Count),
+        [(typeof(CreateAlertCommand), nameof(CreateAlertCommand.WebhookIds))] = new(MaxItems: Alert.MaxWebhooks),
+        [(typeof(UpdateAlertRequest), nameof(UpdateAlertRequest.WebhookIds))] = new(MaxItems: Alert.MaxWebhooks),
+        [(typeof(AlertConditionInput), nameof(AlertConditionInput.Column))] = new(MaxLength: AlertCondition.ColumnMaxLength),
         [(typeof(TileInput), nameof(TileInput.Id))] = new(MaxLength: DashboardGrid.TileIdMaxLength),
         [(typeof(TileInput), nameof(TileInput.Text))] = new(MaxLength: DashboardGrid.TextMaxLength),
         [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.TileId))] = new(MaxLength: DashboardGrid.TileIdMaxLength),

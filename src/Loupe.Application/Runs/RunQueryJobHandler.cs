@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
+using Loupe.Application.Alerts;
 using Loupe.Application.Common.Connectors;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Jobs;
@@ -25,6 +26,7 @@ namespace Loupe.Application.Runs;
 /// least once: a run whose worker died starts again with a new attempt, and only the latest attempt's
 /// result counts. A passing failure of Loupe's own database is left to the engine, which tries the job
 /// again; any other fault of Loupe's fails the run with <c>LP004</c> (and the job), never leaving it running.
+/// A success of a saved query that alerts watch queues their evaluation in the same save (<see cref="AlertEvaluationQueue"/>).
 /// </summary>
 internal sealed partial class RunQueryJobHandler(
     IRepository<QueryRun> runs,
@@ -34,6 +36,7 @@ internal sealed partial class RunQueryJobHandler(
     IResultStore results,
     IUnitOfWork unitOfWork,
     IDatabaseFailures databaseFailures,
+    AlertEvaluationQueue alertEvaluations,
     RunSettings settings,
     TimeProvider clock,
     ILogger<RunQueryJobHandler> logger) : IJobHandler
@@ -104,11 +107,13 @@ internal sealed partial class RunQueryJobHandler(
         var started = Stopwatch.GetTimestamp();
         Action<QueryRun> finish;
         ExceptionDispatchInfo? jobFailure = null;
+        var succeeded = false;
         try
         {
             var stored = await ExecuteAsync(run, dataSource, attempt, ct).ConfigureAwait(false);
             var expiresAt = clock.GetUtcNow() + settings.ResultRetention;
             finish = r => r.Succeed(attempt, stored.RowCount, stored.Truncated, stored.StoredBytes, clock.GetUtcNow(), expiresAt);
+            succeeded = true;
         }
         catch (QueryExecutionException failure) when (failure.Code == SqlStates.QueryCanceled && !ct.IsCancellationRequested)
         {
@@ -144,6 +149,12 @@ internal sealed partial class RunQueryJobHandler(
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
+        if (succeeded)
+        {
+            // The evaluation of the query's alerts is written by the save that stores the success.
+            await alertEvaluations.StageAsync(run, CancellationToken.None).ConfigureAwait(false);
+        }
+
         var finished = await FinishAsync(run, attempt, finish).ConfigureAwait(false);
         if (finished)
         {

@@ -165,6 +165,11 @@ public static class AuditActions
     public const string DashboardRestored = "dashboard.restored";
     public const string DashboardShareCreated = "dashboard.share_created";
     public const string DashboardShareRevoked = "dashboard.share_revoked";
+    public const string AlertCreated = "alert.created";
+    public const string AlertUpdated = "alert.updated";
+    public const string AlertArchived = "alert.archived";
+    public const string AlertRestored = "alert.restored";
+
     public const string WebhookCreated = "webhook.created";
     public const string WebhookUpdated = "webhook.updated";
     public const string WebhookDeleted = "webhook.deleted";

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
+using Loupe.Domain.Alerts;
 using Loupe.Domain.ApiKeys;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Canvases;
@@ -94,6 +95,8 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     public DbSet<DashboardVersion> DashboardVersions => Set<DashboardVersion>();
 
     public DbSet<DashboardShare> DashboardShares => Set<DashboardShare>();
+
+    public DbSet<Alert> Alerts => Set<Alert>();
 
     /// <summary>Events to tell webhooks about; added only through <see cref="EventOutbox"/>, with the change that causes them.</summary>
     internal DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();

@@ -57,7 +57,9 @@ public sealed record Resources(
     string DashboardShareToken,
     Guid WebhookId = default,
     string WebhookName = "",
-    Guid DeliveryId = default)
+    Guid DeliveryId = default,
+    Guid AlertId = default,
+    string AlertName = "")
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -70,6 +72,7 @@ public sealed record Resources(
             CanvasId.ToString(), CanvasName,
             DashboardId.ToString(), DashboardName, DashboardShareId.ToString(), DashboardShareToken,
             WebhookId.ToString(), WebhookName, DeliveryId.ToString(),
+            AlertId.ToString(), AlertName,
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -163,6 +166,14 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         new("GET", "/api/v1/webhooks/{id}/deliveries", r => r.WebhookId.ToString(), null),
         new("POST", "/api/v1/deliveries/{id}/redeliver", r => r.DeliveryId.ToString(), null),
         new("DELETE", "/api/v1/webhooks/{id}", r => r.WebhookId.ToString(), null),
+        new("GET", "/api/v1/alerts/{id}", r => r.AlertId.ToString(), null),
+        new("PATCH", "/api/v1/alerts/{id}", r => r.AlertId.ToString(), new { name = "taken over", muted = true }),
+        new("DELETE", "/api/v1/alerts/{id}", r => r.AlertId.ToString(), null),
+        new("POST", "/api/v1/alerts/{id}/restore", r => r.AlertId.ToString(), null),
+        new("POST", "/api/v1/alerts", r => r.SavedQueryId.ToString(), new { query_id = "{id}", name = "taken over", condition = new { selector = "row_count", op = ">", value = 0 } })
+        {
+            Refusal = HttpStatusCode.BadRequest,
+        },
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -180,6 +191,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/canvases",
         "/api/v1/dashboards",
         "/api/v1/webhooks",
+        "/api/v1/alerts",
         "/api/v1/organization",
         "/api/v1/organization/usage",
         "/api/v1/me",
@@ -200,6 +212,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/canvases",
         "/api/v1/dashboards",
         "/api/v1/webhooks",
+        "/api/v1/alerts",
     ];
 
     private static readonly string[] SeededWebhookEvents = ["alert.resolved"];
@@ -268,6 +281,9 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
 
         var share = await IdentityApi.PostCreatedAsync(member, $"/api/v1/dashboards/{dashboard.GetProperty("id").GetGuid()}/shares", new { label = "board" });
         var (webhookId, webhookName, deliveryId) = await SeedWebhookAsync(api, admin, name);
+        var alertName = $"{name} alert {Guid.NewGuid():N}";
+        var alert = await IdentityApi.PostCreatedAsync(
+            member, "/api/v1/alerts", new { query_id = query.GetProperty("id").GetGuid(), name = alertName, condition = new { selector = "row_count", op = ">", value = 0 }, webhook_ids = new[] { webhookId } });
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
         return new Resources(
@@ -297,7 +313,9 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             share.GetProperty("token").GetString()!,
             webhookId,
             webhookName,
-            deliveryId);
+            deliveryId,
+            alert.GetProperty("id").GetGuid(),
+            alertName);
     }
 
     /// <summary>
@@ -375,6 +393,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             DashboardShareId = Guid.CreateVersion7(),
             WebhookId = Guid.CreateVersion7(),
             DeliveryId = Guid.CreateVersion7(),
+            AlertId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 
