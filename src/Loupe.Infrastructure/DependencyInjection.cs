@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Events;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Results;
 using Loupe.Application.Common.Security;
@@ -14,6 +15,7 @@ using Loupe.Infrastructure.Runs;
 using Loupe.Infrastructure.Security;
 using Loupe.Infrastructure.Security.Secrets;
 using Loupe.Infrastructure.Tenancy;
+using Loupe.Infrastructure.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,6 +73,7 @@ public static class DependencyInjection
         services.AddScoped<ICredentialLocator, CredentialLocator>();
         services.AddScoped<ICredentialUsage, CredentialUsage>();
         services.AddScoped<IAuditTrail, AuditTrail>();
+        services.AddScoped<IEventOutbox, EventOutbox>();
         services.AddScoped<IResultStore, PostgresResultStore>();
         services.AddScoped<ILatestResultColumns, LatestResultColumns>();
         services.AddScoped<IResultPreviews, PostgresResultStore>();

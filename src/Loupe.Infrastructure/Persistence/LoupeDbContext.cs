@@ -17,6 +17,7 @@ using Loupe.Domain.Sessions;
 using Loupe.Domain.Users;
 using Loupe.Domain.Visualizations;
 using Loupe.Infrastructure.Jobs;
+using Loupe.Infrastructure.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -92,6 +93,9 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     public DbSet<DashboardVersion> DashboardVersions => Set<DashboardVersion>();
 
     public DbSet<DashboardShare> DashboardShares => Set<DashboardShare>();
+
+    /// <summary>Events to tell webhooks about; added only through <see cref="EventOutbox"/>, with the change that causes them.</summary>
+    internal DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();
 
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;
