@@ -5,7 +5,7 @@
 # the same run. Nothing here asserts a target:
 # read the figures. Not part of the test command.
 #
-#   ./build/bench.sh [SECTION...]     SECTION: results | jobs | login | dashboards | all (default: all)
+#   ./build/bench.sh [SECTION...]     SECTION: results | jobs | login | dashboards | schedules | all (default: all)
 #
 # Sections (add one: write a bench_NAME function and list NAME in SECTIONS):
 #   results   stored results, ADR 0022: P5 CSV export vs psql \copy, P6 peak
@@ -34,6 +34,12 @@
 #             and a deep page of GET /dashboards and GET /visualizations with
 #             100,000 rows in the organization. Installs wrk (Debian package)
 #             when it is missing. About 2 minutes.
+#   schedules schedules on the job engine, ADR 0064: P8 10,000 schedules of one
+#             organization due on the same minute, two worker processes
+#             ticking side by side; runs made, missed and doubled counted from
+#             the rows, and the time from the minute to the last run queued
+#             (target: within 5 s); the baseline, the time to insert 10,000
+#             runs in one statement. About 2 minutes.
 # Environment (optional): LOUPE_BENCH_ROWS (default 1000000) for the results
 # section, LOUPE_BENCH_RUNS (default 5000) for the jobs section (the Hangfire
 # comparison drains at most 2000 jobs per backlog); smaller numbers give a
@@ -47,7 +53,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
 
 cd "$LOUPE_REPO_ROOT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-SECTIONS=(results jobs login dashboards)
+SECTIONS=(results jobs login dashboards schedules)
 BENCH_PROJECT=bench/Loupe.Benchmarks/Loupe.Benchmarks.csproj
 BENCH_BIN=bench/Loupe.Benchmarks/bin/Release/net10.0/Loupe.Benchmarks
 FIRST_PORT=56432
@@ -86,6 +92,10 @@ bench_jobs() {
 
 bench_login() {
   "$BENCH_BIN" login
+}
+
+bench_schedules() {
+  "$BENCH_BIN" schedules
 }
 
 bench_dashboards() {

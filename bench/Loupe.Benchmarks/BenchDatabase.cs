@@ -36,6 +36,9 @@ internal sealed class BenchDatabase
 
     public string AppConnection => BenchSettings.WithDatabase(Settings.AppConnection, Name);
 
+    /// <summary>A bench database another process created (a worker child of the schedules section); its organization is not known here.</summary>
+    public static BenchDatabase Existing(BenchSettings settings, string name) => new(settings, name, Guid.Empty, Guid.Empty);
+
     public static async Task<BenchDatabase> CreateAsync(BenchSettings settings, int rows)
     {
         var name = $"loupe_bench_{Guid.NewGuid():N}";

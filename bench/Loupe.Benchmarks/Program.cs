@@ -1,12 +1,15 @@
 using Loupe.Benchmarks;
 
-// build/bench.sh runs "results", "jobs", "login" and "dashboards"; the results benchmark starts "results-memory-child" processes itself (P6).
+// build/bench.sh runs "results", "jobs", "login", "dashboards" and "schedules"; the results benchmark starts "results-memory-child" processes itself (P6),
+// the schedules benchmark its two "schedules-worker" processes (P8).
 return args switch
 {
     ["results"] => await ResultBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
     ["jobs"] => await JobBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
     ["login"] => await LoginBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
     ["dashboards"] => await DashboardBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
+    ["schedules"] => await ScheduleBenchmarks.RunAsync(BenchSettings.FromEnvironment()),
+    ["schedules-worker", var database] => await ScheduleBenchmarks.RunWorkerAsync(BenchSettings.FromEnvironment(), database),
     ["results-memory-child", var database, var organizationId, var dataSourceId, var rows] =>
         await ResultBenchmarks.RunMemoryChildAsync(BenchSettings.FromEnvironment(), database, Guid.Parse(organizationId), Guid.Parse(dataSourceId), int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Usage(),
@@ -14,6 +17,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Loupe.Benchmarks results|jobs|login|dashboards");
+    Console.Error.WriteLine("usage: Loupe.Benchmarks results|jobs|login|dashboards|schedules");
     return 2;
 }

@@ -30,6 +30,8 @@ public static class DependencyInjection
         services.AddScoped<Organizations.MembershipChange>();
         services.AddScoped<Runs.RunQueue>();
         services.TryAddSingleton(Runs.RunSettings.Default);
+        services.TryAddSingleton(Domain.Schedules.ScheduleRules.Default);
+        services.AddScoped<Schedules.IScheduleTick, Schedules.ScheduleTick>();
         services.AddScoped<Common.Jobs.IJobHandler, Runs.RunQueryJobHandler>();
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.ForgotPassword.PasswordResetMailJob>();
         services.AddScoped<Common.Jobs.IJobHandler, Auth.Commands.Login.LoginFailedJob>();

@@ -30,6 +30,9 @@ using Loupe.Application.Runs.Commands.RunSavedQuery;
 using Loupe.Application.SavedQueries;
 using Loupe.Application.SavedQueries.Commands.CreateSavedQuery;
 using Loupe.Application.SavedQueries.Commands.UpdateSavedQuery;
+using Loupe.Application.Schedules;
+using Loupe.Application.Schedules.Commands.CreateSchedule;
+using Loupe.Application.Schedules.Commands.UpdateSchedule;
 using Loupe.Application.Visualizations;
 using Loupe.Application.Visualizations.Commands.CreateVisualization;
 using Loupe.Application.Visualizations.Commands.UpdateVisualization;
@@ -97,6 +100,8 @@ internal static class SchemaRules
         [(typeof(DashboardTileViewDto), nameof(DashboardTileViewDto.Kind))] = () => [DashboardJson.VisualizationKind, DashboardJson.TextKind],
         [(typeof(TileVisualizationDto), nameof(TileVisualizationDto.Type))] = () => VisualizationTypes.Names,
         [(typeof(PublicVisualizationDto), nameof(PublicVisualizationDto.Type))] = () => VisualizationTypes.Names,
+        [(typeof(ScheduleDto), nameof(ScheduleDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(ScheduleLastRunDto), nameof(ScheduleLastRunDto.Status))] = () => Enum.GetValues<RunStatus>().Select(s => s.ToName()),
     };
 
     /// <summary>
@@ -142,6 +147,8 @@ internal static class SchemaRules
         [(typeof(CanvasEdgeInput), nameof(CanvasEdgeInput.Label))] = new(MaxLength: CanvasGraph.LabelMaxLength),
         [(typeof(CreateDashboardCommand), nameof(CreateDashboardCommand.Tags))] = new(MaxItems: QueryTags.MaxTags),
         [(typeof(UpdateDashboardRequest), nameof(UpdateDashboardRequest.Tags))] = new(MaxItems: QueryTags.MaxTags),
+        [(typeof(CreateScheduleCommand), nameof(CreateScheduleCommand.Tags))] = new(MaxItems: QueryTags.MaxTags),
+        [(typeof(UpdateScheduleRequest), nameof(UpdateScheduleRequest.Tags))] = new(MaxItems: QueryTags.MaxTags),
         [(typeof(TileInput), nameof(TileInput.Id))] = new(MaxLength: DashboardGrid.TileIdMaxLength),
         [(typeof(TileInput), nameof(TileInput.Text))] = new(MaxLength: DashboardGrid.TextMaxLength),
         [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.TileId))] = new(MaxLength: DashboardGrid.TileIdMaxLength),

@@ -165,4 +165,12 @@ public static class AuditActions
     public const string DashboardRestored = "dashboard.restored";
     public const string DashboardShareCreated = "dashboard.share_created";
     public const string DashboardShareRevoked = "dashboard.share_revoked";
+    public const string ScheduleCreated = "schedule.created";
+    public const string ScheduleUpdated = "schedule.updated";
+    public const string ScheduleArchived = "schedule.archived";
+    public const string ScheduleRestored = "schedule.restored";
+    public const string ScheduleTriggered = "schedule.triggered";
+
+    /// <summary>A schedule paused itself after too many failed runs in a row (no user acted: the actor is none).</summary>
+    public const string SchedulePaused = "schedule.paused";
 }

@@ -13,6 +13,7 @@ using Loupe.Domain.Organizations;
 using Loupe.Domain.PasswordResets;
 using Loupe.Domain.Queries;
 using Loupe.Domain.Runs;
+using Loupe.Domain.Schedules;
 using Loupe.Domain.Sessions;
 using Loupe.Domain.Users;
 using Loupe.Domain.Visualizations;
@@ -96,6 +97,8 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
 
     /// <summary>Events to tell webhooks about; added only through <see cref="EventOutbox"/>, with the change that causes them.</summary>
     internal DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();
+
+    public DbSet<Schedule> Schedules => Set<Schedule>();
 
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;

@@ -54,7 +54,9 @@ public sealed record Resources(
     Guid DashboardId,
     string DashboardName,
     Guid DashboardShareId,
-    string DashboardShareToken)
+    string DashboardShareToken,
+    Guid ScheduleId,
+    string ScheduleName)
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -66,6 +68,7 @@ public sealed record Resources(
             VisualizationId.ToString(), VisualizationName,
             CanvasId.ToString(), CanvasName,
             DashboardId.ToString(), DashboardName, DashboardShareId.ToString(), DashboardShareToken,
+            ScheduleId.ToString(), ScheduleName,
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -152,6 +155,12 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         new("POST", "/api/v1/dashboards/{id}/shares", r => r.DashboardId.ToString(), new { label = "taken over" }),
         new("GET", "/api/v1/dashboards/{id}/shares", r => r.DashboardId.ToString(), null),
         new("DELETE", "/api/v1/dashboards/{dashboard_id}/shares/{id}", r => r.DashboardShareId.ToString(), null),
+        new("GET", "/api/v1/schedules/{id}", r => r.ScheduleId.ToString(), null),
+        new("PATCH", "/api/v1/schedules/{id}", r => r.ScheduleId.ToString(), new { name = "taken over" }),
+        new("DELETE", "/api/v1/schedules/{id}", r => r.ScheduleId.ToString(), null),
+        new("POST", "/api/v1/schedules/{id}/restore", r => r.ScheduleId.ToString(), null),
+        new("POST", "/api/v1/schedules/{id}/trigger", r => r.ScheduleId.ToString(), null),
+        new("POST", "/api/v1/schedules", r => r.SavedQueryId.ToString(), new { query_id = "{id}", name = "taken over", cron = "0 0 1 1 *" }) { Refusal = HttpStatusCode.BadRequest },
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -168,6 +177,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/visualizations",
         "/api/v1/canvases",
         "/api/v1/dashboards",
+        "/api/v1/schedules",
         "/api/v1/organization",
         "/api/v1/organization/usage",
         "/api/v1/me",
@@ -187,6 +197,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/visualizations",
         "/api/v1/canvases",
         "/api/v1/dashboards",
+        "/api/v1/schedules",
     ];
 
     private readonly TwoOrganizations _orgs = orgs;
@@ -252,6 +263,8 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         }
 
         var share = await IdentityApi.PostCreatedAsync(member, $"/api/v1/dashboards/{dashboard.GetProperty("id").GetGuid()}/shares", new { label = "board" });
+        var scheduleName = $"{name} schedule {Guid.NewGuid():N}";
+        var schedule = await IdentityApi.PostCreatedAsync(member, "/api/v1/schedules", new { query_id = query.GetProperty("id").GetGuid(), name = scheduleName, cron = "0 0 1 1 *" });
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
         return new Resources(
@@ -278,7 +291,9 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             dashboard.GetProperty("id").GetGuid(),
             dashboard.GetProperty("name").GetString()!,
             share.GetProperty("id").GetGuid(),
-            share.GetProperty("token").GetString()!);
+            share.GetProperty("token").GetString()!,
+            schedule.GetProperty("id").GetGuid(),
+            scheduleName);
     }
 
     private static async Task<JsonElement> CreateDashboardAsync(Member editor, string name)
@@ -324,6 +339,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             CanvasId = Guid.CreateVersion7(),
             DashboardId = Guid.CreateVersion7(),
             DashboardShareId = Guid.CreateVersion7(),
+            ScheduleId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 

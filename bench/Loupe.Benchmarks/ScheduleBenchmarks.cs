@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using Npgsql;
+using static Loupe.Benchmarks.Figures;
+
+namespace Loupe.Benchmarks;
+
+/// <summary>
+/// P8, schedules on the job engine (ADR 0064): 10,000 schedules of one organization due on the same
+/// minute, two worker processes ticking side by side (each a <c>schedules-worker</c> child of this
+/// process, a job-engine node as <c>Loupe.Worker</c> is, serving a queue no run is put in, so the
+/// measurement is the firing alone). Counted from the rows once the minute has passed: runs made, the
+/// schedules that made none (missed) or more than one (doubled), and the time from the minute to the
+/// last run queued (target: every run within 5 s). The baseline, in the same run: one
+/// <c>INSERT … SELECT</c> of 10,000 runs into the same table (rolled back). Nothing is asserted.
+/// </summary>
+internal static class ScheduleBenchmarks
+{
+    private const int Schedules = 10_000;
+    private const int Workers = 2;
+    private const string IdleQueue = "bench-idle";
+
+    public static async Task<int> RunAsync(BenchSettings settings)
+    {
+        var database = await BenchDatabase.CreateAsync(settings, 1);
+        var children = new List<Process>();
+        try
+        {
+            var baseline = await InsertBaselineAsync(database);
+            Console.WriteLine($"baseline: INSERT of {Schedules:N0} runs in one statement: {Seconds(baseline)}");
+
+            for (var i = 0; i < Workers; i++)
+            {
+                children.Add(await StartWorkerAsync(database));
+            }
+
+            // Due on the next minute at least 15 s away, so both workers are warm when it comes.
+            var now = DateTimeOffset.UtcNow;
+            var due = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(now.Second < 45 ? 1 : 2);
+            await SeedAsync(database, due);
+            Console.WriteLine($"{Schedules:N0} schedules due at {due:HH:mm:ss}, {Workers} worker processes");
+
+            var finished = await WaitAsync(database, due + TimeSpan.FromSeconds(60));
+            var (runs, distinct, last, stillDue) = await CountAsync(database);
+            Console.WriteLine($"runs made: {runs:N0}; schedules with a run: {distinct:N0}; doubled: {runs - distinct:N0}; missed: {Schedules - distinct:N0}; still due: {stillDue:N0}");
+            if (last is { } lastQueued)
+            {
+                var spread = lastQueued - due;
+                Console.WriteLine($"P8: the last run queued {Seconds(spread)} after the minute (target: within 5 s); {Ratio(spread, baseline)} x the baseline insert");
+            }
+
+            Console.WriteLine(finished ? "every schedule fired" : "not every schedule fired within 60 s");
+            return 0;
+        }
+        finally
+        {
+            foreach (var child in children)
+            {
+                child.StandardInput.Close();
+                if (!child.WaitForExit(TimeSpan.FromSeconds(30)))
+                {
+                    child.Kill(entireProcessTree: true);
+                }
+
+                child.Dispose();
+            }
+
+            await database.DropAsync();
+        }
+    }
+
+    /// <summary>A worker process: a job-engine node on the bench database until its standard input closes.</summary>
+    public static async Task<int> RunWorkerAsync(BenchSettings settings, string databaseName)
+    {
+        var database = BenchDatabase.Existing(settings, databaseName);
+        await using var hosts = LoupeHosts.For(database, new Dictionary<string, string?> { ["Jobs:Queues:0"] = IdleQueue });
+        await using var node = await hosts.StartWorkerAsync();
+        Console.WriteLine("ready");
+        await Console.In.ReadToEndAsync();
+        return 0;
+    }
+
+    private static async Task<Process> StartWorkerAsync(BenchDatabase database)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("schedules-worker");
+        start.ArgumentList.Add(database.Name);
+        var child = Process.Start(start) ?? throw new InvalidOperationException("The worker process did not start.");
+        var line = await child.StandardOutput.ReadLineAsync();
+        return line == "ready" ? child : throw new InvalidOperationException($"The worker process said '{line}' instead of ready.");
+    }
+
+    /// <summary>One saved query and 10,000 enabled schedules of it, every minute in UTC, due at <paramref name="due"/>.</summary>
+    private static async Task SeedAsync(BenchDatabase database, DateTimeOffset due)
+    {
+        await using var connection = new NpgsqlConnection(database.OwnerConnection);
+        await connection.OpenAsync();
+        var queryId = Guid.CreateVersion7();
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(
+                    "INSERT INTO saved_queries (id, organization_id, name, sql, parameters, tags, data_source_id, latest_version, created_at, updated_at) " +
+                    "VALUES ($1, $2, 'Bench', 'SELECT 1 AS one', '[]', '{}', $3, 1, now(), now())")
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<Guid> { TypedValue = queryId },
+                        new NpgsqlParameter<Guid> { TypedValue = database.OrganizationId },
+                        new NpgsqlParameter<Guid> { TypedValue = database.DataSourceId },
+                    },
+                },
+                new NpgsqlBatchCommand(
+                    "INSERT INTO schedules (id, organization_id, query_id, name, parameters, cron, timezone, enabled, tags, next_run_at, consecutive_failures, created_at, updated_at) " +
+                    "SELECT gen_random_uuid(), $1, $2, 'Bench ' || g, '{}', '* * * * *', 'UTC', true, '{}', $3, 0, now(), now() FROM generate_series(1, $4) g")
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<Guid> { TypedValue = database.OrganizationId },
+                        new NpgsqlParameter<Guid> { TypedValue = queryId },
+                        new NpgsqlParameter<DateTimeOffset> { TypedValue = due },
+                        new NpgsqlParameter<int> { TypedValue = Schedules },
+                    },
+                },
+                new NpgsqlBatchCommand("ANALYZE schedules"),
+            },
+        };
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Waits until every schedule has a run (true), or until <paramref name="until"/> (false).</summary>
+    private static async Task<bool> WaitAsync(BenchDatabase database, DateTimeOffset until)
+    {
+        while (DateTimeOffset.UtcNow < until)
+        {
+            if ((await CountAsync(database)).Distinct >= Schedules)
+            {
+                // A moment more, so that a doubled run would be counted too.
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                return true;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
+        return false;
+    }
+
+    private static async Task<(long Runs, long Distinct, DateTimeOffset? Last, long StillDue)> CountAsync(BenchDatabase database)
+    {
+        await using var connection = new NpgsqlConnection(database.OwnerConnection);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*), count(DISTINCT schedule_id), max(queued_at), (SELECT count(*) FROM schedules WHERE next_run_at <= now()) " +
+            "FROM query_runs WHERE schedule_id IS NOT NULL",
+            connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt64(3));
+    }
+
+    /// <summary>The time to insert 10,000 runs in one statement, into the same table with its indexes (rolled back).</summary>
+    private static async Task<TimeSpan> InsertBaselineAsync(BenchDatabase database)
+    {
+        await using var connection = new NpgsqlConnection(database.OwnerConnection);
+        await connection.OpenAsync();
+        var best = TimeSpan.MaxValue;
+        for (var round = 0; round < 3; round++)
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO query_runs (id, organization_id, data_source_id, sql, parameter_values, cache_key, timeout_seconds, max_rows, status, attempt, queued_at, result_expired) " +
+                "SELECT gen_random_uuid(), $1, $2, 'SELECT 1 AS one', '[]', md5(g::text), 30, 1000, 'queued', 0, now(), false FROM generate_series(1, $3) g",
+                connection,
+                transaction);
+            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = database.OrganizationId });
+            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = database.DataSourceId });
+            insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Schedules });
+            var started = Stopwatch.GetTimestamp();
+            await insert.ExecuteNonQueryAsync();
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            best = elapsed < best ? elapsed : best;
+            await transaction.RollbackAsync();
+        }
+
+        return best;
+    }
+}
