@@ -38,11 +38,11 @@ internal sealed class CanvasEndpoints : IEndpointModule
             .AcceptsQuery(ListQueryParameters.PagedAnd(ListQueryParameters.Status, ListQueryParameters.Text, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore, ListQueryParameters.UpdatedAfter, ListQueryParameters.UpdatedBefore))
             .WithSummary("List canvases without their graphs (active unless status=archived; q, created/updated ranges; sort by name, created_at, updated_at)");
 
-        canvases.MapGet("/{id:guid}", async Task<Results<Ok<CanvasDto>, StatusCodeHttpResult>> (
-                Guid id, [FromHeader(Name = EntityTags.IfNoneMatchHeader)] string? ifNoneMatch, HttpContext http, IMediator mediator, CancellationToken ct) =>
-                EntityTags.Read(http, await mediator.Send(new GetCanvasQuery(id), ct), ifNoneMatch))
-            .Produces(StatusCodes.Status304NotModified)
-            .WithSummary("Get a canvas with its nodes and edges (ETag; If-None-Match answers 304)");
+        // Always a 200: the answer's time_window moves with the clock and the organization's zone, which
+        // the ETag (the stored canvas) does not follow, so a 304 would vouch for a stale window.
+        canvases.MapGet("/{id:guid}", async Task<Ok<CanvasDto>> (Guid id, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(EntityTags.Tag(http, await mediator.Send(new GetCanvasQuery(id), ct))))
+            .WithSummary("Get a canvas with its nodes and edges and its time window resolved now (ETag for If-Match; never 304)");
 
         canvases.MapPatch("/{id:guid}", async Task<Ok<CanvasDto>> (
                 Guid id, UpdateCanvasRequest body, [FromHeader(Name = EntityTags.IfMatchHeader)] string? ifMatch, HttpContext http, IMediator mediator, CancellationToken ct) =>

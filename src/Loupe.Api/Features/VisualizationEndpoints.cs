@@ -39,8 +39,8 @@ internal sealed class VisualizationEndpoints : IEndpointModule
             .AcceptsQuery(ListQueryParameters.PagedAnd(
                 ListQueryParameters.Text, ListQueryParameters.Tags, ListQueryParameters.OwnerId, ListQueryParameters.CreatedAfter, ListQueryParameters.CreatedBefore,
                 ListQueryParameters.UpdatedAfter, ListQueryParameters.UpdatedBefore, ListVisualizationsQuery.QueryFilter, ListVisualizationsQuery.TypeFilter,
-                ListVisualizationsQuery.ArchivedFilter))
-            .WithSummary("List visualizations with their options and warnings (active unless archived=true; query_id, type, q, tags, owner_id, created/updated ranges; sort by name, created_at, updated_at)");
+                ListQueryParameters.Status))
+            .WithSummary("List visualizations with their options and warnings (active unless status=archived; query_id, type, q, tags, owner_id, created/updated ranges; sort by name, created_at, updated_at)");
 
         visualizations.MapGet("/{id:guid}", async Task<Ok<VisualizationDto>> (Guid id, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(EntityTags.Tag(http, await mediator.Send(new GetVisualizationQuery(id), ct))))

@@ -96,11 +96,7 @@ internal static class ListQueryDocumentation
                     Enum = [.. (contract?.Statuses ?? []).Select(s => (JsonNode)JsonValue.Create(s))],
                 };
                 break;
-            case ListQueryParameters.Archived:
-                parameter.Description = "true: archived rows only; false (the default): active ones.";
-                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Boolean, Default = JsonValue.Create(false) };
-                break;
-            case ListQueryParameters.Type when contract?.Statuses is { Count: > 0 } types:
+            case ListQueryParameters.Type when contract?.Types is { Count: > 0 } types:
                 parameter.Description = "Only rows of this type.";
                 parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. types.Select(t => (JsonNode)JsonValue.Create(t))] };
                 break;
@@ -130,9 +126,16 @@ internal static class ListQueryDocumentation
     };
 
     /// <summary>What the handler answering <c>TResponse</c> declares about its list.</summary>
-    private sealed record ListContract(IReadOnlyList<string> SortFields, IReadOnlyList<string> Statuses, int? DefaultPerPage, int? MaxPerPage)
+    /// <summary>
+    /// Read from the handler's static fields: its <see cref="SortWhitelist{T}"/>, its statuses (the
+    /// closed set of strings it holds, other than one named <c>Types</c>), the values of its <c>type</c>
+    /// filter (a closed set named <c>Types</c>) and its paging constants.
+    /// </summary>
+    private sealed record ListContract(
+        IReadOnlyList<string> SortFields, IReadOnlyList<string> Statuses, IReadOnlyList<string> Types, int? DefaultPerPage, int? MaxPerPage)
     {
         private const BindingFlags Static = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
+        private const string TypesField = "Types";
 
         public static ListContract? Of(Type answer)
         {
@@ -150,11 +153,10 @@ internal static class ListQueryDocumentation
                 .Where(f => f.FieldType.IsGenericType && f.FieldType.GetGenericTypeDefinition() == typeof(SortWhitelist<>))
                 .Select(f => f.FieldType.GetProperty(nameof(SortWhitelist<object>.FieldNames))!.GetValue(f.GetValue(null)) as IReadOnlyList<string>)
                 .FirstOrDefault() ?? [];
-            var statuses = fields
-                .Where(f => !f.IsLiteral && f.FieldType.IsAssignableTo(typeof(IReadOnlyCollection<string>)))
-                .Select(f => f.GetValue(null) as IReadOnlyCollection<string>)
-                .FirstOrDefault() ?? [];
-            return new ListContract(sorts, [.. statuses], Constant(fields, "DefaultPerPage"), Constant(fields, "MaxPerPage"));
+            var sets = fields.Where(f => !f.IsLiteral && f.FieldType.IsAssignableTo(typeof(IReadOnlyCollection<string>))).ToList();
+            var statuses = sets.Where(f => f.Name != TypesField).Select(f => f.GetValue(null) as IReadOnlyCollection<string>).FirstOrDefault() ?? [];
+            var types = sets.Where(f => f.Name == TypesField).Select(f => f.GetValue(null) as IReadOnlyCollection<string>).FirstOrDefault() ?? [];
+            return new ListContract(sorts, [.. statuses], [.. types], Constant(fields, "DefaultPerPage"), Constant(fields, "MaxPerPage"));
         }
 
         private static int? Constant(FieldInfo[] fields, string name) =>

@@ -12,6 +12,7 @@ using Loupe.Application.Auth.Commands.ResetPassword;
 using Loupe.Application.Canvases;
 using Loupe.Application.Canvases.Commands.CreateCanvas;
 using Loupe.Application.Canvases.Commands.ReplaceCanvasGraph;
+using Loupe.Application.Common;
 using Loupe.Application.Dashboards;
 using Loupe.Application.Dashboards.Commands.CreateDashboard;
 using Loupe.Application.Dashboards.Commands.UpdateDashboard;
@@ -71,8 +72,8 @@ internal static class SchemaRules
     private static readonly Dictionary<(Type Type, string Property), Func<IEnumerable<string>>> ClosedSets = new()
     {
         [(typeof(RunDto), nameof(RunDto.Status))] = () => Enum.GetValues<RunStatus>().Select(s => s.ToName()),
-        [(typeof(SavedQueryDto), nameof(SavedQueryDto.Status))] = () => SavedQueryStatuses.All,
-        [(typeof(SavedQuerySummaryDto), nameof(SavedQuerySummaryDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(SavedQueryDto), nameof(SavedQueryDto.Status))] = () => ItemStatuses.All,
+        [(typeof(SavedQuerySummaryDto), nameof(SavedQuerySummaryDto.Status))] = () => ItemStatuses.All,
         [(typeof(DataSourceDto), nameof(DataSourceDto.Type))] = DataSourceTypeNames,
         [(typeof(CreateDataSourceCommand), nameof(CreateDataSourceCommand.Type))] = DataSourceTypeNames,
         [(typeof(ParameterDefinitionDto), nameof(ParameterDefinitionDto.Type))] = () => ParameterTypes.Names,
@@ -82,21 +83,22 @@ internal static class SchemaRules
         [(typeof(DataSourceTypeDto), nameof(DataSourceTypeDto.Type))] = DataSourceTypeNames,
         [(typeof(DataSourceSettingDto), nameof(DataSourceSettingDto.Type))] = () => DataSourceSettingDto.Types,
         [(typeof(VisualizationDto), nameof(VisualizationDto.Type))] = () => VisualizationTypes.Names,
+        [(typeof(VisualizationDto), nameof(VisualizationDto.Status))] = () => ItemStatuses.All,
         [(typeof(CreateVisualizationCommand), nameof(CreateVisualizationCommand.Type))] = () => VisualizationTypes.Names,
         [(typeof(UpdateVisualizationRequest), nameof(UpdateVisualizationRequest.Type))] = () => VisualizationTypes.Names,
-        [(typeof(CanvasDto), nameof(CanvasDto.Status))] = () => CanvasStatuses.All,
-        [(typeof(CanvasSummaryDto), nameof(CanvasSummaryDto.Status))] = () => CanvasStatuses.All,
+        [(typeof(CanvasDto), nameof(CanvasDto.Status))] = () => ItemStatuses.All,
+        [(typeof(CanvasSummaryDto), nameof(CanvasSummaryDto.Status))] = () => ItemStatuses.All,
         [(typeof(TimePresetDto), nameof(TimePresetDto.Kind))] = () => TimePresetKinds.Names,
         [(typeof(TimePresetInput), nameof(TimePresetInput.Kind))] = () => TimePresetKinds.Names,
         [(typeof(CanvasNodeDto), nameof(CanvasNodeDto.Type))] = () => CanvasNodeTypes.Names,
         [(typeof(CanvasNodeInput), nameof(CanvasNodeInput.Type))] = () => CanvasNodeTypes.Names,
-        [(typeof(DashboardDto), nameof(DashboardDto.Status))] = () => SavedQueryStatuses.All,
-        [(typeof(DashboardSummaryDto), nameof(DashboardSummaryDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(DashboardDto), nameof(DashboardDto.Status))] = () => ItemStatuses.All,
+        [(typeof(DashboardSummaryDto), nameof(DashboardSummaryDto.Status))] = () => ItemStatuses.All,
         [(typeof(DashboardTileDto), nameof(DashboardTileDto.Kind))] = () => DashboardJson.Kinds,
         [(typeof(TileInput), nameof(TileInput.Kind))] = () => DashboardJson.Kinds,
         [(typeof(ParameterMappingDto), nameof(ParameterMappingDto.Source))] = () => DashboardJson.Sources,
         [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.Source))] = () => DashboardJson.Sources,
-        [(typeof(DashboardViewDto), nameof(DashboardViewDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(DashboardViewDto), nameof(DashboardViewDto.Status))] = () => ItemStatuses.All,
         [(typeof(DashboardTileViewDto), nameof(DashboardTileViewDto.Kind))] = () => [DashboardJson.VisualizationKind, DashboardJson.TextKind],
         [(typeof(TileVisualizationDto), nameof(TileVisualizationDto.Type))] = () => VisualizationTypes.Names,
         [(typeof(PublicVisualizationDto), nameof(PublicVisualizationDto.Type))] = () => VisualizationTypes.Names,

@@ -1,17 +1,20 @@
 using System.Text.Json;
+using Loupe.Application.Common;
 using Loupe.Domain.Canvases;
 
 namespace Loupe.Application.Canvases;
 
 /// <summary>
-/// A canvas as answered, with its whole graph. <c>time_preset</c> is the window it shows;
-/// <c>status</c> is <c>active</c> or <c>archived</c>.
+/// A canvas as answered, with its whole graph. <c>time_preset</c> is the window it shows and
+/// <c>time_window</c> that window resolved at the moment of the answer; <c>status</c> is
+/// <c>active</c> or <c>archived</c>.
 /// </summary>
 public sealed record CanvasDto(
     Guid Id,
     string Name,
     string? Description,
     TimePresetDto TimePreset,
+    TimeWindowDto TimeWindow,
     IReadOnlyList<CanvasNodeDto> Nodes,
     IReadOnlyList<CanvasEdgeDto> Edges,
     string Status,
@@ -19,14 +22,15 @@ public sealed record CanvasDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    internal static CanvasDto From(Canvas canvas) => new(
+    internal static CanvasDto From(Canvas canvas, CanvasWindows windows) => new(
         canvas.Id,
         canvas.Name,
         canvas.Description,
         TimePresetDto.From(canvas.TimePreset.Kind, canvas.TimePreset.Start, canvas.TimePreset.End),
+        windows.Of(canvas.TimePreset),
         [.. canvas.Nodes.Select(CanvasNodeDto.From)],
         [.. canvas.Edges.Select(CanvasEdgeDto.From)],
-        CanvasStatuses.Of(canvas.ArchivedAt),
+        ItemStatuses.Of(canvas.ArchivedAt),
         canvas.ArchivedAt,
         canvas.CreatedAt,
         canvas.UpdatedAt);
@@ -38,6 +42,7 @@ public sealed record CanvasSummaryDto(
     string Name,
     string? Description,
     TimePresetDto TimePreset,
+    TimeWindowDto TimeWindow,
     string Status,
     DateTimeOffset? ArchivedAt,
     DateTimeOffset CreatedAt,
@@ -48,6 +53,14 @@ public sealed record TimePresetDto(string Kind, DateTimeOffset? Start, DateTimeO
 {
     internal static TimePresetDto From(TimePresetKind kind, DateTimeOffset? start, DateTimeOffset? end) => new(kind.WireName(), start, end);
 }
+
+/// <summary>
+/// The window a canvas's time preset gives at the moment of the answer, in the organization's time
+/// zone: <c>start</c> included, <c>end</c> excluded. Relative presets end at that moment;
+/// <c>this_month</c> starts at local midnight on the first day of the month; a custom preset is its
+/// own window. Computed for each answer, read-only, and not part of the canvas's <c>ETag</c>.
+/// </summary>
+public sealed record TimeWindowDto(DateTimeOffset Start, DateTimeOffset End);
 
 /// <summary>
 /// A node as answered: <c>ref_id</c> names the query or visualization a query or visualization node
@@ -80,13 +93,3 @@ public sealed record CanvasEdgeDto(string Id, string Source, string Target, stri
     internal static CanvasEdgeDto From(CanvasEdge edge) => new(edge.Id, edge.Source, edge.Target, edge.Label);
 }
 
-/// <summary>The <c>status</c> of a canvas, also its list filter: <c>active</c> (the default) or <c>archived</c>.</summary>
-public static class CanvasStatuses
-{
-    public const string Active = "active";
-    public const string Archived = "archived";
-
-    public static IReadOnlyList<string> All { get; } = [Active, Archived];
-
-    public static string Of(DateTimeOffset? archivedAt) => archivedAt is null ? Active : Archived;
-}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Loupe.Application.Common;
 using Loupe.Application.SavedQueries;
 using Loupe.Domain.Dashboards;
 
@@ -35,7 +36,7 @@ public sealed record DashboardDto(
             [.. dashboard.Parameters.Select(ParameterDefinitionDto.From)],
             [.. dashboard.ParameterMappings.Select(ParameterMappingDto.From)],
             dashboard.LatestVersion,
-            SavedQueryStatuses.Of(dashboard.ArchivedAt),
+            ItemStatuses.Of(dashboard.ArchivedAt),
             dashboard.OwnerId,
             dashboard.ArchivedAt,
             dashboard.CreatedAt,

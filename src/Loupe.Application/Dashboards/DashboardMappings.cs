@@ -1,4 +1,4 @@
-using Loupe.Application.SavedQueries;
+using Loupe.Application.Common;
 using Loupe.Domain.Dashboards;
 using Mapster;
 
@@ -15,5 +15,5 @@ internal sealed class DashboardMappings : IRegister
     public void Register(TypeAdapterConfig config) =>
         config.NewConfig<Dashboard, DashboardSummaryDto>()
             .Map(d => d.Version, s => s.LatestVersion)
-            .Map(d => d.Status, s => s.ArchivedAt == null ? SavedQueryStatuses.Active : SavedQueryStatuses.Archived);
+            .Map(d => d.Status, s => s.ArchivedAt == null ? ItemStatuses.Active : ItemStatuses.Archived);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Loupe.Application.Common;
 using Loupe.Domain.Queries;
 using Loupe.Domain.Queries.Parameters;
 
@@ -37,7 +38,7 @@ public sealed record SavedQueryDto(
         query.TimeoutSeconds,
         query.OwnerId,
         query.LatestVersion,
-        SavedQueryStatuses.Of(query.ArchivedAt),
+        ItemStatuses.Of(query.ArchivedAt),
         query.ArchivedAt,
         query.CreatedAt,
         query.UpdatedAt,
@@ -97,13 +98,3 @@ public sealed record ParameterDefinitionDto(string Name, string Type, string? Ti
 public sealed record ParameterDefinitionInput(
     string? Name = null, string? Type = null, string? Title = null, bool? Required = null, JsonElement? Default = null, IReadOnlyList<string>? Options = null);
 
-/// <summary>The <c>status</c> of a saved query, also its list filter: <c>active</c> (the default) or <c>archived</c>.</summary>
-public static class SavedQueryStatuses
-{
-    public const string Active = "active";
-    public const string Archived = "archived";
-
-    public static IReadOnlyList<string> All { get; } = [Active, Archived];
-
-    public static string Of(DateTimeOffset? archivedAt) => archivedAt is null ? Active : Archived;
-}

@@ -1,3 +1,4 @@
+using Loupe.Application.Common;
 using Loupe.Domain.Queries;
 using Mapster;
 
@@ -15,5 +16,5 @@ internal sealed class SavedQueryMappings : IRegister
         config.NewConfig<SavedQuery, SavedQuerySummaryDto>()
             .Map(d => d.DatasourceId, s => s.DataSourceId)
             .Map(d => d.Version, s => s.LatestVersion)
-            .Map(d => d.Status, s => s.ArchivedAt == null ? SavedQueryStatuses.Active : SavedQueryStatuses.Archived);
+            .Map(d => d.Status, s => s.ArchivedAt == null ? ItemStatuses.Active : ItemStatuses.Archived);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Loupe.Application.Common;
 using Loupe.Domain.Visualizations;
 
 namespace Loupe.Application.Visualizations;
@@ -8,7 +9,8 @@ namespace Loupe.Application.Visualizations;
 /// <c>area</c>, <c>pie</c>, <c>scatter</c>, <c>counter</c>, <c>pivot</c>) and <c>options</c> the settings
 /// of that type in their canonical form (optional settings left out when absent, defaults written).
 /// <c>warnings</c> names each setting whose column the query's latest result no longer has; the
-/// settings themselves are served as stored. <c>archived_at</c> is set while it is archived.
+/// settings themselves are served as stored. <c>status</c> is <c>active</c> or <c>archived</c>, and
+/// <c>archived_at</c> is set while it is archived, as for every item.
 /// </summary>
 public sealed record VisualizationDto(
     Guid Id,
@@ -21,6 +23,7 @@ public sealed record VisualizationDto(
     Guid? OwnerId,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
+    string Status,
     DateTimeOffset? ArchivedAt,
     IReadOnlyList<VisualizationWarningDto> Warnings)
 {
@@ -36,6 +39,7 @@ public sealed record VisualizationDto(
         visualization.OwnerId,
         visualization.CreatedAt,
         visualization.UpdatedAt,
+        ItemStatuses.Of(visualization.ArchivedAt),
         visualization.ArchivedAt,
         resultColumns is null ? [] : [.. ColumnReferences.Missing(visualization.Options, resultColumns).Select(VisualizationWarningDto.From)]);
 }

@@ -8,13 +8,13 @@ namespace Loupe.Domain.Canvases;
 /// <see cref="CanvasGraph"/>, and nodes and edges change together or not at all. Archiving hides it
 /// from lists; an archived canvas is read-only until restored.
 /// </summary>
-public sealed class Canvas : AggregateRoot, ITenantOwned
+public sealed class Canvas : ArchivableAggregateRoot, ITenantOwned
 {
     public const int NameMaxLength = 255;
     public const int DescriptionMaxLength = 2_000;
 
     private Canvas(Guid id, Guid organizationId, string name, string? description, CanvasTimePreset timePreset, DateTimeOffset now)
-        : base(id)
+        : base(id, now)
     {
         OrganizationId = organizationId;
         Name = name;
@@ -23,7 +23,6 @@ public sealed class Canvas : AggregateRoot, ITenantOwned
         Nodes = [];
         Edges = [];
         CreatedAt = now;
-        UpdatedAt = now;
     }
 
     /// <summary>
@@ -32,7 +31,7 @@ public sealed class Canvas : AggregateRoot, ITenantOwned
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0051", Justification = "EF Core materializes stored rows through it.")]
     private Canvas(Guid id, Guid organizationId, string name, string? description, DateTimeOffset createdAt)
-        : base(id)
+        : base(id, createdAt)
     {
         OrganizationId = organizationId;
         Name = name;
@@ -41,7 +40,6 @@ public sealed class Canvas : AggregateRoot, ITenantOwned
         Nodes = [];
         Edges = [];
         CreatedAt = createdAt;
-        UpdatedAt = createdAt;
     }
 
     public Guid OrganizationId { get; private set; }
@@ -58,17 +56,13 @@ public sealed class Canvas : AggregateRoot, ITenantOwned
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    public DateTimeOffset UpdatedAt { get; private set; }
-
-    public DateTimeOffset? ArchivedAt { get; private set; }
-
-    public bool IsArchived => ArchivedAt is not null;
-
     /// <summary>
     /// The stored row's version, set by the store on every save. Clients send it back (HTTP
     /// <c>If-Match</c>) so that a change based on a stale copy is refused.
     /// </summary>
     public uint RowVersion { get; private set; }
+
+    protected override DomainError ArchivedError => CanvasErrors.Archived;
 
     /// <summary>The queries and visualizations the nodes point at, by node type.</summary>
     public IReadOnlyDictionary<CanvasNodeType, IReadOnlySet<Guid>> ReferencedIds => CanvasGraph.ReferencedIds(Nodes);
@@ -141,42 +135,6 @@ public sealed class Canvas : AggregateRoot, ITenantOwned
         (Nodes, Edges) = ([.. nodes], [.. edges]);
         UpdatedAt = now;
         return true;
-    }
-
-    /// <summary>Hides the canvas from lists; nothing is lost.</summary>
-    /// <returns>Whether the canvas was active until now.</returns>
-    public bool Archive(DateTimeOffset now)
-    {
-        if (IsArchived)
-        {
-            return false;
-        }
-
-        ArchivedAt = now;
-        UpdatedAt = now;
-        return true;
-    }
-
-    /// <summary>Brings an archived canvas back.</summary>
-    /// <returns>Whether the canvas was archived until now.</returns>
-    public bool Restore(DateTimeOffset now)
-    {
-        if (!IsArchived)
-        {
-            return false;
-        }
-
-        ArchivedAt = null;
-        UpdatedAt = now;
-        return true;
-    }
-
-    private void EnsureActive()
-    {
-        if (IsArchived)
-        {
-            throw new DomainException(CanvasErrors.Archived);
-        }
     }
 
     private static string CheckName(string? name) =>

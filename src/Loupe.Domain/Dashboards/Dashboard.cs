@@ -16,7 +16,7 @@ namespace Loupe.Domain.Dashboards;
 /// <see cref="VisualizationIds"/> (or the ids of the tiles it is given) and passes the parameters of
 /// each one's query, leaving out those the organization does not have.
 /// </remarks>
-public sealed class Dashboard : AggregateRoot, ITenantOwned
+public sealed class Dashboard : ArchivableAggregateRoot, ITenantOwned
 {
     public const int NameMaxLength = 255;
     public const int DescriptionMaxLength = 2_000;
@@ -25,13 +25,12 @@ public sealed class Dashboard : AggregateRoot, ITenantOwned
     private readonly List<DashboardVersion> _versions = [];
 
     private Dashboard(Guid id, Guid organizationId, string name, Guid? ownerId, DateTimeOffset createdAt)
-        : base(id)
+        : base(id, createdAt)
     {
         OrganizationId = organizationId;
         Name = name;
         OwnerId = ownerId;
         CreatedAt = createdAt;
-        UpdatedAt = createdAt;
         Tags = [];
         Tiles = [];
         Parameters = [];
@@ -61,14 +60,10 @@ public sealed class Dashboard : AggregateRoot, ITenantOwned
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    public DateTimeOffset UpdatedAt { get; private set; }
-
-    public DateTimeOffset? ArchivedAt { get; private set; }
-
-    public bool IsArchived => ArchivedAt is not null;
-
     /// <summary>The stored row's version, set by the store on every save; clients send it back (<c>If-Match</c>).</summary>
     public uint RowVersion { get; private set; }
+
+    protected override DomainError ArchivedError => DashboardErrors.Archived;
 
     /// <summary>The versions recorded since this instance was loaded or created, saved with it.</summary>
     public IReadOnlyList<DashboardVersion> NewVersions => _versions;
@@ -228,48 +223,12 @@ public sealed class Dashboard : AggregateRoot, ITenantOwned
         return Record(by, now);
     }
 
-    /// <summary>Hides the dashboard from lists; nothing is lost. Archiving an archived dashboard changes nothing.</summary>
-    /// <returns>Whether the dashboard was active until now.</returns>
-    public bool Archive(DateTimeOffset now)
-    {
-        if (IsArchived)
-        {
-            return false;
-        }
-
-        ArchivedAt = now;
-        UpdatedAt = now;
-        return true;
-    }
-
-    /// <summary>Brings an archived dashboard back; restoring an active one changes nothing.</summary>
-    /// <returns>Whether the dashboard was archived until now.</returns>
-    public bool Restore(DateTimeOffset now)
-    {
-        if (!IsArchived)
-        {
-            return false;
-        }
-
-        ArchivedAt = null;
-        UpdatedAt = now;
-        return true;
-    }
-
     private bool Record(Guid? by, DateTimeOffset now)
     {
         LatestVersion++;
         UpdatedAt = now;
         _versions.Add(DashboardVersion.Of(this, by, now));
         return true;
-    }
-
-    private void EnsureActive()
-    {
-        if (IsArchived)
-        {
-            throw new DomainException(DashboardErrors.Archived);
-        }
     }
 
     private static (DashboardTile[] Tiles, ParameterDefinition[] Parameters, ParameterMapping[] Mappings) CheckLayout(

@@ -72,10 +72,7 @@ public sealed class DashboardShare : AggregateRoot, ITenantOwned
         ArgumentNullException.ThrowIfNull(lockedValues);
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentException.ThrowIfNullOrEmpty(tokenHash);
-        if (dashboard.IsArchived)
-        {
-            throw new DomainException(DashboardErrors.Archived);
-        }
+        dashboard.EnsureActive();
 
         if (expiresAt is { } end && end <= now)
         {

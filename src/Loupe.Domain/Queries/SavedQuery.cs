@@ -12,7 +12,7 @@ namespace Loupe.Domain.Queries;
 /// <see cref="SavedQueryVersion"/>. Archiving hides it from lists without losing anything; an
 /// archived query is read-only until restored. Names need not be unique.
 /// </summary>
-public sealed class SavedQuery : AggregateRoot, ITenantOwned
+public sealed class SavedQuery : ArchivableAggregateRoot, ITenantOwned
 {
     public const int NameMaxLength = 255;
     public const int DescriptionMaxLength = 2_000;
@@ -34,9 +34,8 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
         Guid? ownerId,
         int latestVersion,
         DateTimeOffset createdAt,
-        DateTimeOffset updatedAt,
-        DateTimeOffset? archivedAt)
-        : base(id)
+        DateTimeOffset updatedAt)
+        : base(id, updatedAt)
     {
         OrganizationId = organizationId;
         Name = name;
@@ -47,8 +46,6 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
         OwnerId = ownerId;
         LatestVersion = latestVersion;
         CreatedAt = createdAt;
-        UpdatedAt = updatedAt;
-        ArchivedAt = archivedAt;
         Parameters = [];
         Tags = [];
     }
@@ -80,23 +77,19 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    public DateTimeOffset UpdatedAt { get; private set; }
-
-    public DateTimeOffset? ArchivedAt { get; private set; }
-
     /// <summary>The query this one was forked from; null when it was written anew. Kept as written even if that query is gone.</summary>
     public Guid? ForkedFromQueryId { get; private set; }
 
     /// <summary>The version of <see cref="ForkedFromQueryId"/> it was forked from.</summary>
     public int? ForkedFromVersion { get; private set; }
 
-    public bool IsArchived => ArchivedAt is not null;
-
     /// <summary>
     /// The stored row's version, set by the store on every save. Clients send it back (HTTP
     /// <c>If-Match</c>) so that a change based on a stale copy is refused.
     /// </summary>
     public uint RowVersion { get; private set; }
+
+    protected override DomainError ArchivedError => SavedQueryErrors.Archived;
 
     /// <summary>The versions recorded since this instance was loaded or created, saved with it.</summary>
     public IReadOnlyList<SavedQueryVersion> NewVersions => _versions;
@@ -134,8 +127,7 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
             ownerId,
             1,
             now,
-            now,
-            null)
+            now)
         {
             Parameters = [.. parameters],
             Tags = QueryTags.Normalize(tags),
@@ -217,34 +209,6 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
         }
     }
 
-    /// <summary>Hides the query from lists; nothing is lost. Archiving an archived query changes nothing.</summary>
-    /// <returns>Whether the query was active until now.</returns>
-    public bool Archive(DateTimeOffset now)
-    {
-        if (IsArchived)
-        {
-            return false;
-        }
-
-        ArchivedAt = now;
-        UpdatedAt = now;
-        return true;
-    }
-
-    /// <summary>Brings an archived query back; restoring an active query changes nothing.</summary>
-    /// <returns>Whether the query was archived until now.</returns>
-    public bool Restore(DateTimeOffset now)
-    {
-        if (!IsArchived)
-        {
-            return false;
-        }
-
-        ArchivedAt = null;
-        UpdatedAt = now;
-        return true;
-    }
-
     /// <summary>
     /// A copy owned by <paramref name="ownerId"/>, active, with the description, tags, data source and
     /// timeout of this query and the SQL and parameters of <paramref name="version"/> (null: the
@@ -271,8 +235,7 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
             ownerId,
             1,
             now,
-            now,
-            null)
+            now)
         {
             Parameters = version?.Parameters ?? Parameters,
             Tags = Tags,
@@ -329,14 +292,6 @@ public sealed class SavedQuery : AggregateRoot, ITenantOwned
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         return RunTimeout.For(dataSource, saved: TimeoutSeconds);
-    }
-
-    private void EnsureActive()
-    {
-        if (IsArchived)
-        {
-            throw new DomainException(SavedQueryErrors.Archived);
-        }
     }
 
     private static string CheckName(string? name) =>

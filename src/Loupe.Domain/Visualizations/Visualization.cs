@@ -14,7 +14,7 @@ namespace Loupe.Domain.Visualizations;
 /// (<see cref="ColumnReferences.Missing"/>): the result lives outside the aggregate, and a query
 /// that was never run has no columns to check against.
 /// </remarks>
-public sealed class Visualization : AggregateRoot, ITenantOwned
+public sealed class Visualization : ArchivableAggregateRoot, ITenantOwned
 {
     public const int NameMaxLength = 255;
     public const int DescriptionMaxLength = 2_000;
@@ -26,7 +26,7 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
     // Every parameter is a stored column, so the store can construct it too; the options come after (from Create, or from the column).
     private Visualization(
         Guid id, Guid organizationId, Guid queryId, string name, VisualizationType type, Guid? ownerId, DateTimeOffset createdAt)
-        : base(id)
+        : base(id, createdAt)
     {
         OrganizationId = organizationId;
         QueryId = queryId;
@@ -35,7 +35,6 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
         _optionsJson = string.Empty;
         OwnerId = ownerId;
         CreatedAt = createdAt;
-        UpdatedAt = createdAt;
         Tags = [];
     }
 
@@ -73,14 +72,10 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    public DateTimeOffset UpdatedAt { get; private set; }
-
-    public DateTimeOffset? ArchivedAt { get; private set; }
-
-    public bool IsArchived => ArchivedAt is not null;
-
     /// <summary>The stored row's version, set by the store on every save; clients send it back (<c>If-Match</c>).</summary>
     public uint RowVersion { get; private set; }
+
+    protected override DomainError ArchivedError => VisualizationErrors.Archived;
 
     /// <summary>A visualization of a query of the same organization; the query may not be archived.</summary>
     public static Visualization Create(
@@ -153,40 +148,6 @@ public sealed class Visualization : AggregateRoot, ITenantOwned
         {
             Tags = normalized;
             UpdatedAt = now;
-        }
-    }
-
-    /// <summary>Hides it from lists; false when it already was.</summary>
-    public bool Archive(DateTimeOffset now)
-    {
-        if (IsArchived)
-        {
-            return false;
-        }
-
-        ArchivedAt = now;
-        UpdatedAt = now;
-        return true;
-    }
-
-    /// <summary>Makes it active again; false when it was not archived.</summary>
-    public bool Restore(DateTimeOffset now)
-    {
-        if (!IsArchived)
-        {
-            return false;
-        }
-
-        ArchivedAt = null;
-        UpdatedAt = now;
-        return true;
-    }
-
-    public void EnsureActive()
-    {
-        if (IsArchived)
-        {
-            throw new DomainException(VisualizationErrors.Archived);
         }
     }
 

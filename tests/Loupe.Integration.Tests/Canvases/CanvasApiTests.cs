@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -219,6 +220,9 @@ public sealed class CanvasApiTests(IdentityApi api) : ResetBeforeEachTest(api), 
     {
         var org = await OrganizationAsync();
         var (id, etag) = await CreateWithGraphAsync(org);
+
+        // With the clock held, the answer's time window is the same on both reads.
+        api.Clock.Hold();
         var (before, _) = await ReadAsync(org.Viewer, id);
         var body = BodyOf(graph).Replace("{query}", org.QueryId.ToString(), StringComparison.Ordinal);
 
@@ -282,6 +286,8 @@ public sealed class CanvasApiTests(IdentityApi api) : ResetBeforeEachTest(api), 
         var org = await OrganizationAsync();
         var (id, etag) = await CreateWithGraphAsync(org);
 
+        // With the clock held, the answer's time window is the same on every read (and the save is after the create).
+        api.Clock.Hold();
         using var replaced = await SendAsync(
             org.Editor, HttpMethod.Put, $"{Url}/{id}/graph", new { nodes = new[] { Node("only", "visualization", org.VisualizationId) }, edges = Array.Empty<object>() }, ifMatch: etag);
 
@@ -325,14 +331,16 @@ public sealed class CanvasApiTests(IdentityApi api) : ResetBeforeEachTest(api), 
     }
 
     [Fact]
-    public async Task ETags_GiveNotModifiedReads_AndRefuseStaleChangesOfEveryKind()
+    public async Task ETags_AreSentOnReadsThatNeverAnswer304_AndRefuseStaleChangesOfEveryKind()
     {
         var org = await OrganizationAsync();
         var (id, created) = await CreateWithGraphAsync(org);
 
-        using (var notModified = await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}/{id}", ifNoneMatch: created))
+        using (var read = await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}/{id}", ifNoneMatch: created))
         {
-            notModified.StatusCode.ShouldBe(HttpStatusCode.NotModified);
+            read.StatusCode.ShouldBe(HttpStatusCode.OK);
+            read.Headers.ETag!.Tag.ShouldBe(created);
+            JsonDocument.Parse(await read.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("time_window").ValueKind.ShouldBe(JsonValueKind.Object);
         }
 
         using var patched = await SendAsync(org.Editor, HttpMethod.Patch, $"{Url}/{id}", new { name = "First" }, ifMatch: created);
@@ -509,6 +517,141 @@ public sealed class CanvasApiTests(IdentityApi api) : ResetBeforeEachTest(api), 
         events.Select(e => e.GetProperty("action").GetString()).ShouldBe(
             ["canvas.restored", "canvas.archived", "canvas.graph_replaced", "canvas.updated", "canvas.created"]);
         events.ShouldAllBe(e => e.GetProperty("actor_id").GetGuid() == org.Editor.UserId);
+    }
+
+    /// <summary>A timestamp as every answer writes it: UTC, six fraction digits.</summary>
+    private static string Wire(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static (string? Start, string? End) WindowOf(JsonElement canvas)
+    {
+        var window = canvas.GetProperty("time_window");
+        return (window.GetProperty("start").GetString(), window.GetProperty("end").GetString());
+    }
+
+    private static async Task SetTimeZoneAsync(Member admin, string timeZone)
+    {
+        using var response = await admin.Client.PatchAsJsonAsync("/api/v1/organization", new { time_zone = timeZone }, Ct);
+        response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task EveryAnswer_ResolvesTheTimePreset_AtTheMomentOfTheRequest_InTheOrganizationsZone()
+    {
+        var org = await OrganizationAsync();
+        await SetTimeZoneAsync(org.Admin, "America/Sao_Paulo");
+        var now = api.Clock.Hold();
+        var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo"));
+
+        // São Paulo keeps -03:00 all year: the month began at 03:00 UTC on its first day.
+        var thisMonth = (Wire(new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, TimeSpan.FromHours(-3))), Wire(now));
+        var (created, _) = await CreateAsync(org.Editor, new { name = "Month", time_preset = new { kind = "this_month" } });
+        var id = created.GetProperty("id").GetGuid();
+        await CreateAsync(org.Editor, new { name = "Week", time_preset = new { kind = "last_7_days" } });
+
+        WindowOf(created).ShouldBe(thisMonth);
+        WindowOf(await OkAsync(await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}/{id}"))).ShouldBe(thisMonth);
+        var rows = await IdentityApi.GetRowsAsync(org.Viewer.Client, $"{Url}?sort=name");
+        rows.Select(WindowOf).ShouldBe([thisMonth, (Wire(now.AddDays(-7)), Wire(now))]);
+        WindowOf(await OkAsync(await SendAsync(org.Editor, HttpMethod.Patch, $"{Url}/{id}", new { name = "This month" }))).ShouldBe(thisMonth);
+        WindowOf(await OkAsync(await SendAsync(org.Editor, HttpMethod.Put, $"{Url}/{id}/graph", new { nodes = new[] { Node("t", "text") }, edges = Array.Empty<object>() })))
+            .ShouldBe(thisMonth);
+        using (await SendAsync(org.Editor, HttpMethod.Delete, $"{Url}/{id}"))
+        {
+        }
+
+        WindowOf(await OkAsync(await SendAsync(org.Editor, HttpMethod.Post, $"{Url}/{id}/restore"))).ShouldBe(thisMonth);
+
+        // A preset changed by the PATCH is answered with its own window.
+        var lastHour = await OkAsync(await SendAsync(org.Editor, HttpMethod.Patch, $"{Url}/{id}", new { time_preset = new { kind = "last_hour" } }));
+        WindowOf(lastHour).ShouldBe((Wire(now.AddHours(-1)), Wire(now)));
+    }
+
+    [Fact]
+    public async Task ACustomPreset_IsItsOwnWindow_WhateverTheZone()
+    {
+        var org = await OrganizationAsync();
+        await SetTimeZoneAsync(org.Admin, "Australia/Lord_Howe");
+        var window = ("2026-10-31T23:00:00.000000Z", "2031-01-01T00:00:00.000000Z");
+
+        var (created, _) = await CreateAsync(org.Editor, new
+        {
+            name = "Custom",
+            time_preset = new { kind = "custom", start = "2026-11-01T00:00:00+01:00", end = "2031-01-01T10:30:00+10:30" },
+        });
+        var id = created.GetProperty("id").GetGuid();
+
+        WindowOf(created).ShouldBe(window);
+        WindowOf(await OkAsync(await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}/{id}"))).ShouldBe(window);
+        WindowOf((await IdentityApi.GetRowsAsync(org.Viewer.Client, Url)).Single()).ShouldBe(window);
+
+        // The window is answered, never taken: a PATCH that sends one is refused.
+        var sent = await ProblemAsync(
+            await SendAsync(org.Editor, HttpMethod.Patch, $"{Url}/{id}", new { time_window = new { start = "2026-01-01T00:00:00Z", end = "2026-02-01T00:00:00Z" } }),
+            HttpStatusCode.BadRequest);
+        sent.GetProperty("errors").TryGetProperty("time_window", out _).ShouldBeTrue(sent.GetRawText());
+    }
+
+    [Fact]
+    public async Task ChangingTheOrganizationsZone_MovesTheWindow_AndTimePassing_MovesItToo_WithoutChangingTheETag()
+    {
+        var org = await OrganizationAsync();
+        await SetTimeZoneAsync(org.Admin, "America/Sao_Paulo");
+        var now = api.Clock.Hold();
+        var (created, etag) = await CreateAsync(org.Editor, new { name = "Month", time_preset = new { kind = "this_month" } });
+        var id = created.GetProperty("id").GetGuid();
+        var (saoPauloStart, _) = WindowOf(created);
+
+        await SetTimeZoneAsync(org.Admin, "Australia/Lord_Howe");
+        var (body, etagInLordHowe) = await ReadAsync(org.Viewer, id);
+
+        // The canvas itself did not change: same ETag, the window now begins at midnight on the first in Lord Howe.
+        etagInLordHowe.ShouldBe(etag);
+        var (start, end) = WindowOf(JsonDocument.Parse(body).RootElement);
+        end.ShouldBe(Wire(now));
+        start.ShouldNotBe(saoPauloStart);
+        var lordHowe = TimeZoneInfo.FindSystemTimeZoneById("Australia/Lord_Howe");
+        var localStart = TimeZoneInfo.ConvertTime(DateTimeOffset.Parse(start!, CultureInfo.InvariantCulture), lordHowe);
+        var localNow = TimeZoneInfo.ConvertTime(now, lordHowe);
+        localStart.DateTime.ShouldBe(new DateTime(localNow.Year, localNow.Month, 1, 0, 0, 0, DateTimeKind.Unspecified));
+        WindowOf((await IdentityApi.GetRowsAsync(org.Viewer.Client, Url)).Single()).ShouldBe((start, end));
+
+        // A minute later the window ends a minute later; the ETag still names the stored canvas, so even
+        // a conditional read answers the body with the moved window, never a 304 vouching for the old one.
+        var later = api.Clock.Hold(now.AddMinutes(1));
+        var (moved, etagLater) = await ReadAsync(org.Viewer, id);
+        etagLater.ShouldBe(etag);
+        WindowOf(JsonDocument.Parse(moved).RootElement).ShouldBe((start, Wire(later)));
+        using var conditional = await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}/{id}", ifNoneMatch: etag);
+        conditional.StatusCode.ShouldBe(HttpStatusCode.OK);
+        WindowOf(JsonDocument.Parse(await conditional.Content.ReadAsStringAsync(Ct)).RootElement).ShouldBe((start, Wire(later)));
+    }
+
+    [Fact]
+    public async Task AList_ReadsTheOrganizationsZoneOncePerPage_NotOncePerRow()
+    {
+        var org = await OrganizationAsync();
+        await CreateAsync(org.Editor, new { name = "first", time_preset = new { kind = "this_month" } });
+
+        async Task<(int Commands, int OrganizationReads)> StatementsOfAsync(int perPage)
+        {
+            var before = api.Factory.Logs.Lines.Count;
+            (await IdentityApi.GetRowsAsync(org.Viewer.Client, $"{Url}?per_page={perPage}")).Count.ShouldBe(perPage);
+            var commands = api.Factory.Logs.Lines.Skip(before)
+                .Where(line => line.Category == "Microsoft.EntityFrameworkCore.Database.Command" && line.Message.StartsWith("Executed DbCommand", StringComparison.Ordinal))
+                .ToList();
+            return (commands.Count, commands.Count(line => line.Message.Contains("FROM organizations", StringComparison.Ordinal)));
+        }
+
+        var one = await StatementsOfAsync(1);
+        for (var i = 0; i < 4; i++)
+        {
+            await CreateAsync(org.Editor, new { name = $"more {i}", time_preset = new { kind = i % 2 == 0 ? "this_month" : "last_hour" } });
+        }
+
+        var five = await StatementsOfAsync(5);
+
+        one.OrganizationReads.ShouldBeGreaterThan(0);
+        five.ShouldBe(one);
     }
 
     /// <summary>Graphs that keep every rule, their query and visualization nodes pointing at the organization's items.</summary>

@@ -362,9 +362,13 @@ public sealed class VisualizationApiTests(RunsApi api) : ResetBeforeEachTest(api
         }
 
         Ids(await OkAsync(await SendAsync(org.Viewer, HttpMethod.Get, Url))).ShouldBe([kept.GetProperty("id").GetGuid()]);
-        Ids(await OkAsync(await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}?archived=true"))).ShouldBe([goneId]);
+        var inArchive = await OkAsync(await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}?status=archived"));
+        Ids(inArchive).ShouldBe([goneId]);
+        inArchive.GetProperty("data")[0].GetProperty("status").GetString().ShouldBe("archived");
+        Ids(await OkAsync(await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}?status=active"))).ShouldBe([kept.GetProperty("id").GetGuid()]);
         var archived = await OkAsync(await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}/{goneId}"));
         archived.GetProperty("archived_at").ValueKind.ShouldBe(JsonValueKind.String);
+        archived.GetProperty("status").GetString().ShouldBe("archived");
         var locked = await ProblemAsync(await SendAsync(org.Editor, HttpMethod.Patch, $"{Url}/{goneId}", new JsonObject { ["name"] = "Changed" }), HttpStatusCode.Conflict);
         locked.GetProperty("code").GetString().ShouldBe("visualization.archived");
         using (var again = await SendAsync(org.Editor, HttpMethod.Delete, $"{Url}/{goneId}"))
@@ -375,9 +379,10 @@ public sealed class VisualizationApiTests(RunsApi api) : ResetBeforeEachTest(api
         var restored = await OkAsync(await SendAsync(org.Editor, HttpMethod.Post, $"{Url}/{goneId}/restore"));
 
         restored.GetProperty("archived_at").ValueKind.ShouldBe(JsonValueKind.Null);
+        restored.GetProperty("status").GetString().ShouldBe("active");
         restored.GetProperty("options").GetRawText().ShouldBe(gone.GetProperty("options").GetRawText());
         Ids(await OkAsync(await SendAsync(org.Viewer, HttpMethod.Get, Url))).Count.ShouldBe(2);
-        Ids(await OkAsync(await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}?archived=true"))).ShouldBeEmpty();
+        Ids(await OkAsync(await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}?status=archived"))).ShouldBeEmpty();
         await ProblemAsync(await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}/{Guid.CreateVersion7()}"), HttpStatusCode.NotFound);
     }
 
@@ -428,8 +433,10 @@ public sealed class VisualizationApiTests(RunsApi api) : ResetBeforeEachTest(api
         Ids(page).ShouldBe([units]);
         page.GetProperty("pagination").GetProperty("total").GetInt64().ShouldBe(3);
 
-        var bad = await ProblemAsync(await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}?type=donut&archived=maybe&sort=owner&query_id=x"), HttpStatusCode.BadRequest);
-        ErrorsOf(bad).Keys.ShouldBe(["type", "archived", "sort", "query_id"], ignoreOrder: true);
+        var bad = await ProblemAsync(await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}?type=donut&status=maybe&sort=owner&query_id=x"), HttpStatusCode.BadRequest);
+        ErrorsOf(bad).Keys.ShouldBe(["type", "status", "sort", "query_id"], ignoreOrder: true);
+        var retired = await ProblemAsync(await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}?archived=true"), HttpStatusCode.BadRequest);
+        retired.GetProperty("code").GetString().ShouldBe("unknown_query_parameter");
         var misspelt = await ProblemAsync(await SendAsync(org.Viewer, HttpMethod.Get, $"{Url}?tag=finance"), HttpStatusCode.BadRequest);
         misspelt.GetProperty("code").GetString().ShouldBe("unknown_query_parameter");
     }

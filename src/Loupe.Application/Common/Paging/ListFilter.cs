@@ -49,6 +49,15 @@ public sealed class ListFilter
     /// <summary>The range of the timestamp field <paramref name="field"/>; both bounds null when not given.</summary>
     public TimeRange RangeOf(string field) => Ranges.TryGetValue(field, out var range) ? range : default;
 
+    /// <summary>
+    /// The resource's other closed-set filters that were given (e.g. <c>type</c> for visualizations),
+    /// keyed by parameter name; read them with <see cref="ChoiceOf"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Choices { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The value of the closed-set filter <paramref name="name"/>, or null when it was not given.</summary>
+    public string? ChoiceOf(string name) => Choices.GetValueOrDefault(name);
+
     /// <summary>The value of the UUID filter <paramref name="name"/>, or null when it was not given.</summary>
     public Guid? IdOf(string name) => Ids.TryGetValue(name, out var id) ? id : null;
 
@@ -71,7 +80,8 @@ public sealed class ListFilter
         QueryParameterErrors errors,
         IReadOnlyCollection<string>? idFilters = null,
         IReadOnlyCollection<string>? rangeFields = null,
-        string statusParameter = ListQueryParameters.Status)
+        string statusParameter = ListQueryParameters.Status,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? choiceFilters = null)
     {
         var text = QueryParameterErrors.ValueOf(query, ListQueryParameters.Text);
         if (text is { Length: > MaxTextLength })
@@ -98,7 +108,23 @@ public sealed class ListFilter
             Status = ParseStatus(query, statusParameter, allowedStatuses, errors),
             Ids = ParseIds(query, idFilters, errors),
             Ranges = ParseRanges(query, rangeFields, errors),
+            Choices = ParseChoices(query, choiceFilters, errors),
         };
+    }
+
+    private static Dictionary<string, string> ParseChoices(
+        IReadOnlyDictionary<string, string?> query, IReadOnlyDictionary<string, IReadOnlyList<string>>? filters, QueryParameterErrors errors)
+    {
+        var choices = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, allowed) in filters ?? new Dictionary<string, IReadOnlyList<string>>())
+        {
+            if (ParseStatus(query, name, allowed, errors) is { } value)
+            {
+                choices[name] = value;
+            }
+        }
+
+        return choices;
     }
 
     private static Dictionary<string, TimeRange> ParseRanges(

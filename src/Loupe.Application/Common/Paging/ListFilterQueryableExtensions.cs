@@ -93,6 +93,22 @@ public static class ListFilterQueryableExtensions
         return filter.Status is { } text ? query.WhereCompared(status, toStatus(text), ExpressionType.Equal) : query;
     }
 
+    /// <summary>
+    /// <c>status</c> of an item (<see cref="ItemStatuses"/>): <c>archived</c> keeps the archived rows,
+    /// anything else (<c>active</c>, or no filter) the active ones: archived items are hidden from a
+    /// list unless asked for.
+    /// </summary>
+    public static IQueryable<T> ApplyItemStatus<T>(this IQueryable<T> query, ListFilter filter, Expression<Func<T, DateTimeOffset?>> archivedAt)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(archivedAt);
+        var archived = filter.Status == ItemStatuses.Archived;
+        var unset = Expression.Constant(null, typeof(DateTimeOffset?));
+        var body = archived ? Expression.NotEqual(archivedAt.Body, unset) : Expression.Equal(archivedAt.Body, unset);
+        return query.Where(Expression.Lambda<Func<T, bool>>(body, archivedAt.Parameters));
+    }
+
     /// <summary><c>status</c> for a plain text column.</summary>
     public static IQueryable<T> ApplyStatus<T>(this IQueryable<T> query, ListFilter filter, Expression<Func<T, string>> status) =>
         query.ApplyStatus(filter, status, text => text);

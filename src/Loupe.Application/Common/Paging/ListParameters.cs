@@ -21,6 +21,10 @@ public static class ListParameters
     /// The name the resource's closed-set filter goes by: <c>status</c>, or the field the record shows
     /// (<c>role</c> for members).
     /// </param>
+    /// <param name="choiceFilters">
+    /// The resource's other closed-set filters, each name with its allowed values (e.g. <c>type</c>),
+    /// read into <see cref="ListFilter.Choices"/>.
+    /// </param>
     /// <exception cref="Exceptions.ValidationFailedException">All invalid parameters, keyed by name.</exception>
     public static ListParameters<T> Parse<T>(
         IReadOnlyDictionary<string, string?> query,
@@ -28,14 +32,15 @@ public static class ListParameters
         IReadOnlyCollection<string>? allowedStatuses = null,
         IReadOnlyCollection<string>? idFilters = null,
         IReadOnlyCollection<string>? rangeFields = null,
-        string statusParameter = ListQueryParameters.Status)
+        string statusParameter = ListQueryParameters.Status,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? choiceFilters = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(sorts);
         var errors = new QueryParameterErrors();
         var page = PageRequest.Parse(query, errors);
         var sort = sorts.Parse(QueryParameterErrors.ValueOf(query, ListQueryParameters.Sort), errors);
-        var filter = ListFilter.Parse(query, allowedStatuses, errors, idFilters, rangeFields, statusParameter);
+        var filter = ListFilter.Parse(query, allowedStatuses, errors, idFilters, rangeFields, statusParameter, choiceFilters);
         errors.ThrowIfAny();
         return new ListParameters<T>(page!, sort!, filter);
     }

@@ -23,9 +23,6 @@ public static class ListQueryParameters
     /// <summary>A closed-set filter named after a record's <c>type</c> (visualizations).</summary>
     public const string Type = "type";
 
-    /// <summary><c>true</c> lists archived rows only, <c>false</c> (the default) active ones, for records that show <c>archived_at</c>.</summary>
-    public const string Archived = "archived";
-
     /// <summary>
     /// The range filters of a timestamp field a record shows, named after it: <c>queued</c> gives
     /// <c>queued_after</c> and <c>queued_before</c>. A list filters by the names of its own fields.

@@ -44,7 +44,8 @@ internal sealed class CanvasConfiguration : IEntityTypeConfiguration<Canvas>
         builder.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Cascade);
 
         // Lists read one organization's canvases, most recently changed first.
-        builder.HasIndex(c => new { c.OrganizationId, c.UpdatedAt });
+        // The lists' order (-updated_at, then id) with the archived flag: a page's ids from the index alone (ADR 0060).
+        builder.HasIndex(c => new { c.OrganizationId, c.UpdatedAt, c.Id }).IsDescending(false, true, false).IncludeProperties(nameof(Canvas.ArchivedAt));
         builder.Property(c => c.RowVersion).HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
         builder.Ignore(c => c.IsArchived);
         builder.Ignore(c => c.ReferencedIds);

@@ -31,7 +31,8 @@ internal sealed class DashboardConfiguration : IEntityTypeConfiguration<Dashboar
         builder.HasOne<User>().WithMany().HasForeignKey(d => d.OwnerId).OnDelete(DeleteBehavior.SetNull);
 
         // Lists read one organization's dashboards, most recently changed first.
-        builder.HasIndex(d => new { d.OrganizationId, d.UpdatedAt });
+        // The lists' order (-updated_at, then id) with the archived flag: a page's ids from the index alone (ADR 0060).
+        builder.HasIndex(d => new { d.OrganizationId, d.UpdatedAt, d.Id }).IsDescending(false, true, false).IncludeProperties(nameof(Dashboard.ArchivedAt));
         builder.HasMany<DashboardVersion>("_versions").WithOne().HasForeignKey(v => v.DashboardId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(d => d.RowVersion).HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
         builder.Ignore(d => d.IsArchived);

@@ -31,7 +31,8 @@ internal sealed class SavedQueryConfiguration : IEntityTypeConfiguration<SavedQu
         builder.HasOne<User>().WithMany().HasForeignKey(q => q.OwnerId).OnDelete(DeleteBehavior.SetNull);
 
         // Lists read one organization's queries, most recently changed first.
-        builder.HasIndex(q => new { q.OrganizationId, q.UpdatedAt });
+        // The lists' order (-updated_at, then id) with the archived flag: a page's ids from the index alone (ADR 0060).
+        builder.HasIndex(q => new { q.OrganizationId, q.UpdatedAt, q.Id }).IsDescending(false, true, false).IncludeProperties(nameof(SavedQuery.ArchivedAt));
         builder.HasMany<SavedQueryVersion>("_versions").WithOne().HasForeignKey(v => v.QueryId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(q => q.RowVersion).HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
         builder.Ignore(q => q.IsArchived);

@@ -34,7 +34,8 @@ internal sealed class VisualizationConfiguration : IEntityTypeConfiguration<Visu
         builder.HasOne<User>().WithMany().HasForeignKey(v => v.OwnerId).OnDelete(DeleteBehavior.SetNull);
 
         // Lists read one organization's visualizations, most recently changed first; a query's are found by query.
-        builder.HasIndex(v => new { v.OrganizationId, v.UpdatedAt });
+        // The lists' order (-updated_at, then id) with the archived flag: a page's ids from the index alone (ADR 0060).
+        builder.HasIndex(v => new { v.OrganizationId, v.UpdatedAt, v.Id }).IsDescending(false, true, false).IncludeProperties(nameof(Visualization.ArchivedAt));
         builder.HasIndex(v => v.QueryId);
         builder.Property(v => v.RowVersion).HasColumnName("xmin").HasColumnType("xid").IsRowVersion();
         builder.Ignore(v => v.IsArchived);

@@ -57,4 +57,27 @@ public class ListParametersTests
 
         parameters.Filter.Ids.ShouldBeEmpty();
     }
+
+    [Fact]
+    public void Parse_ReadsTheResourcesOtherClosedSetFilters_BesideItsStatus()
+    {
+        var parameters = ListParameters.Parse(
+            Query(("type", "bar"), ("status", "archived")), Sorts, ["active", "archived"], choiceFilters: TypeFilter);
+
+        parameters.Filter.ChoiceOf("type").ShouldBe("bar");
+        parameters.Filter.Status.ShouldBe("archived");
+        parameters.Filter.ChoiceOf("colour").ShouldBeNull();
+    }
+
+    [Fact]
+    public void Parse_WhenAClosedSetFilterHasAnUnknownValue_NamesItsAllowedValuesWithTheOtherProblems()
+    {
+        var error = ShouldFailValidation(() => ListParameters.Parse(
+            Query(("type", "donut"), ("status", "gone")), Sorts, ["active", "archived"], choiceFilters: TypeFilter));
+
+        error.Errors.Keys.ShouldBe(["type", "status"], ignoreOrder: true);
+        error.Errors["type"].ShouldHaveSingleItem().ShouldBe("Unknown type. Allowed values: bar, line.");
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> TypeFilter => new() { ["type"] = ["bar", "line"] };
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Loupe.Integration.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Loupe.Integration.Tests.Identity.Organization;
@@ -32,14 +33,22 @@ public sealed class IdentityApi : IAsyncLifetime, IResettableDatabase
 
     public IdentityDriver Identity { get; private set; } = null!;
 
+    /// <summary>The host's clock: the system's unless a test holds it; let go before each test.</summary>
+    public HoldableClock Clock { get; } = new();
+
     public async ValueTask InitializeAsync()
     {
         await _database.InitializeAsync();
         Factory = LoupeApiFactory.For(_database, settings: _settings);
+        Factory.TestServices = services => services.AddSingleton<TimeProvider>(Clock);
         Identity = new IdentityDriver(Factory);
     }
 
-    public Task ResetAsync() => _database.ResetAsync();
+    public Task ResetAsync()
+    {
+        Clock.Release();
+        return _database.ResetAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {

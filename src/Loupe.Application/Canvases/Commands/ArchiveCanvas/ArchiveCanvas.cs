@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Archiving;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -14,7 +15,7 @@ namespace Loupe.Application.Canvases.Commands.ArchiveCanvas;
 public sealed record ArchiveCanvasCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Unit>;
 
 internal sealed class ArchiveCanvasCommandHandler(
-    IRepository<Canvas> canvases, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    IRepository<Canvas> canvases, ItemArchival archival, IUnitOfWork unitOfWork)
     : IRequestHandler<ArchiveCanvasCommand, Unit>
 {
     public async Task<Unit> Handle(ArchiveCanvasCommand request, CancellationToken cancellationToken)
@@ -22,11 +23,9 @@ internal sealed class ArchiveCanvasCommandHandler(
         var canvas = await canvases.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Canvas", request.Id);
         request.IfMatch?.Check(canvas.RowVersion);
-        if (canvas.Archive(clock.GetUtcNow()))
-        {
-            audit.Record(AuditActions.CanvasArchived, new AuditTarget("canvas", canvas.Id));
-            await CanvasSaves.SaveAsync(unitOfWork, request.IfMatch, cancellationToken).ConfigureAwait(false);
-        }
+        await archival.ArchiveAsync(
+            canvas, AuditActions.CanvasArchived, new AuditTarget("canvas", canvas.Id), cancellationToken, ct => CanvasSaves.SaveAsync(unitOfWork, request.IfMatch, ct))
+            .ConfigureAwait(false);
 
         return Unit.Value;
     }

@@ -56,6 +56,7 @@ internal sealed class CreateCanvasCommandHandler(
         canvases.Add(canvas);
         audit.Record(AuditActions.CanvasCreated, new AuditTarget("canvas", canvas.Id));
         await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return new Versioned<CanvasDto>(CanvasDto.From(canvas), canvas.RowVersion);
+        var windows = await CanvasWindows.AtAsync(now, tenant, store, executor, cancellationToken).ConfigureAwait(false);
+        return new Versioned<CanvasDto>(CanvasDto.From(canvas, windows), canvas.RowVersion);
     }
 }

@@ -5,7 +5,6 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Canvases;
-using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
 using MediatR;
 
@@ -41,6 +40,7 @@ internal sealed class ReplaceCanvasGraphCommandValidator : AbstractValidator<Rep
 }
 
 internal sealed class ReplaceCanvasGraphCommandHandler(
+    ITenantScope tenant,
     IRepository<Canvas> canvases,
     IReadStore store,
     IQueryExecutor executor,
@@ -53,18 +53,17 @@ internal sealed class ReplaceCanvasGraphCommandHandler(
         var canvas = await canvases.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Canvas", request.Id);
         request.IfMatch?.Check(canvas.RowVersion);
-        if (canvas.IsArchived)
-        {
-            throw new DomainException(CanvasErrors.Archived);
-        }
+        canvas.EnsureActive();
 
         var (nodes, edges) = await CanvasInput.GraphAsync(request.Nodes, request.Edges, store, executor, cancellationToken).ConfigureAwait(false);
-        if (canvas.ReplaceGraph(nodes, edges, clock.GetUtcNow()))
+        var now = clock.GetUtcNow();
+        if (canvas.ReplaceGraph(nodes, edges, now))
         {
             audit.Record(AuditActions.CanvasGraphReplaced, new AuditTarget("canvas", canvas.Id));
             await CanvasSaves.SaveAsync(unitOfWork, request.IfMatch, cancellationToken).ConfigureAwait(false);
         }
 
-        return new Versioned<CanvasDto>(CanvasDto.From(canvas), canvas.RowVersion);
+        var windows = await CanvasWindows.AtAsync(now, tenant, store, executor, cancellationToken).ConfigureAwait(false);
+        return new Versioned<CanvasDto>(CanvasDto.From(canvas, windows), canvas.RowVersion);
     }
 }

@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Archiving;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -14,7 +15,7 @@ namespace Loupe.Application.Canvases.Commands.RestoreCanvas;
 public sealed record RestoreCanvasCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Versioned<CanvasDto>>;
 
 internal sealed class RestoreCanvasCommandHandler(
-    IRepository<Canvas> canvases, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    ITenantScope tenant, IRepository<Canvas> canvases, ItemArchival archival, IReadStore store, IQueryExecutor executor, IUnitOfWork unitOfWork, TimeProvider clock)
     : IRequestHandler<RestoreCanvasCommand, Versioned<CanvasDto>>
 {
     public async Task<Versioned<CanvasDto>> Handle(RestoreCanvasCommand request, CancellationToken cancellationToken)
@@ -22,12 +23,11 @@ internal sealed class RestoreCanvasCommandHandler(
         var canvas = await canvases.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Canvas", request.Id);
         request.IfMatch?.Check(canvas.RowVersion);
-        if (canvas.Restore(clock.GetUtcNow()))
-        {
-            audit.Record(AuditActions.CanvasRestored, new AuditTarget("canvas", canvas.Id));
-            await CanvasSaves.SaveAsync(unitOfWork, request.IfMatch, cancellationToken).ConfigureAwait(false);
-        }
+        await archival.RestoreAsync(
+            canvas, AuditActions.CanvasRestored, new AuditTarget("canvas", canvas.Id), cancellationToken, ct => CanvasSaves.SaveAsync(unitOfWork, request.IfMatch, ct))
+            .ConfigureAwait(false);
 
-        return new Versioned<CanvasDto>(CanvasDto.From(canvas), canvas.RowVersion);
+        var windows = await CanvasWindows.AtAsync(clock.GetUtcNow(), tenant, store, executor, cancellationToken).ConfigureAwait(false);
+        return new Versioned<CanvasDto>(CanvasDto.From(canvas, windows), canvas.RowVersion);
     }
 }

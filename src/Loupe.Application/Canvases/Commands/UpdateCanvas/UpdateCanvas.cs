@@ -6,7 +6,6 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
 using Loupe.Domain.Canvases;
-using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
 using MediatR;
 
@@ -65,7 +64,10 @@ internal sealed class UpdateCanvasCommandValidator : AbstractValidator<UpdateCan
 }
 
 internal sealed class UpdateCanvasCommandHandler(
+    ITenantScope tenant,
     IRepository<Canvas> canvases,
+    IReadStore store,
+    IQueryExecutor executor,
     IAuditTrail audit,
     IUnitOfWork unitOfWork,
     TimeProvider clock) : IRequestHandler<UpdateCanvasCommand, Versioned<CanvasDto>>
@@ -76,10 +78,7 @@ internal sealed class UpdateCanvasCommandHandler(
         var canvas = await canvases.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Canvas", request.Id);
         request.IfMatch?.Check(canvas.RowVersion);
-        if (canvas.IsArchived)
-        {
-            throw new DomainException(CanvasErrors.Archived);
-        }
+        canvas.EnsureActive();
 
         var preset = request.TimePreset is null ? null : CanvasInput.TimePreset(request.TimePreset);
         if (request.Name is not null)
@@ -99,6 +98,7 @@ internal sealed class UpdateCanvasCommandHandler(
 
         audit.Record(AuditActions.CanvasUpdated, new AuditTarget("canvas", canvas.Id));
         await CanvasSaves.SaveAsync(unitOfWork, request.IfMatch, cancellationToken).ConfigureAwait(false);
-        return new Versioned<CanvasDto>(CanvasDto.From(canvas), canvas.RowVersion);
+        var windows = await CanvasWindows.AtAsync(now, tenant, store, executor, cancellationToken).ConfigureAwait(false);
+        return new Versioned<CanvasDto>(CanvasDto.From(canvas, windows), canvas.RowVersion);
     }
 }

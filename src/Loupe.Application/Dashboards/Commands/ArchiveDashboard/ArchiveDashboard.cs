@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Archiving;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -17,7 +18,7 @@ namespace Loupe.Application.Dashboards.Commands.ArchiveDashboard;
 public sealed record ArchiveDashboardCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Unit>;
 
 internal sealed class ArchiveDashboardCommandHandler(
-    IRepository<Dashboard> dashboards, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    IRepository<Dashboard> dashboards, ItemArchival archival)
     : IRequestHandler<ArchiveDashboardCommand, Unit>
 {
     public async Task<Unit> Handle(ArchiveDashboardCommand request, CancellationToken cancellationToken)
@@ -25,11 +26,7 @@ internal sealed class ArchiveDashboardCommandHandler(
         var dashboard = await dashboards.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Dashboard", request.Id);
         VersionPrecondition.Require(request.IfMatch, dashboard.RowVersion, dashboard.LatestVersion);
-        if (dashboard.Archive(clock.GetUtcNow()))
-        {
-            audit.Record(AuditActions.DashboardArchived, new AuditTarget("dashboard", dashboard.Id));
-            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await archival.ArchiveAsync(dashboard, AuditActions.DashboardArchived, new AuditTarget("dashboard", dashboard.Id), cancellationToken).ConfigureAwait(false);
 
         return Unit.Value;
     }

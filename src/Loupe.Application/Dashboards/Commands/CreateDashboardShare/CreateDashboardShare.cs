@@ -72,10 +72,7 @@ internal sealed class CreateDashboardShareCommandHandler(
         var userId = currentUser.UserId ?? throw new ForbiddenException("A share link is made by a person signed in.");
         var dashboard = await executor.FirstOrDefaultAsync(store.Query<Dashboard>().Where(d => d.Id == request.DashboardId), cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Dashboard", request.DashboardId);
-        if (dashboard.IsArchived)
-        {
-            throw new DomainException(DashboardErrors.Archived);
-        }
+        dashboard.EnsureActive();
 
         // JSON null locks nothing: the parameter takes the dashboard's default, like one left out.
         var locked = ParameterJson.ToValues(request.LockedParameters)

@@ -86,10 +86,7 @@ internal sealed class RefreshDashboardCommandHandler(IReadStore store, IQueryExe
     {
         var dashboard = await executor.FirstOrDefaultAsync(store.Query<Dashboard>().Where(d => d.Id == request.Id), cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Dashboard", request.Id);
-        if (dashboard.IsArchived)
-        {
-            throw new DomainException(DashboardErrors.Archived);
-        }
+        dashboard.EnsureActive();
 
         var values = DashboardParameterValues.Resolve(dashboard.Parameters, ParameterJson.ToValues(request.Parameters), ParameterErrors.ValueField);
         var sources = await DashboardTileQueries.SourcesAsync(store, executor, dashboard.VisualizationIds, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Archiving;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -14,7 +15,7 @@ namespace Loupe.Application.Dashboards.Commands.RestoreDashboard;
 public sealed record RestoreDashboardCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Versioned<DashboardDto>>;
 
 internal sealed class RestoreDashboardCommandHandler(
-    IRepository<Dashboard> dashboards, IMarkdownRenderer markdown, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    IRepository<Dashboard> dashboards, IMarkdownRenderer markdown, ItemArchival archival)
     : IRequestHandler<RestoreDashboardCommand, Versioned<DashboardDto>>
 {
     public async Task<Versioned<DashboardDto>> Handle(RestoreDashboardCommand request, CancellationToken cancellationToken)
@@ -22,11 +23,7 @@ internal sealed class RestoreDashboardCommandHandler(
         var dashboard = await dashboards.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Dashboard", request.Id);
         VersionPrecondition.Require(request.IfMatch, dashboard.RowVersion, dashboard.LatestVersion);
-        if (dashboard.Restore(clock.GetUtcNow()))
-        {
-            audit.Record(AuditActions.DashboardRestored, new AuditTarget("dashboard", dashboard.Id));
-            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await archival.RestoreAsync(dashboard, AuditActions.DashboardRestored, new AuditTarget("dashboard", dashboard.Id), cancellationToken).ConfigureAwait(false);
 
         return new Versioned<DashboardDto>(DashboardDto.From(dashboard, markdown), dashboard.RowVersion);
     }

@@ -3,7 +3,6 @@ using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
-using Loupe.Domain.Common;
 using Loupe.Domain.Dashboards;
 using Loupe.Domain.Organizations;
 using MediatR;
@@ -34,10 +33,7 @@ internal sealed class RestoreDashboardVersionCommandHandler(
         var dashboard = await dashboards.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Dashboard", request.Id);
         VersionPrecondition.Require(request.IfMatch, dashboard.RowVersion, dashboard.LatestVersion);
-        if (dashboard.IsArchived)
-        {
-            throw new DomainException(DashboardErrors.Archived);
-        }
+        dashboard.EnsureActive();
 
         var version = await DashboardVersions.FindAsync(store, executor, dashboard.Id, request.Version, cancellationToken).ConfigureAwait(false);
         var queryParameters = await DashboardInput.QueryParametersAsync(store, executor, version.Tiles, cancellationToken).ConfigureAwait(false);

@@ -6,7 +6,6 @@ using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Application.SavedQueries;
 using Loupe.Domain.Audit;
-using Loupe.Domain.Common;
 using Loupe.Domain.Dashboards;
 using Loupe.Domain.Organizations;
 using MediatR;
@@ -99,10 +98,7 @@ internal sealed class UpdateDashboardCommandHandler(
         var dashboard = await dashboards.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Dashboard", request.Id);
         VersionPrecondition.Require(request.IfMatch, dashboard.RowVersion, dashboard.LatestVersion);
-        if (dashboard.IsArchived)
-        {
-            throw new DomainException(DashboardErrors.Archived);
-        }
+        dashboard.EnsureActive();
 
         // The layout is checked whole, whichever part of it changes: new tiles against the mappings
         // kept, new mappings against the tiles kept, and both against the queries as they are now.

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Loupe.Application.Common;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Results;
@@ -68,7 +69,7 @@ internal sealed class GetDashboardViewQueryHandler(
             [.. dashboard.Parameters.Select(ParameterDefinitionDto.From)],
             [.. dashboard.ParameterMappings.Select(ParameterMappingDto.From)],
             dashboard.LatestVersion,
-            SavedQueryStatuses.Of(dashboard.ArchivedAt),
+            ItemStatuses.Of(dashboard.ArchivedAt),
             dashboard.OwnerId,
             dashboard.ArchivedAt,
             dashboard.CreatedAt,

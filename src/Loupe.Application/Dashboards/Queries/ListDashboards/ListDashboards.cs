@@ -1,7 +1,7 @@
+using Loupe.Application.Common;
 using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
-using Loupe.Application.SavedQueries;
 using Loupe.Domain.Dashboards;
 using Loupe.Domain.Queries;
 using Mapster;
@@ -21,7 +21,7 @@ public sealed record ListDashboardsQuery(IReadOnlyDictionary<string, string?> Qu
 internal sealed class ListDashboardsQueryHandler(IReadStore store, IQueryExecutor executor, TypeAdapterConfig mapping)
     : IRequestHandler<ListDashboardsQuery, PagedResult<DashboardSummaryDto>>
 {
-    private static readonly IReadOnlyList<string> Statuses = SavedQueryStatuses.All;
+    private static readonly IReadOnlyList<string> Statuses = ItemStatuses.All;
 
     private static readonly SortWhitelist<Dashboard> Sorts = SortWhitelist<Dashboard>.For()
         .Field("name", d => d.Name)
@@ -33,10 +33,9 @@ internal sealed class ListDashboardsQueryHandler(IReadStore store, IQueryExecuto
     public async Task<PagedResult<DashboardSummaryDto>> Handle(ListDashboardsQuery request, CancellationToken cancellationToken)
     {
         var parameters = ListParameters.Parse(request.Query, Sorts, Statuses);
-        var archived = parameters.Filter.Status == SavedQueryStatuses.Archived;
         var tags = new ListFilter { Tags = [.. parameters.Filter.Tags.Select(QueryTags.NormalizeOne).Distinct(StringComparer.Ordinal)] };
         return await store.Query<Dashboard>()
-            .Where(d => (d.ArchivedAt != null) == archived)
+            .ApplyItemStatus(parameters.Filter, d => d.ArchivedAt)
             .ApplyText(parameters.Filter, d => d.Name, d => d.Description)
             .ApplyTags(tags, d => d.Tags)
             .ApplyOwner(parameters.Filter, d => d.OwnerId!.Value)

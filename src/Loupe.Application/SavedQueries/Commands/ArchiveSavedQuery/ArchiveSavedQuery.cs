@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Archiving;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -20,7 +21,7 @@ namespace Loupe.Application.SavedQueries.Commands.ArchiveSavedQuery;
 public sealed record ArchiveSavedQueryCommand(Guid Id, VersionPrecondition? IfMatch = null, bool Force = false) : IRequest<Unit>;
 
 internal sealed class ArchiveSavedQueryCommandHandler(
-    IRepository<SavedQuery> queries, IDashboardUsage dashboards, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    IRepository<SavedQuery> queries, IDashboardUsage dashboards, ItemArchival archival)
     : IRequestHandler<ArchiveSavedQueryCommand, Unit>
 {
     public async Task<Unit> Handle(ArchiveSavedQueryCommand request, CancellationToken cancellationToken)
@@ -35,11 +36,7 @@ internal sealed class ArchiveSavedQueryCommandHandler(
 
         DashboardUse.EnsureMayArchive(
             SavedQueryErrors.InUse, await dashboards.ShowingQueryAsync(query.Id, cancellationToken).ConfigureAwait(false), request.Force);
-        if (query.Archive(clock.GetUtcNow()))
-        {
-            audit.Record(AuditActions.QueryArchived, new AuditTarget("query", query.Id));
-            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await archival.ArchiveAsync(query, AuditActions.QueryArchived, new AuditTarget("query", query.Id), cancellationToken).ConfigureAwait(false);
 
         return Unit.Value;
     }

@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Archiving;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -14,7 +15,7 @@ namespace Loupe.Application.SavedQueries.Commands.RestoreSavedQuery;
 public sealed record RestoreSavedQueryCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Versioned<SavedQueryDto>>;
 
 internal sealed class RestoreSavedQueryCommandHandler(
-    IRepository<SavedQuery> queries, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    IRepository<SavedQuery> queries, ItemArchival archival)
     : IRequestHandler<RestoreSavedQueryCommand, Versioned<SavedQueryDto>>
 {
     public async Task<Versioned<SavedQueryDto>> Handle(RestoreSavedQueryCommand request, CancellationToken cancellationToken)
@@ -22,11 +23,7 @@ internal sealed class RestoreSavedQueryCommandHandler(
         var query = await queries.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Query", request.Id);
         request.IfMatch?.Check(query.RowVersion);
-        if (query.Restore(clock.GetUtcNow()))
-        {
-            audit.Record(AuditActions.QueryRestored, new AuditTarget("query", query.Id));
-            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await archival.RestoreAsync(query, AuditActions.QueryRestored, new AuditTarget("query", query.Id), cancellationToken).ConfigureAwait(false);
 
         return new Versioned<SavedQueryDto>(SavedQueryDto.From(query), query.RowVersion);
     }

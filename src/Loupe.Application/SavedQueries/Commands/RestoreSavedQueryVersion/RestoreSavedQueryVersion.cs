@@ -3,7 +3,6 @@ using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
-using Loupe.Domain.Common;
 using Loupe.Domain.Organizations;
 using Loupe.Domain.Queries;
 using MediatR;
@@ -27,10 +26,7 @@ internal sealed class RestoreSavedQueryVersionCommandHandler(
         var query = await queries.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Query", request.Id);
         request.IfMatch?.Check(query.RowVersion);
-        if (query.IsArchived)
-        {
-            throw new DomainException(SavedQueryErrors.Archived);
-        }
+        query.EnsureActive();
 
         var version = await SavedQueryVersions.FindAsync(store, executor, query.Id, request.Version, cancellationToken).ConfigureAwait(false);
         if (query.RestoreVersion(version, currentUser.UserId, clock.GetUtcNow()))

@@ -5,7 +5,6 @@ using Loupe.Application.Common.Patching;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Domain.Audit;
-using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Organizations;
 using Loupe.Domain.Queries;
@@ -100,10 +99,7 @@ internal sealed class UpdateSavedQueryCommandHandler(
         var query = await queries.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Query", request.Id);
         request.IfMatch?.Check(query.RowVersion);
-        if (query.IsArchived)
-        {
-            throw new DomainException(SavedQueryErrors.Archived);
-        }
+        query.EnsureActive();
 
         var input = new SavedQueryInput();
         var definitions = request.Parameters is null ? query.Parameters : input.Definitions(request.Parameters);

@@ -1,3 +1,4 @@
+using Loupe.Application.Common;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Persistence;
@@ -32,16 +33,15 @@ internal sealed class ListSavedQueriesQueryHandler(IReadStore store, IQueryExecu
         .TieBreaker(q => q.Id)
         .Default("-updated_at");
 
-    private static readonly IReadOnlyList<string> Statuses = SavedQueryStatuses.All;
+    private static readonly IReadOnlyList<string> Statuses = ItemStatuses.All;
 
     public async Task<PagedResult<SavedQuerySummaryDto>> Handle(ListSavedQueriesQuery request, CancellationToken cancellationToken)
     {
         var parameters = ListParameters.Parse(request.Query, Sorts, Statuses);
         var dataSourceId = ParseDataSource(request.Query);
-        var archived = parameters.Filter.Status == SavedQueryStatuses.Archived;
         var tags = new ListFilter { Tags = [.. parameters.Filter.Tags.Select(QueryTags.NormalizeOne).Distinct(StringComparer.Ordinal)] };
         var rows = store.Query<SavedQuery>()
-            .Where(q => (q.ArchivedAt != null) == archived)
+            .ApplyItemStatus(parameters.Filter, q => q.ArchivedAt)
             .ApplyText(parameters.Filter, q => q.Name, q => q.Description)
             .ApplyTags(tags, q => q.Tags)
             .ApplyOwner(parameters.Filter, q => q.OwnerId!.Value)

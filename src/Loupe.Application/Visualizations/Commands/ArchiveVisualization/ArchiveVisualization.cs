@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Archiving;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -19,7 +20,7 @@ namespace Loupe.Application.Visualizations.Commands.ArchiveVisualization;
 public sealed record ArchiveVisualizationCommand(Guid Id, VersionPrecondition? IfMatch = null, bool Force = false) : IRequest<Unit>;
 
 internal sealed class ArchiveVisualizationCommandHandler(
-    IRepository<Visualization> visualizations, IDashboardUsage dashboards, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    IRepository<Visualization> visualizations, IDashboardUsage dashboards, ItemArchival archival)
     : IRequestHandler<ArchiveVisualizationCommand, Unit>
 {
     public async Task<Unit> Handle(ArchiveVisualizationCommand request, CancellationToken cancellationToken)
@@ -34,11 +35,8 @@ internal sealed class ArchiveVisualizationCommandHandler(
 
         DashboardUse.EnsureMayArchive(
             VisualizationErrors.InUse, await dashboards.ShowingVisualizationAsync(visualization.Id, cancellationToken).ConfigureAwait(false), request.Force);
-        if (visualization.Archive(clock.GetUtcNow()))
-        {
-            audit.Record(AuditActions.VisualizationArchived, new AuditTarget("visualization", visualization.Id));
-            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await archival.ArchiveAsync(visualization, AuditActions.VisualizationArchived, new AuditTarget("visualization", visualization.Id), cancellationToken)
+            .ConfigureAwait(false);
 
         return Unit.Value;
     }

@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Archiving;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -18,7 +19,7 @@ namespace Loupe.Application.Visualizations.Commands.RestoreVisualization;
 public sealed record RestoreVisualizationCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Versioned<VisualizationDto>>;
 
 internal sealed class RestoreVisualizationCommandHandler(
-    IRepository<Visualization> visualizations, ILatestResultColumns latestResults, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    IRepository<Visualization> visualizations, ILatestResultColumns latestResults, ItemArchival archival)
     : IRequestHandler<RestoreVisualizationCommand, Versioned<VisualizationDto>>
 {
     public async Task<Versioned<VisualizationDto>> Handle(RestoreVisualizationCommand request, CancellationToken cancellationToken)
@@ -26,11 +27,8 @@ internal sealed class RestoreVisualizationCommandHandler(
         var visualization = await visualizations.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Visualization", request.Id);
         request.IfMatch?.Check(visualization.RowVersion);
-        if (visualization.Restore(clock.GetUtcNow()))
-        {
-            audit.Record(AuditActions.VisualizationRestored, new AuditTarget("visualization", visualization.Id));
-            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await archival.RestoreAsync(visualization, AuditActions.VisualizationRestored, new AuditTarget("visualization", visualization.Id), cancellationToken)
+            .ConfigureAwait(false);
 
         var resultColumns = await latestResults.OfAsync(visualization.QueryId, cancellationToken).ConfigureAwait(false);
         return new Versioned<VisualizationDto>(VisualizationDto.From(visualization, resultColumns), visualization.RowVersion);

@@ -1,4 +1,4 @@
-using Loupe.Application.Common.Exceptions;
+using Loupe.Application.Common;
 using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Results;
@@ -11,7 +11,7 @@ namespace Loupe.Application.Visualizations.Queries.ListVisualizations;
 
 /// <summary>
 /// The organization's visualizations, each with its options and warnings. Active ones unless
-/// <c>archived=true</c> (then archived ones only); <c>query_id</c>, <c>type</c>, <c>tags</c> (every one,
+/// <c>status=archived</c> (then archived ones only); <c>query_id</c>, <c>type</c>, <c>tags</c> (every one,
 /// any case), <c>owner_id</c>, <c>q</c> (name or description) and the created/updated ranges narrow
 /// further. Sorted by <c>name</c>, <c>created_at</c> or <c>updated_at</c> (default <c>-updated_at</c>).
 /// The latest result columns of the page's queries are read in one statement, whatever the page size.
@@ -21,7 +21,6 @@ public sealed record ListVisualizationsQuery(IReadOnlyDictionary<string, string?
 {
     public const string QueryFilter = "query_id";
     public const string TypeFilter = ListQueryParameters.Type;
-    public const string ArchivedFilter = ListQueryParameters.Archived;
 }
 
 internal sealed class ListVisualizationsQueryHandler(IReadStore store, IQueryExecutor executor, ILatestResultColumns latestResults)
@@ -34,30 +33,23 @@ internal sealed class ListVisualizationsQueryHandler(IReadStore store, IQueryExe
         .TieBreaker(v => v.Id)
         .Default("-updated_at");
 
-    /// <summary>The values of the <c>type</c> filter (the list's closed set, documented from here).</summary>
+    /// <summary>The values of the <c>status</c> filter (documented from here).</summary>
+    private static readonly IReadOnlyList<string> Statuses = ItemStatuses.All;
+
+    /// <summary>The values of the <c>type</c> filter (documented from here).</summary>
     private static readonly IReadOnlyList<string> Types = VisualizationTypes.Names;
 
     public async Task<PagedResult<VisualizationDto>> Handle(ListVisualizationsQuery request, CancellationToken cancellationToken)
     {
-        var archived = Archived(request.Query, out var archivedError);
-        ListParameters<Visualization> parameters;
-        try
-        {
-            parameters = ListParameters.Parse(request.Query, Sorts, Types, [ListVisualizationsQuery.QueryFilter], statusParameter: ListVisualizationsQuery.TypeFilter);
-        }
-        catch (ValidationFailedException invalid) when (archivedError is not null)
-        {
-            throw new ValidationFailedException(invalid.Errors.Append(archivedError.Value).ToDictionary(StringComparer.Ordinal));
-        }
-
-        if (archivedError is { } error)
-        {
-            throw new ValidationFailedException(error.Key, error.Value[0]);
-        }
-
+        var parameters = ListParameters.Parse(
+            request.Query,
+            Sorts,
+            Statuses,
+            [ListVisualizationsQuery.QueryFilter],
+            choiceFilters: new Dictionary<string, IReadOnlyList<string>> { [ListVisualizationsQuery.TypeFilter] = Types });
         var tags = new ListFilter { Tags = [.. parameters.Filter.Tags.Select(QueryTags.NormalizeOne).Distinct(StringComparer.Ordinal)] };
         var rows = store.Query<Visualization>()
-            .Where(v => (v.ArchivedAt != null) == archived)
+            .ApplyItemStatus(parameters.Filter, v => v.ArchivedAt)
             .ApplyText(parameters.Filter, v => v.Name, v => v.Description)
             .ApplyTags(tags, v => v.Tags)
             .ApplyOwner(parameters.Filter, v => v.OwnerId!.Value)
@@ -68,7 +60,7 @@ internal sealed class ListVisualizationsQueryHandler(IReadStore store, IQueryExe
             rows = rows.Where(v => v.QueryId == queryId);
         }
 
-        if (parameters.Filter.Status is { } typeName && VisualizationTypes.TryParse(typeName, out var type))
+        if (parameters.Filter.ChoiceOf(ListVisualizationsQuery.TypeFilter) is { } typeName && VisualizationTypes.TryParse(typeName, out var type))
         {
             rows = rows.Where(v => v.Type == type);
         }
@@ -76,24 +68,5 @@ internal sealed class ListVisualizationsQueryHandler(IReadStore store, IQueryExe
         var page = await rows.ToPageAsync(parameters, executor, cancellationToken).ConfigureAwait(false);
         var columns = await latestResults.OfQueriesAsync([.. page.Data.Select(v => v.QueryId).Distinct()], cancellationToken).ConfigureAwait(false);
         return page.Map(v => VisualizationDto.From(v, columns.GetValueOrDefault(v.QueryId)));
-    }
-
-    /// <summary><c>archived</c>: <c>true</c> lists archived visualizations only, <c>false</c> (the default) active ones.</summary>
-    private static bool Archived(IReadOnlyDictionary<string, string?> query, out KeyValuePair<string, string[]>? error)
-    {
-        error = null;
-        const string Name = ListVisualizationsQuery.ArchivedFilter;
-        switch (QueryParameterErrors.ValueOf(query, Name))
-        {
-            case null:
-                return false;
-            case "true":
-                return true;
-            case "false":
-                return false;
-            default:
-                error = new(Name, ["archived is true or false."]);
-                return false;
-        }
     }
 }
