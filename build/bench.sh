@@ -39,7 +39,8 @@
 #             ticking side by side; runs made, missed and doubled counted from
 #             the rows, and the time from the minute to the last run queued
 #             (target: within 5 s); the baseline, the time to insert 10,000
-#             runs in one statement. About 2 minutes.
+#             runs in one statement. About 2 minutes. LOUPE_BENCH_SCHEDULES
+#             (default 10000) sets the number of schedules.
 # Environment (optional): LOUPE_BENCH_ROWS (default 1000000) for the results
 # section, LOUPE_BENCH_RUNS (default 5000) for the jobs section (the Hangfire
 # comparison drains at most 2000 jobs per backlog); smaller numbers give a

@@ -118,8 +118,8 @@ internal sealed class BenchDatabase
         await using var connection = new NpgsqlConnection(OwnerConnection);
         await connection.OpenAsync();
         await using var insert = new NpgsqlCommand(
-            "INSERT INTO query_runs (id, organization_id, data_source_id, sql, parameter_values, cache_key, timeout_seconds, max_rows, status, attempt, queued_at, result_expired) " +
-            "VALUES ($1, $2, $3, 'select', '[]', repeat('0', 64), 600, 1000000, 'running', 1, now(), false)",
+            "INSERT INTO query_runs (id, organization_id, data_source_id, sql, parameter_values, cache_key, timeout_seconds, max_rows, status, attempt, queued_at, result_expired, schedule_settled) " +
+            "VALUES ($1, $2, $3, 'select', '[]', repeat('0', 64), 600, 1000000, 'running', 1, now(), false, false)",
             connection);
         insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = runId });
         insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = OrganizationId });

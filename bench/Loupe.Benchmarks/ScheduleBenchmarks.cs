@@ -15,7 +15,10 @@ namespace Loupe.Benchmarks;
 /// </summary>
 internal static class ScheduleBenchmarks
 {
-    private const int Schedules = 10_000;
+    /// <summary>10,000 unless LOUPE_BENCH_SCHEDULES asks for another number (a smaller one for a quick look).</summary>
+    private static readonly int Schedules =
+        Environment.GetEnvironmentVariable("LOUPE_BENCH_SCHEDULES") is { Length: > 0 } value ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : 10_000;
+
     private const int Workers = 2;
     private const string IdleQueue = "bench-idle";
 
@@ -174,8 +177,8 @@ internal static class ScheduleBenchmarks
         {
             await using var transaction = await connection.BeginTransactionAsync();
             await using var insert = new NpgsqlCommand(
-                "INSERT INTO query_runs (id, organization_id, data_source_id, sql, parameter_values, cache_key, timeout_seconds, max_rows, status, attempt, queued_at, result_expired) " +
-                "SELECT gen_random_uuid(), $1, $2, 'SELECT 1 AS one', '[]', md5(g::text), 30, 1000, 'queued', 0, now(), false FROM generate_series(1, $3) g",
+                "INSERT INTO query_runs (id, organization_id, data_source_id, sql, parameter_values, cache_key, timeout_seconds, max_rows, status, attempt, queued_at, result_expired, schedule_settled) " +
+                "SELECT gen_random_uuid(), $1, $2, 'SELECT 1 AS one', '[]', md5(g::text), 30, 1000, 'queued', 0, now(), false, false FROM generate_series(1, $3) g",
                 connection,
                 transaction);
             insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = database.OrganizationId });

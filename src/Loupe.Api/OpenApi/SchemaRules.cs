@@ -102,7 +102,7 @@ internal static class SchemaRules
         [(typeof(DashboardTileViewDto), nameof(DashboardTileViewDto.Kind))] = () => [DashboardJson.VisualizationKind, DashboardJson.TextKind],
         [(typeof(TileVisualizationDto), nameof(TileVisualizationDto.Type))] = () => VisualizationTypes.Names,
         [(typeof(PublicVisualizationDto), nameof(PublicVisualizationDto.Type))] = () => VisualizationTypes.Names,
-        [(typeof(ScheduleDto), nameof(ScheduleDto.Status))] = () => SavedQueryStatuses.All,
+        [(typeof(ScheduleDto), nameof(ScheduleDto.Status))] = () => ItemStatuses.All,
         [(typeof(ScheduleLastRunDto), nameof(ScheduleLastRunDto.Status))] = () => Enum.GetValues<RunStatus>().Select(s => s.ToName()),
     };
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Loupe.Application.Common;
 using Loupe.Application.SavedQueries;
 using Loupe.Domain.Runs;
 using Loupe.Domain.Schedules;
@@ -11,7 +12,7 @@ namespace Loupe.Application.Schedules;
 /// <c>next_run_at</c> (null while disabled or archived), <c>last_run</c> (the run it started last:
 /// id, status, when), <c>consecutive_failures</c>, <c>last_error</c> and <c>paused_reason</c> (set when
 /// it paused itself after too many failures in a row; enabling it clears it). <c>status</c> is
-/// <c>active</c> or <c>archived</c>, as a saved query's.
+/// <c>active</c> or <c>archived</c>, as every item's.
 /// </summary>
 public sealed record ScheduleDto(
     Guid Id,
@@ -47,7 +48,7 @@ public sealed record ScheduleDto(
         schedule.ConsecutiveFailures,
         schedule.LastError,
         schedule.PausedReason,
-        SavedQueryStatuses.Of(schedule.ArchivedAt),
+        ItemStatuses.Of(schedule.ArchivedAt),
         schedule.OwnerId,
         schedule.CreatedAt,
         schedule.UpdatedAt,

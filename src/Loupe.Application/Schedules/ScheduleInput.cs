@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Loupe.Application.Common.Persistence;
+using Loupe.Application.Common.Security;
+using Loupe.Application.Organizations;
 using Loupe.Application.SavedQueries;
 using Loupe.Domain.Common;
-using Loupe.Domain.Organizations;
 using Loupe.Domain.Queries;
 using Loupe.Domain.Queries.Parameters;
 using Loupe.Domain.Schedules;
@@ -22,16 +23,7 @@ internal static class ScheduleInput
     public static async Task<SavedQuery> QueryAsync(IRepository<SavedQuery> queries, Guid queryId, CancellationToken ct) =>
         await queries.FindAsync(queryId, ct).ConfigureAwait(false) ?? throw new DomainException(ScheduleErrors.QueryNotFound);
 
-    /// <summary>The zone asked for, or the organization's when none is given.</summary>
-    public static async Task<string> ZoneAsync(IRepository<Organization> organizations, Guid organizationId, string? timeZone, CancellationToken ct)
-    {
-        if (timeZone is not null)
-        {
-            return timeZone;
-        }
-
-        var organization = await organizations.FindAsync(organizationId, ct).ConfigureAwait(false)
-            ?? throw new InvalidOperationException("The caller's organization is gone.");
-        return organization.TimeZone;
-    }
+    /// <summary>The zone asked for, or the organization's (<see cref="OrganizationTimeZone"/>) when none is given.</summary>
+    public static async Task<string> ZoneAsync(ITenantScope tenant, IReadStore store, IQueryExecutor executor, string? timeZone, CancellationToken ct) =>
+        timeZone ?? (await OrganizationTimeZone.ReadAsync(tenant, store, executor, ct).ConfigureAwait(false)).Id;
 }

@@ -12,9 +12,11 @@ namespace Loupe.Domain.Schedules;
 /// however many times were missed (after downtime, one catch-up run) and moves
 /// <see cref="NextRunAt"/> past now. Every failed run is counted (<see cref="RecordRunFinished"/>);
 /// after <see cref="ScheduleRules.PauseAfterFailures"/> in a row the schedule pauses itself, and
-/// enabling it again starts the count anew. Archiving keeps it, stopped, until restored.
+/// enabling it again starts the count anew. Archiving keeps it, stopped, until restored (as every item
+/// is archived, <see cref="ArchivableAggregateRoot"/>); <see cref="ResetNextRun"/> then sets its next time
+/// for the state it is in.
 /// </summary>
-public sealed class Schedule : AggregateRoot, ITenantOwned
+public sealed class Schedule : ArchivableAggregateRoot, ITenantOwned
 {
     public const int NameMaxLength = 255;
     public const int CronMaxLength = 200;
@@ -23,7 +25,7 @@ public sealed class Schedule : AggregateRoot, ITenantOwned
 
     private Schedule(
         Guid id, Guid organizationId, Guid queryId, string name, string cron, string timeZone, Guid? ownerId, DateTimeOffset createdAt)
-        : base(id)
+        : base(id, createdAt)
     {
         OrganizationId = organizationId;
         QueryId = queryId;
@@ -32,7 +34,6 @@ public sealed class Schedule : AggregateRoot, ITenantOwned
         TimeZone = timeZone;
         OwnerId = ownerId;
         CreatedAt = createdAt;
-        UpdatedAt = createdAt;
         Tags = [];
         Parameters = new Dictionary<string, ParameterValue>(StringComparer.Ordinal);
     }
@@ -81,12 +82,6 @@ public sealed class Schedule : AggregateRoot, ITenantOwned
     public Guid? OwnerId { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
-
-    public DateTimeOffset UpdatedAt { get; private set; }
-
-    public DateTimeOffset? ArchivedAt { get; private set; }
-
-    public bool IsArchived => ArchivedAt is not null;
 
     /// <summary>The stored row's version, set by the store on every save; clients send it back (<c>If-Match</c>).</summary>
     public uint RowVersion { get; private set; }
@@ -298,46 +293,18 @@ public sealed class Schedule : AggregateRoot, ITenantOwned
         return RunOutcome.Failed;
     }
 
-    /// <summary>Stops it and hides it from lists; false when it already was archived.</summary>
-    public bool Archive(DateTimeOffset now)
-    {
-        if (IsArchived)
-        {
-            return false;
-        }
-
-        ArchivedAt = now;
-        NextRunAt = null;
-        UpdatedAt = now;
-        return true;
-    }
-
-    /// <summary>Makes it active again, firing from now on if it is enabled; false when it was not archived.</summary>
-    public bool Restore(IFireTimes times, DateTimeOffset now)
+    /// <summary>
+    /// Sets its next time for the state it is in: none while disabled or archived (archiving stops it),
+    /// else its first time after now (restoring it fires from now on; the times it was archived through
+    /// are not caught up). Called when it is archived or restored, in the same save.
+    /// </summary>
+    public void ResetNextRun(IFireTimes times, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(times);
-        if (!IsArchived)
-        {
-            return false;
-        }
-
-        ArchivedAt = null;
-        if (Enabled)
-        {
-            NextRunAt = times.NextAfter(Cron, Zone, now);
-        }
-
-        UpdatedAt = now;
-        return true;
+        NextRunAt = Enabled && !IsArchived ? times.NextAfter(Cron, Zone, now) : null;
     }
 
-    public void EnsureActive()
-    {
-        if (IsArchived)
-        {
-            throw new DomainException(ScheduleErrors.Archived);
-        }
-    }
+    protected override DomainError ArchivedError => ScheduleErrors.Archived;
 
     /// <summary>The zone of <see cref="TimeZone"/> (checked when it was set).</summary>
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);

@@ -144,11 +144,13 @@ public sealed class ScheduleTests
     {
         var schedule = New();
         schedule.Archive(Now).ShouldBeTrue();
-        schedule.NextRunAt.ShouldBeNull();
         schedule.IsDue(Now.AddDays(1)).ShouldBeFalse();
+        schedule.ResetNextRun(Times, Now);
+        schedule.NextRunAt.ShouldBeNull();
         Should.Throw<DomainException>(() => schedule.Rename("x", Now)).Error.Code.ShouldBe("schedule.archived");
 
-        schedule.Restore(Times, Now.AddDays(1)).ShouldBeTrue();
+        schedule.Restore(Now.AddDays(1)).ShouldBeTrue();
+        schedule.ResetNextRun(Times, Now.AddDays(1));
         schedule.NextRunAt.ShouldBe(Now.AddDays(1).AddHours(1));
     }
 

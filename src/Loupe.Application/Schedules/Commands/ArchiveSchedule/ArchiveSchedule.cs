@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Archiving;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -17,7 +18,7 @@ namespace Loupe.Application.Schedules.Commands.ArchiveSchedule;
 public sealed record ArchiveScheduleCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Unit>;
 
 internal sealed class ArchiveScheduleCommandHandler(
-    IRepository<Schedule> schedules, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    IRepository<Schedule> schedules, IFireTimes times, ItemArchival archival, IUnitOfWork unitOfWork, TimeProvider clock)
     : IRequestHandler<ArchiveScheduleCommand, Unit>
 {
     public async Task<Unit> Handle(ArchiveScheduleCommand request, CancellationToken cancellationToken)
@@ -25,12 +26,17 @@ internal sealed class ArchiveScheduleCommandHandler(
         var schedule = await schedules.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Schedule", request.Id);
         request.IfMatch?.Check(schedule.RowVersion);
-        if (schedule.Archive(clock.GetUtcNow()))
-        {
-            audit.Record(AuditActions.ScheduleArchived, new AuditTarget("schedule", schedule.Id));
-            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await archival.ArchiveAsync(
+            schedule,
+            AuditActions.ScheduleArchived,
+            new AuditTarget("schedule", schedule.Id),
+            cancellationToken,
+            ct =>
+            {
+                // Archived, it has no next time: the same save stops it.
+                schedule.ResetNextRun(times, clock.GetUtcNow());
+                return unitOfWork.SaveChangesAsync(ct);
+            }).ConfigureAwait(false);
         return Unit.Value;
     }
 }

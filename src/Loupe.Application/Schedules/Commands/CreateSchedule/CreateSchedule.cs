@@ -47,7 +47,8 @@ internal sealed class CreateScheduleCommandHandler(
     ICurrentUser currentUser,
     ITenantScope tenant,
     IRepository<SavedQuery> queries,
-    IRepository<Organization> organizations,
+    IReadStore store,
+    IQueryExecutor executor,
     IRepository<Schedule> schedules,
     IFireTimes times,
     ScheduleRules rules,
@@ -59,7 +60,7 @@ internal sealed class CreateScheduleCommandHandler(
     {
         var ownerId = currentUser.UserId ?? throw new ForbiddenException("A schedule is owned by a user.");
         var query = await ScheduleInput.QueryAsync(queries, request.QueryId, cancellationToken).ConfigureAwait(false);
-        var zone = await ScheduleInput.ZoneAsync(organizations, tenant.RequiredOrganizationId(), request.Timezone, cancellationToken).ConfigureAwait(false);
+        var zone = await ScheduleInput.ZoneAsync(tenant, store, executor, request.Timezone, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         var schedule = Schedule.Create(
             Guid.CreateVersion7(now),

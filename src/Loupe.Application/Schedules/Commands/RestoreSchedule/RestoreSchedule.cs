@@ -1,3 +1,4 @@
+using Loupe.Application.Common.Archiving;
 using Loupe.Application.Common.Concurrency;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Persistence;
@@ -17,7 +18,7 @@ namespace Loupe.Application.Schedules.Commands.RestoreSchedule;
 public sealed record RestoreScheduleCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Versioned<ScheduleDto>>;
 
 internal sealed class RestoreScheduleCommandHandler(
-    IRepository<Schedule> schedules, IFireTimes times, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
+    IRepository<Schedule> schedules, IFireTimes times, ItemArchival archival, IUnitOfWork unitOfWork, TimeProvider clock)
     : IRequestHandler<RestoreScheduleCommand, Versioned<ScheduleDto>>
 {
     public async Task<Versioned<ScheduleDto>> Handle(RestoreScheduleCommand request, CancellationToken cancellationToken)
@@ -25,12 +26,17 @@ internal sealed class RestoreScheduleCommandHandler(
         var schedule = await schedules.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Schedule", request.Id);
         request.IfMatch?.Check(schedule.RowVersion);
-        if (schedule.Restore(times, clock.GetUtcNow()))
-        {
-            audit.Record(AuditActions.ScheduleRestored, new AuditTarget("schedule", schedule.Id));
-            await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await archival.RestoreAsync(
+            schedule,
+            AuditActions.ScheduleRestored,
+            new AuditTarget("schedule", schedule.Id),
+            cancellationToken,
+            ct =>
+            {
+                // Active again: the same save sets its next time from now.
+                schedule.ResetNextRun(times, clock.GetUtcNow());
+                return unitOfWork.SaveChangesAsync(ct);
+            }).ConfigureAwait(false);
         return new Versioned<ScheduleDto>(ScheduleDto.From(schedule), schedule.RowVersion);
     }
 }

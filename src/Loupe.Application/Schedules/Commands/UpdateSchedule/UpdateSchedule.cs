@@ -93,7 +93,8 @@ internal sealed class UpdateScheduleCommandHandler(
     ITenantScope tenant,
     IRepository<Schedule> schedules,
     IRepository<SavedQuery> queries,
-    IRepository<Organization> organizations,
+    IReadStore store,
+    IQueryExecutor executor,
     IFireTimes times,
     ScheduleRules rules,
     IAuditTrail audit,
@@ -122,7 +123,7 @@ internal sealed class UpdateScheduleCommandHandler(
         if (request.Cron is not null || request.Timezone is not null || request.ResetTimezone)
         {
             var zone = request.ResetTimezone
-                ? await ScheduleInput.ZoneAsync(organizations, tenant.RequiredOrganizationId(), null, cancellationToken).ConfigureAwait(false)
+                ? await ScheduleInput.ZoneAsync(tenant, store, executor, null, cancellationToken).ConfigureAwait(false)
                 : request.Timezone ?? schedule.TimeZone;
             schedule.Reschedule(request.Cron ?? schedule.Cron, zone, times, rules, now);
         }

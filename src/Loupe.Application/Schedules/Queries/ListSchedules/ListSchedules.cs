@@ -1,7 +1,7 @@
+using Loupe.Application.Common;
 using Loupe.Application.Common.Paging;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
-using Loupe.Application.SavedQueries;
 using Loupe.Domain.Queries;
 using Loupe.Domain.Schedules;
 using MediatR;
@@ -29,16 +29,15 @@ internal sealed class ListSchedulesQueryHandler(IReadStore store, IQueryExecutor
         .TieBreaker(s => s.Id)
         .Default("-updated_at");
 
-    /// <summary>The values of the <c>status</c> filter: a schedule is active or archived, as a saved query is.</summary>
-    private static readonly IReadOnlyList<string> Statuses = SavedQueryStatuses.All;
+    /// <summary>The values of the <c>status</c> filter: a schedule is active or archived, as every item is.</summary>
+    private static readonly IReadOnlyList<string> Statuses = ItemStatuses.All;
 
     public async Task<PagedResult<ScheduleDto>> Handle(ListSchedulesQuery request, CancellationToken cancellationToken)
     {
         var parameters = ListParameters.Parse(request.Query, Sorts, Statuses, [ListSchedulesQuery.QueryFilter]);
-        var archived = parameters.Filter.Status == SavedQueryStatuses.Archived;
         var tags = new ListFilter { Tags = [.. parameters.Filter.Tags.Select(QueryTags.NormalizeOne).Distinct(StringComparer.Ordinal)] };
         var rows = store.Query<Schedule>()
-            .Where(s => (s.ArchivedAt != null) == archived)
+            .ApplyItemStatus(parameters.Filter, s => s.ArchivedAt)
             .ApplyText(parameters.Filter, s => s.Name)
             .ApplyTags(tags, s => s.Tags)
             .ApplyOwner(parameters.Filter, s => s.OwnerId!.Value)
