@@ -264,7 +264,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
 
         var share = await IdentityApi.PostCreatedAsync(member, $"/api/v1/dashboards/{dashboard.GetProperty("id").GetGuid()}/shares", new { label = "board" });
         var scheduleName = $"{name} schedule {Guid.NewGuid():N}";
-        var schedule = await IdentityApi.PostCreatedAsync(member, "/api/v1/schedules", new { query_id = query.GetProperty("id").GetGuid(), name = scheduleName, cron = "0 0 1 1 *" });
+        var schedule = await IdentityApi.PostCreatedAsync(member, "/api/v1/schedules", new { query_id = query.GetProperty("id").GetGuid(), name = scheduleName, cron = "0 0 1 1 *", parameters = new { country = "NL" } });
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
         return new Resources(
