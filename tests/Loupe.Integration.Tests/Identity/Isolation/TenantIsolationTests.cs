@@ -160,7 +160,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         new("DELETE", "/api/v1/schedules/{id}", r => r.ScheduleId.ToString(), null),
         new("POST", "/api/v1/schedules/{id}/restore", r => r.ScheduleId.ToString(), null),
         new("POST", "/api/v1/schedules/{id}/trigger", r => r.ScheduleId.ToString(), null),
-        new("POST", "/api/v1/schedules", r => r.SavedQueryId.ToString(), new { query_id = "{id}", name = "taken over", cron = "0 0 1 1 *" }) { Refusal = HttpStatusCode.BadRequest },
+        new("POST", "/api/v1/schedules", r => r.SavedQueryId.ToString(), new { query_id = "{id}", name = "taken over", cron = "0 0 1 1 *", parameters = new { country = "NL" } }) { Refusal = HttpStatusCode.BadRequest },
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
