@@ -17,6 +17,9 @@ public sealed class ScheduleOptions
     /// <summary>Schedules one transaction of a tick fires at most (1–5000); a tick repeats batches until nothing is due.</summary>
     public int BatchSize { get; set; } = 250;
 
+    /// <summary>Batches of due schedules one node fires side by side in an organization, each its own transaction (1–16).</summary>
+    public int FiringConcurrency { get; set; } = 2;
+
     /// <summary>False: this node never ticks (other nodes do).</summary>
     public bool Tick { get; set; } = true;
 
@@ -42,6 +45,11 @@ public sealed class ScheduleOptions
         if (BatchSize is < 1 or > 5_000)
         {
             yield return "Schedules:BatchSize must be between 1 and 5000.";
+        }
+
+        if (FiringConcurrency is < 1 or > 16)
+        {
+            yield return "Schedules:FiringConcurrency must be between 1 and 16.";
         }
     }
 }

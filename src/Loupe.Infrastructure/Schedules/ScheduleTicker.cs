@@ -13,7 +13,9 @@ namespace Loupe.Infrastructure.Schedules;
 /// <c>Schedules:TickMilliseconds</c> it asks which organizations have due schedules or uncounted
 /// finished runs (the one read across organizations, a SECURITY DEFINER function), then, inside each
 /// organization, fires due schedules and counts finished runs in batches of <c>Schedules:BatchSize</c>
-/// (<see cref="IScheduleTick"/>), each batch one transaction, until a batch comes back short. Nodes
+/// (<see cref="IScheduleTick"/>), each batch one transaction, until a batch comes back short; firing
+/// runs <c>Schedules:FiringConcurrency</c> such loops side by side, so that a burst is not held up by
+/// one transaction's round trips. Nodes
 /// tick side by side: the claims skip rows another node holds, so they share the work and never
 /// repeat it. A tick that fails (the database restarting) is simply tried again at the next.
 /// </summary>
@@ -59,13 +61,10 @@ internal sealed partial class ScheduleTicker(
         {
             try
             {
-                int claimed;
-                do
-                {
-                    claimed = await InScopeAsync(tick => tick.FireDueAsync(organizationId, batch, ct)).ConfigureAwait(false);
-                    fired += claimed;
-                }
-                while (claimed == batch);
+                // Side by side, as other nodes' batches are: each claim skips the rows the others hold.
+                var firings = await Task.WhenAll(
+                    Enumerable.Range(0, options.Value.FiringConcurrency).Select(_ => FireAllAsync(organizationId, batch, ct))).ConfigureAwait(false);
+                fired += firings.Sum();
 
                 int settled;
                 do
@@ -85,6 +84,21 @@ internal sealed partial class ScheduleTicker(
                 LogOrganizationFailed(logger, failure, organizationId);
             }
         }
+
+        return fired;
+    }
+
+    /// <summary>Batches of due schedules of the organization, one after another, until one comes back short.</summary>
+    private async Task<int> FireAllAsync(Guid organizationId, int batch, CancellationToken ct)
+    {
+        var fired = 0;
+        int claimed;
+        do
+        {
+            claimed = await InScopeAsync(tick => tick.FireDueAsync(organizationId, batch, ct)).ConfigureAwait(false);
+            fired += claimed;
+        }
+        while (claimed == batch);
 
         return fired;
     }
