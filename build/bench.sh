@@ -5,7 +5,7 @@
 # the same run. Nothing here asserts a target:
 # read the figures. Not part of the test command.
 #
-#   ./build/bench.sh [SECTION...]     SECTION: results | jobs | login | dashboards | webhooks | all (default: all)
+#   ./build/bench.sh [SECTION...]     SECTION: results | jobs | login | dashboards | webhooks | schedules | all (default: all)
 #
 # Sections (add one: write a bench_NAME function and list NAME in SECTIONS):
 #   results   stored results, ADR 0022: P5 CSV export vs psql \copy, P6 peak
@@ -41,6 +41,13 @@
 #             half its answers at random: every event delivered once by its
 #             idempotency key, none lost (counted at the receiver and in the
 #             rows; dead-lettered ones redelivered). About 1 minute.
+#   schedules schedules on the job engine, ADR 0064: P8 10,000 schedules of one
+#             organization due on the same minute, two worker processes
+#             ticking side by side; runs made, missed and doubled counted from
+#             the rows, and the time from the minute to the last run queued
+#             (target: within 5 s); the baseline, the time to insert 10,000
+#             runs in one statement. About 2 minutes. LOUPE_BENCH_SCHEDULES
+#             (default 10000) sets the number of schedules.
 # Environment (optional): LOUPE_BENCH_ROWS (default 1000000) for the results
 # section, LOUPE_BENCH_RUNS (default 5000) for the jobs section (the Hangfire
 # comparison drains at most 2000 jobs per backlog); smaller numbers give a
@@ -54,7 +61,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
 
 cd "$LOUPE_REPO_ROOT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-SECTIONS=(results jobs login dashboards webhooks)
+SECTIONS=(results jobs login dashboards webhooks schedules)
 BENCH_PROJECT=bench/Loupe.Benchmarks/Loupe.Benchmarks.csproj
 BENCH_BIN=bench/Loupe.Benchmarks/bin/Release/net10.0/Loupe.Benchmarks
 FIRST_PORT=56432
@@ -93,6 +100,10 @@ bench_jobs() {
 
 bench_login() {
   "$BENCH_BIN" login
+}
+
+bench_schedules() {
+  "$BENCH_BIN" schedules
 }
 
 bench_dashboards() {

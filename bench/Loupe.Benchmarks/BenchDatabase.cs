@@ -36,6 +36,9 @@ internal sealed class BenchDatabase
 
     public string AppConnection => BenchSettings.WithDatabase(Settings.AppConnection, Name);
 
+    /// <summary>A bench database another process created (a worker child of the schedules section); its organization is not known here.</summary>
+    public static BenchDatabase Existing(BenchSettings settings, string name) => new(settings, name, Guid.Empty, Guid.Empty);
+
     public static async Task<BenchDatabase> CreateAsync(BenchSettings settings, int rows)
     {
         var name = $"loupe_bench_{Guid.NewGuid():N}";
@@ -115,8 +118,8 @@ internal sealed class BenchDatabase
         await using var connection = new NpgsqlConnection(OwnerConnection);
         await connection.OpenAsync();
         await using var insert = new NpgsqlCommand(
-            "INSERT INTO query_runs (id, organization_id, data_source_id, sql, parameter_values, cache_key, timeout_seconds, max_rows, status, attempt, queued_at, result_expired) " +
-            "VALUES ($1, $2, $3, 'select', '[]', repeat('0', 64), 600, 1000000, 'running', 1, now(), false)",
+            "INSERT INTO query_runs (id, organization_id, data_source_id, sql, parameter_values, cache_key, timeout_seconds, max_rows, status, attempt, queued_at, result_expired, schedule_settled) " +
+            "VALUES ($1, $2, $3, 'select', '[]', repeat('0', 64), 600, 1000000, 'running', 1, now(), false, false)",
             connection);
         insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = runId });
         insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = OrganizationId });

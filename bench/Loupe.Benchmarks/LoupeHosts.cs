@@ -40,7 +40,7 @@ internal sealed class LoupeHosts : IAsyncDisposable
     private readonly Dictionary<string, string?> _settings;
     private readonly IHost _api;
 
-    private LoupeHosts(BenchDatabase database)
+    private LoupeHosts(BenchDatabase database, IReadOnlyDictionary<string, string?>? settings)
     {
         _database = database;
         _settings = new Dictionary<string, string?>
@@ -71,6 +71,11 @@ internal sealed class LoupeHosts : IAsyncDisposable
             ["Webhooks:RetryMaxSeconds"] = "0.5",
             ["Webhooks:DisableAfterFailures"] = "1000",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
         var builder = NewBuilder();
         builder.Services.AddScoped<BenchCaller>();
         builder.Services.AddScoped<ICurrentUser>(provider => provider.GetRequiredService<BenchCaller>());
@@ -88,7 +93,10 @@ internal sealed class LoupeHosts : IAsyncDisposable
     public IDataSourceConnector Connector =>
         _api.Services.GetRequiredService<IDataSourceConnectors>().ConnectorFor(DataSourceType.Postgresql);
 
-    public static LoupeHosts For(BenchDatabase database) => new(database);
+    public static LoupeHosts For(BenchDatabase database) => new(database, null);
+
+    /// <summary>As <see cref="For(BenchDatabase)"/>, with more settings (winning over the bench's own).</summary>
+    public static LoupeHosts For(BenchDatabase database, IReadOnlyDictionary<string, string?> settings) => new(database, settings);
 
     /// <summary>A new organization with an admin and a data source created by <c>CreateDataSourceCommand</c> (password stored encrypted).</summary>
     public async Task<BenchTenant> AddTenantAsync(string name)

@@ -31,6 +31,8 @@ public static class DependencyInjection
         services.AddScoped<Runs.RunQueue>();
         services.AddScoped<Common.Archiving.ItemArchival>();
         services.TryAddSingleton(Runs.RunSettings.Default);
+        services.TryAddSingleton(Domain.Schedules.ScheduleRules.Default);
+        services.AddScoped<Schedules.IScheduleTick, Schedules.ScheduleTick>();
         services.AddScoped<Common.Jobs.IJobHandler, Runs.RunQueryJobHandler>();
         // Alerts: evaluated after each successful run of their query.
         services.AddScoped<Alerts.AlertEvaluationQueue>();

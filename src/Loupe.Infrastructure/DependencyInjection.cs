@@ -11,6 +11,7 @@ using Loupe.Infrastructure.Persistence;
 using Loupe.Infrastructure.Persistence.Migrations;
 using Loupe.Infrastructure.Results;
 using Loupe.Infrastructure.Runs;
+using Loupe.Infrastructure.Schedules;
 using Loupe.Infrastructure.Security;
 using Loupe.Infrastructure.Security.Secrets;
 using Loupe.Infrastructure.Tenancy;
@@ -87,6 +88,7 @@ public static class DependencyInjection
         services.AddJobs(configuration);
         services.AddRuns(configuration);
         services.AddWebhooks(configuration);
+        services.AddSchedules(configuration);
         services.AddDashboards(configuration);
 
         services.AddHealthChecks()

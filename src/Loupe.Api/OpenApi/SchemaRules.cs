@@ -34,6 +34,9 @@ using Loupe.Application.Runs.Commands.RunSavedQuery;
 using Loupe.Application.SavedQueries;
 using Loupe.Application.SavedQueries.Commands.CreateSavedQuery;
 using Loupe.Application.SavedQueries.Commands.UpdateSavedQuery;
+using Loupe.Application.Schedules;
+using Loupe.Application.Schedules.Commands.CreateSchedule;
+using Loupe.Application.Schedules.Commands.UpdateSchedule;
 using Loupe.Application.Visualizations;
 using Loupe.Application.Visualizations.Commands.CreateVisualization;
 using Loupe.Application.Visualizations.Commands.UpdateVisualization;
@@ -116,6 +119,8 @@ internal static class SchemaRules
         [(typeof(WebhookDeliveryDto), nameof(WebhookDeliveryDto.Status))] = () => Enum.GetValues<DeliveryStatus>().Select(DeliveryStatuses.ToName),
         [(typeof(WebhookDeliveryDto), nameof(WebhookDeliveryDto.EventType))] = () => WebhookEvents.All,
         [(typeof(WebhookDto), nameof(WebhookDto.DisabledReason))] = () => [WebhookDisabledReasons.Gone, WebhookDisabledReasons.TooManyFailures],
+        [(typeof(ScheduleDto), nameof(ScheduleDto.Status))] = () => ItemStatuses.All,
+        [(typeof(ScheduleLastRunDto), nameof(ScheduleLastRunDto.Status))] = () => Enum.GetValues<RunStatus>().Select(s => s.ToName()),
     };
 
     /// <summary>
@@ -166,6 +171,8 @@ internal static class SchemaRules
         [(typeof(CreateAlertCommand), nameof(CreateAlertCommand.WebhookIds))] = new(MaxItems: Alert.MaxWebhooks),
         [(typeof(UpdateAlertRequest), nameof(UpdateAlertRequest.WebhookIds))] = new(MaxItems: Alert.MaxWebhooks),
         [(typeof(AlertConditionInput), nameof(AlertConditionInput.Column))] = new(MaxLength: AlertCondition.ColumnMaxLength),
+        [(typeof(CreateScheduleCommand), nameof(CreateScheduleCommand.Tags))] = new(MaxItems: QueryTags.MaxTags),
+        [(typeof(UpdateScheduleRequest), nameof(UpdateScheduleRequest.Tags))] = new(MaxItems: QueryTags.MaxTags),
         [(typeof(TileInput), nameof(TileInput.Id))] = new(MaxLength: DashboardGrid.TileIdMaxLength),
         [(typeof(TileInput), nameof(TileInput.Text))] = new(MaxLength: DashboardGrid.TextMaxLength),
         [(typeof(ParameterMappingInput), nameof(ParameterMappingInput.TileId))] = new(MaxLength: DashboardGrid.TileIdMaxLength),

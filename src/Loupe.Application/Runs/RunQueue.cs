@@ -14,7 +14,7 @@ namespace Loupe.Application.Runs;
 /// <summary>
 /// Queues a run and its job in one save, or answers a fresh enough earlier result of the same data
 /// source, SQL and values (<c>max_age_seconds</c>) among the runs the caller may see (another
-/// person's ad-hoc run is never answered to someone who may not read it). Shared by ad-hoc runs and saved-query runs. An
+/// person's ad-hoc run is never answered to someone who may not read it). Shared by ad-hoc runs, saved-query runs, dashboard refreshes and schedules. An
 /// organization's runs waiting to start are capped (<see cref="RunSettings.MaxQueuedPerOrganization"/>).
 /// </summary>
 internal sealed class RunQueue(
@@ -41,7 +41,8 @@ internal sealed class RunQueue(
         int? TimeoutSeconds,
         int? MaxAgeSeconds,
         JobPriority Priority = JobPriority.Interactive,
-        int? SavedTimeoutSeconds = null);
+        int? SavedTimeoutSeconds = null,
+        Guid? ScheduleId = null);
 
     /// <summary>The queued run, or the cached one (<see cref="RunDto.FromCache"/>).</summary>
     public async Task<RunDto> QueueAsync(Request request, CancellationToken ct)
@@ -144,6 +145,35 @@ internal sealed class RunQueue(
         return answers;
     }
 
+    /// <summary>
+    /// Queues runs of schedules in the unit of work without saving it: the caller saves them together
+    /// with the schedules' own change, in one transaction. A firing is not refused by the queue cap
+    /// (<paramref name="capped"/> false): a refused firing would be a run silently missed, and schedules
+    /// are limited by their minimum interval instead. A run asked for by hand (a trigger) is capped as
+    /// every run someone asks for.
+    /// </summary>
+    public async Task<IReadOnlyList<QueryRun>> StageAsync(IReadOnlyList<Request> requests, bool capped, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var organizationId = tenant.RequiredOrganizationId();
+        if (capped && requests.Count > 0)
+        {
+            var limit = settings.MaxQueuedPerOrganization;
+            RunQueueQuota.EnsureRoom(await WaitingAsync(limit, ct).ConfigureAwait(false) + requests.Count - 1, limit);
+        }
+
+        var now = clock.GetUtcNow();
+        var staged = new List<QueryRun>(requests.Count);
+        foreach (var request in requests)
+        {
+            var run = NewRun(request, organizationId, now);
+            runs.Add(run);
+            staged.Add(run);
+        }
+
+        return staged;
+    }
+
     /// <summary>A run of the request, checked as every run is, with its job enqueued (saved with it).</summary>
     private QueryRun NewRun(Request request, Guid organizationId, DateTimeOffset now)
     {
@@ -167,6 +197,11 @@ internal sealed class RunQueue(
             request.Priority,
             MaxAttempts: RunQueryJobHandler.JobAttempts));
         run.AssignJob(jobId);
+        if (request.ScheduleId is { } scheduleId)
+        {
+            run.AssignSchedule(scheduleId);
+        }
+
         return run;
     }
 }

@@ -178,4 +178,13 @@ public static class AuditActions
     /// <summary>A webhook disabled itself: its receiver answered 410 Gone, or too many deliveries in a row failed.</summary>
     public const string WebhookDisabled = "webhook.disabled";
     public const string WebhookDeliveryRedelivered = "webhook.delivery_redelivered";
+
+    public const string ScheduleCreated = "schedule.created";
+    public const string ScheduleUpdated = "schedule.updated";
+    public const string ScheduleArchived = "schedule.archived";
+    public const string ScheduleRestored = "schedule.restored";
+    public const string ScheduleTriggered = "schedule.triggered";
+
+    /// <summary>A schedule paused itself after too many failed runs in a row (no user acted: the actor is none).</summary>
+    public const string SchedulePaused = "schedule.paused";
 }

@@ -112,6 +112,12 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
     /// <summary>The background job that runs it.</summary>
     public Guid? JobId { get; private set; }
 
+    /// <summary>The schedule that started it; null for a run someone asked for.</summary>
+    public Guid? ScheduleId { get; private set; }
+
+    /// <summary>Its schedule has counted its outcome (a finished run of a schedule, once).</summary>
+    public bool ScheduleSettled { get; private set; }
+
     /// <summary>
     /// The stored row's version, set by the store on every save: the API's <c>ETag</c>, so a client
     /// polling a run is answered 304 until the run changes.
@@ -231,6 +237,23 @@ public sealed class QueryRun : AggregateRoot, ITenantOwned
 
     /// <summary>Records the background job that runs it.</summary>
     public void AssignJob(Guid jobId) => JobId = jobId;
+
+    /// <summary>Records the schedule that started it (fired or triggered), whose failure count its outcome joins.</summary>
+    public void AssignSchedule(Guid scheduleId) => ScheduleId = scheduleId;
+
+    /// <summary>
+    /// Marks a finished run of a schedule as counted by it (<c>Schedule.RecordRunFinished</c>), so
+    /// that its outcome is counted once.
+    /// </summary>
+    public void SettleForSchedule()
+    {
+        if (ScheduleId is null || !Status.IsFinished())
+        {
+            throw new InvalidOperationException("Only a finished run of a schedule is counted by it.");
+        }
+
+        ScheduleSettled = true;
+    }
 
     /// <summary>
     /// Starts an attempt: from queued, or again from running when the previous attempt was lost (its

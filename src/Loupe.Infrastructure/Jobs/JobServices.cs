@@ -2,6 +2,7 @@ using Loupe.Application.Common.Jobs;
 using Loupe.Infrastructure.Configuration;
 using Loupe.Infrastructure.Health;
 using Loupe.Infrastructure.Runs;
+using Loupe.Infrastructure.Schedules;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -54,6 +55,7 @@ public static class JobServices
         services.AddSingleton<JobEngine>();
         services.AddHostedService(provider => provider.GetRequiredService<JobEngine>());
         services.AddRunMaintenance();
+        services.AddScheduleTicks();
         services.AddSingleton<IConfigureOptions<HostOptions>>(provider => new ConfigureOptions<HostOptions>(host =>
         {
             var needed = provider.GetRequiredService<IOptions<JobsOptions>>().Value.ShutdownGrace + StopMargin;

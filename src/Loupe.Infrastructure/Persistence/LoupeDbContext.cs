@@ -14,6 +14,7 @@ using Loupe.Domain.Organizations;
 using Loupe.Domain.PasswordResets;
 using Loupe.Domain.Queries;
 using Loupe.Domain.Runs;
+using Loupe.Domain.Schedules;
 using Loupe.Domain.Sessions;
 using Loupe.Domain.Users;
 using Loupe.Domain.Visualizations;
@@ -104,6 +105,7 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     public DbSet<Webhook> Webhooks => Set<Webhook>();
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<Schedule> Schedules => Set<Schedule>();
 
     /// <summary>Read by the query filters on every query (EF Core parameterizes it per context).</summary>
     internal Guid? CurrentOrganizationId => _tenant?.OrganizationId;

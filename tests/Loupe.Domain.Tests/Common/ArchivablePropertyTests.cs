@@ -7,13 +7,14 @@ using Loupe.Domain.Dashboards;
 using Loupe.Domain.DataSources;
 using Loupe.Domain.Queries;
 using Loupe.Domain.Queries.Parameters;
+using Loupe.Domain.Schedules;
 using Loupe.Domain.Visualizations;
 
 namespace Loupe.Domain.Tests.Common;
 
 /// <summary>
 /// The archive rule every item shares (<see cref="ArchivableAggregateRoot"/>), checked on each of the
-/// four items against a model of it over any sequence of archives, restores and attempted changes.
+/// items against a model of it over any sequence of archives, restores and attempted changes.
 /// </summary>
 public sealed class ArchivablePropertyTests
 {
@@ -40,6 +41,7 @@ public sealed class ArchivablePropertyTests
         new("visualization", () => Visualization.Create(Guid.CreateVersion7(), NewQuery(), Owner, "Total", null, new CounterOptions("amount"), null, Created), VisualizationErrors.Archived),
         new("dashboard", () => Dashboard.Create(Guid.CreateVersion7(), Organization, Owner, "Sales", null, null, [], [], [], new Dictionary<Guid, IReadOnlyList<ParameterDefinition>>(), Created), DashboardErrors.Archived),
         new("canvas", () => Canvas.Create(Guid.CreateVersion7(), Organization, "Flow", null, CanvasTimePreset.Relative(TimePresetKind.Last7Days), Created), CanvasErrors.Archived),
+        new("schedule", () => Schedule.Create(Guid.CreateVersion7(), NewQuery(), Owner, "Hourly", null, "0 * * * *", "UTC", true, null, new Hourly(), ScheduleRules.Default, Created), ScheduleErrors.Archived),
     ];
 
     /// <summary>Steps at any time, before or after the item's creation, in any order: the rule does not depend on the clock.</summary>
@@ -138,7 +140,7 @@ public sealed class ArchivablePropertyTests
     [Fact]
     public void EachItem_RefusesChangesWhileArchived_UnderItsOwnCode()
     {
-        Kinds.Select(k => k.Archived.Code).ShouldBe(["query.archived", "visualization.archived", "dashboard.archived", "canvas.archived"]);
+        Kinds.Select(k => k.Archived.Code).ShouldBe(["query.archived", "visualization.archived", "dashboard.archived", "canvas.archived", "schedule.archived"]);
         Kinds.ShouldAllBe(k => k.Archived.Kind == DomainErrorKind.Conflict);
         foreach (var kind in Kinds)
         {
@@ -146,5 +148,16 @@ public sealed class ArchivablePropertyTests
             item.Archive(Created).ShouldBeTrue();
             Should.Throw<DomainException>(item.EnsureActive).Error.ShouldBe(kind.Archived);
         }
+    }
+
+    /// <summary>Fire times of an hourly expression, enough for a schedule to be created here (the cron library is Infrastructure's).</summary>
+    private sealed class Hourly : IFireTimes
+    {
+        public string? Problem(string cron) => null;
+
+        public TimeSpan ShortestInterval(string cron) => TimeSpan.FromHours(1);
+
+        public DateTimeOffset? NextAfter(string cron, TimeZoneInfo zone, DateTimeOffset after) =>
+            new DateTimeOffset(after.Year, after.Month, after.Day, after.Hour, 0, 0, TimeSpan.Zero).AddHours(1);
     }
 }

@@ -2,6 +2,7 @@ using Loupe.Domain.DataSources;
 using Loupe.Domain.Organizations;
 using Loupe.Domain.Queries;
 using Loupe.Domain.Runs;
+using Loupe.Domain.Schedules;
 using Loupe.Domain.Users;
 using Loupe.Infrastructure.Results;
 using Microsoft.EntityFrameworkCore;
@@ -45,6 +46,10 @@ internal sealed class QueryRunConfiguration : IEntityTypeConfiguration<QueryRun>
         builder.HasIndex(r => new { r.CacheKey, r.FinishedAt });
         builder.HasIndex(r => r.SavedQueryId);
         builder.HasIndex(r => r.ResultExpiresAt);
+        builder.HasIndex(r => r.ScheduleId).HasFilter("schedule_id IS NOT NULL");
+        builder.HasIndex(r => new { r.OrganizationId, r.FinishedAt }, "ix_query_runs_schedule_unsettled")
+            .HasFilter("schedule_id IS NOT NULL AND NOT schedule_settled AND status IN ('succeeded', 'failed', 'cancelled', 'timed_out')");
+        builder.HasOne<Schedule>().WithMany().HasForeignKey(r => r.ScheduleId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne<Organization>().WithMany().HasForeignKey(r => r.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<DataSource>().WithMany().HasForeignKey(r => r.DataSourceId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<User>().WithMany().HasForeignKey(r => r.RequestedBy).OnDelete(DeleteBehavior.SetNull);

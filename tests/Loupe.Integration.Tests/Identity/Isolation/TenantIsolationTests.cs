@@ -59,7 +59,9 @@ public sealed record Resources(
     string WebhookName = "",
     Guid DeliveryId = default,
     Guid AlertId = default,
-    string AlertName = "")
+    string AlertName = "",
+    Guid ScheduleId = default,
+    string ScheduleName = "")
 {
     /// <summary>Every id, email and name of this organization that another organization must never see.</summary>
     public IEnumerable<string> Secrets =>
@@ -73,6 +75,7 @@ public sealed record Resources(
             DashboardId.ToString(), DashboardName, DashboardShareId.ToString(), DashboardShareToken,
             WebhookId.ToString(), WebhookName, DeliveryId.ToString(),
             AlertId.ToString(), AlertName,
+            ScheduleId.ToString(), ScheduleName,
         }.Concat(AuditEventIds.Select(id => id.ToString()));
 }
 
@@ -174,6 +177,12 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         {
             Refusal = HttpStatusCode.BadRequest,
         },
+        new("GET", "/api/v1/schedules/{id}", r => r.ScheduleId.ToString(), null),
+        new("PATCH", "/api/v1/schedules/{id}", r => r.ScheduleId.ToString(), new { name = "taken over" }),
+        new("DELETE", "/api/v1/schedules/{id}", r => r.ScheduleId.ToString(), null),
+        new("POST", "/api/v1/schedules/{id}/restore", r => r.ScheduleId.ToString(), null),
+        new("POST", "/api/v1/schedules/{id}/trigger", r => r.ScheduleId.ToString(), null),
+        new("POST", "/api/v1/schedules", r => r.SavedQueryId.ToString(), new { query_id = "{id}", name = "taken over", cron = "0 0 1 1 *", parameters = new { country = "NL" } }) { Refusal = HttpStatusCode.BadRequest },
     ];
 
     /// <summary>Every list (and single-object read) endpoint. One line per endpoint.</summary>
@@ -192,6 +201,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/dashboards",
         "/api/v1/webhooks",
         "/api/v1/alerts",
+        "/api/v1/schedules",
         "/api/v1/organization",
         "/api/v1/organization/usage",
         "/api/v1/me",
@@ -213,6 +223,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         "/api/v1/dashboards",
         "/api/v1/webhooks",
         "/api/v1/alerts",
+        "/api/v1/schedules",
     ];
 
     private static readonly string[] SeededWebhookEvents = ["alert.resolved"];
@@ -284,6 +295,8 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
         var alertName = $"{name} alert {Guid.NewGuid():N}";
         var alert = await IdentityApi.PostCreatedAsync(
             member, "/api/v1/alerts", new { query_id = query.GetProperty("id").GetGuid(), name = alertName, condition = new { selector = "row_count", op = ">", value = 0 }, webhook_ids = new[] { webhookId } });
+        var scheduleName = $"{name} schedule {Guid.NewGuid():N}";
+        var schedule = await IdentityApi.PostCreatedAsync(member, "/api/v1/schedules", new { query_id = query.GetProperty("id").GetGuid(), name = scheduleName, cron = "0 0 1 1 *", parameters = new { country = "NL" } });
         var auditEvents = await IdentityApi.GetRowsAsync(admin.Client, "/api/v1/audit-events?per_page=100");
         auditEvents.ShouldNotBeEmpty();
         return new Resources(
@@ -315,7 +328,9 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             webhookName,
             deliveryId,
             alert.GetProperty("id").GetGuid(),
-            alertName);
+            alertName,
+            schedule.GetProperty("id").GetGuid(),
+            scheduleName);
     }
 
     /// <summary>
@@ -394,6 +409,7 @@ public sealed partial class TenantIsolationTests(TenantIsolationTests.TwoOrganiz
             WebhookId = Guid.CreateVersion7(),
             DeliveryId = Guid.CreateVersion7(),
             AlertId = Guid.CreateVersion7(),
+            ScheduleId = Guid.CreateVersion7(),
             Member = _orgs.B.Member with { UserId = Guid.CreateVersion7() },
         };
 
