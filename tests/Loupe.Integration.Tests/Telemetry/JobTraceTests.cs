@@ -45,7 +45,8 @@ public sealed class JobTraceTests(RunsApi api) : ResetBeforeEachTest(api), IClas
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         var runId = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
         var finished = await RunsApi.FinishedAsync(admin, runId);
-        var attempt = await StoppedAsync(a => a.Source.Name == "Loupe.Jobs" && a.TraceId == traceId);
+        // The run's own job: the jobs it queues as it finishes (its events' fan-out) continue the trace below it.
+        var attempt = await StoppedAsync(a => a.Source.Name == "Loupe.Jobs" && a.TraceId == traceId && a.DisplayName == "job query.run");
         var stored = await StoredTraceParentAsync(runId);
 
         finished.GetProperty("status").GetString().ShouldBe("succeeded");
@@ -82,7 +83,8 @@ public sealed class JobTraceTests(RunsApi api) : ResetBeforeEachTest(api), IClas
         await RunsApi.FinishedAsync(admin, runId);
         var stored = await StoredTraceParentAsync(runId);
         var traceId = ActivityTraceId.CreateFromString(stored!.AsSpan(3, 32));
-        var attempt = await StoppedAsync(a => a.Source.Name == "Loupe.Jobs" && a.TraceId == traceId);
+        // The run's own job: the jobs it queues as it finishes (its events' fan-out) continue the trace below it.
+        var attempt = await StoppedAsync(a => a.Source.Name == "Loupe.Jobs" && a.TraceId == traceId && a.DisplayName == "job query.run");
 
         // The attempt continued the request's trace, whatever began it.
         var server = _stopped.Single(a => a.Source.Name == "Microsoft.AspNetCore" && a.TraceId == traceId);
