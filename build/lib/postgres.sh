@@ -158,11 +158,13 @@ pg_app_owned_relations() {
     "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'loupe_app'"
 }
 
-# Settings of every throwaway cluster: fast rather than durable.
+# Settings of every throwaway cluster: fast rather than durable. The test run starts many Loupe
+# hosts side by side (one per test class, each with its pools, engine, listeners and schedule ticks);
+# 200 connections ran out once schedules, alerts and webhooks came, so 400.
 PG_THROWAWAY_SETTINGS="fsync = off
 synchronous_commit = off
 full_page_writes = off
-max_connections = 200"
+max_connections = 400"
 
 # pg_start_on_free_port DATADIR HOME FIRST_PORT STARTED_VAR
 # Starts the cluster in DATADIR (log: HOME/postgres.log, socket in HOME) with the throwaway

@@ -15,7 +15,15 @@ public sealed class OwnerConnections(IOptions<DatabaseOptions> options) : IAsync
     // The sweeps run one at a time per node; the rotation is an operator's command.
     private const int MaxPoolSize = 4;
 
-    private readonly Lazy<NpgsqlDataSource> _source = new(() => options.Value.OwnerPoolBuilder(MaxPoolSize, PoolName).Build());
+    // Its work comes every few minutes: an idle connection is closed after 30 s rather than kept.
+    private const int IdleSeconds = 30;
+
+    private readonly Lazy<NpgsqlDataSource> _source = new(() =>
+    {
+        var builder = options.Value.OwnerPoolBuilder(MaxPoolSize, PoolName);
+        builder.ConnectionStringBuilder.ConnectionIdleLifetime = IdleSeconds;
+        return builder.Build();
+    });
 
     public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct) => _source.Value.OpenConnectionAsync(ct);
 
