@@ -31,13 +31,17 @@ internal sealed class JobWatch
     {
         foreach (var registration in services.Where(d => d.ServiceType == typeof(IJobHandler)).ToList())
         {
-            var implementation = registration.ImplementationType
-                ?? throw new InvalidOperationException("A job handler registered by factory or instance cannot be wrapped.");
-            var create = ActivatorUtilities.CreateFactory(implementation, Type.EmptyTypes);
+            // By type, or by a factory (a handler also resolved as itself, such as the alerts' evaluation).
+            Func<IServiceProvider, object> create = registration switch
+            {
+                { ImplementationType: { } type } => provider => ActivatorUtilities.CreateInstance(provider, type),
+                { ImplementationFactory: { } factory } => factory,
+                _ => throw new InvalidOperationException("A job handler registered as an instance cannot be wrapped."),
+            };
             services.Remove(registration);
             services.Add(new ServiceDescriptor(
                 typeof(IJobHandler),
-                provider => new Watched((IJobHandler)create(provider, null), this),
+                provider => new Watched((IJobHandler)create(provider), this),
                 registration.Lifetime));
         }
     }
