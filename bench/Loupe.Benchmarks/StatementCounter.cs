@@ -29,6 +29,7 @@ internal sealed class StatementCounter : IDisposable
     ];
 
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, double> _milliseconds = new(StringComparer.Ordinal);
     private readonly ActivityListener _listener;
 
     public StatementCounter()
@@ -37,7 +38,12 @@ internal sealed class StatementCounter : IDisposable
         {
             ShouldListenTo = source => source.Name == "Npgsql",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = activity => _counts.AddOrUpdate(KindOf(activity), 1, (_, n) => n + 1),
+            ActivityStopped = activity =>
+            {
+                var kind = KindOf(activity);
+                _counts.AddOrUpdate(kind, 1, (_, n) => n + 1);
+                _milliseconds.AddOrUpdate(kind, activity.Duration.TotalMilliseconds, (_, ms) => ms + activity.Duration.TotalMilliseconds);
+            },
         };
         ActivitySource.AddActivityListener(_listener);
     }
@@ -51,6 +57,13 @@ internal sealed class StatementCounter : IDisposable
         string Each(int count) => (count / (double)items).ToString("0.0", CultureInfo.InvariantCulture);
         var kinds = Kinds.Select(k => k.Label).Append("other").Where(l => this[l] > 0).Select(l => $"{l} {Each(this[l])}");
         return $"{Each(_counts.Values.Sum())} in all: {string.Join(", ", kinds)}";
+    }
+
+    /// <summary>"kind mean ms, …": how long each kind of round trip took on average, from sent to its answer read.</summary>
+    public string MeanTimes()
+    {
+        var kinds = Kinds.Select(k => k.Label).Append("other").Where(l => this[l] > 0);
+        return string.Join(", ", kinds.Select(l => $"{l} {(_milliseconds.GetValueOrDefault(l) / this[l]).ToString("0.00", CultureInfo.InvariantCulture)} ms"));
     }
 
     public void Dispose() => _listener.Dispose();

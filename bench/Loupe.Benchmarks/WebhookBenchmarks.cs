@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Loupe.Application.Common.Events;
 using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
+using Loupe.Application.Webhooks;
 using Loupe.Application.Webhooks.Commands.CreateWebhook;
 using Loupe.Application.Webhooks.Commands.RedeliverDelivery;
 using Loupe.Domain.Webhooks;
@@ -57,6 +58,17 @@ internal static class WebhookBenchmarks
                 await AddEventsAsync(loupe, tenants);
                 await WaitAsync(() => receiver.Succeeded.Count >= Events, "every event delivered");
                 delivered = Stopwatch.GetElapsedTime(started);
+                Console.WriteLine($"        handlers: {Durations(worker.Watch, WebhookJobKinds.FanOut)}; {Durations(worker.Watch, WebhookJobKinds.Deliver)}");
+            }
+
+            receiver.Reset(failHalf: false);
+            await using (var worker = await loupe.StartWorkerAsync())
+            {
+                using var statements = new StatementCounter();
+                await AddEventsAsync(loupe, tenants);
+                await WaitAsync(() => receiver.Succeeded.Count >= Events, "every traced event delivered");
+                Console.WriteLine($"        round trips per delivery (fan-out and attempt jobs, events saved), from Npgsql's tracing over {Events:N0} more: {statements.PerItem(Events)}");
+                Console.WriteLine($"        mean time of each: {statements.MeanTimes()}");
             }
 
             Console.WriteLine(
@@ -74,7 +86,7 @@ internal static class WebhookBenchmarks
                 while (true)
                 {
                     await WaitAsync(async () => await CountAsync(database, "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'") == 0
-                        && await CountAsync(database, "SELECT count(*) FROM webhook_deliveries") == 2 * Events, "every delivery finished");
+                        && await CountAsync(database, "SELECT count(*) FROM webhook_deliveries") == 3 * Events, "every delivery finished");
                     var dead = await DeadLetteredAsync(database);
                     if (dead.Count == 0)
                     {
@@ -95,7 +107,7 @@ internal static class WebhookBenchmarks
                 Console.WriteLine(
                     $"P9      receiver failing half its answers at random: {Events:N0} more events, all delivered in {Seconds(elapsed)};" +
                     $" {receiver.Requests} requests for {receiver.Succeeded.Count:N0} keys, {redelivered} dead-lettered after 6 attempts and redelivered" +
-                    $" | rows: {events:N0} events, {succeeded:N0} deliveries succeeded of {2 * Events:N0}");
+                    $" | rows: {events:N0} events, {succeeded:N0} deliveries succeeded of {3 * Events:N0} (the traced pass included)");
                 Report(receiver, "half the answers failed");
             }
         }
@@ -105,6 +117,14 @@ internal static class WebhookBenchmarks
         }
 
         return 0;
+    }
+
+    private static string Durations(JobWatch watch, string kind)
+    {
+        var sorted = watch.Durations(kind).Order().ToList();
+        return sorted.Count == 0
+            ? $"{kind} none"
+            : $"{kind} {sorted.Count:N0}, p50 {sorted[sorted.Count / 2].TotalMilliseconds:0.0} ms, p99 {sorted[(int)(sorted.Count * 0.99)].TotalMilliseconds:0.0} ms";
     }
 
     /// <summary>Exactly once per key, none lost: one 2xx per key, as many keys as events.</summary>

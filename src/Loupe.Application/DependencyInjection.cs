@@ -44,6 +44,7 @@ public static class DependencyInjection
         services.TryAddSingleton(Webhooks.WebhookSettings.Default);
         services.AddSingleton<Webhooks.WebhookDeliveryLimiter>();
         services.AddScoped<Webhooks.WebhookAttempts>();
+        services.AddScoped<Webhooks.WebhookDeliverer>();
         services.AddScoped<Common.Jobs.IJobHandler, Webhooks.WebhookFanOutJob>();
         services.AddScoped<Common.Jobs.IJobHandler, Webhooks.WebhookDeliveryJob>();
         services.AddScoped<Auth.IdentityMetrics>();

@@ -8,13 +8,15 @@ namespace Loupe.Infrastructure.Persistence;
 
 /// <summary>
 /// Aggregates for commands: tracked, so the unit of work saves what the handler changed (a
-/// specification may still ask for no tracking, which then wins).
+/// specification may still ask for no tracking, which then wins). <see cref="FindAsync"/> answers an
+/// aggregate this unit of work already tracks without asking the database again (one instance per row
+/// per unit of work); after <c>DiscardChanges</c> it reads the stored row.
 /// </summary>
 internal sealed class Repository<T>(LoupeDbContext context) : IRepository<T>
     where T : AggregateRoot
 {
     public async Task<T?> FindAsync(Guid id, CancellationToken cancellationToken) =>
-        await context.Set<T>().FirstOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false);
+        await context.Set<T>().FindAsync([id], cancellationToken).ConfigureAwait(false);
 
     public Task<List<T>> ListAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
         context.Set<T>().AsTracking().WithSpecification(specification).ToListAsync(cancellationToken);

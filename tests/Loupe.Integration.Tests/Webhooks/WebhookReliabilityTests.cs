@@ -118,11 +118,12 @@ public sealed class WebhookReliabilityTests : IAsyncLifetime
         (await CountAsync(owner, "SELECT count(*) FROM outbox_events")).ShouldBe(Events);
     }
 
+    /// <summary>Jobs with deliveries in flight: fan-outs (which make the first attempts) and later attempts.</summary>
     private static long Running(string database)
     {
         using var connection = new NpgsqlConnection(TestPostgres.OwnerConnection(database));
         connection.Open();
-        using var command = new NpgsqlCommand("SELECT count(*) FROM jobs WHERE kind = 'webhook.deliver' AND state = 'running'", connection);
+        using var command = new NpgsqlCommand("SELECT count(*) FROM jobs WHERE kind IN ('webhook.fan_out', 'webhook.deliver') AND state = 'running'", connection);
         return (long)command.ExecuteScalar()!;
     }
 
