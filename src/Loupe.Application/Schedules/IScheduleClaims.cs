@@ -15,6 +15,12 @@ public interface IScheduleClaims
     /// <summary>Up to <paramref name="limit"/> finished runs of schedules not counted yet, earliest finished first, locked; others' skipped.</summary>
     Task<IReadOnlyList<QueryRun>> ClaimFinishedRunsAsync(int limit, CancellationToken ct);
 
+    /// <summary>
+    /// Writes what firing changed on these claimed schedules (the next time, the last run) in one
+    /// statement, and takes them off the unit of work's changes: a batch is one write, not one per schedule.
+    /// </summary>
+    Task SaveFiredAsync(IReadOnlyList<Schedule> fired, CancellationToken ct);
+
     /// <summary>These schedules, locked (waiting for a firing that holds one), in id order.</summary>
     Task<IReadOnlyList<Schedule>> LockAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct);
 }

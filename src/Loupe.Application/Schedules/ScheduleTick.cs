@@ -109,6 +109,7 @@ internal sealed class ScheduleTick(
                     firing[i].RecordRunStarted(runs[i].Id, now);
                 }
 
+                await claims.SaveFiredAsync(firing, ct).ConfigureAwait(false);
                 await unitOfWork.SaveChangesAsync(ct).ConfigureAwait(false);
                 return due.Count;
             },

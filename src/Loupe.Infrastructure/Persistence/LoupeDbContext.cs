@@ -22,6 +22,7 @@ using Loupe.Domain.Webhooks;
 using Loupe.Infrastructure.Jobs;
 using Loupe.Infrastructure.Webhooks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -172,31 +173,36 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var staged = RunOutcomeEvents.Stage(this);
-        RefuseCrossTenantWrites();
-        var events = TakeDomainEvents();
-        var jobs = JobOutbox.Take(ChangeTracker);
+        List<IDomainEvent> events;
         int written;
-        try
+        using (DetectChangesOnce())
         {
-            if (Database.CurrentTransaction is not null)
+            var staged = RunOutcomeEvents.Stage(this);
+            RefuseCrossTenantWrites();
+            events = TakeDomainEvents();
+            var jobs = JobOutbox.Take(ChangeTracker);
+            try
             {
-                var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
-                saved += await JobOutbox.WriteAsync(this, jobs, cancellationToken).ConfigureAwait(false);
-                _uncommittedEvents.AddRange(events);
-                return saved;
-            }
+                if (Database.CurrentTransaction is not null)
+                {
+                    var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+                    saved += await JobOutbox.WriteAsync(this, jobs, cancellationToken).ConfigureAwait(false);
 
-            await using var transaction = await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
-            written += await JobOutbox.WriteAsync(this, jobs, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            RunOutcomeEvents.Unstage(this, staged, jobs);
-            JobOutbox.Restore(this, jobs);
-            throw;
+                    _uncommittedEvents.AddRange(events);
+                    return saved;
+                }
+
+                await using var transaction = await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+                written += await JobOutbox.WriteAsync(this, jobs, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                RunOutcomeEvents.Unstage(this, staged, jobs);
+                JobOutbox.Restore(this, jobs);
+                throw;
+            }
         }
 
         await DispatchAsync(events, cancellationToken).ConfigureAwait(false);
@@ -205,34 +211,59 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        var staged = RunOutcomeEvents.Stage(this);
-        RefuseCrossTenantWrites();
-        var events = TakeDomainEvents();
-        var jobs = JobOutbox.Take(ChangeTracker);
+        List<IDomainEvent> events;
         int written;
-        try
+        using (DetectChangesOnce())
         {
-            if (Database.CurrentTransaction is not null)
+            var staged = RunOutcomeEvents.Stage(this);
+            RefuseCrossTenantWrites();
+            events = TakeDomainEvents();
+            var jobs = JobOutbox.Take(ChangeTracker);
+            try
             {
-                var saved = base.SaveChanges(acceptAllChangesOnSuccess) + JobOutbox.Write(this, jobs);
-                _uncommittedEvents.AddRange(events);
-                return saved;
-            }
+                if (Database.CurrentTransaction is not null)
+                {
+                    var saved = base.SaveChanges(acceptAllChangesOnSuccess) + JobOutbox.Write(this, jobs);
+                    _uncommittedEvents.AddRange(events);
+                    return saved;
+                }
 
-            using var transaction = Database.BeginTransaction();
-            written = base.SaveChanges(acceptAllChangesOnSuccess) + JobOutbox.Write(this, jobs);
-            transaction.Commit();
-        }
-        catch
-        {
-            RunOutcomeEvents.Unstage(this, staged, jobs);
-            JobOutbox.Restore(this, jobs);
-            throw;
+                using var transaction = Database.BeginTransaction();
+                written = base.SaveChanges(acceptAllChangesOnSuccess) + JobOutbox.Write(this, jobs);
+                transaction.Commit();
+            }
+            catch
+            {
+                RunOutcomeEvents.Unstage(this, staged, jobs);
+                JobOutbox.Restore(this, jobs);
+                throw;
+            }
         }
 
         // Loupe saves asynchronously; a synchronous save (a tool's, a test's) waits for the handlers.
         DispatchAsync(events, CancellationToken.None).GetAwaiter().GetResult();
         return written;
+    }
+
+    /// <summary>
+    /// Compares every tracked entity with its snapshot once for the whole save, then turns automatic
+    /// detection off until the save is done: each step before EF Core's own save (staging run events,
+    /// the cross-tenant check, taking domain events and jobs) lists the tracked entries, and each
+    /// listing would otherwise compare them all again (five passes per save; for the 500 entities of a
+    /// schedules' firing batch that was most of its time). What those steps add is tracked as added,
+    /// which needs no comparing.
+    /// </summary>
+    private AutoDetectChangesOff DetectChangesOnce()
+    {
+        var enabled = ChangeTracker.AutoDetectChangesEnabled;
+        if (enabled)
+        {
+            ChangeTracker.DetectChanges();
+
+            ChangeTracker.AutoDetectChangesEnabled = false;
+        }
+
+        return new AutoDetectChangesOff(ChangeTracker, enabled);
     }
 
     /// <summary>Takes the events every tracked aggregate raised since its last save (each is handed over once).</summary>
@@ -282,4 +313,10 @@ public sealed class LoupeDbContext : DbContext, IUnitOfWork
             }
         }
     }
+}
+
+/// <summary>Turns automatic change detection back on (when it was on) at the end of a save.</summary>
+internal readonly struct AutoDetectChangesOff(ChangeTracker tracker, bool wasEnabled) : IDisposable
+{
+    public void Dispose() => tracker.AutoDetectChangesEnabled = wasEnabled;
 }

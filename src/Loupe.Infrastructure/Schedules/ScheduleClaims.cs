@@ -34,6 +34,39 @@ internal sealed class ScheduleClaims(LoupeDbContext db) : IScheduleClaims
                 """)
             .ToListAsync(ct).ConfigureAwait(false);
 
+    public async Task SaveFiredAsync(IReadOnlyList<Schedule> fired, CancellationToken ct)
+    {
+        if (fired.Count == 0)
+        {
+            return;
+        }
+
+        var ids = fired.Select(s => s.Id).ToArray();
+        var next = fired.Select(s => s.NextRunAt).ToArray();
+        var runs = fired.Select(s => s.LastRunId).ToArray();
+        var statuses = fired.Select(s => s.LastRunStatus?.ToName()).ToArray();
+        var at = fired.Select(s => s.LastRunAt).ToArray();
+
+        // The rows are this transaction's (claimed FOR UPDATE): nobody else can have changed them.
+        var versions = (await db.Database
+            .SqlQuery<FiredVersion>($"""
+                UPDATE schedules s
+                SET next_run_at = v.next_run_at, last_run_id = v.last_run_id, last_run_status = v.last_run_status, last_run_at = v.last_run_at
+                FROM unnest({ids}, {next}, {runs}, {statuses}, {at}) AS v(id, next_run_at, last_run_id, last_run_status, last_run_at)
+                WHERE s.id = v.id
+                RETURNING s.id AS "Id", s.xmin::text::bigint AS "Version"
+                """)
+            .ToListAsync(ct).ConfigureAwait(false))
+            .ToDictionary(v => v.Id, v => v.Version);
+        foreach (var schedule in fired)
+        {
+            var entry = db.Entry(schedule);
+            entry.Property(s => s.RowVersion).CurrentValue = (uint)versions[schedule.Id];
+            entry.OriginalValues.SetValues(entry.CurrentValues);
+            entry.State = EntityState.Unchanged;
+        }
+    }
+
     public async Task<IReadOnlyList<Schedule>> LockAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         var array = ids.Order().ToArray();
@@ -42,3 +75,6 @@ internal sealed class ScheduleClaims(LoupeDbContext db) : IScheduleClaims
             .ToListAsync(ct).ConfigureAwait(false);
     }
 }
+
+/// <summary>A fired schedule's new row version (<c>xmin</c>, an unsigned 32-bit number read as a bigint), as the batch update returns it.</summary>
+internal sealed record FiredVersion(Guid Id, long Version);
