@@ -71,7 +71,10 @@ internal sealed class WebhookEndpoints : IEndpointModule
 
         webhooks.MapPost("/{id:guid}/test", async Task<Ok<WebhookTestDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new TestWebhookCommand(id), ct)))
-            .WithSummary("Send a signed webhook.test event now and answer what the receiver said (admin); nothing is stored");
+            .WithSummary("Send a signed webhook.test event now and answer what the receiver said (admin); nothing is stored")
+            .WithDescription(
+                "409 webhook.secret_unreadable: the signing secret cannot be decrypted with the configured keys (its key was removed from Secrets:Keys); "
+                + "rotate it with rotate-secret.");
 
         webhooks.MapGet("/{id:guid}/deliveries", async Task<Ok<PagedResult<WebhookDeliveryDto>>> (Guid id, RawQuery query, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListWebhookDeliveriesQuery(id, query.Values), ct)))

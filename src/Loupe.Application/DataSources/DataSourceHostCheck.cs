@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Loupe.Application.Common.Connectors;
 using Loupe.Domain.Common;
 using Loupe.Domain.DataSources;
@@ -9,13 +8,10 @@ namespace Loupe.Application.DataSources;
 /// Before a data source's connection settings are saved, its host must pass the <see cref="HostPolicy"/>:
 /// as written (every numeric spelling normalized) and on every address its name resolves to now. A name
 /// that does not resolve today is saved; the connector checks again, on the address it connects to,
-/// every time it opens a connection (ADR 0027).
+/// every time it opens a connection (ADR 0027, <see cref="SaveTimeResolution"/>).
 /// </summary>
 internal static class DataSourceHostCheck
 {
-    /// <summary>How long a save waits for a name to resolve before it saves without the answer.</summary>
-    private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
-
     public static async Task EnsureAllowedAsync(HostPolicy policy, IHostResolver resolver, ConnectionSettings settings, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -31,24 +27,7 @@ internal static class DataSourceHostCheck
             throw new DomainException(refused);
         }
 
-        if (HostAddresses.TryParseLiteral(host, out _))
-        {
-            return;
-        }
-
-        IReadOnlyList<System.Net.IPAddress> addresses;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(ResolveTimeout);
-        try
-        {
-            addresses = await resolver.ResolveAsync(host, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception failure) when (failure is SocketException || (failure is OperationCanceledException && !ct.IsCancellationRequested))
-        {
-            return;
-        }
-
-        foreach (var address in addresses)
+        foreach (var address in await SaveTimeResolution.AddressesOfAsync(resolver, host, ct).ConfigureAwait(false))
         {
             if (policy.CheckAddress(host, address) is { } refusedAddress)
             {

@@ -37,6 +37,7 @@ public abstract class ArchivableAggregateRoot : AggregateRoot
 
         ArchivedAt = now;
         UpdatedAt = now;
+        OnArchived();
         return true;
     }
 
@@ -52,6 +53,14 @@ public abstract class ArchivableAggregateRoot : AggregateRoot
         ArchivedAt = null;
         UpdatedAt = now;
         return true;
+    }
+
+    /// <summary>
+    /// What else archiving stops, for an item that holds state only an active item may have (a
+    /// schedule's next run); called once, when <see cref="Archive"/> changed the item.
+    /// </summary>
+    protected virtual void OnArchived()
+    {
     }
 
     /// <summary>Refuses a change of an archived item.</summary>

@@ -13,8 +13,8 @@ namespace Loupe.Domain.Schedules;
 /// <see cref="NextRunAt"/> past now. Every failed run is counted (<see cref="RecordRunFinished"/>);
 /// after <see cref="ScheduleRules.PauseAfterFailures"/> in a row the schedule pauses itself, and
 /// enabling it again starts the count anew. Archiving keeps it, stopped, until restored (as every item
-/// is archived, <see cref="ArchivableAggregateRoot"/>); <see cref="ResetNextRun"/> then sets its next time
-/// for the state it is in.
+/// is archived, <see cref="ArchivableAggregateRoot"/>): archived, it has no next time, and restoring it
+/// (<see cref="Restore(IFireTimes, DateTimeOffset)"/>) computes its next time from then.
 /// </summary>
 public sealed class Schedule : ArchivableAggregateRoot, ITenantOwned
 {
@@ -293,15 +293,26 @@ public sealed class Schedule : ArchivableAggregateRoot, ITenantOwned
         return RunOutcome.Failed;
     }
 
+    /// <summary>Archived, it has no next time: archiving stops it (by any path, <see cref="ArchivableAggregateRoot.Archive"/>).</summary>
+    protected override void OnArchived() => NextRunAt = null;
+
     /// <summary>
-    /// Sets its next time for the state it is in: none while disabled or archived (archiving stops it),
-    /// else its first time after now (restoring it fires from now on; the times it was archived through
-    /// are not caught up). Called when it is archived or restored, in the same save.
+    /// Brings an archived schedule back: an enabled one fires again from now on, at its first time
+    /// after <paramref name="now"/> (the times it was archived through are not caught up); a disabled
+    /// one stays without a next time. Restore a schedule this way, not by the item's
+    /// <see cref="ArchivableAggregateRoot.Restore"/> alone, which cannot compute its next time.
     /// </summary>
-    public void ResetNextRun(IFireTimes times, DateTimeOffset now)
+    /// <returns>Whether it was archived until now (false: it was active, and nothing changed).</returns>
+    public bool Restore(IFireTimes times, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(times);
-        NextRunAt = Enabled && !IsArchived ? times.NextAfter(Cron, Zone, now) : null;
+        if (!Restore(now))
+        {
+            return false;
+        }
+
+        NextRunAt = Enabled ? times.NextAfter(Cron, Zone, now) : null;
+        return true;
     }
 
     protected override DomainError ArchivedError => ScheduleErrors.Archived;

@@ -32,4 +32,9 @@ public static class WebhookErrors
 
     public static readonly DomainError DeliveryNotRedeliverable =
         DomainError.Conflict("webhook.delivery_in_progress", "The delivery is still being attempted; redeliver it once it has succeeded or failed.");
+
+    public static readonly DomainError SecretUnreadable =
+        DomainError.Conflict(
+            "webhook.secret_unreadable",
+            "The webhook's signing secret cannot be decrypted with the configured keys (its key was removed from Secrets:Keys); rotate the secret (POST /api/v1/webhooks/{id}/rotate-secret) and give the receiver the new one.");
 }

@@ -145,12 +145,10 @@ public sealed class ScheduleTests
         var schedule = New();
         schedule.Archive(Now).ShouldBeTrue();
         schedule.IsDue(Now.AddDays(1)).ShouldBeFalse();
-        schedule.ResetNextRun(Times, Now);
         schedule.NextRunAt.ShouldBeNull();
         Should.Throw<DomainException>(() => schedule.Rename("x", Now)).Error.Code.ShouldBe("schedule.archived");
 
-        schedule.Restore(Now.AddDays(1)).ShouldBeTrue();
-        schedule.ResetNextRun(Times, Now.AddDays(1));
+        schedule.Restore(Times, Now.AddDays(1)).ShouldBeTrue();
         schedule.NextRunAt.ShouldBe(Now.AddDays(1).AddHours(1));
     }
 
@@ -187,6 +185,76 @@ public sealed class ScheduleTests
                 }
 
                 return (fired == 1 && schedule.NextRunAt > now).Label($"fired {fired}, next {schedule.NextRunAt:O}, now {now:O}");
+            });
+
+    private enum Step
+    {
+        Archive,
+        Restore,
+        Enable,
+        Disable,
+    }
+
+    /// <summary>
+    /// The rule the schedule keeps itself, over any sequence of archives, restores, enables and
+    /// disables at any times: archived, it has no next time (and is never due); restored, an enabled
+    /// one fires next at its first time after the restore (nothing archived through is caught up), a
+    /// disabled one has none; a repeated archive or restore changes nothing.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public Property ArchivedHasNoNextTime_RestoringComputesItFromTheRestoresTime() =>
+        Prop.ForAll(
+            (from cron in Gen.Elements("* * * * *", "*/5 * * * *", "0 * * * *", "30 2 * * *", "0 9 * * MON-FRI", "0 12 13 * FRI")
+             from zone in Gen.Elements("Europe/Berlin", "America/Sao_Paulo", "Australia/Lord_Howe", "UTC")
+             from enabled in Gen.Elements(true, false)
+             from steps in Gen.Elements(Step.Archive, Step.Restore, Step.Enable, Step.Disable)
+                 .SelectMany(step => Gen.Choose(-100_000, 100_000).Select(minutes => (step, at: Now.AddMinutes(minutes))))
+                 .ArrayOf()
+             select (cron, zone, enabled, steps)).ToArbitrary(),
+            c =>
+            {
+                var schedule = New(c.cron, c.zone, c.enabled);
+                var expected = schedule.NextRunAt;
+                foreach (var (step, at) in c.steps)
+                {
+                    var (wasArchived, wasEnabled) = (schedule.IsArchived, schedule.Enabled);
+                    switch (step)
+                    {
+                        case Step.Archive:
+                            schedule.Archive(at).ShouldBe(!wasArchived);
+                            expected = null;
+                            break;
+                        case Step.Restore:
+                            schedule.Restore(Times, at).ShouldBe(wasArchived);
+                            expected = !wasArchived ? expected : wasEnabled ? Times.NextAfter(c.cron, schedule.Zone, at) : null;
+                            break;
+                        case Step.Enable when wasArchived:
+                            Should.Throw<DomainException>(() => schedule.Enable(Times, at)).Error.Code.ShouldBe("schedule.archived");
+                            break;
+                        case Step.Enable:
+                            schedule.Enable(Times, at);
+                            expected = wasEnabled ? expected : Times.NextAfter(c.cron, schedule.Zone, at);
+                            break;
+                        case Step.Disable when wasArchived:
+                            Should.Throw<DomainException>(() => schedule.Disable(at)).Error.Code.ShouldBe("schedule.archived");
+                            break;
+                        default:
+                            schedule.Disable(at);
+                            expected = null;
+                            break;
+                    }
+
+                    schedule.NextRunAt.ShouldBe(expected);
+                    if (schedule.IsArchived)
+                    {
+                        schedule.NextRunAt.ShouldBeNull();
+                        schedule.IsDue(DateTimeOffset.MaxValue).ShouldBeFalse();
+                    }
+                    else if (step == Step.Restore && wasArchived && schedule.Enabled)
+                    {
+                        schedule.NextRunAt.ShouldNotBeNull().ShouldBeGreaterThan(at);
+                    }
+                }
             });
 
     [Fact]

@@ -20,7 +20,7 @@ namespace Loupe.Integration.Tests.Alerts;
 /// query's latest result, its webhooks against the organization's), and each successful run moves the
 /// alert's state, with exactly one outbox event per notice, written with the state it announces.
 /// </summary>
-public sealed class AlertApiTests(RunsApi api) : ResetBeforeEachTest(api), IClassFixture<RunsApi>
+public sealed class AlertApiTests(AlertsApi api) : ResetBeforeEachTest(api), IClassFixture<AlertsApi>
 {
     private const string Url = "/api/v1/alerts";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -201,6 +201,43 @@ public sealed class AlertApiTests(RunsApi api) : ResetBeforeEachTest(api), IClas
         var events = await EventsOfAsync(alertId);
         events.Select(e => e.Type).ShouldBe(["alert.triggered", "alert.resolved"]);
         events[1].Payload.GetProperty("run_id").GetGuid().ShouldBe(fallingRun);
+    }
+
+    [Fact]
+    public async Task AnAlertThatStaysTriggered_NotifiesAgainOnlyOnceRearmSecondsHavePassed_SinceTheLastNotice()
+    {
+        var org = await OrganizationAsync();
+        var table = await MetricTableAsync(12);
+        var queryId = await CreateQueryAsync(org.Editor, org.SourceId, $"SELECT amount FROM {table}");
+        await RunQueryAsync(org.Editor, queryId);
+        var body = Body(queryId, """{"selector":"max","column":"amount","op":">","value":10}""");
+        body["rearm_seconds"] = 60;
+        var alertId = (await CreateAsync(org.Editor, body)).GetProperty("id").GetGuid();
+
+        // The host's clock, held: each run finishes, and its result is evaluated, at the instant held.
+        var told = api.Clock.Hold();
+        var first = await RunQueryAsync(org.Editor, queryId);
+        (await EvaluatedAsync(org.Editor, alertId, first)).GetProperty("state").GetString().ShouldBe("triggered");
+        (await EventsOfAsync(alertId)).ShouldHaveSingleItem().Payload.GetProperty("run_id").GetGuid().ShouldBe(first);
+
+        // Still true a second short of rearm_seconds after the notice: no repeat.
+        api.Clock.Hold(told.AddSeconds(59));
+        (await EvaluatedAsync(org.Editor, alertId, await RunQueryAsync(org.Editor, queryId))).GetProperty("state").GetString().ShouldBe("triggered");
+        (await EventsOfAsync(alertId)).Count.ShouldBe(1, "no repeat before rearm_seconds have passed");
+
+        // Still true rearm_seconds after it: told again, by this run.
+        var rearmed = api.Clock.Hold(told.AddSeconds(60));
+        var repeating = await RunQueryAsync(org.Editor, queryId);
+        await EvaluatedAsync(org.Editor, alertId, repeating);
+        var events = await EventsOfAsync(alertId);
+        events.Select(e => e.Type).ShouldBe(["alert.triggered", "alert.triggered"]);
+        events[1].Payload.GetProperty("run_id").GetGuid().ShouldBe(repeating);
+        events[1].Payload.GetProperty("state").GetString().ShouldBe("triggered");
+
+        // The next repeat counts from that notice, not from the first.
+        api.Clock.Hold(rearmed.AddSeconds(30));
+        await EvaluatedAsync(org.Editor, alertId, await RunQueryAsync(org.Editor, queryId));
+        (await EventsOfAsync(alertId)).Count.ShouldBe(2, "the rearm counts from the last notice");
     }
 
     [Fact]

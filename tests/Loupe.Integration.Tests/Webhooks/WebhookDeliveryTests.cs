@@ -158,6 +158,34 @@ public sealed class WebhookDeliveryTests(WebhookHost host) : ResetBeforeEachTest
     }
 
     [Fact]
+    public async Task TheTestEndpoint_OfASecretNoConfiguredKeyOpens_IsA409ToRotateIt_AndRotatingMendsIt()
+    {
+        await using var receiver = new TestReceiver();
+        var (admin, _, webhookId) = await WebhookAsync(receiver.Url, "alert.triggered");
+        // The key it was encrypted under is no longer configured (as after an operator removed it).
+        (await ExecuteAsync($"UPDATE webhooks SET secret_key_id = 'retired' WHERE id = '{webhookId}'")).ShouldBe(1);
+
+        using var refused = await admin.Client.PostAsync($"/api/v1/webhooks/{webhookId}/test", null, Ct);
+        refused.StatusCode.ShouldBe(HttpStatusCode.Conflict, await refused.Content.ReadAsStringAsync(Ct));
+        refused.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        problem.GetProperty("code").GetString().ShouldBe("webhook.secret_unreadable");
+        problem.GetProperty("detail").GetString()!.ShouldContain("rotate");
+        receiver.Requests.ShouldBeEmpty();
+
+        using var rotate = await admin.Client.PostAsync($"/api/v1/webhooks/{webhookId}/rotate-secret", null, Ct);
+        rotate.StatusCode.ShouldBe(HttpStatusCode.OK, await rotate.Content.ReadAsStringAsync(Ct));
+        var secret = (await rotate.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("secret").GetString()!;
+
+        using var tested = await admin.Client.PostAsync($"/api/v1/webhooks/{webhookId}/test", null, Ct);
+        tested.StatusCode.ShouldBe(HttpStatusCode.OK, await tested.Content.ReadAsStringAsync(Ct));
+        (await tested.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("succeeded").GetBoolean().ShouldBeTrue();
+        var request = receiver.Requests.ToArray().ShouldHaveSingleItem();
+        WebhookSignature.Verify(secret, long.Parse(request.Header("X-Loupe-Timestamp"), System.Globalization.CultureInfo.InvariantCulture), request.Body, request.Header("X-Loupe-Signature"))
+            .ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task AtDelivery_TheAddressConnectedTo_IsCheckedAgain()
     {
         // "localhost" resolves to 127.0.0.1, allowed only as the literal address by this host's list:
@@ -278,6 +306,14 @@ public sealed class WebhookDeliveryTests(WebhookHost host) : ResetBeforeEachTest
         var admin = await _api.Identity.RegisterAsync();
         var created = await IdentityApi.PostCreatedAsync(admin, "/api/v1/webhooks", new { name = "Receiver", url, events });
         return (admin, created.GetProperty("secret").GetString()!, created.GetProperty("webhook").GetProperty("id").GetGuid());
+    }
+
+    private async Task<int> ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_api.OwnerConnection);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteNonQueryAsync(Ct);
     }
 
     private async Task<long> CountAsync(string sql)

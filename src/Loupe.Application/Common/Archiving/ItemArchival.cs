@@ -32,6 +32,14 @@ internal sealed class ItemArchival(IAuditTrail audit, IUnitOfWork unitOfWork, Ti
         return RecordAsync(item.Restore(clock.GetUtcNow()), action, target, save, cancellationToken);
     }
 
+    /// <summary>The same for an item whose domain restores it with more than the time (a schedule computes its next time).</summary>
+    /// <param name="restore">The item's own restore at the time given; true when it changed the item.</param>
+    public Task RestoreAsync(Func<DateTimeOffset, bool> restore, string action, AuditTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(restore);
+        return RecordAsync(restore(clock.GetUtcNow()), action, target, save: null, cancellationToken);
+    }
+
     private async Task RecordAsync(bool changed, string action, AuditTarget target, Func<CancellationToken, Task>? save, CancellationToken cancellationToken)
     {
         if (!changed)

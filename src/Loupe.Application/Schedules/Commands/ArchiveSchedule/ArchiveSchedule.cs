@@ -17,8 +17,7 @@ namespace Loupe.Application.Schedules.Commands.ArchiveSchedule;
 [Authorize(MinimumRole = Role.Editor)]
 public sealed record ArchiveScheduleCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Unit>;
 
-internal sealed class ArchiveScheduleCommandHandler(
-    IRepository<Schedule> schedules, IFireTimes times, ItemArchival archival, IUnitOfWork unitOfWork, TimeProvider clock)
+internal sealed class ArchiveScheduleCommandHandler(IRepository<Schedule> schedules, ItemArchival archival)
     : IRequestHandler<ArchiveScheduleCommand, Unit>
 {
     public async Task<Unit> Handle(ArchiveScheduleCommand request, CancellationToken cancellationToken)
@@ -26,17 +25,9 @@ internal sealed class ArchiveScheduleCommandHandler(
         var schedule = await schedules.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Schedule", request.Id);
         request.IfMatch?.Check(schedule.RowVersion);
-        await archival.ArchiveAsync(
-            schedule,
-            AuditActions.ScheduleArchived,
-            new AuditTarget("schedule", schedule.Id),
-            cancellationToken,
-            ct =>
-            {
-                // Archived, it has no next time: the same save stops it.
-                schedule.ResetNextRun(times, clock.GetUtcNow());
-                return unitOfWork.SaveChangesAsync(ct);
-            }).ConfigureAwait(false);
+        // Archived, the domain clears its next time: the same save stops it.
+        await archival.ArchiveAsync(schedule, AuditActions.ScheduleArchived, new AuditTarget("schedule", schedule.Id), cancellationToken)
+            .ConfigureAwait(false);
         return Unit.Value;
     }
 }

@@ -18,7 +18,7 @@ namespace Loupe.Application.Schedules.Commands.RestoreSchedule;
 public sealed record RestoreScheduleCommand(Guid Id, VersionPrecondition? IfMatch = null) : IRequest<Versioned<ScheduleDto>>;
 
 internal sealed class RestoreScheduleCommandHandler(
-    IRepository<Schedule> schedules, IFireTimes times, ItemArchival archival, IUnitOfWork unitOfWork, TimeProvider clock)
+    IRepository<Schedule> schedules, IFireTimes times, ItemArchival archival)
     : IRequestHandler<RestoreScheduleCommand, Versioned<ScheduleDto>>
 {
     public async Task<Versioned<ScheduleDto>> Handle(RestoreScheduleCommand request, CancellationToken cancellationToken)
@@ -26,17 +26,10 @@ internal sealed class RestoreScheduleCommandHandler(
         var schedule = await schedules.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException("Schedule", request.Id);
         request.IfMatch?.Check(schedule.RowVersion);
+        // Active again, the domain sets its next time from now: the same save starts it.
         await archival.RestoreAsync(
-            schedule,
-            AuditActions.ScheduleRestored,
-            new AuditTarget("schedule", schedule.Id),
-            cancellationToken,
-            ct =>
-            {
-                // Active again: the same save sets its next time from now.
-                schedule.ResetNextRun(times, clock.GetUtcNow());
-                return unitOfWork.SaveChangesAsync(ct);
-            }).ConfigureAwait(false);
+            now => schedule.Restore(times, now), AuditActions.ScheduleRestored, new AuditTarget("schedule", schedule.Id), cancellationToken)
+            .ConfigureAwait(false);
         return new Versioned<ScheduleDto>(ScheduleDto.From(schedule), schedule.RowVersion);
     }
 }
