@@ -37,7 +37,9 @@
 #   webhooks  P9, ADRs 0061-0062: 1,000 events (100 in each of 10
 #             organizations) delivered by one worker node to a receiver on
 #             this machine, beside the baseline of the same 1,000 signed POSTs
-#             sent straight to it; then 1,000 more with the receiver failing
+#             sent straight to it, with the handlers' p50/p99; 1,000 more
+#             traced (round trips per delivery, by kind, and their mean time);
+#             then 1,000 more with the receiver failing
 #             half its answers at random: every event delivered once by its
 #             idempotency key, none lost (counted at the receiver and in the
 #             rows; dead-lettered ones redelivered). About 1 minute.
