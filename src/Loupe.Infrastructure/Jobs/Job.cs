@@ -63,6 +63,9 @@ internal sealed class Job
     /// <summary>The W3C <c>tracestate</c> that came with <see cref="TraceParent"/>.</summary>
     public string? TraceState { get; init; }
 
+    /// <summary>How many times the job was claimed (migration 0025): the number of its latest row in <c>job_attempts</c>.</summary>
+    public int Claims { get; init; }
+
     /// <summary>A job to insert, carrying the trace context current at Enqueue so that its run continues that trace.</summary>
     public static Job Queued(Guid id, JobRequest request)
     {

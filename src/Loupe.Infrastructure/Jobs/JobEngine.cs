@@ -20,6 +20,7 @@ internal sealed class JobEngine : BackgroundService
     private readonly JobListener _listener;
     private readonly JobMetrics _metrics;
     private readonly IServiceScopeFactory _scopes;
+    private readonly JobStore _store;
     private readonly JobsOptions _options;
     private readonly ILogger _logger;
     private readonly WakeSignal _wake = new();
@@ -43,6 +44,7 @@ internal sealed class JobEngine : BackgroundService
         _listener = listener;
         _metrics = metrics;
         _scopes = scopes;
+        _store = store;
         _options = options.Value;
         _logger = logger;
         Node = store.Node;
@@ -68,11 +70,12 @@ internal sealed class JobEngine : BackgroundService
         base.Dispose();
     }
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         CheckHandlers();
         _metrics.ObserveRunning(() => _held.Count);
-        return base.StartAsync(cancellationToken);
+        await RegisterAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -98,7 +101,40 @@ internal sealed class JobEngine : BackgroundService
             await _drainer.DrainAsync().ConfigureAwait(false);
             await background.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(loops).ConfigureAwait(false);
+            await UnregisterAsync().ConfigureAwait(false);
             _logger.LogStopped(Node);
+        }
+    }
+
+    /// <summary>
+    /// The node's first beat: it is in the registry before the host has started. If the database does not
+    /// answer within a few seconds, the first sweep registers it.
+    /// </summary>
+    private async Task RegisterAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await _store.BeatAsync(_held.Count, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is OperationCanceledException || Persistence.DatabaseFailures.IsDatabaseFailure(failure))
+        {
+            _logger.LogRegistryFailed(Node, failure.GetType().Name);
+        }
+    }
+
+    /// <summary>A clean stop leaves the registry; if that fails, the node shows as lost and is forgotten later.</summary>
+    private async Task UnregisterAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _store.RemoveNodeAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is OperationCanceledException || Persistence.DatabaseFailures.IsDatabaseFailure(failure))
+        {
+            _logger.LogRegistryFailed(Node, failure.GetType().Name);
         }
     }
 

@@ -47,4 +47,13 @@ internal static partial class JobEngineLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: handed {Count} job(s) back after the grace period")]
     public static partial void LogHandedBack(this ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} finished job(s) past their retention")]
+    public static partial void LogRetentionSwept(this ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue the job retention ({Failure}); trying again at the next tick")]
+    public static partial void LogRetentionEnqueueFailed(this ILogger logger, string failure);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job engine node {Node}: updating the node registry failed ({Failure})")]
+    public static partial void LogRegistryFailed(this ILogger logger, string node, string failure);
 }

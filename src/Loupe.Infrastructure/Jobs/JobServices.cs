@@ -30,6 +30,7 @@ public static class JobServices
         services.AddScoped<IJobScheduler, JobScheduler>();
         services.AddSingleton<IInstanceJobs, InstanceJobs>();
         services.AddSingleton<IJobsReadModel, JobsReadModel>();
+        services.AddSingleton<IJobQueues, JobQueues>();
         services.AddScoped<IJobHandler, ProbeJobHandler>();
         return services;
     }
@@ -45,10 +46,14 @@ public static class JobServices
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        services.TryAddSingleton(JobNodeHost.Worker);
         services.AddSingleton<JobsDataSource>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobListener>();
         services.AddSingleton<JobMetrics>();
+        services.AddSingleton<JobRetention>();
+        services.AddScoped<IJobHandler, JobRetentionJob>();
+        services.AddHostedService<JobRetentionSchedule>();
 
         // Replaced by AddLoupeErrorReporting when an error reporter is configured, whichever is called first.
         services.TryAddSingleton<IJobFailureReporter, NoJobFailureReporter>();
@@ -72,8 +77,12 @@ public static class JobServices
     public static IServiceCollection AddJobEngineInApi(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return configuration.GetValue<bool>($"{JobsOptions.Section}:{nameof(JobsOptions.RunInApi)}")
-            ? services.AddJobEngine(configuration)
-            : services;
+        if (!configuration.GetValue<bool>($"{JobsOptions.Section}:{nameof(JobsOptions.RunInApi)}"))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton(JobNodeHost.Api);
+        return services.AddJobEngine(configuration);
     }
 }

@@ -66,8 +66,11 @@ internal sealed class JobsDataSource : IAsyncDisposable, IDisposable
     }
 }
 
-/// <summary>The engine's SQL: each method is one round trip to one function of migration 0005 (the claim: 0010, with the trace context: 0012).</summary>
-internal sealed class JobStore(JobsDataSource dataSource, IOptions<JobsOptions> options)
+/// <summary>
+/// The engine's SQL: each method is one round trip to functions of migration 0005 (the claim: 0010, with
+/// the trace context: 0012; with attempts, paused queues and the node registry: 0025).
+/// </summary>
+internal sealed class JobStore(JobsDataSource dataSource, JobNodeHost host, IOptions<JobsOptions> options)
 {
     private readonly JobsOptions _options = options.Value;
 
@@ -147,11 +150,67 @@ internal sealed class JobStore(JobsDataSource dataSource, IOptions<JobsOptions> 
         return (int)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
-    public async Task<SweepResult> SweepAsync(CancellationToken ct)
+    /// <summary>
+    /// The node's beat (it registers the node, or renews its row with <paramref name="slotsUsed"/>, and
+    /// deletes nodes long gone: migration 0025) and the sweep of expired leases, in one round trip.
+    /// </summary>
+    public async Task<SweepResult> SweepAsync(int slotsUsed, CancellationToken ct)
     {
-        await using var command = dataSource.Source.CreateCommand("SELECT requeued, dead_lettered, cancelled, ready FROM loupe_jobs_sweep()");
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var batch = dataSource.Source.CreateBatch();
+        batch.BatchCommands.Add(BeatCommand(slotsUsed));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT requeued, dead_lettered, cancelled, ready FROM loupe_jobs_sweep()"));
+        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await reader.NextResultAsync(ct).ConfigureAwait(false);
         await reader.ReadAsync(ct).ConfigureAwait(false);
         return new SweepResult(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3));
     }
+
+    /// <summary>Registers the node (or renews its row), as its first beat.</summary>
+    public async Task BeatAsync(int slotsUsed, CancellationToken ct)
+    {
+        await using var batch = dataSource.Source.CreateBatch();
+        batch.BatchCommands.Add(BeatCommand(slotsUsed));
+        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes the node out of the registry (a clean stop).</summary>
+    public async Task RemoveNodeAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.Source.CreateCommand("SELECT loupe_jobs_node_remove($1)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Node });
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes at most <paramref name="limit"/> jobs finished before their cut-off, with their attempts.</summary>
+    /// <returns>How many were deleted.</returns>
+    public async Task<int> PurgeAsync(DateTimeOffset succeededBefore, DateTimeOffset failedBefore, int limit, CancellationToken ct)
+    {
+        await using var command = dataSource.Source.CreateCommand("SELECT loupe_jobs_purge($1, $2, $3)");
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = succeededBefore.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = failedBefore.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        return (int)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    private NpgsqlBatchCommand BeatCommand(int slotsUsed)
+    {
+        var command = new NpgsqlBatchCommand("SELECT loupe_jobs_node_beat($1, $2, $3, $4, $5, $6, $7, $8)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Node });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = host.Kind });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JobsOptions.MachineName() });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Environment.ProcessId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.Concurrency });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = slotsUsed });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _options.EffectiveQueues], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.NodeForgetSeconds });
+        return command;
+    }
+}
+
+/// <summary>Which host runs this node of the engine, as the node registry shows it: <c>api</c> or <c>worker</c>.</summary>
+internal sealed record JobNodeHost(string Kind)
+{
+    public static readonly JobNodeHost Api = new("api");
+
+    public static readonly JobNodeHost Worker = new("worker");
 }

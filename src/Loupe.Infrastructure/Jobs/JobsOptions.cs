@@ -49,6 +49,18 @@ public sealed partial class JobsOptions
     /// <summary>The longest retry delay (at least the base, at most 7 days).</summary>
     public double RetryMaxSeconds { get; set; } = 3600;
 
+    /// <summary>
+    /// How long a node may go without a beat (it beats with every sweep) before the dashboard shows it as
+    /// lost (at least twice <see cref="SweepSeconds"/>, at most 86400 s).
+    /// </summary>
+    public int NodeLostSeconds { get; set; } = 30;
+
+    /// <summary>How long a lost node stays in the registry before the other nodes delete it (more than <see cref="NodeLostSeconds"/>, at most 30 days).</summary>
+    public int NodeForgetSeconds { get; set; } = 600;
+
+    /// <summary>How long finished jobs are kept (<c>Jobs:Retention</c>).</summary>
+    public JobRetentionOptions Retention { get; } = new();
+
     /// <summary>The queues this node claims from; none means <c>default</c> only.</summary>
     public IList<string> Queues { get; } = [];
 
@@ -128,6 +140,21 @@ public sealed partial class JobsOptions
             yield return "Jobs:RetryMaxSeconds must be at least Jobs:RetryBaseSeconds and at most 604800 (7 days).";
         }
 
+        if (NodeLostSeconds < SweepSeconds * 2 || NodeLostSeconds > 86_400)
+        {
+            yield return "Jobs:NodeLostSeconds must be at least twice Jobs:SweepSeconds (a node beats with each sweep) and at most 86400.";
+        }
+
+        if (NodeForgetSeconds <= NodeLostSeconds || NodeForgetSeconds > 2_592_000)
+        {
+            yield return "Jobs:NodeForgetSeconds must be more than Jobs:NodeLostSeconds and at most 2592000 (30 days).";
+        }
+
+        foreach (var problem in Retention.Problems())
+        {
+            yield return problem;
+        }
+
         foreach (var queue in Queues.Where(q => !JobRequests.IsQueueName(q)))
         {
             yield return string.Create(CultureInfo.InvariantCulture, $"Jobs:Queues has '{queue}'; a queue name is 1–64 lower-case letters, digits, '.', '-' or '_'.");
@@ -137,7 +164,7 @@ public sealed partial class JobsOptions
     private static string DefaultNodeId() =>
         string.Create(CultureInfo.InvariantCulture, $"{MachineName()}:{Environment.ProcessId}:{Random.Shared.Next(0x10000):x4}");
 
-    private static string MachineName()
+    internal static string MachineName()
     {
         var name = new string([.. Environment.MachineName.Where(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')]);
         return name.Length is > 0 and <= 100 ? name : "node";
@@ -145,4 +172,43 @@ public sealed partial class JobsOptions
 
     [GeneratedRegex("^[A-Za-z0-9._:-]+$")]
     private static partial Regex NodeName();
+}
+
+/// <summary>The <c>Jobs:Retention</c> section: finished jobs (and their attempts) older than this are deleted.</summary>
+public sealed class JobRetentionOptions
+{
+    /// <summary>Days a succeeded job is kept after it finished (1–3650).</summary>
+    public int SucceededDays { get; set; } = 7;
+
+    /// <summary>Days a failed, dead-lettered or cancelled job is kept after it finished (1–3650).</summary>
+    public int FailedDays { get; set; } = 30;
+
+    /// <summary>How often a node deletes old jobs (minutes, 0–1440; 0: never, jobs are kept).</summary>
+    public int SweepMinutes { get; set; } = 60;
+
+    /// <summary>Jobs deleted per statement (100–10000); a sweep repeats until fewer are left.</summary>
+    public int BatchSize { get; set; } = 1000;
+
+    internal IEnumerable<string> Problems()
+    {
+        if (SucceededDays is < 1 or > 3650)
+        {
+            yield return "Jobs:Retention:SucceededDays must be between 1 and 3650.";
+        }
+
+        if (FailedDays is < 1 or > 3650)
+        {
+            yield return "Jobs:Retention:FailedDays must be between 1 and 3650.";
+        }
+
+        if (SweepMinutes is < 0 or > 1440)
+        {
+            yield return "Jobs:Retention:SweepMinutes must be between 0 (never) and 1440.";
+        }
+
+        if (BatchSize is < 100 or > 10_000)
+        {
+            yield return "Jobs:Retention:BatchSize must be between 100 and 10000.";
+        }
+    }
 }

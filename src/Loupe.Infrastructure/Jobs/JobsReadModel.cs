@@ -1,15 +1,16 @@
 using Loupe.Application.Common.Jobs;
 using Loupe.Application.Common.Paging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Loupe.Infrastructure.Jobs;
 
 /// <summary>
-/// The jobs dashboard's reads, across every organization, through the read functions of migration
-/// 0005 (owned by the owner role, so row-level security does not narrow them to one organization).
+/// The jobs dashboard's reads, across every organization, through the read functions of migrations
+/// 0005 and 0025 (owned by the owner role, so row-level security does not narrow them to one organization).
 /// </summary>
-internal sealed class JobsReadModel(NpgsqlDataSource dataSource) : IJobsReadModel
+internal sealed class JobsReadModel(NpgsqlDataSource dataSource, IOptions<JobsOptions> options) : IJobsReadModel
 {
     private const string SummaryColumns =
         "id, kind, queue, priority, organization_id, status, attempt, max_attempts, run_at, enqueued_at, started_at, finished_at, error";
@@ -117,6 +118,53 @@ internal sealed class JobsReadModel(NpgsqlDataSource dataSource) : IJobsReadMode
             NullableUtc(reader, 18));
     }
 
+    public async Task<IReadOnlyList<JobAttempt>> AttemptsAsync(Guid jobId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT claim, attempt, node, started_at, ended_at, outcome, error FROM loupe_jobs_attempts($1)");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = jobId });
+        var attempts = new List<JobAttempt>();
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            attempts.Add(new JobAttempt(
+                reader.GetInt32(0),
+                reader.GetInt32(1),
+                reader.GetString(2),
+                Utc(reader.GetDateTime(3)),
+                NullableUtc(reader, 4),
+                reader.IsDBNull(5) ? null : OutcomeOf(reader.GetString(5)),
+                reader.IsDBNull(6) ? null : reader.GetString(6)));
+        }
+
+        return attempts;
+    }
+
+    public async Task<IReadOnlyList<EngineNode>> NodesAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT node, host, machine, process_id, started_at, heartbeat_at, slots, slots_used, queues, lost FROM loupe_jobs_nodes($1)");
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = options.Value.NodeLostSeconds });
+        var nodes = new List<EngineNode>();
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            nodes.Add(new EngineNode(
+                reader.GetString(0),
+                reader.GetString(1) == JobNodeHost.Api.Kind ? EngineNodeHost.Api : EngineNodeHost.Worker,
+                reader.GetString(2),
+                reader.GetInt32(3),
+                Utc(reader.GetDateTime(4)),
+                Utc(reader.GetDateTime(5)),
+                reader.GetInt32(6),
+                reader.GetInt32(7),
+                reader.GetFieldValue<string[]>(8),
+                reader.GetBoolean(9)));
+        }
+
+        return nodes;
+    }
+
     private NpgsqlCommand ListCommand(string select, JobListFilter filter, int offset, int? limit)
     {
         var command = dataSource.CreateCommand($"{select} FROM loupe_jobs_list($1, $2, $3, $4, $5, $6)");
@@ -161,6 +209,18 @@ internal sealed class JobsReadModel(NpgsqlDataSource dataSource) : IJobsReadMode
             JobState.DeadLettered => JobStatus.DeadLettered,
             _ => JobStatus.Cancelled,
         },
+    };
+
+    private static JobAttemptOutcome OutcomeOf(string text) => text switch
+    {
+        "succeeded" => JobAttemptOutcome.Succeeded,
+        "failed" => JobAttemptOutcome.Failed,
+        "retrying" => JobAttemptOutcome.Retrying,
+        "dead_lettered" => JobAttemptOutcome.DeadLettered,
+        "cancelled" => JobAttemptOutcome.Cancelled,
+        "released" => JobAttemptOutcome.Released,
+        "lease_expired" => JobAttemptOutcome.LeaseExpired,
+        _ => throw new InvalidOperationException($"Unknown attempt outcome '{text}'."),
     };
 
     private static string TextOf(JobStatus status) => status switch

@@ -5,7 +5,8 @@ namespace Loupe.Infrastructure.Jobs;
 
 /// <summary>
 /// Takes back other nodes' expired leases every <c>Jobs:SweepSeconds</c> (requeued, dead-lettered or
-/// cancelled), and forgets early cancellations that no claim can still answer.
+/// cancelled) in the same round trip as this node's beat in the node registry, and forgets early
+/// cancellations that no claim can still answer.
 /// </summary>
 internal sealed class LeaseSweeper(
     JobStore store,
@@ -24,7 +25,7 @@ internal sealed class LeaseSweeper(
         {
             try
             {
-                var swept = await store.SweepAsync(ct).ConfigureAwait(false);
+                var swept = await store.SweepAsync(held.Count, ct).ConfigureAwait(false);
                 contact.Mark();
                 metrics.Swept(swept);
                 if (swept.Requeued + swept.DeadLettered + swept.Cancelled > 0)

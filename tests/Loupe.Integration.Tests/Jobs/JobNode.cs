@@ -46,6 +46,7 @@ internal sealed class JobNode : IAsyncDisposable
 
         // These tests count the jobs they enqueue: no maintenance job joins them.
         ["Runs:RetentionSweepMinutes"] = "0",
+        ["Jobs:Retention:SweepMinutes"] = "0",
     };
 
     public static JobNode Create(

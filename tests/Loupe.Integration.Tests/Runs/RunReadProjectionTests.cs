@@ -178,4 +178,8 @@ internal sealed class NoJobs : Loupe.Application.Common.Jobs.IJobsReadModel
         Loupe.Application.Common.Jobs.JobListFilter filter, Loupe.Application.Common.Paging.PageRequest page, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<Loupe.Application.Common.Jobs.JobDetail?> GetAsync(Guid id, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<Loupe.Application.Common.Jobs.JobAttempt>> AttemptsAsync(Guid jobId, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<Loupe.Application.Common.Jobs.EngineNode>> NodesAsync(CancellationToken ct) => throw new NotSupportedException();
 }

@@ -47,6 +47,7 @@ public sealed class RunRestartTests : IAsyncLifetime
                 // One run at a time: the others wait in the queue behind the one in flight.
                 ["Jobs:MaxRunningPerOrganization"] = "1",
                 ["Runs:RetentionSweepMinutes"] = "0",
+                ["Jobs:Retention:SweepMinutes"] = "0",
             });
     }
 

@@ -32,7 +32,7 @@ public sealed class RunShutdownTests : IAsyncLifetime
         _source = await TestPostgres.CreateEmptyDatabaseAsync();
 
         // The API only (no engine in it): the worker process is the one node at first.
-        _factory = LoupeApiFactory.For(_database, settings: new Dictionary<string, string?> { ["Runs:RetentionSweepMinutes"] = "0" });
+        _factory = LoupeApiFactory.For(_database, settings: new Dictionary<string, string?> { ["Runs:RetentionSweepMinutes"] = "0", ["Jobs:Retention:SweepMinutes"] = "0" });
     }
 
     public async ValueTask DisposeAsync()
@@ -170,5 +170,5 @@ public sealed class RunShutdownTests : IAsyncLifetime
 
     /// <summary>The worker on this class's database, with its default engine settings (no retention sweep).</summary>
     private Process StartWorker(StringBuilder output, string nodeId) => WorkerProcess.Start(
-        _database.AppConnection, _database.OwnerConnection, nodeId, output, new Dictionary<string, string> { ["Runs__RetentionSweepMinutes"] = "0" });
+        _database.AppConnection, _database.OwnerConnection, nodeId, output, new Dictionary<string, string> { ["Runs__RetentionSweepMinutes"] = "0", ["Jobs__Retention__SweepMinutes"] = "0" });
 }

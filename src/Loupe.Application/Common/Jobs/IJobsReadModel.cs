@@ -22,7 +22,73 @@ public interface IJobsReadModel
 
     /// <summary>One job with its payload; null when it does not exist.</summary>
     Task<JobDetail?> GetAsync(Guid id, CancellationToken ct);
+
+    /// <summary>A job's attempts, first claim first (none when it never started or does not exist).</summary>
+    Task<IReadOnlyList<JobAttempt>> AttemptsAsync(Guid jobId, CancellationToken ct);
+
+    /// <summary>The nodes of the engine (API or worker hosts), by name, lost ones included until they are forgotten.</summary>
+    Task<IReadOnlyList<EngineNode>> NodesAsync(CancellationToken ct);
 }
+
+/// <summary>How an attempt of a job ended.</summary>
+public enum JobAttemptOutcome
+{
+    Succeeded,
+
+    /// <summary>Failed for a reason that will not pass: the job failed.</summary>
+    Failed,
+
+    /// <summary>Failed; the job was queued again for another attempt.</summary>
+    Retrying,
+
+    /// <summary>Failed on the last attempt: the job was dead-lettered.</summary>
+    DeadLettered,
+
+    Cancelled,
+
+    /// <summary>Handed back unfinished by a stopping node; the attempt was not used up.</summary>
+    Released,
+
+    /// <summary>Its node stopped renewing the lease (it died or lost the database); a sweep took the job back.</summary>
+    LeaseExpired,
+}
+
+/// <param name="Claim">The attempt's number among all the job's claims (1, 2, …); unlike <paramref name="Attempt"/> it is never reused.</param>
+/// <param name="Attempt">The job's attempt number the claim gave (reset when the job is requeued, given back when it is released).</param>
+/// <param name="Outcome">Null while the attempt runs.</param>
+public sealed record JobAttempt(
+    int Claim,
+    int Attempt,
+    string Node,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    JobAttemptOutcome? Outcome,
+    string? Error);
+
+/// <summary>Which host runs a node of the engine.</summary>
+public enum EngineNodeHost
+{
+    Api,
+    Worker,
+}
+
+/// <param name="Node">The node's name (<c>Jobs:NodeId</c>), as leases and running jobs name it.</param>
+/// <param name="Machine">The machine's name.</param>
+/// <param name="Slots">How many jobs it runs at once (<c>Jobs:Concurrency</c>).</param>
+/// <param name="SlotsUsed">How many it ran at its last beat.</param>
+/// <param name="Queues">The queues it claims from.</param>
+/// <param name="Lost">Not heard from for <c>Jobs:NodeLostSeconds</c>: it stopped without leaving, or lost the database.</param>
+public sealed record EngineNode(
+    string Node,
+    EngineNodeHost Host,
+    string Machine,
+    int ProcessId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset HeartbeatAt,
+    int Slots,
+    int SlotsUsed,
+    IReadOnlyList<string> Queues,
+    bool Lost);
 
 /// <summary>A job's status as the dashboard shows it.</summary>
 public enum JobStatus

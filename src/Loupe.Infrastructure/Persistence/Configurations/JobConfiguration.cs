@@ -47,5 +47,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.HasIndex(j => new { j.OrganizationId, j.UniqueKey }, "ix_jobs_unique_key").IsUnique().AreNullsDistinct(false)
             .HasFilter("unique_key IS NOT NULL AND state IN ('queued', 'running')");
         builder.HasIndex(j => j.FinishedAt, "ix_jobs_failures").HasFilter("state IN ('failed', 'dead_lettered')");
+        builder.HasIndex(j => j.FinishedAt, "ix_jobs_finished").HasFilter("state IN ('succeeded', 'failed', 'dead_lettered', 'cancelled')");
+        builder.Property(j => j.Claims).HasDefaultValue(0);
     }
 }
