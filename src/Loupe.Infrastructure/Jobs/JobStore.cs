@@ -202,7 +202,7 @@ internal sealed class JobStore(JobsDataSource dataSource, JobNodeHost host, IOpt
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.Concurrency });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = slotsUsed });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _options.EffectiveQueues], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.NodeForgetSeconds });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.EffectiveNodeForgetSeconds });
         return command;
     }
 }

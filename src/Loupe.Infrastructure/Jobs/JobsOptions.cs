@@ -51,11 +51,14 @@ public sealed partial class JobsOptions
 
     /// <summary>
     /// How long a node may go without a beat (it beats with every sweep) before the dashboard shows it as
-    /// lost (at least twice <see cref="SweepSeconds"/>, at most 86400 s).
+    /// lost (1–86400 s; raised to twice <see cref="SweepSeconds"/> when lower).
     /// </summary>
     public int NodeLostSeconds { get; set; } = 30;
 
-    /// <summary>How long a lost node stays in the registry before the other nodes delete it (more than <see cref="NodeLostSeconds"/>, at most 30 days).</summary>
+    /// <summary>
+    /// How long a lost node stays in the registry before the other nodes delete it (more than
+    /// <see cref="NodeLostSeconds"/>, at most 30 days; raised to the effective lost time plus a sweep when lower).
+    /// </summary>
     public int NodeForgetSeconds { get; set; } = 600;
 
     /// <summary>How long finished jobs are kept (<c>Jobs:Retention</c>).</summary>
@@ -72,6 +75,11 @@ public sealed partial class JobsOptions
 
     /// <summary>The node's reserved slots: <see cref="ReservedShare"/> of <see cref="Concurrency"/>, rounded up, always leaving one open slot.</summary>
     internal int ReservedSlots => Concurrency <= 1 ? 0 : Math.Min(Concurrency - 1, (int)Math.Ceiling((Concurrency * ReservedShare) - 1e-9));
+
+    /// <summary>A node beats with each sweep: one is lost only after missing at least two beats.</summary>
+    internal int EffectiveNodeLostSeconds => Math.Max(NodeLostSeconds, SweepSeconds * 2);
+
+    internal int EffectiveNodeForgetSeconds => Math.Max(NodeForgetSeconds, EffectiveNodeLostSeconds + SweepSeconds);
 
     internal TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
 
@@ -140,9 +148,9 @@ public sealed partial class JobsOptions
             yield return "Jobs:RetryMaxSeconds must be at least Jobs:RetryBaseSeconds and at most 604800 (7 days).";
         }
 
-        if (NodeLostSeconds < SweepSeconds * 2 || NodeLostSeconds > 86_400)
+        if (NodeLostSeconds is < 1 or > 86_400)
         {
-            yield return "Jobs:NodeLostSeconds must be at least twice Jobs:SweepSeconds (a node beats with each sweep) and at most 86400.";
+            yield return "Jobs:NodeLostSeconds must be between 1 and 86400.";
         }
 
         if (NodeForgetSeconds <= NodeLostSeconds || NodeForgetSeconds > 2_592_000)

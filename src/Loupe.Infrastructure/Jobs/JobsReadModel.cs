@@ -144,7 +144,7 @@ internal sealed class JobsReadModel(NpgsqlDataSource dataSource, IOptions<JobsOp
     {
         await using var command = dataSource.CreateCommand(
             "SELECT node, host, machine, process_id, started_at, heartbeat_at, slots, slots_used, queues, lost FROM loupe_jobs_nodes($1)");
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = options.Value.NodeLostSeconds });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = options.Value.EffectiveNodeLostSeconds });
         var nodes = new List<EngineNode>();
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))

@@ -24,6 +24,8 @@ public sealed class JobEngineSettingsTests
     [InlineData("NodeId", "two words", "Jobs:NodeId")]
     [InlineData("ReservedShare", "0.95", "Jobs:ReservedShare")]
     [InlineData("ReservedShare", "-0.1", "Jobs:ReservedShare")]
+    [InlineData("NodeLostSeconds", "0", "Jobs:NodeLostSeconds")]
+    [InlineData("NodeForgetSeconds", "30", "Jobs:NodeForgetSeconds")]
     public void ABadValue_IsReportedByItsKey(string property, string value, string key)
     {
         var options = new JobsOptions();
@@ -31,6 +33,32 @@ public sealed class JobEngineSettingsTests
         target.SetValue(options, Convert.ChangeType(value, target.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
 
         options.Problems().ShouldHaveSingleItem().ShouldStartWith(key);
+    }
+
+    [Theory]
+    [InlineData("SucceededDays", 0, "Jobs:Retention:SucceededDays")]
+    [InlineData("FailedDays", 3651, "Jobs:Retention:FailedDays")]
+    [InlineData("SweepMinutes", -1, "Jobs:Retention:SweepMinutes")]
+    [InlineData("BatchSize", 99, "Jobs:Retention:BatchSize")]
+    public void ABadRetentionValue_IsReportedByItsKey(string property, int value, string key)
+    {
+        var options = new JobsOptions();
+        typeof(JobRetentionOptions).GetProperty(property)!.SetValue(options.Retention, value);
+
+        options.Problems().ShouldHaveSingleItem().ShouldStartWith(key);
+    }
+
+    [Theory]
+    [InlineData(5, 30, 600, 30, 600)]
+    [InlineData(60, 30, 600, 120, 600)]
+    [InlineData(300, 30, 600, 600, 900)]
+    public void TheNodeThresholds_AreRaisedToTheSweep_SoOneMissedBeatIsNoLoss(int sweep, int lost, int forget, int effectiveLost, int effectiveForget)
+    {
+        var options = new JobsOptions { SweepSeconds = sweep, NodeLostSeconds = lost, NodeForgetSeconds = forget };
+
+        options.Problems().ShouldBeEmpty();
+        options.EffectiveNodeLostSeconds.ShouldBe(effectiveLost);
+        options.EffectiveNodeForgetSeconds.ShouldBe(effectiveForget);
     }
 
     [Theory]

@@ -118,6 +118,36 @@ public sealed class JobsDashboardEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAttemptHandedBackAtShutdown_IsClosedAsReleased_AndTheNextClaimOpensAnother()
+    {
+        var id = Guid.Empty;
+        await using (var first = await JobNode.Create(
+            _database,
+            "node-stopping",
+            services => services.AddSingleton<IJobHandler>(new TestHandler("test.long", (_, ct) => Task.Delay(Timeout.Infinite, ct))),
+            new Dictionary<string, string?> { ["Jobs:ShutdownGraceSeconds"] = "0" }).StartAsync())
+        {
+            id = (await first.EnqueueAsync(null, new JobRequest("test.long", "{}", null)))[0];
+            await JobRows.WaitForAsync(_database, id, Patience, "running");
+            await first.StopAsync();
+        }
+
+        await using var second = await JobNode.Create(
+            _database,
+            "node-next",
+            services => services.AddSingleton<IJobHandler>(new TestHandler("test.long", (_, _) => Task.CompletedTask))).StartAsync();
+        await JobRows.WaitForAsync(_database, id, Patience, "succeeded");
+        var attempts = await second.Services.GetRequiredService<IJobsReadModel>().AttemptsAsync(id, Ct);
+
+        // The hand-back gave its attempt back: both claims were attempt 1.
+        attempts.Select(a => (a.Claim, a.Attempt, a.Node, a.Outcome)).ShouldBe(
+        [
+            (1, 1, "node-stopping", (JobAttemptOutcome?)JobAttemptOutcome.Released),
+            (2, 1, "node-next", (JobAttemptOutcome?)JobAttemptOutcome.Succeeded),
+        ]);
+    }
+
+    [Fact]
     public async Task AnAttemptWhoseLeaseExpired_IsClosedByTheSweep_WithTheReason()
     {
         await using var node = await JobNode.Create(_database, "node-sweeper", withEngine: true).StartAsync();
