@@ -30,6 +30,7 @@ public static class JobServices
         services.AddScoped<IJobScheduler, JobScheduler>();
         services.AddSingleton<IInstanceJobs, InstanceJobs>();
         services.AddSingleton<IJobsReadModel, JobsReadModel>();
+        services.AddSingleton<IJobAdministration, JobAdministration>();
         services.AddScoped<IJobHandler, ProbeJobHandler>();
         return services;
     }
