@@ -1,7 +1,12 @@
 using Loupe.Api.Security;
 using Loupe.Application.AdminJobs;
-using Loupe.Application.AdminJobs.Commands;
-using Loupe.Application.AdminJobs.Queries;
+using Loupe.Application.AdminJobs.Commands.CancelAdminJob;
+using Loupe.Application.AdminJobs.Commands.DeleteAdminJob;
+using Loupe.Application.AdminJobs.Commands.RetryAdminJob;
+using Loupe.Application.AdminJobs.Commands.RetryAdminJobs;
+using Loupe.Application.AdminJobs.Queries.GetAdminJob;
+using Loupe.Application.AdminJobs.Queries.GetJobsOverview;
+using Loupe.Application.AdminJobs.Queries.ListAdminJobs;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -48,8 +53,9 @@ internal sealed class AdminJobEndpoints : IEndpointModule
             .WithSummary("Queue a failed, dead-lettered or cancelled job again, attempts reset (audited)")
             .WithDescription("Another state: 409 job.not_retryable; another job with its unique key waits or runs: 409 job.duplicate_queued; a query run's job: 409 job.serves_run (use the run).");
 
-        jobs.MapPost("/retry", async Task<Ok<IReadOnlyList<JobActionResultDto>>> (RetryJobsRequest body, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new RetryAdminJobsCommand(body.Ids ?? []), ct)))
+        jobs.MapPost("/retry", async Task<Ok<IReadOnlyList<JobActionResultDto>>> (RetryAdminJobsCommand command, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(command, ct)))
+            .WithName("retryAdminJobs")
             .WithSummary("Retry a selection of jobs (at most 500); answers each job's outcome (retried, not_found, or the code that refused it)");
 
         jobs.MapPost("/{id:guid}/cancel", async Task<Ok<JobActionResultDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
@@ -65,7 +71,4 @@ internal sealed class AdminJobEndpoints : IEndpointModule
         }).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Delete a finished job (audited); a queued or running one: 409 job.not_finished");
     }
-
-    /// <param name="Ids">The jobs to retry.</param>
-    internal sealed record RetryJobsRequest(IReadOnlyList<Guid>? Ids);
 }

@@ -77,9 +77,16 @@ public sealed record AdminJobDetailDto(
     IReadOnlyDictionary<string, string> Payload,
     IReadOnlyList<JobTimelineEntryDto> Timeline);
 
-/// <param name="Type">run, schedule, webhook_delivery, webhook_event or alert.</param>
-/// <param name="Href">The API address of the resource (in its organization).</param>
-public sealed record JobTargetDto(string Type, Guid Id, string? Href);
+/// <param name="Href">The API address of the resource (in its organization), when it has one.</param>
+public sealed record JobTargetDto(JobTargetType Type, Guid Id, string? Href);
+
+/// <summary>What kind of resource a job works for.</summary>
+public enum JobTargetType
+{
+    Run,
+    WebhookDelivery,
+    WebhookEvent,
+}
 
 /// <param name="Event">enqueued, started, claimed, cancel_requested, finished or due.</param>
 public sealed record JobTimelineEntryDto(string Event, DateTimeOffset At, string? Detail);

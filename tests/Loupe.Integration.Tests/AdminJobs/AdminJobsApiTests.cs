@@ -160,6 +160,7 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
         var delivery = Guid.CreateVersion7();
         var webhook = await InsertAsync(
             "webhook.deliver", "failed", other.OrganizationId, payload: $$"""{"DeliveryId":"{{delivery}}","Attempt":2,"Secret":"{{Canary}}","Sql":"select '{{Canary}}'"}""",
+            finishedAt: "now()",
             error: "timed out");
         var run = await InsertAsync("query.run", "dead_lettered", other.OrganizationId, payload: $$$"""{"RunId":"{{{Canary}}}","Parameters":{"p":"{{{Canary}}}"}}""");
         var unknown = await InsertAsync("some.future_kind", "succeeded", null, payload: $$"""{"Token":"{{Canary}}","Id":"{{Guid.CreateVersion7()}}"}""", finishedAt: "now()");

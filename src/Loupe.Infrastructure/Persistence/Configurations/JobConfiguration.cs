@@ -47,5 +47,11 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.HasIndex(j => new { j.OrganizationId, j.UniqueKey }, "ix_jobs_unique_key").IsUnique().AreNullsDistinct(false)
             .HasFilter("unique_key IS NOT NULL AND state IN ('queued', 'running')");
         builder.HasIndex(j => j.FinishedAt, "ix_jobs_failures").HasFilter("state IN ('failed', 'dead_lettered')");
+
+        // The jobs admin API's keyset pages and throughput (migration 0026).
+        builder.HasIndex(j => new { j.State, j.Id }, "ix_jobs_state_id");
+        builder.HasIndex(j => new { j.Kind, j.Id }, "ix_jobs_kind_id");
+        builder.HasIndex(j => new { j.OrganizationId, j.Id }, "ix_jobs_organization_id_id");
+        builder.HasIndex(j => new { j.FinishedAt, j.State }, "ix_jobs_finished_at_state").HasFilter("finished_at IS NOT NULL");
     }
 }
