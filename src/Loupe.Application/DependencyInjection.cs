@@ -29,6 +29,7 @@ public static class DependencyInjection
         services.AddScoped<Auth.SignIn>();
         services.AddScoped<Organizations.MembershipChange>();
         services.AddScoped<Runs.RunQueue>();
+        services.AddScoped<AdminJobs.AdminJobActions>();
         services.AddScoped<Common.Archiving.ItemArchival>();
         services.TryAddSingleton(Runs.RunSettings.Default);
         services.TryAddSingleton(Domain.Schedules.ScheduleRules.Default);

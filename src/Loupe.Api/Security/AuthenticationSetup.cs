@@ -33,6 +33,7 @@ internal static class AuthenticationSetup
                 jwt.Events = new BearerProblemEvents();
             });
         services.AddAuthorization();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, InstanceAdminGateResults>();
         return services;
     }
 

@@ -187,4 +187,13 @@ public static class AuditActions
 
     /// <summary>A schedule paused itself after too many failed runs in a row (no user acted: the actor is none).</summary>
     public const string SchedulePaused = "schedule.paused";
+
+    /// <summary>An instance admin put a finished job back in its queue (the target is the job; details name its kind and organization).</summary>
+    public const string JobRetried = "job.retried";
+
+    /// <summary>An instance admin cancelled a job, or asked its node to stop it.</summary>
+    public const string JobCancelled = "job.cancelled";
+
+    /// <summary>An instance admin deleted a finished job.</summary>
+    public const string JobDeleted = "job.deleted";
 }

@@ -31,6 +31,7 @@ public static class JobServices
         services.AddSingleton<IInstanceJobs, InstanceJobs>();
         services.AddSingleton<IJobsReadModel, JobsReadModel>();
         services.AddSingleton<IJobQueues, JobQueues>();
+        services.AddSingleton<IJobAdministration, JobAdministration>();
         services.AddScoped<IJobHandler, ProbeJobHandler>();
         return services;
     }

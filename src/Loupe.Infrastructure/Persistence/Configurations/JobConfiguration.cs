@@ -49,5 +49,11 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.HasIndex(j => j.FinishedAt, "ix_jobs_failures").HasFilter("state IN ('failed', 'dead_lettered')");
         builder.HasIndex(j => j.FinishedAt, "ix_jobs_finished").HasFilter("state IN ('succeeded', 'failed', 'dead_lettered', 'cancelled')");
         builder.Property(j => j.Claims).HasDefaultValue(0);
+
+        // The jobs admin API's keyset pages and throughput (migration 0026).
+        builder.HasIndex(j => new { j.State, j.Id }, "ix_jobs_state_id");
+        builder.HasIndex(j => new { j.Kind, j.Id }, "ix_jobs_kind_id");
+        builder.HasIndex(j => new { j.OrganizationId, j.Id }, "ix_jobs_organization_id_id");
+        builder.HasIndex(j => new { j.FinishedAt, j.State }, "ix_jobs_finished_at_state").HasFilter("finished_at IS NOT NULL");
     }
 }

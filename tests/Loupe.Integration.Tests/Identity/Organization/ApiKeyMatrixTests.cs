@@ -17,7 +17,7 @@ namespace Loupe.Integration.Tests.Identity.Organization;
 public sealed class ApiKeyMatrixTests(IdentityApi api) : ResetBeforeEachTest(api), IClassFixture<IdentityApi>
 {
     private static readonly string[] AccountAndAdminPrefixes =
-        ["/api/v1/auth", "/api/v1/me", "/api/v1/api-keys", "/api/v1/organization", "/api/v1/audit-events"];
+        ["/api/v1/auth", "/api/v1/me", "/api/v1/api-keys", "/api/v1/organization", "/api/v1/audit-events", "/api/v1/admin"];
 
     private static readonly string[] KeyRoles = ["viewer", "editor", "admin"];
 
@@ -30,6 +30,15 @@ public sealed class ApiKeyMatrixTests(IdentityApi api) : ResetBeforeEachTest(api
         ["POST /api/v1/auth/refresh"] = Expectation.Anonymous,
         ["POST /api/v1/auth/password/forgot"] = Expectation.Anonymous,
         ["POST /api/v1/auth/password/reset"] = Expectation.Anonymous,
+
+        // Instance admins only: a key never carries the flag, so whatever its role it finds nothing there (404).
+        ["GET /api/v1/admin/jobs/overview"] = Expectation.Hidden(_ => Get("/api/v1/admin/jobs/overview")),
+        ["GET /api/v1/admin/jobs"] = Expectation.Hidden(_ => Get("/api/v1/admin/jobs")),
+        ["GET /api/v1/admin/jobs/{id:guid}"] = Expectation.Hidden(_ => Get($"/api/v1/admin/jobs/{Guid.CreateVersion7()}")),
+        ["POST /api/v1/admin/jobs/{id:guid}/retry"] = Expectation.Hidden(_ => Post($"/api/v1/admin/jobs/{Guid.CreateVersion7()}/retry", new { })),
+        ["POST /api/v1/admin/jobs/retry"] = Expectation.Hidden(_ => Post("/api/v1/admin/jobs/retry", new { ids = new[] { Guid.CreateVersion7() } })),
+        ["POST /api/v1/admin/jobs/{id:guid}/cancel"] = Expectation.Hidden(_ => Post($"/api/v1/admin/jobs/{Guid.CreateVersion7()}/cancel", new { })),
+        ["DELETE /api/v1/admin/jobs/{id:guid}"] = Expectation.Hidden(_ => Delete($"/api/v1/admin/jobs/{Guid.CreateVersion7()}")),
 
         ["POST /api/v1/auth/logout"] = Expectation.Refused(_ => Post("/api/v1/auth/logout", new { })),
         ["GET /api/v1/auth/sessions"] = Expectation.Refused(_ => Get("/api/v1/auth/sessions")),
@@ -95,6 +104,24 @@ public sealed class ApiKeyMatrixTests(IdentityApi api) : ResetBeforeEachTest(api
 
         (await StateAsync(scene.OrganizationId)).ShouldBe(before);
         (await IdentityApi.GetOkAsync(scene.Admin.Client, "/api/v1/me")).GetProperty("name").GetString().ShouldBe("Test Admin");
+    }
+
+    [Theory]
+    [MemberData(nameof(KeyRoleData))]
+    public async Task AKeyOfAnyRole_FindsNothingAtTheInstanceAdminEndpoints_EvenTheInstanceAdminsOwnKey(string keyRole)
+    {
+        var scene = await SceneAsync(keyRole);
+        var before = await StateAsync(scene.OrganizationId);
+
+        foreach (var (route, expectation) in Endpoints.Where(e => e.Value.IsHidden))
+        {
+            using var request = expectation.Request!(scene);
+            using var response = await scene.Key.SendAsync(request, TestContext.Current.CancellationToken);
+
+            (await response.ShouldBeProblemAsync(HttpStatusCode.NotFound)).GetProperty("code").GetString().ShouldBe("not_found", route);
+        }
+
+        (await StateAsync(scene.OrganizationId)).ShouldBe(before);
     }
 
     [Theory]
@@ -190,9 +217,12 @@ public sealed class ApiKeyMatrixTests(IdentityApi api) : ResetBeforeEachTest(api
     private sealed record Scene(Member Admin, Guid OrganizationId, Guid SessionId, Guid AdminKeyId, Guid MemberId, Guid InvitationId, HttpClient Key);
 
     /// <summary>Refused to every key; readable from <see cref="MinimumRole"/> up; or anonymous (not the caller's business).</summary>
-    private sealed record Expectation(bool IsRefused, string? MinimumRole, Func<Scene, HttpRequestMessage>? Request)
+    private sealed record Expectation(bool IsRefused, string? MinimumRole, Func<Scene, HttpRequestMessage>? Request, bool IsHidden = false)
     {
         public static readonly Expectation Anonymous = new(false, null, null);
+
+        /// <summary>An instance admin's endpoint: every key is answered as at an unknown address.</summary>
+        public static Expectation Hidden(Func<Scene, HttpRequestMessage> request) => new(false, null, request, IsHidden: true);
 
         public static Expectation Refused(Func<Scene, HttpRequestMessage> request) => new(true, null, request);
 

@@ -1,0 +1,12 @@
+DROP FUNCTION loupe_admin_jobs_delete(uuid);
+DROP FUNCTION loupe_admin_jobs_cancel(uuid);
+DROP FUNCTION loupe_admin_jobs_retry(uuid);
+DROP FUNCTION loupe_admin_jobs_queues();
+DROP FUNCTION loupe_admin_jobs_throughput(timestamp with time zone, text);
+DROP FUNCTION loupe_admin_jobs_page_plan(text[], text[], text, uuid, uuid, uuid, integer);
+DROP FUNCTION loupe_admin_jobs_page(text[], text[], text, uuid, uuid, uuid, integer);
+DROP FUNCTION loupe_admin_jobs_page_sql(text[], text[], text, uuid);
+DROP INDEX ix_jobs_finished_at_state;
+DROP INDEX ix_jobs_organization_id_id;
+DROP INDEX ix_jobs_kind_id;
+DROP INDEX ix_jobs_state_id;

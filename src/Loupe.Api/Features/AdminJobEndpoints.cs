@@ -1,0 +1,74 @@
+using Loupe.Api.Security;
+using Loupe.Application.AdminJobs;
+using Loupe.Application.AdminJobs.Commands.CancelAdminJob;
+using Loupe.Application.AdminJobs.Commands.DeleteAdminJob;
+using Loupe.Application.AdminJobs.Commands.RetryAdminJob;
+using Loupe.Application.AdminJobs.Commands.RetryAdminJobs;
+using Loupe.Application.AdminJobs.Queries.GetAdminJob;
+using Loupe.Application.AdminJobs.Queries.GetJobsOverview;
+using Loupe.Application.AdminJobs.Queries.ListAdminJobs;
+using MediatR;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Loupe.Api.Features;
+
+/// <summary>
+/// The jobs admin API (ADR 0069): every organization's jobs, for instance admins only. Anyone else is
+/// answered 404 as for an address where nothing exists (<see cref="InstanceAdminGate"/>). Called with the
+/// bearer token, so no cookie and no anti-forgery token is involved.
+/// </summary>
+internal sealed class AdminJobEndpoints : IEndpointModule
+{
+    public void MapEndpoints(IEndpointRouteBuilder api)
+    {
+        var jobs = api.MapGroup("/admin/jobs").WithTags("Admin: jobs").ForInstanceAdminsOnly().ProducesProblem(StatusCodes.Status404NotFound);
+
+        jobs.MapGet("/overview", async Task<Ok<JobsOverviewDto>> (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetJobsOverviewQuery(), ct)))
+            .WithSummary("Job counts per status, due jobs per queue and priority, the oldest wait, and finished jobs per second (last minute), hour (24 h) and day (7 days)");
+
+        jobs.MapGet(string.Empty, async Task<Ok<AdminJobPageDto>> (
+                [FromQuery] string? state,
+                [FromQuery] string? kind,
+                [FromQuery(Name = "organization_id")] Guid? organizationId,
+                [FromQuery] DateTimeOffset? from,
+                [FromQuery] DateTimeOffset? to,
+                [FromQuery] string? cursor,
+                [FromQuery] int? limit,
+                IMediator mediator,
+                CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListAdminJobsQuery(state, kind, organizationId, from, to, cursor, limit), ct)))
+            .WithSummary("Jobs of every organization, newest first, a page at a time (cursor = the previous page's next_cursor)")
+            .WithDescription("state: a comma-separated list of queued, scheduled, retrying, running, succeeded, failed, dead_lettered, cancelled; "
+                + "from/to bound the enqueue time; limit 1–200 (50). Lists carry no payload. Running jobs name their node, lease expiry and heartbeat age.");
+
+        jobs.MapGet("/{id:guid}", async Task<Ok<AdminJobDetailDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetAdminJobQuery(id), ct)))
+            .WithSummary("One job: what it serves, its timeline, and only the payload fields its kind allows (ids and counters)");
+
+        jobs.MapPost("/{id:guid}/retry", async Task<Ok<JobActionResultDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new RetryAdminJobCommand(id), ct)))
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Queue a failed, dead-lettered or cancelled job again, attempts reset (audited)")
+            .WithDescription("Another state: 409 job.not_retryable; another job with its unique key waits or runs: 409 job.duplicate_queued; a query run's job: 409 job.serves_run (use the run).");
+
+        jobs.MapPost("/retry", async Task<Ok<IReadOnlyList<JobActionResultDto>>> (RetryAdminJobsCommand command, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(command, ct)))
+            .WithName("retryAdminJobs")
+            .WithSummary("Retry a selection of jobs (at most 500); answers each job's outcome (retried, not_found, or the code that refused it)");
+
+        jobs.MapPost("/{id:guid}/cancel", async Task<Ok<JobActionResultDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new CancelAdminJobCommand(id), ct)))
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Cancel a queued job, or tell the node running a job to stop it (cancellation_requested); audited")
+            .WithDescription("A finished job: 409 job.not_cancellable; a query run's job: 409 job.serves_run (cancel the run).");
+
+        jobs.MapDelete("/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
+        {
+            await mediator.Send(new DeleteAdminJobCommand(id), ct);
+            return TypedResults.NoContent();
+        }).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Delete a finished job (audited); a queued or running one: 409 job.not_finished");
+    }
+}
