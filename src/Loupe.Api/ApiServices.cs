@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Loupe.Api.Http;
+using Loupe.Api.JobsDashboard;
 using Loupe.Api.OpenApi;
 using Loupe.Api.Problems;
 using Loupe.Api.RateLimiting;
@@ -16,7 +17,7 @@ internal static class ApiServices
     /// <summary>Default limit on request bodies (1 MiB; see docs/limits.md); configurable as <c>Api:MaxRequestBodyBytes</c>.</summary>
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
-    public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration, bool isDevelopment = false)
     {
         services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -38,6 +39,7 @@ internal static class ApiServices
         }
 
         services.AddLoupeOpenApi();
+        services.AddJobsDashboard(secureCookies: !isDevelopment);
         return services;
     }
 
