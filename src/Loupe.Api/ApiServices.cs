@@ -17,7 +17,7 @@ internal static class ApiServices
     /// <summary>Default limit on request bodies (1 MiB; see docs/limits.md); configurable as <c>Api:MaxRequestBodyBytes</c>.</summary>
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
-    public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration, bool isDevelopment = false)
+    public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -39,7 +39,7 @@ internal static class ApiServices
         }
 
         services.AddLoupeOpenApi();
-        services.AddJobsDashboard(secureCookies: !isDevelopment);
+        services.AddJobsDashboard();
         return services;
     }
 

@@ -31,7 +31,7 @@ try
     builder.Services
         .AddApplication()
         .AddInfrastructure(builder.Configuration)
-        .AddApi(builder.Configuration, builder.Environment.IsDevelopment())
+        .AddApi(builder.Configuration)
         .AddDemoOrganization(builder.Configuration, builder.Environment)
         .AddJobEngineInApi(builder.Configuration)
         .AddDashboardChangeListener();

@@ -113,8 +113,14 @@ internal static class JobsDashboardEndpoints
         return app;
     }
 
-    /// <summary>Adds the anti-forgery tokens of the dashboard's forms: their cookie is scoped to <c>/jobs</c> like the session's.</summary>
-    public static IServiceCollection AddJobsDashboard(this IServiceCollection services, bool secureCookies)
+    /// <summary>
+    /// Adds the anti-forgery tokens of the dashboard's forms: their cookie is scoped to <c>/jobs</c> like the
+    /// session's, and Secure whenever the request came over HTTPS (directly or through the forwarded headers).
+    /// It is no credential, only the other half of each form's token; "always Secure" would make the
+    /// framework refuse every plain-HTTP request outright, where the Secure session cookie already keeps
+    /// a browser from signing in over plain HTTP outside Development.
+    /// </summary>
+    public static IServiceCollection AddJobsDashboard(this IServiceCollection services)
     {
         services.AddAntiforgery(options =>
         {
@@ -122,7 +128,7 @@ internal static class JobsDashboardEndpoints
             options.Cookie.Path = JobsDashboardSession.PathPrefix;
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
-            options.Cookie.SecurePolicy = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.FormFieldName = JobsDashboardSession.AntiforgeryFieldName;
             options.SuppressXFrameOptionsHeader = true;
         });
@@ -141,6 +147,7 @@ internal static class JobsDashboardEndpoints
         {
             ".js" => "text/javascript; charset=utf-8",
             ".css" => "text/css; charset=utf-8",
+            ".svg" => "image/svg+xml",
             _ => null,
         };
         var stream = contentType is null ? null : typeof(JobsDashboardEndpoints).Assembly.GetManifestResourceStream("jobs-dashboard/" + name);

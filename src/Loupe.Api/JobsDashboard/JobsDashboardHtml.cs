@@ -151,7 +151,7 @@ internal static class JobsDashboardHtml
     {
         var html = new StringBuilder(4096)
             .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<title>").Append(Text(title)).Append("</title><link rel=\"stylesheet\" href=\"/jobs/assets/jobs.css\">");
+            .Append("<title>").Append(Text(title)).Append("</title><link rel=\"icon\" href=\"/jobs/assets/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/jobs/assets/jobs.css\">");
         if (script)
         {
             html.Append("<script src=\"/jobs/assets/jobs.js\" defer></script>");
