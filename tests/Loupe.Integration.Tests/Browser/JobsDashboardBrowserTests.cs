@@ -166,7 +166,7 @@ public sealed partial class JobsDashboardBrowserTests(DatabaseFixture database, 
     }
 
     [Fact]
-    public async Task SignIn_WithoutOrWithAForgedAntiforgeryToken_IsRefused_AndStartsNoSession()
+    public async Task SignIn_WithoutOrWithAForgedAntiforgeryToken_IsRefused_AndSigningOutEndsTheSession()
     {
         await _identity.RegisterAsync(AdminEmail);
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _baseAddress.ToString() });
@@ -195,6 +195,15 @@ public sealed partial class JobsDashboardBrowserTests(DatabaseFixture database, 
             session.SameSite.ShouldBe(SameSiteAttribute.Strict);
             session.Path.ShouldBe("/jobs");
             (await page.GotoAsync("/jobs"))!.Status.ShouldBe(200);
+            using var replay = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = _baseAddress };
+            (await ReplayAsync(replay, session.Value)).ShouldBe(HttpStatusCode.OK);
+
+            // Signing out (a form with its token) ends the session: the cookie is gone, and replayed it opens nothing.
+            await page.ClickAsync("header button[type=submit]");
+            await page.WaitForURLAsync("**/jobs/sign-in");
+            (await context.CookiesAsync()).ShouldNotContain(cookie => cookie.Name == "loupe_jobs_session");
+            (await page.GotoAsync("/jobs"))!.Status.ShouldBe(404);
+            (await ReplayAsync(replay, session.Value)).ShouldBe(HttpStatusCode.NotFound);
         });
 
         IFormData FormWith(string email, string password)
@@ -226,6 +235,15 @@ public sealed partial class JobsDashboardBrowserTests(DatabaseFixture database, 
             (await page.InputValueAsync("#email")).ShouldBe(AdminEmail);
             await HeadlessChromium.ScreenshotAsync(page, "sign-in-refused");
         });
+    }
+
+    /// <summary>Sends <c>GET /jobs</c> with only the session cookie <paramref name="value"/>; its status.</summary>
+    private static async Task<HttpStatusCode> ReplayAsync(HttpClient client, string value)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/jobs");
+        request.Headers.Add("Cookie", $"loupe_jobs_session={value}");
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        return response.StatusCode;
     }
 
     /// <summary>What a 404 problem says, without what differs from one request to the next (instance, ids).</summary>
