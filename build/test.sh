@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and tests Loupe against a throwaway PostgreSQL:
-#   1. installs missing prerequisites (PostgreSQL, libargon2-1), like build/run.sh;
+#   1. installs missing prerequisites (PostgreSQL, libargon2-1), like build/run.sh,
+#      and Debian's chromium for the browser tests (exported as LOUPE_TEST_CHROMIUM);
 #   2. starts a private PostgreSQL in a temp folder on a free port (fsync off)
 #      with the roles loupe_owner and loupe_app, and exports for the tests
 #        LOUPE_TEST_ADMIN_CONNECTION  superuser, Database=postgres
@@ -18,8 +19,9 @@
 #      removes the temp folder.
 # Extra arguments go to `dotnet test`, e.g.
 #   ./build/test.sh --filter "FullyQualifiedName~Dashboards"
-# Environment (optional): LOUPE_TEST_RESULTS_DIR keeps the TRX files there
-# (default: inside the temp folder, removed at the end).
+# Environment (optional): LOUPE_TEST_RESULTS_DIR keeps the TRX files there, and the
+# browser tests' screenshots in its screenshots/ folder (default: inside the temp
+# folder, removed at the end).
 set -Eeuo pipefail
 
 # shellcheck source=build/lib/common.sh
@@ -79,6 +81,10 @@ stage() {
 }
 
 ensure_prereqs
+ensure_chromium
+# The browser tests drive this Chromium through Playwright; Playwright never downloads one of its own.
+LOUPE_TEST_CHROMIUM="$(chromium_path)"
+export LOUPE_TEST_CHROMIUM PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 PG_BINDIR="$(pg_find_bindir)"
 
 # --- Throwaway PostgreSQL ------------------------------------------------------
@@ -108,6 +114,7 @@ RESULTS_DIR="${LOUPE_TEST_RESULTS_DIR:-$TMP_DIR/results}"
 mkdir -p "$RESULTS_DIR"
 RESULTS_DIR="$(cd "$RESULTS_DIR" && pwd -P)"
 find "$RESULTS_DIR" -maxdepth 1 -name 'loupe*.trx' -delete
+export LOUPE_TEST_RESULTS_DIR="$RESULTS_DIR"
 log "dotnet test (Release)"
 # One TRX per test assembly (LogFilePrefix makes the names unique). A test that
 # hangs for 5 minutes aborts its test host, which then counts as a failure.

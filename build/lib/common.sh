@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Shared helpers for build/*.sh: logging, privilege handling, prerequisites
-# (PostgreSQL server + client, libargon2-1) and secret files.
+# (PostgreSQL server + client, libargon2-1, chromium for the browser tests) and secret files.
 # Source it; do not execute it. Nothing here ever prints a secret.
 
 # Repository root: this file lives in <root>/build/lib/.
@@ -76,6 +76,28 @@ ensure_prereqs() {
   if is_root; then
     id postgres >/dev/null 2>&1 || die "running as root but there is no 'postgres' system user to run PostgreSQL as"
   fi
+}
+
+# Prints the path of Debian's chromium, or returns 1 when it is not installed.
+chromium_path() {
+  local candidate
+  for candidate in /usr/bin/chromium /usr/bin/chromium-browser; do
+    if [[ -x "$candidate" ]]; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Installs Debian's chromium (the browser tests' headless browser) with apt-get when it is missing.
+ensure_chromium() {
+  chromium_path >/dev/null && return 0
+  command -v apt-get >/dev/null 2>&1 || die "missing chromium and no apt-get to install it"
+  log "installing chromium with apt-get"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >&2
+  chromium_path >/dev/null || die "chromium still not found after installing"
 }
 
 # Prints a new random secret: 48 hex characters (192 bits). Hex needs no quoting

@@ -1,5 +1,6 @@
 using Loupe.Api.Health;
 using Loupe.Api.Http;
+using Loupe.Api.JobsDashboard;
 using Loupe.Api.RateLimiting;
 using Loupe.Api.Telemetry;
 
@@ -63,6 +64,8 @@ internal static class ApiPipeline
             module.MapEndpoints(api);
         }
 
+        // The jobs dashboard's HTML pages (ADR 0070), outside /api/v1 and the OpenAPI document.
+        app.MapJobsDashboard();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Loupe.Api.Http;
+using Loupe.Api.JobsDashboard;
 using Loupe.Api.OpenApi;
 using Loupe.Api.Problems;
 using Loupe.Api.RateLimiting;
@@ -38,6 +39,7 @@ internal static class ApiServices
         }
 
         services.AddLoupeOpenApi();
+        services.AddJobsDashboard();
         return services;
     }
 

@@ -21,7 +21,11 @@ internal sealed class BearerProblemEvents : JwtBearerEvents
         if (AnonymousCaller.IsOn(context.HttpContext))
         {
             context.NoResult();
+            return Task.CompletedTask;
         }
+
+        // The jobs dashboard's pages also take the access token from their session cookie (ADR 0070).
+        JobsDashboard.JobsDashboardSession.ReadToken(context);
 
         return Task.CompletedTask;
     }
