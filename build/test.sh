@@ -19,9 +19,10 @@
 #      removes the temp folder.
 # Extra arguments go to `dotnet test`, e.g.
 #   ./build/test.sh --filter "FullyQualifiedName~Dashboards"
-# Environment (optional): LOUPE_TEST_RESULTS_DIR keeps the TRX files there, and the
-# browser tests' screenshots in its screenshots/ folder (default: inside the temp
-# folder, removed at the end).
+# Environment (optional): LOUPE_TEST_RESULTS_DIR keeps the TRX files there
+# (default: inside the temp folder, removed at the end); LOUPE_TEST_SCREENSHOTS_DIR
+# is where the browser tests save their screenshots (default: TestResults/screenshots
+# in the checkout, emptied at the start of each run and kept after it).
 set -Eeuo pipefail
 
 # shellcheck source=build/lib/common.sh
@@ -115,6 +116,11 @@ mkdir -p "$RESULTS_DIR"
 RESULTS_DIR="$(cd "$RESULTS_DIR" && pwd -P)"
 find "$RESULTS_DIR" -maxdepth 1 -name 'loupe*.trx' -delete
 export LOUPE_TEST_RESULTS_DIR="$RESULTS_DIR"
+# The browser tests' screenshots (every page, and any page a test failed on) outlive the run: they
+# are the run's artifacts, kept in the checkout's TestResults/ (ignored by git) unless told otherwise.
+SCREENSHOTS_DIR="${LOUPE_TEST_SCREENSHOTS_DIR:-$LOUPE_REPO_ROOT/TestResults/screenshots}"
+rm -rf "$SCREENSHOTS_DIR" && mkdir -p "$SCREENSHOTS_DIR"
+export LOUPE_TEST_SCREENSHOTS_DIR="$SCREENSHOTS_DIR"
 log "dotnet test (Release)"
 # One TRX per test assembly (LogFilePrefix makes the names unique). A test that
 # hangs for 5 minutes aborts its test host, which then counts as a failure.

@@ -5,7 +5,7 @@ namespace Loupe.Integration.Tests.Browser;
 /// <summary>
 /// Debian's chromium, headless, driven by Playwright: the one <c>build/test.sh</c> installs and names in
 /// <c>LOUPE_TEST_CHROMIUM</c> (Playwright never downloads a browser of its own). Screenshots go to
-/// <c>screenshots/</c> under <c>LOUPE_TEST_RESULTS_DIR</c>, beside the TRX files.
+/// <see cref="ScreenshotFolder"/>.
 /// </summary>
 public sealed class HeadlessChromium : IAsyncLifetime
 {
@@ -13,10 +13,11 @@ public sealed class HeadlessChromium : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    /// <summary>Where screenshots are kept: the results folder's <c>screenshots/</c>, else one in the temp folder.</summary>
-    public static string ScreenshotFolder { get; } = Path.Combine(
-        Environment.GetEnvironmentVariable("LOUPE_TEST_RESULTS_DIR") is { Length: > 0 } results ? results : Path.Combine(Path.GetTempPath(), "loupe-test-results"),
-        "screenshots");
+    /// <summary>Where screenshots are kept: <c>LOUPE_TEST_SCREENSHOTS_DIR</c> (build/test.sh: the checkout's TestResults/screenshots), else one in the temp folder.</summary>
+    public static string ScreenshotFolder { get; } =
+        Environment.GetEnvironmentVariable("LOUPE_TEST_SCREENSHOTS_DIR") is { Length: > 0 } folder
+            ? folder
+            : Path.Combine(Path.GetTempPath(), "loupe-test-results", "screenshots");
 
     public async ValueTask InitializeAsync()
     {
