@@ -107,8 +107,13 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
             ids.Add(await InsertAsync("test.list", "succeeded", other.OrganizationId, finishedAt: "now()"));
         }
 
+        // Newest first is id order (UUIDv7), as PostgreSQL compares uuids: byte by byte, which is the
+        // ordinal order of their text. Ids made in the same millisecond are ordered by their random
+        // bits, not by when they were made, so the expectations follow the ids' own order.
+        ids = [.. ids.OrderBy(id => id.ToString(), StringComparer.Ordinal)];
         var running = await InsertAsync("test.run", "running", admin.OrganizationId);
         var retrying = await InsertAsync("test.list", "queued", admin.OrganizationId, runAt: "now() + interval '5 minutes'", attempt: 1);
+        Guid[] ownNewestFirst = [.. new[] { running, retrying }.OrderByDescending(id => id.ToString(), StringComparer.Ordinal)];
 
         var first = await GetJsonAsync(admin, $"{Url}?kind=test.list&state=succeeded&limit=2");
         var second = await GetJsonAsync(admin, $"{Url}?kind=test.list&state=succeeded&limit=2&cursor={first.GetProperty("next_cursor").GetString()}");
@@ -118,8 +123,8 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
         Ids(third).ShouldBe([ids[0]]);
         third.GetProperty("next_cursor").ValueKind.ShouldBe(JsonValueKind.Null);
 
-        Ids(await GetJsonAsync(admin, $"{Url}?organization_id={admin.OrganizationId}")).ShouldBe([retrying, running]);
-        Ids(await GetJsonAsync(admin, $"{Url}?state=retrying,running")).ShouldBe([retrying, running]);
+        Ids(await GetJsonAsync(admin, $"{Url}?organization_id={admin.OrganizationId}")).ShouldBe(ownNewestFirst);
+        Ids(await GetJsonAsync(admin, $"{Url}?state=retrying,running")).ShouldBe(ownNewestFirst);
         Ids(await GetJsonAsync(admin, $"{Url}?state=scheduled")).ShouldBeEmpty();
         Ids(await GetJsonAsync(admin, $"{Url}?from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}")).ShouldBeEmpty();
         Ids(await GetJsonAsync(admin, $"{Url}?to={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}")).ShouldBeEmpty();

@@ -36,7 +36,17 @@ public sealed class AdminJobsPlanTests(MillionJobs table) : IClassFixture<Millio
             var plan = string.Join("\n", await Administration.PlanAsync(filter, 51, Ct));
             plan.ShouldContain("Index", customMessage: plan);
             plan.ShouldNotContain("Seq Scan", customMessage: plan);
-            plan.ShouldNotContain("Sort", customMessage: plan);
+            if (filter.Statuses is { Count: > 0 } statuses && statuses.All(s => s is JobStatus.Queued or JobStatus.Scheduled or JobStatus.Retrying or JobStatus.Running))
+            {
+                // Unfinished jobs have partial indexes of their own, which hold the live queue only (none of
+                // the million finished jobs): the planner may read one and sort the few rows it holds.
+                plan.ShouldNotContain("jobs_pkey", customMessage: plan);
+            }
+            else
+            {
+                plan.ShouldNotContain("Sort", customMessage: plan);
+            }
+
             plan.ShouldNotContain("Bitmap", customMessage: plan);
         }
     }
