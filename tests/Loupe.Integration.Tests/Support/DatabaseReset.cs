@@ -35,8 +35,24 @@ internal static class DatabaseReset
         await using var connection = new NpgsqlConnection(ownerConnection);
         await connection.OpenAsync().ConfigureAwait(false);
         var respawner = await RespawnerAsync(connection).ConfigureAwait(false);
-        await respawner.ResetAsync(connection).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await respawner.ResetAsync(connection).ConfigureAwait(false);
+                return;
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MaxAttempts)
+            {
+                // A fixture's host may still be finishing work (a schedule's run, a job's attempt) and
+                // locks rows in its own order; PostgreSQL broke the cycle by failing the reset. Its
+                // DELETEs empty tables whatever they hold, so running them again is safe.
+            }
+        }
     }
+
+    /// <summary>How many times a reset is tried when PostgreSQL picks it as a deadlock's victim.</summary>
+    private const int MaxAttempts = 5;
 
     /// <summary>
     /// One respawner for the process: every clone has the template's schema, so the tables and foreign
