@@ -41,7 +41,7 @@ internal static class JobsDashboardHtml
     public static string Overview(JobsOverview overview, AntiforgeryTokenSet antiforgery, DateTimeOffset now)
     {
         var html = Start("Overview · Loupe jobs", script: true);
-        Header(html, antiforgery);
+        Header(html, antiforgery, "/jobs");
         html.Append("<main><h2>Jobs by status</h2><dl class=\"counts\">");
         foreach (var count in overview.Counts)
         {
@@ -119,35 +119,58 @@ internal static class JobsDashboardHtml
     /// <summary>HTML-encodes text for an element's content or a quoted attribute value.</summary>
     public static string Text(string value) => Encoder.Encode(value);
 
-    private static string StatusLabel(JobStatus status) => status switch
+    internal static string StatusLabel(JobStatus status) => status switch
     {
         JobStatus.DeadLettered => "Dead-lettered",
         _ => status.ToString(),
     };
 
-    private static string Organization(Guid? id) => id is { } value ? value.ToString() : "instance";
+    internal static string Organization(Guid? id) => id is { } value ? value.ToString() : "instance";
 
-    private static string Time(DateTimeOffset at) =>
+    internal static string Time(DateTimeOffset at) =>
         "<time datetime=\"" + at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "\">"
         + at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC</time>";
 
-    private static string Age(TimeSpan age) => age < TimeSpan.Zero ? "0 s"
+    internal static string Age(TimeSpan age) => age < TimeSpan.Zero ? "0 s"
         : age.TotalSeconds < 120 ? $"{(int)age.TotalSeconds} s"
         : age.TotalMinutes < 120 ? $"{(int)age.TotalMinutes} min"
         : $"{(int)age.TotalHours} h";
 
-    private static void Header(StringBuilder html, AntiforgeryTokenSet antiforgery)
+    /// <summary>The pages every page links to, in the navigation's order: address and label.</summary>
+    internal static readonly IReadOnlyList<(string Path, string Label)> Sections =
+    [
+        ("/jobs", "Overview"),
+        ("/jobs/list", "Jobs"),
+        ("/jobs/recurring", "Recurring"),
+        ("/jobs/queues", "Queues"),
+        ("/jobs/servers", "Servers"),
+    ];
+
+    /// <summary>The bar at the top of every signed-in page: the navigation (the current section marked) and the sign-out form.</summary>
+    internal static void Header(StringBuilder html, AntiforgeryTokenSet antiforgery, string currentPath)
     {
-        html.Append("<header><h1>Loupe jobs</h1><form method=\"post\" action=\"/jobs/sign-out\">");
+        html.Append("<header><h1>Loupe jobs</h1><nav aria-label=\"Sections\"><ul>");
+        foreach (var (path, label) in Sections)
+        {
+            html.Append("<li><a href=\"").Append(path).Append('"');
+            if (string.Equals(path, currentPath, StringComparison.Ordinal))
+            {
+                html.Append(" aria-current=\"page\"");
+            }
+
+            html.Append('>').Append(Text(label)).Append("</a></li>");
+        }
+
+        html.Append("</ul></nav><form method=\"post\" action=\"/jobs/sign-out\">");
         AntiforgeryField(html, antiforgery);
         html.Append("<button type=\"submit\">Sign out</button></form></header>");
     }
 
-    private static void AntiforgeryField(StringBuilder html, AntiforgeryTokenSet antiforgery) =>
+    internal static void AntiforgeryField(StringBuilder html, AntiforgeryTokenSet antiforgery) =>
         html.Append("<input type=\"hidden\" name=\"").Append(Text(antiforgery.FormFieldName)).Append("\" value=\"")
             .Append(Text(antiforgery.RequestToken ?? string.Empty)).Append("\">");
 
-    private static StringBuilder Start(string title, bool script)
+    internal static StringBuilder Start(string title, bool script)
     {
         var html = new StringBuilder(4096)
             .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -160,5 +183,5 @@ internal static class JobsDashboardHtml
         return html.Append("</head><body>");
     }
 
-    private static string End(StringBuilder html) => html.Append("</body></html>").ToString();
+    internal static string End(StringBuilder html) => html.Append("</body></html>").ToString();
 }
