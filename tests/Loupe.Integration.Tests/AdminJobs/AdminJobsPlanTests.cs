@@ -52,6 +52,24 @@ public sealed class AdminJobsPlanTests(MillionJobs table) : IClassFixture<Millio
     }
 
     [Fact]
+    public async Task TheRetentionPurgeAndTheThroughput_ReadTheFinishTimeIndex_WithAMillionFinishedJobs()
+    {
+        // The purge deletes its 1000 oldest succeeded jobs inside a transaction that is rolled back.
+        string[] calls =
+        [
+            "SELECT loupe_jobs_purge(now() - interval '20 hours', now() - interval '30 days', 1000)",
+            "SELECT * FROM loupe_admin_jobs_throughput(now() - interval '24 hours', 'hour')",
+        ];
+
+        foreach (var call in calls)
+        {
+            var plan = string.Join("\n", await table.NestedPlansAsync(call));
+            plan.ShouldContain("ix_jobs_finished_at_state", customMessage: plan);
+            plan.ShouldNotContain("Seq Scan", customMessage: plan);
+        }
+    }
+
+    [Fact]
     public async Task PagesFollowTheCursor_WithoutGapsOrRepeats()
     {
         var failed = new JobPageFilter([JobStatus.Failed]);
@@ -100,6 +118,33 @@ public sealed class MillionJobs : IAsyncLifetime
             connection)
         { CommandTimeout = 120 };
         await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The plans of the statements <paramref name="call"/> runs inside the functions it calls, as the
+    /// server's auto_explain module logs them to the session, in a transaction that is rolled back.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> NestedPlansAsync(string call)
+    {
+        var plans = new List<string>();
+        await using var connection = new NpgsqlConnection(TestPostgres.AdminConnectionTo(_database));
+        connection.Notice += (_, e) =>
+        {
+            if (e.Notice.MessageText.StartsWith("duration:", StringComparison.Ordinal))
+            {
+                plans.Add(e.Notice.MessageText);
+            }
+        };
+        await connection.OpenAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+        await using var command = new NpgsqlCommand(
+            "LOAD 'auto_explain'; SET LOCAL auto_explain.log_min_duration = 0; SET LOCAL auto_explain.log_nested_statements = on; "
+            + "SET LOCAL client_min_messages = log; " + call + ";",
+            connection,
+            transaction);
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        await transaction.RollbackAsync(CancellationToken.None);
+        return plans;
     }
 
     public async ValueTask DisposeAsync()

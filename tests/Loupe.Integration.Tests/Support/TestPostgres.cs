@@ -18,6 +18,9 @@ internal static class TestPostgres
 
     public static string AdminConnection => Require("LOUPE_TEST_ADMIN_CONNECTION");
 
+    /// <summary>The superuser's connection to <paramref name="database"/> (to load a server module such as auto_explain).</summary>
+    public static string AdminConnectionTo(string database) => WithDatabase(AdminConnection, database);
+
     public static string OwnerConnection(string database) => WithDatabase(Require("LOUPE_TEST_OWNER_CONNECTION"), database);
 
     public static string AppConnection(string database) => WithDatabase(Require("LOUPE_TEST_APP_CONNECTION"), database);
