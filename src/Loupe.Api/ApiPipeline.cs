@@ -31,9 +31,12 @@ internal static class ApiPipeline
         // a credential the handlers accepted earns one (anything else counts against its address).
         app.UseLoupeRateLimits();
 
-        // Routed (route values known), counted by the rate limiter, and before any endpoint runs.
-        app.UseMiddleware<TextInputGuardMiddleware>();
         app.UseAuthorization();
+
+        // Routed (route values known), counted by the rate limiter, and before any endpoint runs. After
+        // authorization: a caller refused an endpoint gets that refusal whatever text it sent, so the
+        // 404 of an instance admin's endpoint (InstanceAdminGate) is never told apart by a 400.
+        app.UseMiddleware<TextInputGuardMiddleware>();
 
         // Last: only the chosen endpoints' own answers are compressed (ADR 0044).
         ResultCompression.UseLoupeResultCompression(app);

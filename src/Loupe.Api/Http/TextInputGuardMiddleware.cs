@@ -13,7 +13,8 @@ namespace Loupe.Api.Http;
 /// escape) — and, in a JSON body, no bytes that are not UTF-8. A bad text is refused with 400
 /// <c>text.nul_character</c>, <c>text.lone_surrogate</c> or <c>text.invalid_utf8</c>
 /// naming the field (the query parameter, or the JSON path such as <c>parameters.x</c>) before any
-/// handler runs, so nothing has changed. The body is read once, within the request body limit Kestrel
+/// handler runs, so nothing has changed (after authorization: a refused caller gets its refusal, and a
+/// request that routes nowhere its 404). The body is read once, within the request body limit Kestrel
 /// already enforces, scanned with <see cref="Utf8JsonReader"/> (strings are checked as UTF-8, and only escaped ones walked for escapes),
 /// and handed on to the endpoint from memory. A body that is not JSON is left to the endpoint to refuse.
 /// </summary>
@@ -26,6 +27,13 @@ internal sealed class TextInputGuardMiddleware(RequestDelegate next)
 
     public async Task InvokeAsync(HttpContext context)
     {
+        // A request that routes nowhere is answered 404 as it is: what it carries does not matter.
+        if (context.GetEndpoint() is null)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
         var request = context.Request;
         var fault = CheckQuery(request.Query) ?? CheckRoute(request.RouteValues) ?? CheckHeaders(request.Headers);
         if (fault is null && request.HasJsonContentType()

@@ -29,11 +29,17 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
         using var unknown = await host.Anonymous.GetAsync("/api/v1/admin/nothing-here", Ct);
         var expected = Comparable(await unknown.ShouldBeProblemAsync(HttpStatusCode.NotFound));
 
+        // Text that cannot be stored changes nothing either: an unknown address is not told apart by a 400.
+        using var unknownWithBadText = await host.Anonymous.GetAsync("/api/v1/admin/nothing-here?kind=%00", Ct);
+        Comparable(await unknownWithBadText.ShouldBeProblemAsync(HttpStatusCode.NotFound)).ShouldBe(expected);
+
         (HttpMethod Method, string Path, string? Body)[] calls =
         [
             (HttpMethod.Get, $"{Url}/overview", null),
             (HttpMethod.Get, $"{Url}?state=failed", null),
             (HttpMethod.Get, $"{Url}?no_such_parameter=1", null),
+            (HttpMethod.Get, $"{Url}?kind=%00", null),
+            (HttpMethod.Post, $"{Url}/retry", "{\"ids\":[\"\\u0000\"]}"),
             (HttpMethod.Get, $"{Url}/{job}", null),
             (HttpMethod.Post, $"{Url}/{job}/retry", null),
             (HttpMethod.Post, $"{Url}/retry", "not json"),
