@@ -128,7 +128,7 @@ internal static class JobsDashboardRecurringPages
             html.Append("<p class=\"notice\" role=\"alert\">").Append(Text(notice)).Append("</p>");
         }
 
-        html.Append("<h2>System jobs</h2><table id=\"system-jobs\"><thead><tr><th>Job</th><th>Every</th><th>State</th><th>Next due</th><th>Last run</th><th>Last outcome</th><th>Actions</th></tr></thead><tbody>");
+        html.Append("<h2>System jobs</h2><table id=\"system-jobs\"><thead><tr><th>Job</th><th>Every</th><th>State</th><th>Next due (estimated)</th><th>Last run</th><th>Last outcome</th><th>Actions</th></tr></thead><tbody>");
         foreach (var job in recurring.SystemJobs)
         {
             html.Append("<tr data-kind=\"").Append(Text(job.Kind)).Append("\"><td><strong>").Append(Text(job.Kind)).Append("</strong><br><small>").Append(Text(job.Description))

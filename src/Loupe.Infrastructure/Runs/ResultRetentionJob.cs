@@ -1,9 +1,9 @@
 using Loupe.Application.Common.Jobs;
 using Loupe.Application.Common.Persistence;
+using Loupe.Infrastructure.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Loupe.Infrastructure.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Loupe.Infrastructure.Runs;
