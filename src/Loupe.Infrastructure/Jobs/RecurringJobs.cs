@@ -140,3 +140,13 @@ internal sealed class RecurringJobs(NpgsqlDataSource dataSource, IOptions<JobsOp
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }
+
+/// <summary>A row of <c>recurring_job_pauses</c>: a system job no node queues on its timer until it is resumed.</summary>
+internal sealed class RecurringJobPause
+{
+    public string Kind { get; init; } = string.Empty;
+
+    public DateTime PausedAt { get; init; }
+
+    public Guid? PausedBy { get; init; }
+}

@@ -194,7 +194,7 @@ public sealed class RecurringJobsApiTests(RecurringJobsApi api) : ResetBeforeEac
         var run = answer.GetProperty("run_id").GetGuid();
 
         (await api.ScalarAsync($"SELECT count(*) FROM query_runs WHERE id = '{run}' AND schedule_id = '{id}' AND organization_id = '{org.Admin.OrganizationId}'")).ShouldBe(1);
-        (await GetAsync(org.Editor, id)).GetProperty("last_run_id").GetGuid().ShouldBe(run);
+        (await GetAsync(org.Editor, id)).GetProperty("last_run").GetProperty("id").GetGuid().ShouldBe(run);
         (await api.ScalarAsync(
             $"SELECT count(*) FROM audit_events WHERE action = 'schedule.triggered' AND actor_user_id = '{admin.UserId}' " +
             $"AND organization_id = '{org.Admin.OrganizationId}' AND target_id = '{id}' AND details ->> 'by' = 'instance_admin'")).ShouldBe(1);
