@@ -30,10 +30,13 @@ public static class DependencyInjection
         services.AddScoped<Organizations.MembershipChange>();
         services.AddScoped<Runs.RunQueue>();
         services.AddScoped<AdminJobs.AdminJobActions>();
+        services.AddScoped<AdminJobs.Commands.SystemJobActions.SystemJobActions>();
+        services.AddScoped<AdminJobs.Commands.AdminScheduleActions.AdminScheduleScope>();
         services.AddScoped<Common.Archiving.ItemArchival>();
         services.TryAddSingleton(Runs.RunSettings.Default);
         services.TryAddSingleton(Domain.Schedules.ScheduleRules.Default);
         services.AddScoped<Schedules.IScheduleTick, Schedules.ScheduleTick>();
+        services.AddScoped<Schedules.ScheduleTrigger>();
         services.AddScoped<Common.Jobs.IJobHandler, Runs.RunQueryJobHandler>();
         // Alerts: evaluated after each successful run of their query.
         services.AddScoped<Alerts.AlertEvaluationQueue>();

@@ -1,12 +1,15 @@
 using Loupe.Api.Security;
 using Loupe.Application.AdminJobs;
+using Loupe.Application.AdminJobs.Commands.AdminScheduleActions;
 using Loupe.Application.AdminJobs.Commands.CancelAdminJob;
 using Loupe.Application.AdminJobs.Commands.DeleteAdminJob;
 using Loupe.Application.AdminJobs.Commands.RetryAdminJob;
 using Loupe.Application.AdminJobs.Commands.RetryAdminJobs;
+using Loupe.Application.AdminJobs.Commands.SystemJobActions;
 using Loupe.Application.AdminJobs.Queries.GetAdminJob;
 using Loupe.Application.AdminJobs.Queries.GetJobsOverview;
 using Loupe.Application.AdminJobs.Queries.ListAdminJobs;
+using Loupe.Application.AdminJobs.Queries.ListRecurringJobs;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -70,5 +73,46 @@ internal sealed class AdminJobEndpoints : IEndpointModule
             return TypedResults.NoContent();
         }).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Delete a finished job (audited); a queued or running one: 409 job.not_finished");
+
+        // Recurring jobs (ADR 0071): the system jobs the nodes queue on a timer, and every organization's schedules.
+        var recurring = jobs.MapGroup("/recurring");
+        recurring.MapGet(string.Empty, async Task<Ok<RecurringJobsDto>> ([FromQuery] string? cursor, [FromQuery] int? limit, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListRecurringJobsQuery(cursor, limit), ct)))
+            .WithSummary("The system jobs, and every organization's schedules (not archived) a page at a time in id order (cursor = the previous page's next_cursor)")
+            .WithDescription($"limit 1–{ListRecurringJobsQuery.MaxLimit} ({ListRecurringJobsQuery.DefaultLimit}) schedules; every page lists all system jobs. "
+                + "Schedules carry no parameter values.");
+
+        recurring.MapPost("/schedules/{id:guid}/trigger", async Task<Ok<RecurringJobActionResultDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new TriggerAdminScheduleCommand(id), ct)))
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithSummary("Run any organization's schedule now, as its editors' trigger does (audited in its organization)")
+            .WithDescription("An archived schedule: 409 schedule.archived; its query archived: 409; the organization's queue full: 429.");
+
+        recurring.MapPost("/schedules/{id:guid}/pause", async Task<Ok<RecurringJobActionResultDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new PauseAdminScheduleCommand(id), ct)))
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Stop any organization's schedule (disabled: no next time); already stopped: already_paused (audited in its organization)")
+            .WithDescription("An archived schedule: 409 schedule.archived.");
+
+        recurring.MapPost("/schedules/{id:guid}/resume", async Task<Ok<RecurringJobActionResultDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ResumeAdminScheduleCommand(id), ct)))
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Start a stopped or paused schedule again from now on, its failure count anew; already active: already_active (audited in its organization)")
+            .WithDescription("An archived schedule: 409 schedule.archived.");
+
+        recurring.MapPost("/system/{kind}/trigger", async Task<Ok<RecurringJobActionResultDto>> (string kind, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new TriggerSystemJobCommand(kind), ct)))
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Queue a system job now, paused or not (audited)")
+            .WithDescription("One of its kind already queued or running: 409 system_job.already_queued; an unknown kind: 404 system_job.not_found.");
+
+        recurring.MapPost("/system/{kind}/pause", async Task<Ok<RecurringJobActionResultDto>> (string kind, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new PauseSystemJobCommand(kind), ct)))
+            .WithSummary("Pause a system job: no node queues it on its timer until it is resumed; already paused: already_paused (audited)");
+
+        recurring.MapPost("/system/{kind}/resume", async Task<Ok<RecurringJobActionResultDto>> (string kind, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ResumeSystemJobCommand(kind), ct)))
+            .WithSummary("Resume a paused system job: the nodes queue it again at their next tick; not paused: already_active (audited)");
     }
 }

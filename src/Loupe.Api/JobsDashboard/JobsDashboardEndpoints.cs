@@ -25,6 +25,7 @@ internal static class JobsDashboardEndpoints
     {
         var secureCookies = !app.Environment.IsDevelopment();
         var jobs = app.MapGroup(JobsDashboardSession.PathPrefix).ExcludeFromDescription();
+        jobs.MapRecurringPages();
 
         jobs.MapGet("/assets/{name}", (string name) => Asset(name));
 

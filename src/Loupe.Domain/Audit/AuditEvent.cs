@@ -196,4 +196,19 @@ public static class AuditActions
 
     /// <summary>An instance admin deleted a finished job.</summary>
     public const string JobDeleted = "job.deleted";
+
+    /// <summary>An instance admin stopped a schedule from the jobs dashboard (recorded in the schedule's organization, the actor the admin).</summary>
+    public const string ScheduleDisabledByAdmin = "schedule.disabled_by_admin";
+
+    /// <summary>An instance admin started a stopped or paused schedule again from the jobs dashboard.</summary>
+    public const string ScheduleEnabledByAdmin = "schedule.enabled_by_admin";
+
+    /// <summary>An instance admin queued a system job now (the target is the job; details name its kind).</summary>
+    public const string SystemJobTriggered = "system_job.triggered";
+
+    /// <summary>An instance admin paused a system job: no node queues it on its timer until it is resumed (details name its kind).</summary>
+    public const string SystemJobPaused = "system_job.paused";
+
+    /// <summary>An instance admin resumed a paused system job.</summary>
+    public const string SystemJobResumed = "system_job.resumed";
 }

@@ -59,10 +59,11 @@ internal sealed class JobRetentionJob(JobRetention retention, ILogger<JobRetenti
 /// <summary>
 /// On every node that runs the job engine: every <c>Jobs:Retention:SweepMinutes</c> (and once at start),
 /// enqueues <see cref="JobRetentionJob"/> as an instance job with a unique key, so however many nodes
-/// ask, one sweep is queued at a time — as the run maintenance jobs are.
+/// ask, one sweep is queued at a time — as the run maintenance jobs are. While an instance admin has
+/// paused it (<see cref="RecurringJobs"/>), the ticks queue nothing.
 /// </summary>
 internal sealed class JobRetentionSchedule(
-    IInstanceJobs jobs, IOptions<JobsOptions> options, TimeProvider clock, ILogger<JobRetentionSchedule> logger) : BackgroundService
+    IInstanceJobs jobs, RecurringJobs recurring, IOptions<JobsOptions> options, TimeProvider clock, ILogger<JobRetentionSchedule> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -77,9 +78,7 @@ internal sealed class JobRetentionSchedule(
         {
             try
             {
-                await jobs.EnqueueAsync(
-                    new JobRequest(JobRetentionJob.JobKind, "{}", null, JobPriority.Maintenance, MaxAttempts: 3, UniqueKey: JobRetentionJob.JobKind),
-                    stoppingToken).ConfigureAwait(false);
+                await EnqueueAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -93,5 +92,16 @@ internal sealed class JobRetentionSchedule(
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    /// <summary>One tick: queues the sweep, unless it is paused.</summary>
+    internal async Task EnqueueAsync(CancellationToken ct)
+    {
+        if (await recurring.PausedAsync(JobRetentionJob.JobKind, ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await jobs.EnqueueAsync(RecurringJobs.Request(JobRetentionJob.JobKind), ct).ConfigureAwait(false);
     }
 }

@@ -32,6 +32,8 @@ public static class JobServices
         services.AddSingleton<IJobsReadModel, JobsReadModel>();
         services.AddSingleton<IJobQueues, JobQueues>();
         services.AddSingleton<IJobAdministration, JobAdministration>();
+        services.AddSingleton<RecurringJobs>();
+        services.AddSingleton<IRecurringJobs>(provider => provider.GetRequiredService<RecurringJobs>());
         services.AddScoped<IJobHandler, ProbeJobHandler>();
         return services;
     }

@@ -1,5 +1,6 @@
 using Loupe.Application.Common.Jobs;
 using Loupe.Application.Common.Persistence;
+using Loupe.Infrastructure.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,10 +21,11 @@ internal sealed class ResultRetentionJob(ResultRetention retention, TimeProvider
 /// <summary>
 /// On every node that runs the job engine: every <c>Runs:RetentionSweepMinutes</c>, enqueues the
 /// retention job and the stranded-run job (<see cref="StrandedRunsJob"/>) as instance jobs with unique
-/// keys, so however many nodes ask, one sweep of each is queued at a time.
+/// keys, so however many nodes ask, one sweep of each is queued at a time. A job an instance admin has
+/// paused (<see cref="RecurringJobs"/>) is left out of the ticks until resumed.
 /// </summary>
 internal sealed partial class ResultRetentionSchedule(
-    IServiceScopeFactory scopes, IOptions<RunOptions> options, TimeProvider clock, ILogger<ResultRetentionSchedule> logger) : BackgroundService
+    IServiceScopeFactory scopes, RecurringJobs recurring, IOptions<RunOptions> options, TimeProvider clock, ILogger<ResultRetentionSchedule> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,15 +55,23 @@ internal sealed partial class ResultRetentionSchedule(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    private async Task EnqueueAsync(CancellationToken ct)
+    /// <summary>One tick: queues each sweep that is not paused.</summary>
+    internal async Task EnqueueAsync(CancellationToken ct)
     {
+        var paused = await recurring.PausesAsync(ct).ConfigureAwait(false);
+        var kinds = ((string[])[ResultRetentionJob.JobKind, StrandedRunsJob.JobKind]).Where(kind => !paused.ContainsKey(kind)).ToList();
+        if (kinds.Count == 0)
+        {
+            return;
+        }
+
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
             var scheduler = scope.ServiceProvider.GetRequiredService<IJobScheduler>();
-            foreach (var kind in (string[])[ResultRetentionJob.JobKind, StrandedRunsJob.JobKind])
+            foreach (var kind in kinds)
             {
-                scheduler.Enqueue(new JobRequest(kind, "{}", null, JobPriority.Maintenance, MaxAttempts: 3, UniqueKey: kind));
+                scheduler.Enqueue(RecurringJobs.Request(kind));
             }
 
             await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(ct).ConfigureAwait(false);

@@ -23,6 +23,21 @@ internal sealed class TenantScope(ICurrentUser currentUser) : ITenantScope
 
         _entered = organizationId;
     }
+
+    public void EnterAsInstanceAdmin(Guid organizationId)
+    {
+        if (organizationId == Guid.Empty)
+        {
+            throw new ArgumentException("An organization id is required.", nameof(organizationId));
+        }
+
+        if (!currentUser.IsInstanceAdmin)
+        {
+            throw new InvalidOperationException("Only an instance admin enters another organization than their own.");
+        }
+
+        _entered = organizationId;
+    }
 }
 
 /// <summary>The caller of work that no person started (a background job, a command-line tool).</summary>

@@ -39,6 +39,13 @@ public sealed class ApiKeyMatrixTests(IdentityApi api) : ResetBeforeEachTest(api
         ["POST /api/v1/admin/jobs/retry"] = Expectation.Hidden(_ => Post("/api/v1/admin/jobs/retry", new { ids = new[] { Guid.CreateVersion7() } })),
         ["POST /api/v1/admin/jobs/{id:guid}/cancel"] = Expectation.Hidden(_ => Post($"/api/v1/admin/jobs/{Guid.CreateVersion7()}/cancel", new { })),
         ["DELETE /api/v1/admin/jobs/{id:guid}"] = Expectation.Hidden(_ => Delete($"/api/v1/admin/jobs/{Guid.CreateVersion7()}")),
+        ["GET /api/v1/admin/jobs/recurring"] = Expectation.Hidden(_ => Get("/api/v1/admin/jobs/recurring")),
+        ["POST /api/v1/admin/jobs/recurring/schedules/{id:guid}/trigger"] = Expectation.Hidden(_ => Post($"/api/v1/admin/jobs/recurring/schedules/{Guid.CreateVersion7()}/trigger", new { })),
+        ["POST /api/v1/admin/jobs/recurring/schedules/{id:guid}/pause"] = Expectation.Hidden(_ => Post($"/api/v1/admin/jobs/recurring/schedules/{Guid.CreateVersion7()}/pause", new { })),
+        ["POST /api/v1/admin/jobs/recurring/schedules/{id:guid}/resume"] = Expectation.Hidden(_ => Post($"/api/v1/admin/jobs/recurring/schedules/{Guid.CreateVersion7()}/resume", new { })),
+        ["POST /api/v1/admin/jobs/recurring/system/{kind}/trigger"] = Expectation.Hidden(_ => Post("/api/v1/admin/jobs/recurring/system/jobs.retention/trigger", new { })),
+        ["POST /api/v1/admin/jobs/recurring/system/{kind}/pause"] = Expectation.Hidden(_ => Post("/api/v1/admin/jobs/recurring/system/jobs.retention/pause", new { })),
+        ["POST /api/v1/admin/jobs/recurring/system/{kind}/resume"] = Expectation.Hidden(_ => Post("/api/v1/admin/jobs/recurring/system/jobs.retention/resume", new { })),
 
         ["POST /api/v1/auth/logout"] = Expectation.Refused(_ => Post("/api/v1/auth/logout", new { })),
         ["GET /api/v1/auth/sessions"] = Expectation.Refused(_ => Get("/api/v1/auth/sessions")),

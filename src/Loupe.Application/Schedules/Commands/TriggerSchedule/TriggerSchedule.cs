@@ -1,14 +1,6 @@
-using Loupe.Application.Common.Exceptions;
-using Loupe.Application.Common.Persistence;
 using Loupe.Application.Common.Security;
 using Loupe.Application.Runs;
-using Loupe.Domain.Audit;
-using Loupe.Domain.Common;
-using Loupe.Domain.DataSources;
 using Loupe.Domain.Organizations;
-using Loupe.Domain.Queries;
-using Loupe.Domain.Schedules;
-using Mapster;
 using MediatR;
 
 namespace Loupe.Application.Schedules.Commands.TriggerSchedule;
@@ -22,38 +14,8 @@ namespace Loupe.Application.Schedules.Commands.TriggerSchedule;
 [Authorize(MinimumRole = Role.Editor)]
 public sealed record TriggerScheduleCommand(Guid Id) : IRequest<RunDto>;
 
-internal sealed class TriggerScheduleCommandHandler(
-    IRepository<Schedule> schedules,
-    IRepository<SavedQuery> queries,
-    IRepository<DataSource> dataSources,
-    RunQueue queue,
-    IAuditTrail audit,
-    IUnitOfWork unitOfWork,
-    TypeAdapterConfig mapping,
-    TimeProvider clock) : IRequestHandler<TriggerScheduleCommand, RunDto>
+internal sealed class TriggerScheduleCommandHandler(ScheduleTrigger trigger) : IRequestHandler<TriggerScheduleCommand, RunDto>
 {
-    public async Task<RunDto> Handle(TriggerScheduleCommand request, CancellationToken cancellationToken)
-    {
-        var schedule = await schedules.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException("Schedule", request.Id);
-        schedule.EnsureActive();
-        var query = await queries.FindAsync(schedule.QueryId, cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException("Query", schedule.QueryId);
-        if (query.IsArchived)
-        {
-            throw new DomainException(SavedQueryErrors.ArchivedCannotRun);
-        }
-
-        var dataSource = await dataSources.FindAsync(query.DataSourceId, cancellationToken).ConfigureAwait(false)
-            ?? throw new DomainException(SavedQueryErrors.DataSourceGone);
-        var bound = ScheduledRuns.Bind(query, schedule);
-        var run = (await queue.StageAsync(
-            [new RunQueue.Request(dataSource, query.Id, bound, null, null, SavedTimeoutSeconds: query.TimeoutSeconds, ScheduleId: schedule.Id)],
-            capped: true,
-            cancellationToken).ConfigureAwait(false))[0];
-        schedule.RecordRunStarted(run.Id, clock.GetUtcNow());
-        audit.Record(AuditActions.ScheduleTriggered, new AuditTarget("schedule", schedule.Id));
-        await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return run.Adapt<RunDto>(mapping);
-    }
+    public Task<RunDto> Handle(TriggerScheduleCommand request, CancellationToken cancellationToken) =>
+        trigger.TriggerAsync(request.Id, details: null, cancellationToken);
 }
