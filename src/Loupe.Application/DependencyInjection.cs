@@ -30,6 +30,7 @@ public static class DependencyInjection
         services.AddScoped<Organizations.MembershipChange>();
         services.AddScoped<Runs.RunQueue>();
         services.AddScoped<AdminJobs.AdminJobActions>();
+        services.AddScoped<AdminJobs.AdminRunChanges>();
         services.AddScoped<Common.Archiving.ItemArchival>();
         services.TryAddSingleton(Runs.RunSettings.Default);
         services.TryAddSingleton(Domain.Schedules.ScheduleRules.Default);

@@ -23,6 +23,25 @@ internal sealed class TenantScope(ICurrentUser currentUser) : ITenantScope
 
         _entered = organizationId;
     }
+
+    /// <summary>
+    /// Enters <paramref name="organizationId"/> for an instance admin acting across organizations, in a
+    /// unit of work of its own (<see cref="InstanceAdminOrganizationWork"/>); refused for anyone else.
+    /// </summary>
+    public void EnterForInstanceAdmin(Guid organizationId)
+    {
+        if (organizationId == Guid.Empty)
+        {
+            throw new ArgumentException("An organization id is required.", nameof(organizationId));
+        }
+
+        if (!currentUser.IsInstanceAdmin)
+        {
+            throw new InvalidOperationException("Only an instance admin acts in another organization than their own.");
+        }
+
+        _entered = organizationId;
+    }
 }
 
 /// <summary>The caller of work that no person started (a background job, a command-line tool).</summary>
