@@ -110,6 +110,7 @@ internal static class JobsDashboardEndpoints
             return Results.Ok(new JobsOverviewCounts(overview.Counts));
         });
 
+        jobs.MapJobsDashboardEnginePages();
         return app;
     }
 
