@@ -32,6 +32,8 @@ public static class DependencyInjection
         services.AddScoped<AdminJobs.AdminJobActions>();
         services.AddScoped<AdminJobs.Commands.SystemJobActions.SystemJobActions>();
         services.AddScoped<AdminJobs.Commands.AdminScheduleActions.AdminScheduleScope>();
+        services.AddScoped<AdminJobs.Commands.AdminScheduleActions.AdminScheduleWork>();
+        services.AddScoped<AdminJobs.AdminRunChanges>();
         services.AddScoped<Common.Archiving.ItemArchival>();
         services.TryAddSingleton(Runs.RunSettings.Default);
         services.TryAddSingleton(Domain.Schedules.ScheduleRules.Default);

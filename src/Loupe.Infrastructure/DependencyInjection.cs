@@ -57,6 +57,7 @@ public static class DependencyInjection
         services.TryAddScoped<ICurrentUser, NoCaller>();
         services.TryAddScoped<IRequestOrigin, NoRequestOrigin>();
         services.AddScoped<ITenantScope, TenantScope>();
+        services.AddScoped<IInstanceAdminOrganizationWork, InstanceAdminOrganizationWork>();
         services.AddScoped<TenantCommandInterceptor>();
         services.AddScoped<DomainEventDispatcher>();
         services.AddDbContext<LoupeDbContext>((provider, options) => options

@@ -3,12 +3,16 @@ using Loupe.Application.AdminJobs;
 using Loupe.Application.AdminJobs.Commands.AdminScheduleActions;
 using Loupe.Application.AdminJobs.Commands.CancelAdminJob;
 using Loupe.Application.AdminJobs.Commands.DeleteAdminJob;
+using Loupe.Application.AdminJobs.Commands.PauseJobQueue;
+using Loupe.Application.AdminJobs.Commands.ResumeJobQueue;
 using Loupe.Application.AdminJobs.Commands.RetryAdminJob;
 using Loupe.Application.AdminJobs.Commands.RetryAdminJobs;
 using Loupe.Application.AdminJobs.Commands.SystemJobActions;
 using Loupe.Application.AdminJobs.Queries.GetAdminJob;
 using Loupe.Application.AdminJobs.Queries.GetJobsOverview;
 using Loupe.Application.AdminJobs.Queries.ListAdminJobs;
+using Loupe.Application.AdminJobs.Queries.ListJobQueues;
+using Loupe.Application.AdminJobs.Queries.ListJobServers;
 using Loupe.Application.AdminJobs.Queries.ListRecurringJobs;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,7 +58,9 @@ internal sealed class AdminJobEndpoints : IEndpointModule
                 TypedResults.Ok(await mediator.Send(new RetryAdminJobCommand(id), ct)))
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Queue a failed, dead-lettered or cancelled job again, attempts reset (audited)")
-            .WithDescription("Another state: 409 job.not_retryable; another job with its unique key waits or runs: 409 job.duplicate_queued; a query run's job: 409 job.serves_run (use the run).");
+            .WithDescription("Another state: 409 job.not_retryable; another job with its unique key waits or runs: 409 job.duplicate_queued. "
+                + "A query run's job is retried only while its run has not finished (the run starts again with a new attempt); "
+                + "a finished run is never run again: 409 job.run_finished (run the query again for a new run).");
 
         jobs.MapPost("/retry", async Task<Ok<IReadOnlyList<JobActionResultDto>>> (RetryAdminJobsCommand command, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(command, ct)))
@@ -65,7 +71,8 @@ internal sealed class AdminJobEndpoints : IEndpointModule
                 TypedResults.Ok(await mediator.Send(new CancelAdminJobCommand(id), ct)))
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Cancel a queued job, or tell the node running a job to stop it (cancellation_requested); audited")
-            .WithDescription("A finished job: 409 job.not_cancellable; a query run's job: 409 job.serves_run (cancel the run).");
+            .WithDescription("A finished job: 409 job.not_cancellable. A query run's job cancels its run too, as the run's own cancel does: "
+                + "the run ends cancelled, and a running query is stopped by its node.");
 
         jobs.MapDelete("/{id:guid}", async Task<NoContent> (Guid id, IMediator mediator, CancellationToken ct) =>
         {
@@ -114,5 +121,23 @@ internal sealed class AdminJobEndpoints : IEndpointModule
         recurring.MapPost("/system/{kind}/resume", async Task<Ok<RecurringJobActionResultDto>> (string kind, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ResumeSystemJobCommand(kind), ct)))
             .WithSummary("Resume a paused system job: the nodes queue it again at their next tick; not paused: already_active (audited)");
+        jobs.MapGet("/servers", async Task<Ok<JobServersDto>> (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListJobServersQuery(), ct)))
+            .WithSummary("The engine's nodes (API and worker hosts): started, last heartbeat and its age, slots used of total, queues served; lost = stopped beating");
+
+        jobs.MapGet("/queues", async Task<Ok<JobQueuesDto>> (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListJobQueuesQuery(), ct)))
+            .WithSummary("Every known queue (with due jobs, paused, or served by a live node): due jobs per priority, the oldest wait, paused since when, the nodes serving it");
+
+        jobs.MapPost("/queues/{queue}/pause", async Task<Ok<JobQueueActionResultDto>> (string queue, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new PauseJobQueueCommand(queue), ct)))
+            .WithSummary("Pause a queue: no node claims its jobs until it is resumed; running jobs go on (audited)")
+            .WithDescription("Pausing a paused queue changes nothing: outcome already_paused, paused_at kept from the first pause, not audited. "
+                + "A name that is not a queue name (1–64 lower-case letters, digits, '.', '-' or '_'): 400 job.invalid_queue.");
+
+        jobs.MapPost("/queues/{queue}/resume", async Task<Ok<JobQueueActionResultDto>> (string queue, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ResumeJobQueueCommand(queue), ct)))
+            .WithSummary("Resume a paused queue: its waiting jobs are claimed at once (audited)")
+            .WithDescription("Resuming a queue that is not paused changes nothing: outcome not_paused, not audited. An invalid name: 400 job.invalid_queue.");
     }
 }

@@ -111,6 +111,7 @@ internal static class JobsDashboardEndpoints
             return Results.Ok(new JobsOverviewCounts(overview.Counts));
         });
 
+        jobs.MapJobsDashboardEnginePages();
         return app;
     }
 

@@ -17,8 +17,12 @@ public static class AdminJobErrors
     public static readonly DomainError NotFinished = DomainError.Conflict(
         "job.not_finished", "Only a finished job (succeeded, failed, dead-lettered or cancelled) can be deleted.");
 
-    public static readonly DomainError ServesRun = DomainError.Conflict(
-        "job.serves_run", "The job runs a query: cancel or run again the run itself, so that the run and its job stay in step.");
+    public static readonly DomainError RunFinished = DomainError.Conflict(
+        "job.run_finished",
+        "The job ran a query whose run has ended (or no longer exists); a finished run is never run again. Run the query again for a new run.");
+
+    public static readonly DomainError InvalidQueue = DomainError.Validation(
+        "job.invalid_queue", "queue", "A queue name is 1–64 lower-case letters, digits, '.', '-' or '_'.");
 
     public static readonly DomainError SelectionTooLarge = DomainError.Validation(
         "job.selection_too_large", "ids", $"At most {RetrySelectionLimit} jobs can be retried at once.");

@@ -211,4 +211,9 @@ public static class AuditActions
 
     /// <summary>An instance admin resumed a paused system job.</summary>
     public const string SystemJobResumed = "system_job.resumed";
+    /// <summary>An instance admin paused a queue of the job engine (no target; the details name the queue).</summary>
+    public const string JobQueuePaused = "job.queue_paused";
+
+    /// <summary>An instance admin resumed a paused queue of the job engine.</summary>
+    public const string JobQueueResumed = "job.queue_resumed";
 }

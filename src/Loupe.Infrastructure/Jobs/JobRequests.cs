@@ -13,7 +13,7 @@ internal static class JobRequests
 
     public const int MaxAttemptsLimit = 20;
 
-    public static bool IsQueueName(string? name) => IsName(name, JobConfiguration.QueueMaxLength);
+    public static bool IsQueueName(string? name) => JobQueueNames.IsValid(name);
 
     public static void Check(JobRequest request)
     {
@@ -49,8 +49,7 @@ internal static class JobRequests
         }
     }
 
-    private static bool IsName(string? name, int maxLength) =>
-        name is { Length: > 0 } && name.Length <= maxLength && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-' or '_');
+    private static bool IsName(string? name, int maxLength) => JobQueueNames.IsName(name, maxLength);
 
     private static bool IsJson(string payload)
     {

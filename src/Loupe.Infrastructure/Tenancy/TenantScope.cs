@@ -24,7 +24,11 @@ internal sealed class TenantScope(ICurrentUser currentUser) : ITenantScope
         _entered = organizationId;
     }
 
-    public void EnterAsInstanceAdmin(Guid organizationId)
+    /// <summary>
+    /// Enters <paramref name="organizationId"/> for an instance admin acting across organizations, in a
+    /// unit of work of its own (<see cref="InstanceAdminOrganizationWork"/>); refused for anyone else.
+    /// </summary>
+    public void EnterForInstanceAdmin(Guid organizationId)
     {
         if (organizationId == Guid.Empty)
         {
@@ -33,7 +37,7 @@ internal sealed class TenantScope(ICurrentUser currentUser) : ITenantScope
 
         if (!currentUser.IsInstanceAdmin)
         {
-            throw new InvalidOperationException("Only an instance admin enters another organization than their own.");
+            throw new InvalidOperationException("Only an instance admin acts in another organization than their own.");
         }
 
         _entered = organizationId;

@@ -45,6 +45,10 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
             (HttpMethod.Post, $"{Url}/retry", "not json"),
             (HttpMethod.Post, $"{Url}/{job}/cancel", null),
             (HttpMethod.Delete, $"{Url}/{job}", null),
+            (HttpMethod.Get, $"{Url}/servers", null),
+            (HttpMethod.Get, $"{Url}/queues", null),
+            (HttpMethod.Post, $"{Url}/queues/default/pause", null),
+            (HttpMethod.Post, $"{Url}/queues/default/resume", null),
         ];
         foreach (var client in new[] { host.Anonymous, orgAdmin.Client, viewer.Client })
         {
@@ -57,6 +61,7 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
         }
 
         (await StateAsync(job)).ShouldBe("failed/0");
+        (await ScalarAsync("SELECT count(*) FROM job_queue_pauses")).ShouldBe(0);
         using var allowed = await admin.Client.GetAsync($"{Url}/{job}", Ct);
         allowed.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
@@ -226,7 +231,8 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
         (await StateAsync(failed)).ShouldBe("queued/0");
         (await ScalarAsync($"SELECT count(*) FROM audit_events WHERE action = 'job.retried' AND target_id = '{failed}' AND actor_user_id = '{admin.UserId}' AND organization_id = '{admin.OrganizationId}'")).ShouldBe(1);
         await ShouldBeRefusedAsync(admin, HttpMethod.Post, $"{Url}/{queued}/retry", HttpStatusCode.Conflict, "job.not_retryable");
-        await ShouldBeRefusedAsync(admin, HttpMethod.Post, $"{Url}/{run}/retry", HttpStatusCode.Conflict, "job.serves_run");
+        // A query run's job whose payload names no run: there is nothing to run again.
+        await ShouldBeRefusedAsync(admin, HttpMethod.Post, $"{Url}/{run}/retry", HttpStatusCode.Conflict, "job.run_finished");
         await ShouldBeRefusedAsync(admin, HttpMethod.Post, $"{Url}/{Guid.CreateVersion7()}/retry", HttpStatusCode.NotFound, "not_found");
 
         var again = await InsertAsync("test.kind", "failed", other.OrganizationId, finishedAt: "now()");

@@ -12,8 +12,6 @@ internal sealed class FixedTenant(Guid? organizationId) : ITenantScope
     public Guid? OrganizationId { get; private set; } = organizationId;
 
     public void Enter(Guid organizationId) => OrganizationId = organizationId;
-
-    public void EnterAsInstanceAdmin(Guid organizationId) => OrganizationId = organizationId;
 }
 
 /// <summary>Writes test data through the real model, as the application role, inside one organization.</summary>

@@ -19,3 +19,15 @@ public interface IJobQueues
 }
 
 public sealed record QueuePause(string Queue, DateTimeOffset PausedAt);
+
+/// <summary>What a queue's name may be: 1–64 lower-case ASCII letters, digits, '.', '-' or '_' (as job kinds).</summary>
+public static class JobQueueNames
+{
+    public const int MaxLength = 64;
+
+    public static bool IsValid(string? name) => IsName(name, MaxLength);
+
+    /// <summary>A name of the engine's (kind or queue): 1–<paramref name="maxLength"/> lower-case ASCII letters, digits, '.', '-' or '_'.</summary>
+    public static bool IsName(string? name, int maxLength) =>
+        name is { Length: > 0 } && name.Length <= maxLength && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-' or '_');
+}

@@ -11,11 +11,4 @@ public interface ITenantScope
 
     /// <summary>Enters <paramref name="organizationId"/>; refused when the caller already belongs to another one.</summary>
     void Enter(Guid organizationId);
-
-    /// <summary>
-    /// Enters <paramref name="organizationId"/> for an instance admin's action on one of its items (the
-    /// jobs admin API acting on a schedule): whatever organization the admin belongs to, for the rest of
-    /// this unit of work. Refused to anyone who is not an instance admin.
-    /// </summary>
-    void EnterAsInstanceAdmin(Guid organizationId);
 }

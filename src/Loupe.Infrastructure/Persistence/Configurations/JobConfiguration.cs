@@ -10,7 +10,7 @@ namespace Loupe.Infrastructure.Persistence.Configurations;
 internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
 {
     public const int KindMaxLength = 100;
-    public const int QueueMaxLength = 64;
+    public const int QueueMaxLength = Application.Common.Jobs.JobQueueNames.MaxLength;
     public const int UniqueKeyMaxLength = 200;
     public const int NodeMaxLength = 200;
     private const int StateMaxLength = 16;

@@ -23,8 +23,6 @@ internal sealed class TestTenant(Guid? organizationId) : ITenantScope
     public Guid? OrganizationId { get; private set; } = organizationId;
 
     public void Enter(Guid organizationId) => OrganizationId = organizationId;
-
-    public void EnterAsInstanceAdmin(Guid organizationId) => OrganizationId = organizationId;
 }
 
 /// <summary>The uses of credentials the handlers chose to record, in order.</summary>

@@ -33,11 +33,12 @@ public sealed record PauseAdminScheduleCommand(Guid Id) : IRequest<RecurringJobA
 public sealed record ResumeAdminScheduleCommand(Guid Id) : IRequest<RecurringJobActionResultDto>;
 
 /// <summary>
-/// The steps every admin action on a schedule shares: find the schedule's organization (404 when no
-/// schedule has this id) and enter it, so that the schedule is read and saved under that
-/// organization's row-level security, as its own members' changes are.
+/// What an admin's action on a schedule does, inside the schedule's own organization (<see
+/// cref="IInstanceAdminOrganizationWork"/>): the schedule is read and saved under that organization's
+/// row-level security, by its own rules, and the audit event lands in its trail with the admin as actor.
 /// </summary>
-internal sealed class AdminScheduleScope(IRecurringJobs recurring, ITenantScope tenant)
+internal sealed class AdminScheduleWork(
+    IRepository<Schedule> schedules, ScheduleTrigger trigger, IFireTimes times, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
 {
     public const string Target = "schedule";
 
@@ -45,65 +46,72 @@ internal sealed class AdminScheduleScope(IRecurringJobs recurring, ITenantScope 
     public static readonly IReadOnlyDictionary<string, string> AuditDetails =
         new Dictionary<string, string>(StringComparer.Ordinal) { ["by"] = "instance_admin" };
 
-    public async Task EnterAsync(Guid scheduleId, CancellationToken ct)
+    public async Task<RecurringJobActionResultDto> TriggerAsync(Guid id, CancellationToken ct)
     {
-        var organization = await recurring.ScheduleOrganizationAsync(scheduleId, ct).ConfigureAwait(false)
-            ?? throw new NotFoundException("Schedule", scheduleId);
-        tenant.EnterAsInstanceAdmin(organization);
+        var run = await trigger.TriggerAsync(id, AuditDetails, ct).ConfigureAwait(false);
+        return new RecurringJobActionResultDto(Target, id.ToString(), "triggered", RunId: run.Id);
     }
-}
 
-internal sealed class TriggerAdminScheduleCommandHandler(AdminScheduleScope scope, ScheduleTrigger trigger)
-    : IRequestHandler<TriggerAdminScheduleCommand, RecurringJobActionResultDto>
-{
-    public async Task<RecurringJobActionResultDto> Handle(TriggerAdminScheduleCommand request, CancellationToken cancellationToken)
+    public async Task<RecurringJobActionResultDto> PauseAsync(Guid id, CancellationToken ct)
     {
-        await scope.EnterAsync(request.Id, cancellationToken).ConfigureAwait(false);
-        var run = await trigger.TriggerAsync(request.Id, AdminScheduleScope.AuditDetails, cancellationToken).ConfigureAwait(false);
-        return new RecurringJobActionResultDto(AdminScheduleScope.Target, request.Id.ToString(), "triggered", RunId: run.Id);
-    }
-}
-
-internal sealed class PauseAdminScheduleCommandHandler(
-    AdminScheduleScope scope, IRepository<Schedule> schedules, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
-    : IRequestHandler<PauseAdminScheduleCommand, RecurringJobActionResultDto>
-{
-    public async Task<RecurringJobActionResultDto> Handle(PauseAdminScheduleCommand request, CancellationToken cancellationToken)
-    {
-        await scope.EnterAsync(request.Id, cancellationToken).ConfigureAwait(false);
-        var schedule = await schedules.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException("Schedule", request.Id);
+        var schedule = await schedules.FindAsync(id, ct).ConfigureAwait(false) ?? throw new NotFoundException("Schedule", id);
         var wasEnabled = schedule.Enabled;
         schedule.Disable(clock.GetUtcNow());
         if (!wasEnabled)
         {
-            return new RecurringJobActionResultDto(AdminScheduleScope.Target, request.Id.ToString(), "already_paused");
+            return new RecurringJobActionResultDto(Target, id.ToString(), "already_paused");
         }
 
-        audit.Record(AuditActions.ScheduleDisabledByAdmin, new AuditTarget(AdminScheduleScope.Target, schedule.Id), details: AdminScheduleScope.AuditDetails);
-        await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return new RecurringJobActionResultDto(AdminScheduleScope.Target, request.Id.ToString(), "paused");
+        audit.Record(AuditActions.ScheduleDisabledByAdmin, new AuditTarget(Target, schedule.Id), details: AuditDetails);
+        await unitOfWork.SaveChangesAsync(ct).ConfigureAwait(false);
+        return new RecurringJobActionResultDto(Target, id.ToString(), "paused");
     }
-}
 
-internal sealed class ResumeAdminScheduleCommandHandler(
-    AdminScheduleScope scope, IRepository<Schedule> schedules, IFireTimes times, IAuditTrail audit, IUnitOfWork unitOfWork, TimeProvider clock)
-    : IRequestHandler<ResumeAdminScheduleCommand, RecurringJobActionResultDto>
-{
-    public async Task<RecurringJobActionResultDto> Handle(ResumeAdminScheduleCommand request, CancellationToken cancellationToken)
+    public async Task<RecurringJobActionResultDto> ResumeAsync(Guid id, CancellationToken ct)
     {
-        await scope.EnterAsync(request.Id, cancellationToken).ConfigureAwait(false);
-        var schedule = await schedules.FindAsync(request.Id, cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException("Schedule", request.Id);
+        var schedule = await schedules.FindAsync(id, ct).ConfigureAwait(false) ?? throw new NotFoundException("Schedule", id);
         var wasEnabled = schedule.Enabled;
         schedule.Enable(times, clock.GetUtcNow());
         if (wasEnabled)
         {
-            return new RecurringJobActionResultDto(AdminScheduleScope.Target, request.Id.ToString(), "already_active");
+            return new RecurringJobActionResultDto(Target, id.ToString(), "already_active");
         }
 
-        audit.Record(AuditActions.ScheduleEnabledByAdmin, new AuditTarget(AdminScheduleScope.Target, schedule.Id), details: AdminScheduleScope.AuditDetails);
-        await unitOfWork.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return new RecurringJobActionResultDto(AdminScheduleScope.Target, request.Id.ToString(), "resumed");
+        audit.Record(AuditActions.ScheduleEnabledByAdmin, new AuditTarget(Target, schedule.Id), details: AuditDetails);
+        await unitOfWork.SaveChangesAsync(ct).ConfigureAwait(false);
+        return new RecurringJobActionResultDto(Target, id.ToString(), "resumed");
     }
+}
+
+/// <summary>Finds a schedule's organization (404 when no schedule has this id) and runs an admin's action on it there.</summary>
+internal sealed class AdminScheduleScope(IRecurringJobs recurring, IInstanceAdminOrganizationWork organizations)
+{
+    public async Task<RecurringJobActionResultDto> InScheduleOrganizationAsync(
+        Guid scheduleId, Func<AdminScheduleWork, Task<RecurringJobActionResultDto>> action, CancellationToken ct)
+    {
+        var organization = await recurring.ScheduleOrganizationAsync(scheduleId, ct).ConfigureAwait(false)
+            ?? throw new NotFoundException("Schedule", scheduleId);
+        return await organizations.InOrganizationAsync(organization, action).ConfigureAwait(false);
+    }
+}
+
+internal sealed class TriggerAdminScheduleCommandHandler(AdminScheduleScope actions)
+    : IRequestHandler<TriggerAdminScheduleCommand, RecurringJobActionResultDto>
+{
+    public Task<RecurringJobActionResultDto> Handle(TriggerAdminScheduleCommand request, CancellationToken cancellationToken) =>
+        actions.InScheduleOrganizationAsync(request.Id, work => work.TriggerAsync(request.Id, cancellationToken), cancellationToken);
+}
+
+internal sealed class PauseAdminScheduleCommandHandler(AdminScheduleScope actions)
+    : IRequestHandler<PauseAdminScheduleCommand, RecurringJobActionResultDto>
+{
+    public Task<RecurringJobActionResultDto> Handle(PauseAdminScheduleCommand request, CancellationToken cancellationToken) =>
+        actions.InScheduleOrganizationAsync(request.Id, work => work.PauseAsync(request.Id, cancellationToken), cancellationToken);
+}
+
+internal sealed class ResumeAdminScheduleCommandHandler(AdminScheduleScope actions)
+    : IRequestHandler<ResumeAdminScheduleCommand, RecurringJobActionResultDto>
+{
+    public Task<RecurringJobActionResultDto> Handle(ResumeAdminScheduleCommand request, CancellationToken cancellationToken) =>
+        actions.InScheduleOrganizationAsync(request.Id, work => work.ResumeAsync(request.Id, cancellationToken), cancellationToken);
 }
