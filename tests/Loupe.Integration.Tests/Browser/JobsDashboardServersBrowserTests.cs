@@ -107,6 +107,17 @@ public sealed class JobsDashboardServersBrowserTests(DatabaseFixture database, H
             forged.Status.ShouldBe(400);
             (await PausedCountAsync()).ShouldBe(0);
             console.ShouldBeEmpty();
+
+            // A form whose queue is not a queue name (changed in the page) shows the page again with the reason.
+            await page.Locator("#queues tr[data-queue=default] form").EvaluateAsync("form => form.setAttribute('action', '/jobs/queues/Not%20A%20Queue/pause')");
+            var refused = await page.RunAndWaitForResponseAsync(
+                () => page.Locator("#queues tr[data-queue=default] button").ClickAsync(),
+                response => response.Request.Method == "POST" && response.Url.Contains("/jobs/queues/", StringComparison.Ordinal));
+            refused.Status.ShouldBe(400);
+            await page.WaitForLoadStateAsync(LoadState.Load);
+            (await page.Locator("[role=alert]").InnerTextAsync()).ShouldContain("A queue name is 1–64 lower-case letters");
+            (await page.Locator("#queues tr[data-queue=default] [data-queue-state]").InnerTextAsync()).ShouldBe("Active");
+            (await PausedCountAsync()).ShouldBe(0);
         });
     }
 
