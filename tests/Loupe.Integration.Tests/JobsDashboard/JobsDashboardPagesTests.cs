@@ -105,7 +105,8 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
         using var client = Client(admin.AccessToken);
 
         var detail = await PageAsync(client, $"/jobs/{failed}");
-        detail.ShouldContain("boom\nat somewhere");
+        detail.ShouldContain("id=\"job-error\">boom");
+        detail.ShouldContain("at somewhere</pre>");
         detail.ShouldContain("action=\"/jobs/" + failed + "/retry\"");
         detail.ShouldNotContain("action=\"/jobs/" + failed + "/cancel\"");
 
@@ -385,15 +386,15 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
         int priority = 0)
     {
         var id = Guid.CreateVersion7();
-        await InsertRowsAsync("SELECT @id", kind, state, organizationId, payload, runAt, attempt, finishedAt, error, queue, priority, id);
+        await InsertRowsAsync([id], kind, state, organizationId, payload, runAt, attempt, finishedAt, error, queue, priority);
         return id;
     }
 
     private Task InsertManyAsync(int count, string kind, string state, Guid? organizationId, string error) =>
-        InsertRowsAsync($"SELECT gen_random_uuid() FROM generate_series(1, {count})", kind, state, organizationId, "{}", "now()", 1, "now()", error, "default", 0, null);
+        InsertRowsAsync([.. Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7())], kind, state, organizationId, "{}", "now()", 1, "now()", error, "default", 0);
 
     private async Task InsertRowsAsync(
-        string ids, string kind, string state, Guid? organizationId, string payload, string runAt, int attempt, string? finishedAt, string? error, string queue, int priority, Guid? id)
+        Guid[] ids, string kind, string state, Guid? organizationId, string payload, string runAt, int attempt, string? finishedAt, string? error, string queue, int priority)
     {
         var running = state == "running";
         await using var connection = new NpgsqlConnection(TestPostgres.OwnerConnection(host.DatabaseName));
@@ -403,9 +404,9 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
             "lease_owner, lease_expires_at, heartbeat_at, claimed_at, started_at, finished_at) " +
             $"SELECT i, @kind, @queue, @priority, @payload, @organization, @state, @attempt, 3, {runAt}, now(), @error, " +
             (running ? "'node-x', now() + interval '30 seconds', now(), now(), now(), " : "NULL, NULL, NULL, NULL, NULL, ") +
-            $"{finishedAt ?? "NULL"} FROM ({ids}) AS ids(i)",
+            $"{finishedAt ?? "NULL"} FROM unnest(@ids) AS ids(i)",
             connection);
-        command.Parameters.AddWithValue("id", (object?)id ?? DBNull.Value);
+        command.Parameters.AddWithValue("ids", ids);
         command.Parameters.AddWithValue("kind", kind);
         command.Parameters.AddWithValue("queue", queue);
         command.Parameters.AddWithValue("priority", priority);
