@@ -1,11 +1,11 @@
 using FluentValidation;
 using Loupe.Api.RateLimiting;
 using Loupe.Api.Security;
+using Loupe.Application.AdminJobs.Queries.GetJobsOverview;
 using Loupe.Application.Auth.Commands.Login;
 using Loupe.Application.Auth.Commands.Logout;
 using Loupe.Application.Common.Exceptions;
 using Loupe.Application.Common.Security;
-using Loupe.Application.JobsDashboard.Queries.GetJobsOverview;
 using MediatR;
 using Microsoft.AspNetCore.Antiforgery;
 
@@ -87,7 +87,7 @@ internal static class JobsDashboardEndpoints
             return Results.Redirect(JobsDashboardSession.PathPrefix + "/sign-in", permanent: false, preserveMethod: false);
         });
 
-        jobs.MapGet(string.Empty, async (HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator, TimeProvider clock) =>
+        jobs.MapGet(string.Empty, async (HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
         {
             if (!caller.IsInstanceAdmin)
             {
@@ -95,10 +95,10 @@ internal static class JobsDashboardEndpoints
             }
 
             var overview = await mediator.Send(new GetJobsOverviewQuery(), http.RequestAborted);
-            return Page(JobsDashboardHtml.Overview(overview, antiforgery.GetAndStoreTokens(http), clock.GetUtcNow()));
+            return Page(JobsDashboardHtml.Overview(overview, antiforgery.GetAndStoreTokens(http)));
         });
 
-        // What the overview's script refreshes the counts from.
+        // What the overview's script refreshes the counts and draws the last minute's graph from: the admin API's overview.
         jobs.MapGet("/overview.json", async (HttpContext http, ICurrentUser caller, IMediator mediator) =>
         {
             if (!caller.IsInstanceAdmin)
@@ -108,10 +108,12 @@ internal static class JobsDashboardEndpoints
 
             var overview = await mediator.Send(new GetJobsOverviewQuery(), http.RequestAborted);
             http.Response.Headers.CacheControl = "no-store";
-            return Results.Ok(new JobsOverviewCounts(overview.Counts));
+            return Results.Ok(overview);
         });
 
         jobs.MapJobsDashboardEnginePages();
+        jobs.MapJobPages();
+
         return app;
     }
 
@@ -140,7 +142,7 @@ internal static class JobsDashboardEndpoints
     private static HtmlPage SignInAgain(HttpContext http, IAntiforgery antiforgery, string email, string notice, int status) =>
         Page(JobsDashboardHtml.SignIn(antiforgery.GetAndStoreTokens(http), email, notice), status);
 
-    private static HtmlPage Page(string html, int status = StatusCodes.Status200OK) =>
+    internal static HtmlPage Page(string html, int status = StatusCodes.Status200OK) =>
         new HtmlPage(html, status);
 
     private static IResult Asset(string name)
@@ -157,7 +159,7 @@ internal static class JobsDashboardEndpoints
     }
 
     /// <summary>A page of the dashboard: HTML, never cached (it shows live state behind a session).</summary>
-    private sealed class HtmlPage(string html, int status) : IResult
+    internal sealed class HtmlPage(string html, int status) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
@@ -168,6 +170,3 @@ internal static class JobsDashboardEndpoints
         }
     }
 }
-
-/// <summary>The counts the overview's script shows, every status in the page's order.</summary>
-internal sealed record JobsOverviewCounts(IReadOnlyList<JobStatusCount> Counts);

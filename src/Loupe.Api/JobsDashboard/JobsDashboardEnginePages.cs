@@ -34,7 +34,7 @@ internal static class JobsDashboardEnginePages
             }
 
             var servers = await mediator.Send(new ListJobServersQuery(), http.RequestAborted);
-            return new HtmlPage(Servers(servers, antiforgery.GetAndStoreTokens(http)));
+            return JobsDashboardEndpoints.Page(Servers(servers, antiforgery.GetAndStoreTokens(http)));
         });
 
         jobs.MapGet("/queues", async (HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
@@ -60,7 +60,7 @@ internal static class JobsDashboardEnginePages
 
         if (!await antiforgery.IsRequestValidAsync(http))
         {
-            return new HtmlPage(JobsDashboardHtml.Refused("The form has expired or did not come from this page."), StatusCodes.Status400BadRequest);
+            return JobsDashboardEndpoints.Page(JobsDashboardHtml.Refused("The form has expired or did not come from this page."), StatusCodes.Status400BadRequest);
         }
 
         try
@@ -78,7 +78,7 @@ internal static class JobsDashboardEnginePages
     private static async Task<IResult> QueuesPageAsync(HttpContext http, IAntiforgery antiforgery, IMediator mediator, string? notice, int status = StatusCodes.Status200OK)
     {
         var queues = await mediator.Send(new ListJobQueuesQuery(), http.RequestAborted);
-        return new HtmlPage(Queues(queues, antiforgery.GetAndStoreTokens(http), notice), status);
+        return JobsDashboardEndpoints.Page(Queues(queues, antiforgery.GetAndStoreTokens(http), notice), status);
     }
 
     internal static string Servers(JobServersDto servers, AntiforgeryTokenSet antiforgery)
@@ -185,17 +185,5 @@ internal static class JobsDashboardEnginePages
 
         html.Append(JobsDashboardHtml.Text(string.Join(", ", priorities.Select(p =>
             $"{p.Priority.ToString().ToLowerInvariant()} {p.Depth.ToString(CultureInfo.InvariantCulture)}"))));
-    }
-
-    /// <summary>A page of the dashboard: HTML, never cached (it shows live state behind a session).</summary>
-    private sealed class HtmlPage(string html, int status = StatusCodes.Status200OK) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = status;
-            httpContext.Response.ContentType = "text/html; charset=utf-8";
-            httpContext.Response.Headers.CacheControl = "no-store";
-            return httpContext.Response.WriteAsync(html, httpContext.RequestAborted);
-        }
     }
 }

@@ -23,8 +23,6 @@ internal static class JobsDashboardRecurringPages
 {
     public const string Path = "/jobs/recurring";
 
-    private const string HtmlContentType = "text/html; charset=utf-8";
-
     public static RouteGroupBuilder MapRecurringPages(this RouteGroupBuilder jobs)
     {
         jobs.MapGet("/recurring", async (HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator, TimeProvider clock) =>
@@ -70,7 +68,7 @@ internal static class JobsDashboardRecurringPages
 
         if (!await antiforgery.IsRequestValidAsync(http))
         {
-            return new HtmlPage(Refused("The form has expired or did not come from this page."), StatusCodes.Status400BadRequest);
+            return JobsDashboardEndpoints.Page(Refused("The form has expired or did not come from this page."), StatusCodes.Status400BadRequest);
         }
 
         try
@@ -114,7 +112,7 @@ internal static class JobsDashboardRecurringPages
             status = StatusCodes.Status400BadRequest;
         }
 
-        return new HtmlPage(Recurring(recurring, antiforgery.GetAndStoreTokens(http), clock.GetUtcNow(), notice), status);
+        return JobsDashboardEndpoints.Page(Recurring(recurring, antiforgery.GetAndStoreTokens(http), clock.GetUtcNow(), notice), status);
     }
 
     public static string Recurring(RecurringJobsDto recurring, AntiforgeryTokenSet antiforgery, DateTimeOffset now, string? notice)
@@ -203,16 +201,4 @@ internal static class JobsDashboardRecurringPages
 
     private static string Due(DateTimeOffset at, DateTimeOffset now) =>
         Time(at) + (at <= now ? " (due)" : "<br><small>in " + Text(Age(at - now)) + "</small>");
-
-    /// <summary>A page of the dashboard: HTML, never cached (it shows live state behind a session).</summary>
-    private sealed class HtmlPage(string html, int status) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = status;
-            httpContext.Response.ContentType = HtmlContentType;
-            httpContext.Response.Headers.CacheControl = "no-store";
-            return httpContext.Response.WriteAsync(html, httpContext.RequestAborted);
-        }
-    }
 }

@@ -9,6 +9,8 @@ namespace Loupe.Application.AdminJobs;
 /// <param name="LastMinute">Finished jobs per second over the last minute (60 buckets, oldest first).</param>
 /// <param name="Last24Hours">Finished jobs per hour over the last 24 hours (24 buckets).</param>
 /// <param name="Last7Days">Finished jobs per day over the last 7 days (7 buckets).</param>
+/// <param name="Running">The running jobs (at most <c>running_limit</c>, newest first), each with its node, lease expiry and heartbeat age.</param>
+/// <param name="LatestFailures">The latest failed and dead-lettered jobs (at most 20), last finished first.</param>
 public sealed record JobsOverviewDto(
     DateTimeOffset At,
     IReadOnlyDictionary<string, long> Counts,
@@ -16,7 +18,9 @@ public sealed record JobsOverviewDto(
     double? OldestQueuedAgeSeconds,
     IReadOnlyList<ThroughputDto> LastMinute,
     IReadOnlyList<ThroughputDto> Last24Hours,
-    IReadOnlyList<ThroughputDto> Last7Days);
+    IReadOnlyList<ThroughputDto> Last7Days,
+    IReadOnlyList<AdminJobDto> Running,
+    IReadOnlyList<AdminJobDto> LatestFailures);
 
 public sealed record QueueDepthDto(string Queue, JobPriority Priority, long Depth, DateTimeOffset OldestRunAt);
 
@@ -71,11 +75,31 @@ public sealed record AdminJobPageDto(IReadOnlyList<AdminJobDto> Data, string? Ne
 /// <param name="Serves">The resource the job works for, derived from its kind and payload; none when unknown.</param>
 /// <param name="Payload">Only the allow-listed fields of its kind (ids and counters); empty for other kinds.</param>
 /// <param name="Timeline">What happened to it and when, oldest first, as far as the job's row records it.</param>
+/// <param name="Attempts">Every claim of the job by a node, first claim first (none before it first started).</param>
 public sealed record AdminJobDetailDto(
     AdminJobDto Job,
     JobTargetDto? Serves,
     IReadOnlyDictionary<string, string> Payload,
-    IReadOnlyList<JobTimelineEntryDto> Timeline);
+    IReadOnlyList<JobTimelineEntryDto> Timeline,
+    IReadOnlyList<JobAttemptDto> Attempts);
+
+/// <summary>One claim of a job by a node, and how it ended.</summary>
+/// <param name="Claim">The claim's number among all the job's claims (1, 2, …), never reused.</param>
+/// <param name="Attempt">The job's attempt number the claim gave (it starts again at 1 after a retry, and a released claim gives its number back).</param>
+/// <param name="Outcome">succeeded, failed, retrying, dead_lettered, cancelled, released or lease_expired; none while the attempt runs.</param>
+/// <param name="Error">The attempt's error, when it failed.</param>
+public sealed record JobAttemptDto(
+    int Claim,
+    int Attempt,
+    string Node,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    JobAttemptOutcome? Outcome,
+    string? Error)
+{
+    internal static JobAttemptDto From(JobAttempt attempt) =>
+        new(attempt.Claim, attempt.Attempt, attempt.Node, attempt.StartedAt, attempt.EndedAt, attempt.Outcome, attempt.Error);
+}
 
 /// <param name="Href">The API address of the resource (in its organization), when it has one.</param>
 public sealed record JobTargetDto(JobTargetType Type, Guid Id, string? Href);

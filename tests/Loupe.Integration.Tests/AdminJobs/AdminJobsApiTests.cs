@@ -75,11 +75,11 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
         await InsertAsync("test.a", "queued", other.OrganizationId, queue: "reports", priority: 1);
         await InsertAsync("test.a", "queued", other.OrganizationId, runAt: "now() + interval '1 hour'");
         await InsertAsync("test.a", "queued", other.OrganizationId, runAt: "now() + interval '1 hour'", attempt: 1);
-        await InsertAsync("test.b", "running", null);
+        var running = await InsertAsync("test.b", "running", null);
         await InsertAsync("test.b", "succeeded", null, finishedAt: "now()");
         await InsertAsync("test.b", "succeeded", null, finishedAt: "now() - interval '3 hours'");
-        await InsertAsync("test.b", "failed", other.OrganizationId, finishedAt: "now()");
-        await InsertAsync("test.b", "dead_lettered", other.OrganizationId, finishedAt: "now() - interval '2 days'");
+        var failed = await InsertAsync("test.b", "failed", other.OrganizationId, finishedAt: "now()", error: "boom");
+        var deadLettered = await InsertAsync("test.b", "dead_lettered", other.OrganizationId, finishedAt: "now() - interval '2 days'");
         await InsertAsync("test.b", "cancelled", null, finishedAt: "now()");
 
         var overview = await GetJsonAsync(admin, $"{Url}/overview");
@@ -105,6 +105,16 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
         var days = overview.GetProperty("last7_days").EnumerateArray().ToList();
         days.Count.ShouldBe(7);
         days.Sum(b => b.GetProperty("failed").GetInt64()).ShouldBe(2);
+
+        var held = overview.GetProperty("running").EnumerateArray().ShouldHaveSingleItem();
+        held.GetProperty("id").GetGuid().ShouldBe(running);
+        held.GetProperty("node").GetString().ShouldBe("node-x");
+        held.GetProperty("lease_expires_at").GetDateTimeOffset().ShouldBeGreaterThan(DateTimeOffset.UtcNow);
+        held.GetProperty("heartbeat_age_seconds").GetDouble().ShouldBeInRange(0, 60);
+        var failures = overview.GetProperty("latest_failures").EnumerateArray().ToList();
+        failures.Select(f => f.GetProperty("id").GetGuid()).ShouldBe([failed, deadLettered]);
+        failures[0].GetProperty("error").GetString().ShouldBe("boom");
+        failures[0].GetProperty("status").GetString().ShouldBe("failed");
     }
 
     [Fact]
@@ -188,6 +198,15 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
         detail.GetProperty("serves").GetProperty("id").GetGuid().ShouldBe(delivery);
         detail.GetProperty("job").GetProperty("error").GetString().ShouldBe("timed out");
         detail.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("event").GetString()).ShouldBe(["enqueued", "finished"]);
+        detail.GetProperty("attempts").EnumerateArray().ShouldBeEmpty();
+        await OwnerScalarAsync(
+            $"INSERT INTO job_attempts (job_id, claim, attempt, node, started_at, ended_at, outcome, error) VALUES " +
+            $"('{webhook}', 1, 1, 'node-a', now() - interval '1 minute', now() - interval '50 seconds', 'lease_expired', NULL), " +
+            $"('{webhook}', 2, 1, 'node-b', now() - interval '40 seconds', now(), 'failed', 'timed out')");
+        detail.GetProperty("timeline").GetArrayLength().ShouldBe(2);
+        (await GetJsonAsync(admin, $"{Url}/{webhook}")).GetProperty("attempts").EnumerateArray()
+            .Select(a => (a.GetProperty("claim").GetInt32(), a.GetProperty("node").GetString(), a.GetProperty("outcome").GetString(), a.GetProperty("error").ValueKind == JsonValueKind.String ? a.GetProperty("error").GetString() : null))
+            .ShouldBe([(1, "node-a", "lease_expired", null), (2, "node-b", "failed", "timed out")]);
         (await GetJsonAsync(admin, $"{Url}/{run}")).GetProperty("payload").EnumerateObject().ShouldBeEmpty();
         (await GetJsonAsync(admin, $"{Url}/{unknown}")).GetProperty("payload").EnumerateObject().ShouldBeEmpty();
 

@@ -1,4 +1,5 @@
-// Refreshes the counts of the jobs overview every few seconds from /jobs/overview.json.
+// Keeps the jobs overview current: every few seconds it reads /jobs/overview.json, updates the counts
+// and draws the last minute's succeeded and failed jobs per second into the page's empty <svg>.
 // The page works without it: it is the same page, kept current. No inline script, no other origin.
 (function () {
   "use strict";
@@ -7,12 +8,61 @@
     return;
   }
   var status = document.getElementById("refresh-status");
+  var chart = document.getElementById("realtime");
+  var svg = "http://www.w3.org/2000/svg";
   var intervalSeconds = 3;
 
   function show(text) {
     if (status) {
       status.textContent = text;
     }
+  }
+
+  function bar(kind, x, y, width, height) {
+    var rect = document.createElementNS(svg, "rect");
+    rect.setAttribute("class", kind);
+    rect.setAttribute("x", x.toFixed(2));
+    rect.setAttribute("y", y.toFixed(2));
+    rect.setAttribute("width", width.toFixed(2));
+    rect.setAttribute("height", height.toFixed(2));
+    return rect;
+  }
+
+  // Each second a bar: succeeded from the bottom, failed stacked on it; scaled to the busiest second.
+  function draw(buckets) {
+    if (!chart || !buckets) {
+      return;
+    }
+    var width = 600;
+    var height = 120;
+    var highest = 1;
+    buckets.forEach(function (b) {
+      highest = Math.max(highest, b.succeeded + b.failed);
+    });
+    var step = width / Math.max(1, buckets.length);
+    var succeeded = 0;
+    var failed = 0;
+    var bars = document.createDocumentFragment();
+    buckets.forEach(function (b, i) {
+      var ok = (height * b.succeeded) / highest;
+      var bad = (height * b.failed) / highest;
+      var group = document.createElementNS(svg, "g");
+      var title = document.createElementNS(svg, "title");
+      title.textContent = new Date(b.start).toLocaleTimeString() + ": " + b.succeeded + " succeeded, " + b.failed + " failed";
+      group.appendChild(title);
+      group.appendChild(bar("succeeded", i * step, height - ok, Math.max(1, step - 2), ok));
+      group.appendChild(bar("failed", i * step, height - ok - bad, Math.max(1, step - 2), bad));
+      bars.appendChild(group);
+      succeeded += b.succeeded;
+      failed += b.failed;
+    });
+    while (chart.firstChild) {
+      chart.removeChild(chart.firstChild);
+    }
+    chart.appendChild(bars);
+    chart.setAttribute("data-succeeded", String(succeeded));
+    chart.setAttribute("data-failed", String(failed));
+    chart.setAttribute("aria-label", "Last minute: " + succeeded + " succeeded, " + failed + " failed");
   }
 
   function refresh() {
@@ -24,12 +74,13 @@
         return response.json();
       })
       .then(function (overview) {
-        overview.counts.forEach(function (count) {
-          var cell = document.querySelector('[data-job-count="' + count.status + '"]');
+        Object.keys(overview.counts).forEach(function (name) {
+          var cell = document.querySelector('[data-job-count="' + name + '"]');
           if (cell) {
-            cell.textContent = String(count.jobs);
+            cell.textContent = String(overview.counts[name]);
           }
         });
+        draw(overview.last_minute);
         show("Updated " + new Date().toLocaleTimeString());
       })
       .catch(function () {
@@ -38,5 +89,6 @@
   }
 
   show("Updates every " + intervalSeconds + " seconds.");
+  refresh();
   window.setInterval(refresh, intervalSeconds * 1000);
 })();

@@ -5,17 +5,23 @@ using MediatR;
 
 namespace Loupe.Application.AdminJobs.Queries.GetAdminJob;
 
-/// <summary>One job: what it serves, its allow-listed payload fields and its timeline (instance admins).</summary>
+/// <summary>One job: what it serves, its allow-listed payload fields, its timeline and its attempts (instance admins).</summary>
 [Authorize(InstanceAdminOnly = true)]
 public sealed record GetAdminJobQuery(Guid Id) : IRequest<AdminJobDetailDto>;
 
-internal sealed class GetAdminJobQueryHandler(IJobAdministration jobs, TimeProvider clock) : IRequestHandler<GetAdminJobQuery, AdminJobDetailDto>
+internal sealed class GetAdminJobQueryHandler(IJobAdministration jobs, IJobsReadModel readModel, TimeProvider clock) : IRequestHandler<GetAdminJobQuery, AdminJobDetailDto>
 {
     public async Task<AdminJobDetailDto> Handle(GetAdminJobQuery request, CancellationToken cancellationToken)
     {
         var job = await jobs.GetAsync(request.Id, cancellationToken).ConfigureAwait(false) ?? throw new NotFoundException("Job", request.Id);
         var payload = JobPayloadAllowList.Visible(job.Row.Summary.Kind, job.Payload);
-        return new AdminJobDetailDto(AdminJobDto.From(job.Row, clock.GetUtcNow()), Serves(job.Row.Summary.Kind, payload), payload, Timeline(job.Row));
+        var attempts = await readModel.AttemptsAsync(request.Id, cancellationToken).ConfigureAwait(false);
+        return new AdminJobDetailDto(
+            AdminJobDto.From(job.Row, clock.GetUtcNow()),
+            Serves(job.Row.Summary.Kind, payload),
+            payload,
+            Timeline(job.Row),
+            [.. attempts.Select(JobAttemptDto.From)]);
     }
 
     /// <summary>The resource a job works for, from its kind and its allow-listed ids.</summary>

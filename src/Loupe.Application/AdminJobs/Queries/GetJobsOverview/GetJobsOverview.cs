@@ -4,9 +4,19 @@ using MediatR;
 
 namespace Loupe.Application.AdminJobs.Queries.GetJobsOverview;
 
-/// <summary>Counts per status, queue depths, the oldest wait and the throughput graphs (instance admins).</summary>
+/// <summary>
+/// Counts per status, queue depths, the oldest wait, the throughput graphs, the running jobs and the latest
+/// failures (instance admins): what the admin API's overview and the dashboard's first page show.
+/// </summary>
 [Authorize(InstanceAdminOnly = true)]
-public sealed record GetJobsOverviewQuery : IRequest<JobsOverviewDto>;
+public sealed record GetJobsOverviewQuery : IRequest<JobsOverviewDto>
+{
+    /// <summary>How many running jobs the overview lists (newest first); every node's slots together rarely hold more.</summary>
+    public const int RunningLimit = 200;
+
+    /// <summary>How many of the latest failures the overview lists.</summary>
+    public const int LatestFailureLimit = 20;
+}
 
 internal sealed class GetJobsOverviewQueryHandler(IJobsReadModel readModel, IJobAdministration jobs, TimeProvider clock)
     : IRequestHandler<GetJobsOverviewQuery, JobsOverviewDto>
@@ -21,6 +31,8 @@ internal sealed class GetJobsOverviewQueryHandler(IJobsReadModel readModel, IJob
         }
 
         var queues = await jobs.QueuesAsync(cancellationToken).ConfigureAwait(false);
+        var running = await jobs.PageAsync(new JobPageFilter(Statuses: [JobStatus.Running]), GetJobsOverviewQuery.RunningLimit, cancellationToken).ConfigureAwait(false);
+        var failures = await readModel.RecentFailuresAsync(GetJobsOverviewQuery.LatestFailureLimit, cancellationToken).ConfigureAwait(false);
         var oldest = queues.Count == 0 ? (DateTimeOffset?)null : queues.Min(q => q.OldestRunAt);
         var second = Floor(now, TimeSpan.FromSeconds(1));
         var hour = Floor(now, TimeSpan.FromHours(1));
@@ -32,7 +44,9 @@ internal sealed class GetJobsOverviewQueryHandler(IJobsReadModel readModel, IJob
             oldest is { } at ? Math.Max(0, (now - at).TotalSeconds) : null,
             await SeriesAsync(second, TimeSpan.FromSeconds(1), 60, ThroughputUnit.Second, cancellationToken).ConfigureAwait(false),
             await SeriesAsync(hour, TimeSpan.FromHours(1), 24, ThroughputUnit.Hour, cancellationToken).ConfigureAwait(false),
-            await SeriesAsync(day, TimeSpan.FromDays(1), 7, ThroughputUnit.Day, cancellationToken).ConfigureAwait(false));
+            await SeriesAsync(day, TimeSpan.FromDays(1), 7, ThroughputUnit.Day, cancellationToken).ConfigureAwait(false),
+            [.. running.Select(row => AdminJobDto.From(row, now))],
+            [.. failures.Select(failure => AdminJobDto.From(new AdminJobRow(failure, null, null, null, null, null), now))]);
     }
 
     /// <summary>Exactly <paramref name="buckets"/> buckets ending with the current one, zero where nothing finished.</summary>
