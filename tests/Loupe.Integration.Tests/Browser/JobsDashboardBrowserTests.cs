@@ -76,9 +76,9 @@ public sealed partial class JobsDashboardBrowserTests(DatabaseFixture database, 
             }
         };
 
-        await RunAsync(page, async () =>
+        await DashboardBrowser.RunAsync(page, async () =>
         {
-            await SignInAsync(page, AdminEmail);
+            await DashboardBrowser.SignInAsync(page, AdminEmail);
             var overview = await page.GotoAsync("/jobs");
             overview!.Status.ShouldBe(200);
             (await overview.HeaderValueAsync("content-security-policy")).ShouldBe(SecurityHeadersMiddleware.JobsDashboardContentSecurityPolicy);
@@ -142,11 +142,11 @@ public sealed partial class JobsDashboardBrowserTests(DatabaseFixture database, 
         // In the browser too: signed in on the form with the right password, a member still finds nothing.
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _baseAddress.ToString() });
         var page = await context.NewPageAsync();
-        await RunAsync(page, async () =>
+        await DashboardBrowser.RunAsync(page, async () =>
         {
             var visit = await page.GotoAsync("/jobs");
             visit!.Status.ShouldBe(404);
-            await SignInAsync(page, member.Email);
+            await DashboardBrowser.SignInAsync(page, member.Email);
             page.Url.ShouldEndWith("/jobs");
             (await page.GotoAsync("/jobs"))!.Status.ShouldBe(404);
             await HeadlessChromium.ScreenshotAsync(page, "member-not-found");
@@ -172,7 +172,7 @@ public sealed partial class JobsDashboardBrowserTests(DatabaseFixture database, 
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _baseAddress.ToString() });
         var page = await context.NewPageAsync();
 
-        await RunAsync(page, async () =>
+        await DashboardBrowser.RunAsync(page, async () =>
         {
             await page.GotoAsync("/jobs/sign-in");
             var withoutToken = await context.APIRequest.PostAsync("/jobs/sign-in", new APIRequestContextOptions
@@ -189,7 +189,7 @@ public sealed partial class JobsDashboardBrowserTests(DatabaseFixture database, 
             (await page.GotoAsync("/jobs"))!.Status.ShouldBe(404);
 
             // The form's own token works, and the session cookie is HttpOnly, SameSite=Strict and scoped to /jobs.
-            await SignInAsync(page, AdminEmail);
+            await DashboardBrowser.SignInAsync(page, AdminEmail);
             var session = (await context.CookiesAsync()).Single(cookie => cookie.Name == "loupe_jobs_session");
             session.HttpOnly.ShouldBeTrue();
             session.SameSite.ShouldBe(SameSiteAttribute.Strict);
@@ -222,7 +222,7 @@ public sealed partial class JobsDashboardBrowserTests(DatabaseFixture database, 
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _baseAddress.ToString() });
         var page = await context.NewPageAsync();
 
-        await RunAsync(page, async () =>
+        await DashboardBrowser.RunAsync(page, async () =>
         {
             await page.GotoAsync("/jobs/sign-in");
             await page.FillAsync("#email", AdminEmail);
@@ -255,35 +255,11 @@ public sealed partial class JobsDashboardBrowserTests(DatabaseFixture database, 
             ProblemFields.Select(name => problem.TryGetProperty(name, out var value) ? value.ToString() : "-"));
     }
 
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/jobs/sign-in");
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", IdentityDriver.Password);
-        var answer = await SubmitAsync(page);
-        answer.Status.ShouldBe(302);
-        await page.WaitForURLAsync("**/jobs");
-    }
-
     /// <summary>Submits the sign-in form; the answer to its POST.</summary>
     private static Task<IResponse> SubmitAsync(IPage page) =>
         page.RunAndWaitForResponseAsync(
             () => page.ClickAsync("button[type=submit]"),
             response => response.Request.Method == "POST" && response.Url.EndsWith("/jobs/sign-in", StringComparison.Ordinal));
-
-    /// <summary>Runs the browser steps; on failure keeps a screenshot of where the page was.</summary>
-    private static async Task RunAsync(IPage page, Func<Task> steps)
-    {
-        try
-        {
-            await steps();
-        }
-        catch
-        {
-            await HeadlessChromium.ScreenshotAsync(page, "failure");
-            throw;
-        }
-    }
 
     private async Task<IReadOnlyList<Guid>> EnqueueAsync(int count)
     {

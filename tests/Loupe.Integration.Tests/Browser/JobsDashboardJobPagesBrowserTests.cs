@@ -65,11 +65,11 @@ public sealed class JobsDashboardJobPagesBrowserTests(DatabaseFixture database, 
 
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _baseAddress.ToString() });
         var page = await context.NewPageAsync();
-        var console = Watch(page);
+        var console = DashboardBrowser.WatchConsole(page);
 
-        await RunAsync(page, async () =>
+        await DashboardBrowser.RunAsync(page, async () =>
         {
-            await SignInAsync(page);
+            await DashboardBrowser.SignInAsync(page, AdminEmail);
             await Assertions.Expect(page.Locator("[data-job-count=\"failed\"]")).ToHaveTextAsync("2");
             await Assertions.Expect(page.Locator("#failures")).ToContainTextAsync("boom: not yet");
             await HeadlessChromium.ScreenshotAsync(page, "overview");
@@ -120,11 +120,11 @@ public sealed class JobsDashboardJobPagesBrowserTests(DatabaseFixture database, 
 
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _baseAddress.ToString() });
         var page = await context.NewPageAsync();
-        var console = Watch(page);
+        var console = DashboardBrowser.WatchConsole(page);
 
-        await RunAsync(page, async () =>
+        await DashboardBrowser.RunAsync(page, async () =>
         {
-            await SignInAsync(page);
+            await DashboardBrowser.SignInAsync(page, AdminEmail);
             await Assertions.Expect(page.Locator("#running")).ToContainTextAsync("node-pages");
             await page.ClickAsync($"#running a[href=\"/jobs/{held}\"]");
             await Assertions.Expect(page.Locator("#job-status")).ToHaveTextAsync("Running");
@@ -166,44 +166,6 @@ public sealed class JobsDashboardJobPagesBrowserTests(DatabaseFixture database, 
 
             await Task.Delay(250, TestContext.Current.CancellationToken);
             await page.ReloadAsync();
-        }
-    }
-
-    /// <summary>Errors and warnings of the page's console (a policy violation shows there).</summary>
-    private static List<string> Watch(IPage page)
-    {
-        var console = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type is "error" or "warning")
-            {
-                console.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => console.Add(error);
-        return console;
-    }
-
-    private static async Task SignInAsync(IPage page)
-    {
-        await page.GotoAsync("/jobs/sign-in");
-        await page.FillAsync("#email", AdminEmail);
-        await page.FillAsync("#password", IdentityDriver.Password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/jobs");
-    }
-
-    /// <summary>Runs the browser steps; on failure keeps a screenshot of where the page was.</summary>
-    private static async Task RunAsync(IPage page, Func<Task> steps)
-    {
-        try
-        {
-            await steps();
-        }
-        catch
-        {
-            await HeadlessChromium.ScreenshotAsync(page, "failure");
-            throw;
         }
     }
 

@@ -35,9 +35,9 @@ public sealed class JobsDashboardRecurringBrowserTests(RecurringJobsApi api, Hea
         };
         page.PageError += (_, error) => console.Add(error);
 
-        await RunAsync(page, async () =>
+        await DashboardBrowser.RunAsync(page, async () =>
         {
-            await SignInAsync(page, admin.Email);
+            await DashboardBrowser.SignInAsync(page, admin.Email);
             var visit = await page.GotoAsync("/jobs/recurring");
             visit!.Status.ShouldBe(200);
             (await visit.HeaderValueAsync("content-security-policy")).ShouldBe(SecurityHeadersMiddleware.JobsDashboardContentSecurityPolicy);
@@ -91,18 +91,18 @@ public sealed class JobsDashboardRecurringBrowserTests(RecurringJobsApi api, Hea
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = client.BaseAddress!.ToString() });
         var page = await context.NewPageAsync();
 
-        await RunAsync(page, async () =>
+        await DashboardBrowser.RunAsync(page, async () =>
         {
             // Anonymous and a member signed in on the form: the page does not exist for them.
             (await page.GotoAsync("/jobs/recurring"))!.Status.ShouldBe(404);
             (await context.APIRequest.PostAsync($"/jobs/recurring/schedules/{schedule}/pause")).Status.ShouldBe(404);
-            await SignInAsync(page, org.Admin.Email);
+            await DashboardBrowser.SignInAsync(page, org.Admin.Email);
             (await page.GotoAsync("/jobs/recurring"))!.Status.ShouldBe(404);
             (await context.APIRequest.PostAsync($"/jobs/recurring/schedules/{schedule}/pause")).Status.ShouldBe(404);
             await context.ClearCookiesAsync();
 
             // The admin's session without the form's token is refused.
-            await SignInAsync(page, admin.Email);
+            await DashboardBrowser.SignInAsync(page, admin.Email);
             (await context.APIRequest.PostAsync($"/jobs/recurring/schedules/{schedule}/pause")).Status.ShouldBe(400);
             var forged = context.APIRequest.CreateFormData();
             forged.Set("__antiforgery", "CfDJ8forged");
@@ -120,31 +120,5 @@ public sealed class JobsDashboardRecurringBrowserTests(RecurringJobsApi api, Hea
         answer.Status.ShouldBe(302);
         await page.WaitForURLAsync("**/jobs/recurring");
         await page.WaitForLoadStateAsync(LoadState.Load);
-    }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/jobs/sign-in");
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", IdentityDriver.Password);
-        var answer = await page.RunAndWaitForResponseAsync(
-            () => page.ClickAsync("button[type=submit]"),
-            response => response.Request.Method == "POST" && response.Url.EndsWith("/jobs/sign-in", StringComparison.Ordinal));
-        answer.Status.ShouldBe(302);
-        await page.WaitForURLAsync("**/jobs");
-    }
-
-    /// <summary>Runs the browser steps; on failure keeps a screenshot of where the page was.</summary>
-    private static async Task RunAsync(IPage page, Func<Task> steps)
-    {
-        try
-        {
-            await steps();
-        }
-        catch
-        {
-            await HeadlessChromium.ScreenshotAsync(page, "failure");
-            throw;
-        }
     }
 }

@@ -58,9 +58,9 @@ public sealed class JobsDashboardServersBrowserTests(DatabaseFixture database, H
         };
         page.PageError += (_, error) => console.Add(error);
 
-        await RunAsync(page, async () =>
+        await DashboardBrowser.RunAsync(page, async () =>
         {
-            await SignInAsync(page);
+            await DashboardBrowser.SignInAsync(page, AdminEmail);
 
             // The node beats when the engine starts; the page lists it once its row is there.
             var servers = await Eventually.HoldsAsync(
@@ -148,18 +148,6 @@ public sealed class JobsDashboardServersBrowserTests(DatabaseFixture database, H
         return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
-    private static async Task SignInAsync(IPage page)
-    {
-        await page.GotoAsync("/jobs/sign-in");
-        await page.FillAsync("#email", AdminEmail);
-        await page.FillAsync("#password", IdentityDriver.Password);
-        var answer = await page.RunAndWaitForResponseAsync(
-            () => page.ClickAsync("button[type=submit]"),
-            response => response.Request.Method == "POST" && response.Url.EndsWith("/jobs/sign-in", StringComparison.Ordinal));
-        answer.Status.ShouldBe(302);
-        await page.WaitForURLAsync("**/jobs");
-    }
-
     /// <summary>Clicks a form's button; the form's POST must answer a redirect back to the queues page, which is then loaded.</summary>
     private static async Task SubmitAsync(IPage page, ILocator button, string action)
     {
@@ -169,19 +157,5 @@ public sealed class JobsDashboardServersBrowserTests(DatabaseFixture database, H
         answer.Status.ShouldBe(302);
         await page.WaitForURLAsync("**/jobs/queues");
         await page.WaitForLoadStateAsync(LoadState.Load);
-    }
-
-    /// <summary>Runs the browser steps; on failure keeps a screenshot of where the page was.</summary>
-    private static async Task RunAsync(IPage page, Func<Task> steps)
-    {
-        try
-        {
-            await steps();
-        }
-        catch
-        {
-            await HeadlessChromium.ScreenshotAsync(page, "engine-pages-failure");
-            throw;
-        }
     }
 }

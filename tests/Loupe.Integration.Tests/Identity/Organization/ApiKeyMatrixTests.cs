@@ -46,6 +46,10 @@ public sealed class ApiKeyMatrixTests(IdentityApi api) : ResetBeforeEachTest(api
         ["POST /api/v1/admin/jobs/recurring/system/{kind}/trigger"] = Expectation.Hidden(_ => Post("/api/v1/admin/jobs/recurring/system/jobs.retention/trigger", new { })),
         ["POST /api/v1/admin/jobs/recurring/system/{kind}/pause"] = Expectation.Hidden(_ => Post("/api/v1/admin/jobs/recurring/system/jobs.retention/pause", new { })),
         ["POST /api/v1/admin/jobs/recurring/system/{kind}/resume"] = Expectation.Hidden(_ => Post("/api/v1/admin/jobs/recurring/system/jobs.retention/resume", new { })),
+        ["GET /api/v1/admin/jobs/servers"] = Expectation.Hidden(_ => Get("/api/v1/admin/jobs/servers")),
+        ["GET /api/v1/admin/jobs/queues"] = Expectation.Hidden(_ => Get("/api/v1/admin/jobs/queues")),
+        ["POST /api/v1/admin/jobs/queues/{queue}/pause"] = Expectation.Hidden(_ => Post("/api/v1/admin/jobs/queues/default/pause", new { })),
+        ["POST /api/v1/admin/jobs/queues/{queue}/resume"] = Expectation.Hidden(_ => Post("/api/v1/admin/jobs/queues/default/resume", new { })),
 
         ["POST /api/v1/auth/logout"] = Expectation.Refused(_ => Post("/api/v1/auth/logout", new { })),
         ["GET /api/v1/auth/sessions"] = Expectation.Refused(_ => Get("/api/v1/auth/sessions")),
