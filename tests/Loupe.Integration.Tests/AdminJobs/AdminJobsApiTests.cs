@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Loupe.Integration.Tests.Identity.Auth;
+using Loupe.Integration.Tests.Jobs;
 using Loupe.Integration.Tests.Support;
 using Npgsql;
 
@@ -25,7 +26,7 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
         var admin = await host.Identity.RegisterAsync();
         var orgAdmin = await host.Identity.RegisterAsync();
         var viewer = await host.Identity.AddMemberAsync(orgAdmin, "viewer");
-        var job = await InsertAsync("test.kind", "failed", orgAdmin.OrganizationId);
+        var job = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "failed", orgAdmin.OrganizationId);
         using var unknown = await host.Anonymous.GetAsync("/api/v1/admin/nothing-here", Ct);
         var expected = Comparable(await unknown.ShouldBeProblemAsync(HttpStatusCode.NotFound));
 
@@ -71,16 +72,16 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
     {
         var admin = await host.Identity.RegisterAsync();
         var other = await host.Identity.RegisterAsync();
-        await InsertAsync("test.a", "queued", admin.OrganizationId, runAt: "now() - interval '90 seconds'");
-        await InsertAsync("test.a", "queued", other.OrganizationId, queue: "reports", priority: 1);
-        await InsertAsync("test.a", "queued", other.OrganizationId, runAt: "now() + interval '1 hour'");
-        await InsertAsync("test.a", "queued", other.OrganizationId, runAt: "now() + interval '1 hour'", attempt: 1);
-        var running = await InsertAsync("test.b", "running", null);
-        await InsertAsync("test.b", "succeeded", null, finishedAt: "now()");
-        await InsertAsync("test.b", "succeeded", null, finishedAt: "now() - interval '3 hours'");
-        var failed = await InsertAsync("test.b", "failed", other.OrganizationId, finishedAt: "now()", error: "boom");
-        var deadLettered = await InsertAsync("test.b", "dead_lettered", other.OrganizationId, finishedAt: "now() - interval '2 days'");
-        await InsertAsync("test.b", "cancelled", null, finishedAt: "now()");
+        await JobRows.InsertAsync(host.DatabaseName, "test.a", "queued", admin.OrganizationId, runAt: "now() - interval '90 seconds'");
+        await JobRows.InsertAsync(host.DatabaseName, "test.a", "queued", other.OrganizationId, queue: "reports", priority: 1);
+        await JobRows.InsertAsync(host.DatabaseName, "test.a", "queued", other.OrganizationId, runAt: "now() + interval '1 hour'");
+        await JobRows.InsertAsync(host.DatabaseName, "test.a", "queued", other.OrganizationId, runAt: "now() + interval '1 hour'", attempt: 1);
+        var running = await JobRows.InsertAsync(host.DatabaseName, "test.b", "running", null);
+        await JobRows.InsertAsync(host.DatabaseName, "test.b", "succeeded", null, finishedAt: "now()");
+        await JobRows.InsertAsync(host.DatabaseName, "test.b", "succeeded", null, finishedAt: "now() - interval '3 hours'");
+        var failed = await JobRows.InsertAsync(host.DatabaseName, "test.b", "failed", other.OrganizationId, finishedAt: "now()", error: "boom");
+        var deadLettered = await JobRows.InsertAsync(host.DatabaseName, "test.b", "dead_lettered", other.OrganizationId, finishedAt: "now() - interval '2 days'");
+        await JobRows.InsertAsync(host.DatabaseName, "test.b", "cancelled", null, finishedAt: "now()");
 
         var overview = await GetJsonAsync(admin, $"{Url}/overview");
 
@@ -125,15 +126,15 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
         var ids = new List<Guid>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add(await InsertAsync("test.list", "succeeded", other.OrganizationId, finishedAt: "now()"));
+            ids.Add(await JobRows.InsertAsync(host.DatabaseName, "test.list", "succeeded", other.OrganizationId, finishedAt: "now()"));
         }
 
         // Newest first is id order (UUIDv7), as PostgreSQL compares uuids: byte by byte, which is the
         // ordinal order of their text. Ids made in the same millisecond are ordered by their random
         // bits, not by when they were made, so the expectations follow the ids' own order.
         ids = [.. ids.OrderBy(id => id.ToString(), StringComparer.Ordinal)];
-        var running = await InsertAsync("test.run", "running", admin.OrganizationId);
-        var retrying = await InsertAsync("test.list", "queued", admin.OrganizationId, runAt: "now() + interval '5 minutes'", attempt: 1);
+        var running = await JobRows.InsertAsync(host.DatabaseName, "test.run", "running", admin.OrganizationId);
+        var retrying = await JobRows.InsertAsync(host.DatabaseName, "test.list", "queued", admin.OrganizationId, runAt: "now() + interval '5 minutes'", attempt: 1);
         Guid[] ownNewestFirst = [.. new[] { running, retrying }.OrderByDescending(id => id.ToString(), StringComparer.Ordinal)];
 
         var first = await GetJsonAsync(admin, $"{Url}?kind=test.list&state=succeeded&limit=2");
@@ -184,12 +185,12 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
         var admin = await host.Identity.RegisterAsync();
         var other = await host.Identity.RegisterAsync();
         var delivery = Guid.CreateVersion7();
-        var webhook = await InsertAsync(
+        var webhook = await JobRows.InsertAsync(host.DatabaseName,
             "webhook.deliver", "failed", other.OrganizationId, payload: $$"""{"DeliveryId":"{{delivery}}","Attempt":2,"Secret":"{{Canary}}","Sql":"select '{{Canary}}'"}""",
             finishedAt: "now()",
             error: "timed out");
-        var run = await InsertAsync("query.run", "dead_lettered", other.OrganizationId, payload: $$$"""{"RunId":"{{{Canary}}}","Parameters":{"p":"{{{Canary}}}"}}""");
-        var unknown = await InsertAsync("some.future_kind", "succeeded", null, payload: $$"""{"Token":"{{Canary}}","Id":"{{Guid.CreateVersion7()}}"}""", finishedAt: "now()");
+        var run = await JobRows.InsertAsync(host.DatabaseName, "query.run", "dead_lettered", other.OrganizationId, payload: $$$"""{"RunId":"{{{Canary}}}","Parameters":{"p":"{{{Canary}}}"}}""");
+        var unknown = await JobRows.InsertAsync(host.DatabaseName, "some.future_kind", "succeeded", null, payload: $$"""{"Token":"{{Canary}}","Id":"{{Guid.CreateVersion7()}}"}""", finishedAt: "now()");
 
         var detail = await GetJsonAsync(admin, $"{Url}/{webhook}");
         detail.GetProperty("payload").EnumerateObject().Select(p => (p.Name, p.Value.GetString()))
@@ -237,9 +238,9 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
     {
         var admin = await host.Identity.RegisterAsync();
         var other = await host.Identity.RegisterAsync();
-        var failed = await InsertAsync("test.kind", "dead_lettered", other.OrganizationId, attempt: 3, finishedAt: "now()", error: "boom");
-        var queued = await InsertAsync("test.kind", "queued", other.OrganizationId);
-        var run = await InsertAsync("query.run", "failed", other.OrganizationId, finishedAt: "now()");
+        var failed = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "dead_lettered", other.OrganizationId, attempt: 3, finishedAt: "now()", error: "boom");
+        var queued = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "queued", other.OrganizationId);
+        var run = await JobRows.InsertAsync(host.DatabaseName, "query.run", "failed", other.OrganizationId, finishedAt: "now()");
 
         using (var retried = await admin.Client.PostAsync($"{Url}/{failed}/retry", null, Ct))
         {
@@ -254,7 +255,7 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
         await ShouldBeRefusedAsync(admin, HttpMethod.Post, $"{Url}/{run}/retry", HttpStatusCode.Conflict, "job.run_finished");
         await ShouldBeRefusedAsync(admin, HttpMethod.Post, $"{Url}/{Guid.CreateVersion7()}/retry", HttpStatusCode.NotFound, "not_found");
 
-        var again = await InsertAsync("test.kind", "failed", other.OrganizationId, finishedAt: "now()");
+        var again = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "failed", other.OrganizationId, finishedAt: "now()");
         var missing = Guid.CreateVersion7();
         using var selection = await admin.Client.PostAsJsonAsync($"{Url}/retry", new { ids = new[] { again, queued, missing } }, Ct);
         selection.StatusCode.ShouldBe(HttpStatusCode.OK, await selection.Content.ReadAsStringAsync(Ct));
@@ -269,9 +270,9 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
     public async Task Cancel_StopsAQueuedJob_AsksTheNodeOfARunningOne_AndDeleteRemovesOnlyFinishedJobs()
     {
         var admin = await host.Identity.RegisterAsync();
-        var queued = await InsertAsync("test.kind", "queued", null);
-        var running = await InsertAsync("test.kind", "running", admin.OrganizationId);
-        var finished = await InsertAsync("test.kind", "succeeded", null, finishedAt: "now()");
+        var queued = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "queued", null);
+        var running = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "running", admin.OrganizationId);
+        var finished = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "succeeded", null, finishedAt: "now()");
 
         (await PostOutcomeAsync(admin, $"{Url}/{queued}/cancel")).ShouldBe("cancelled");
         (await PostOutcomeAsync(admin, $"{Url}/{running}/cancel")).ShouldBe("cancellation_requested");
@@ -316,42 +317,6 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
     {
         using var response = await member.Client.SendAsync(new HttpRequestMessage(method, path), Ct);
         (await response.ShouldBeProblemAsync(status)).GetProperty("code").GetString().ShouldBe(code);
-    }
-
-    private async Task<Guid> InsertAsync(
-        string kind,
-        string state,
-        Guid? organizationId,
-        string payload = "{}",
-        string runAt = "now()",
-        int attempt = 0,
-        string? finishedAt = null,
-        string? error = null,
-        string queue = "default",
-        int priority = 0)
-    {
-        var id = Guid.CreateVersion7();
-        var running = state == "running";
-        await using var connection = new NpgsqlConnection(TestPostgres.OwnerConnection(host.DatabaseName));
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO jobs (id, kind, queue, priority, payload, organization_id, state, attempt, max_attempts, run_at, enqueued_at, error, " +
-            "lease_owner, lease_expires_at, heartbeat_at, claimed_at, started_at, finished_at) " +
-            $"VALUES (@id, @kind, @queue, @priority, @payload, @organization, @state, @attempt, 3, {runAt}, now(), @error, " +
-            (running ? "'node-x', now() + interval '30 seconds', now(), now(), now(), " : "NULL, NULL, NULL, NULL, NULL, ") +
-            $"{finishedAt ?? "NULL"})",
-            connection);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("kind", kind);
-        command.Parameters.AddWithValue("queue", queue);
-        command.Parameters.AddWithValue("priority", priority);
-        command.Parameters.AddWithValue("payload", payload);
-        command.Parameters.AddWithValue("organization", (object?)organizationId ?? DBNull.Value);
-        command.Parameters.AddWithValue("state", state);
-        command.Parameters.AddWithValue("attempt", running ? Math.Max(attempt, 1) : attempt);
-        command.Parameters.AddWithValue("error", (object?)error ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(Ct);
-        return id;
     }
 
     private async Task<string> StateAsync(Guid id) =>

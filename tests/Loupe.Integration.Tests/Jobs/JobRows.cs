@@ -37,6 +37,54 @@ internal static class JobRows
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// Writes a job row straight into the table as the owner (no engine involved), in <paramref name="state"/>;
+    /// a running one holds a lease of node <c>node-x</c>. <paramref name="runAt"/> and <paramref name="finishedAt"/> are SQL expressions.
+    /// </summary>
+    public static async Task<Guid> InsertAsync(
+        string database,
+        string kind,
+        string state,
+        Guid? organizationId,
+        string payload = "{}",
+        string runAt = "now()",
+        int attempt = 0,
+        string? finishedAt = null,
+        string? error = null,
+        string queue = "default",
+        int priority = 0)
+    {
+        var id = Guid.CreateVersion7();
+        await InsertManyAsync(database, [id], kind, state, organizationId, payload, runAt, attempt, finishedAt, error, queue, priority);
+        return id;
+    }
+
+    /// <summary>Writes the rows <paramref name="ids"/> alike, as <see cref="InsertAsync"/> writes one.</summary>
+    public static async Task InsertManyAsync(
+        string database, Guid[] ids, string kind, string state, Guid? organizationId, string payload, string runAt, int attempt, string? finishedAt, string? error, string queue, int priority)
+    {
+        var running = state == "running";
+        await using var connection = new NpgsqlConnection(TestPostgres.OwnerConnection(database));
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO jobs (id, kind, queue, priority, payload, organization_id, state, attempt, max_attempts, run_at, enqueued_at, error, " +
+            "lease_owner, lease_expires_at, heartbeat_at, claimed_at, started_at, finished_at) " +
+            $"SELECT i, @kind, @queue, @priority, @payload, @organization, @state, @attempt, 3, {runAt}, now(), @error, " +
+            (running ? "'node-x', now() + interval '30 seconds', now(), now(), now(), " : "NULL, NULL, NULL, NULL, NULL, ") +
+            $"{finishedAt ?? "NULL"} FROM unnest(@ids) AS ids(i)",
+            connection);
+        command.Parameters.AddWithValue("ids", ids);
+        command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.AddWithValue("queue", queue);
+        command.Parameters.AddWithValue("priority", priority);
+        command.Parameters.AddWithValue("payload", payload);
+        command.Parameters.AddWithValue("organization", (object?)organizationId ?? DBNull.Value);
+        command.Parameters.AddWithValue("state", state);
+        command.Parameters.AddWithValue("attempt", running ? Math.Max(attempt, 1) : attempt);
+        command.Parameters.AddWithValue("error", (object?)error ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
     public static async Task ExecuteAsync(string database, string sql)
     {
         await using var connection = new NpgsqlConnection(TestPostgres.OwnerConnection(database));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Loupe.Integration.Tests.Identity.Auth;
+using Loupe.Integration.Tests.Jobs;
 using Loupe.Integration.Tests.Support;
 using Npgsql;
 
@@ -25,8 +26,8 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
     {
         var admin = await host.Identity.RegisterAsync();
         var orgAdmin = await host.Identity.RegisterAsync();
-        var failed = await InsertAsync("test.kind", "failed", orgAdmin.OrganizationId, finishedAt: "now()");
-        var queued = await InsertAsync("test.kind", "queued", orgAdmin.OrganizationId);
+        var failed = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "failed", orgAdmin.OrganizationId, finishedAt: "now()");
+        var queued = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "queued", orgAdmin.OrganizationId);
         using var unknown = await host.Anonymous.GetAsync(new Uri("/jobs/no-such-page", UriKind.Relative), Ct);
         var expected = await unknown.Content.ReadAsStringAsync(Ct);
 
@@ -67,7 +68,7 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
     public async Task AnAction_WithoutOrWithAForgedAntiforgeryToken_IsRefusedWith400_AndChangesNothing()
     {
         var admin = await host.Identity.RegisterAsync();
-        var failed = await InsertAsync("test.kind", "failed", null, finishedAt: "now()");
+        var failed = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "failed", null, finishedAt: "now()");
         using var client = Client(admin.AccessToken);
         await TokenAsync(client, $"/jobs/{failed}");
 
@@ -98,10 +99,10 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
     {
         var admin = await host.Identity.RegisterAsync();
         var other = await host.Identity.RegisterAsync();
-        var failed = await InsertAsync("test.kind", "dead_lettered", other.OrganizationId, attempt: 3, finishedAt: "now()", error: "boom\nat somewhere");
-        var queued = await InsertAsync("test.kind", "queued", other.OrganizationId);
-        var running = await InsertAsync("test.kind", "running", null);
-        var finished = await InsertAsync("test.kind", "succeeded", null, finishedAt: "now()");
+        var failed = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "dead_lettered", other.OrganizationId, attempt: 3, finishedAt: "now()", error: "boom\nat somewhere");
+        var queued = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "queued", other.OrganizationId);
+        var running = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "running", null);
+        var finished = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "succeeded", null, finishedAt: "now()");
         using var client = Client(admin.AccessToken);
 
         var detail = await PageAsync(client, $"/jobs/{failed}");
@@ -170,9 +171,9 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
     public async Task RetrySelected_RetriesEachSelectedJob_AndSaysWhatHappenedToEach()
     {
         var admin = await host.Identity.RegisterAsync();
-        var failed = await InsertAsync("test.kind", "failed", null, finishedAt: "now()");
-        var cancelled = await InsertAsync("test.kind", "cancelled", null, finishedAt: "now()");
-        var queued = await InsertAsync("test.kind", "queued", null);
+        var failed = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "failed", null, finishedAt: "now()");
+        var cancelled = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "cancelled", null, finishedAt: "now()");
+        var queued = await JobRows.InsertAsync(host.DatabaseName, "test.kind", "queued", null);
         using var client = Client(admin.AccessToken);
 
         var list = await PageAsync(client, "/jobs/list?state=failed");
@@ -223,8 +224,8 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
         var admin = await host.Identity.RegisterAsync();
         var other = await host.Identity.RegisterAsync();
         await InsertManyAsync(55, "test.many", "failed", other.OrganizationId, error: "many failed");
-        var running = await InsertAsync("test.run", "running", admin.OrganizationId);
-        var retrying = await InsertAsync("test.retry", "queued", admin.OrganizationId, runAt: "now() + interval '5 minutes'", attempt: 1);
+        var running = await JobRows.InsertAsync(host.DatabaseName, "test.run", "running", admin.OrganizationId);
+        var retrying = await JobRows.InsertAsync(host.DatabaseName, "test.retry", "queued", admin.OrganizationId, runAt: "now() + interval '5 minutes'", attempt: 1);
         using var client = Client(admin.AccessToken);
 
         var first = await PageAsync(client, "/jobs/list?state=failed");
@@ -266,7 +267,7 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
         {
             foreach (var (kind, payload) in payloads)
             {
-                ids.Add(await InsertAsync(kind, state, other.OrganizationId, payload: payload, finishedAt: state is "queued" or "running" ? null : "now()"));
+                ids.Add(await JobRows.InsertAsync(host.DatabaseName, kind, state, other.OrganizationId, payload: payload, finishedAt: state is "queued" or "running" ? null : "now()"));
             }
         }
 
@@ -304,10 +305,10 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
     public async Task TheOverview_ShowsTheQueuesHistoryRunningJobsAndLatestFailures_EachFailureLinkingToItsJob()
     {
         var admin = await host.Identity.RegisterAsync();
-        await InsertAsync("test.wait", "queued", null, runAt: "now() - interval '5 minutes'", queue: "reports", priority: 2);
-        var running = await InsertAsync("test.run", "running", null);
-        var failed = await InsertAsync("test.fail", "failed", null, finishedAt: "now()", error: "it broke");
-        await InsertAsync("test.ok", "succeeded", null, finishedAt: "now() - interval '2 hours'");
+        await JobRows.InsertAsync(host.DatabaseName, "test.wait", "queued", null, runAt: "now() - interval '5 minutes'", queue: "reports", priority: 2);
+        var running = await JobRows.InsertAsync(host.DatabaseName, "test.run", "running", null);
+        var failed = await JobRows.InsertAsync(host.DatabaseName, "test.fail", "failed", null, finishedAt: "now()", error: "it broke");
+        await JobRows.InsertAsync(host.DatabaseName, "test.ok", "succeeded", null, finishedAt: "now() - interval '2 hours'");
         using var client = Client(admin.AccessToken);
 
         var page = await PageAsync(client, "/jobs");
@@ -373,50 +374,8 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
         string.Join("|", System.Text.Json.JsonDocument.Parse(problem).RootElement.EnumerateObject()
             .Where(p => p.Name is not ("instance" or "error_id" or "trace_id")).Select(p => $"{p.Name}={p.Value}"));
 
-    private async Task<Guid> InsertAsync(
-        string kind,
-        string state,
-        Guid? organizationId,
-        string payload = "{}",
-        string runAt = "now()",
-        int attempt = 0,
-        string? finishedAt = null,
-        string? error = null,
-        string queue = "default",
-        int priority = 0)
-    {
-        var id = Guid.CreateVersion7();
-        await InsertRowsAsync([id], kind, state, organizationId, payload, runAt, attempt, finishedAt, error, queue, priority);
-        return id;
-    }
-
     private Task InsertManyAsync(int count, string kind, string state, Guid? organizationId, string error) =>
-        InsertRowsAsync([.. Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7())], kind, state, organizationId, "{}", "now()", 1, "now()", error, "default", 0);
-
-    private async Task InsertRowsAsync(
-        Guid[] ids, string kind, string state, Guid? organizationId, string payload, string runAt, int attempt, string? finishedAt, string? error, string queue, int priority)
-    {
-        var running = state == "running";
-        await using var connection = new NpgsqlConnection(TestPostgres.OwnerConnection(host.DatabaseName));
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO jobs (id, kind, queue, priority, payload, organization_id, state, attempt, max_attempts, run_at, enqueued_at, error, " +
-            "lease_owner, lease_expires_at, heartbeat_at, claimed_at, started_at, finished_at) " +
-            $"SELECT i, @kind, @queue, @priority, @payload, @organization, @state, @attempt, 3, {runAt}, now(), @error, " +
-            (running ? "'node-x', now() + interval '30 seconds', now(), now(), now(), " : "NULL, NULL, NULL, NULL, NULL, ") +
-            $"{finishedAt ?? "NULL"} FROM unnest(@ids) AS ids(i)",
-            connection);
-        command.Parameters.AddWithValue("ids", ids);
-        command.Parameters.AddWithValue("kind", kind);
-        command.Parameters.AddWithValue("queue", queue);
-        command.Parameters.AddWithValue("priority", priority);
-        command.Parameters.AddWithValue("payload", payload);
-        command.Parameters.AddWithValue("organization", (object?)organizationId ?? DBNull.Value);
-        command.Parameters.AddWithValue("state", state);
-        command.Parameters.AddWithValue("attempt", running ? Math.Max(attempt, 1) : attempt);
-        command.Parameters.AddWithValue("error", (object?)error ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(Ct);
-    }
+        JobRows.InsertManyAsync(host.DatabaseName, [.. Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7())], kind, state, organizationId, "{}", "now()", 1, "now()", error, "default", 0);
 
     private async Task<string> StateAsync(Guid id) => (string)(await OwnerScalarAsync($"SELECT state FROM jobs WHERE id = '{id}'"))!;
 
