@@ -83,9 +83,9 @@ internal static class JobsDashboardEnginePages
 
     internal static string Servers(JobServersDto servers, AntiforgeryTokenSet antiforgery)
     {
-        var html = JobsDashboardHtml.Start("Servers · Loupe jobs", script: false);
+        var html = JobsDashboardHtml.Start("Servers · Loupe jobs", script: true);
         JobsDashboardHtml.Header(html, antiforgery, ServersPath);
-        html.Append("<main><h2>Servers</h2>");
+        html.Append("<main data-live><h2>Servers</h2>");
         if (servers.Data.Count == 0)
         {
             html.Append("<p class=\"empty\">No node of the engine is running.</p></main>");
@@ -121,9 +121,9 @@ internal static class JobsDashboardEnginePages
 
     internal static string Queues(JobQueuesDto queues, AntiforgeryTokenSet antiforgery, string? notice)
     {
-        var html = JobsDashboardHtml.Start("Queues · Loupe jobs", script: false);
+        var html = JobsDashboardHtml.Start("Queues · Loupe jobs", script: true);
         JobsDashboardHtml.Header(html, antiforgery, QueuesPath);
-        html.Append("<main><h2>Queues</h2>");
+        html.Append("<main data-live><h2>Queues</h2>");
         if (notice is not null)
         {
             html.Append("<p class=\"notice\" role=\"alert\">").Append(JobsDashboardHtml.Text(notice)).Append("</p>");

@@ -35,7 +35,7 @@ internal static class JobsDashboardJobsHtml
     {
         var html = Start("Jobs · Loupe jobs", script: true);
         Header(html, antiforgery, "/jobs/list");
-        html.Append("<main><h2>Jobs</h2>");
+        html.Append("<main data-live><h2>Jobs</h2>");
 
         html.Append("<nav class=\"tabs\" aria-label=\"States\"><ul>");
         Tab(html, filter with { State = null, Cursor = null }, filter.State is null, "All", counts.Values.Sum());
@@ -151,9 +151,9 @@ internal static class JobsDashboardJobsHtml
     public static string Detail(AdminJobDetailDto detail, JobsDashboardNotice? notice, AntiforgeryTokenSet antiforgery)
     {
         var job = detail.Job;
-        var html = Start(job.Kind + " · Loupe jobs", script: false);
+        var html = Start(job.Kind + " · Loupe jobs", script: true);
         Header(html, antiforgery, "/jobs/list");
-        html.Append("<main><p><a href=\"/jobs/list?state=").Append(StatusName(job.Status)).Append("\">← ").Append(Text(StatusLabel(job.Status))).Append(" jobs</a></p>")
+        html.Append("<main data-live><p><a href=\"/jobs/list?state=").Append(StatusName(job.Status)).Append("\">← ").Append(Text(StatusLabel(job.Status))).Append(" jobs</a></p>")
             .Append("<h2>Job <code>").Append(Text(job.Kind)).Append("</code></h2>");
         if (notice is not null)
         {

@@ -118,9 +118,9 @@ internal static class JobsDashboardRecurringPages
     public static string Recurring(RecurringJobsDto recurring, AntiforgeryTokenSet antiforgery, DateTimeOffset now, string? notice)
     {
         ArgumentNullException.ThrowIfNull(recurring);
-        var html = Start("Recurring · Loupe jobs", script: false);
+        var html = Start("Recurring · Loupe jobs", script: true);
         Header(html, antiforgery, Path);
-        html.Append("<main>");
+        html.Append("<main data-live>");
         if (notice is not null)
         {
             html.Append("<p class=\"notice\" role=\"alert\">").Append(Text(notice)).Append("</p>");

@@ -147,7 +147,30 @@ public sealed class JobsDashboardJobPagesBrowserTests(DatabaseFixture database, 
         console.ShouldBeEmpty();
     }
 
-    /// <summary>Reloads the page (it has no script) until <paramref name="selector"/> reads <paramref name="text"/>.</summary>
+    [Fact]
+    public async Task TheSucceededList_ShowsAJobThatSucceedsWhileItIsOpen_WithoutAReload()
+    {
+        await _identity.RegisterAsync(AdminEmail);
+        _failing = false;
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _baseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        var console = DashboardBrowser.WatchConsole(page);
+
+        await DashboardBrowser.RunAsync(page, async () =>
+        {
+            await DashboardBrowser.SignInAsync(page, AdminEmail);
+            await page.GotoAsync("/jobs/list?state=succeeded");
+            var job = await EnqueueAsync(FlakyKind);
+            await JobRows.WaitForAsync(database.Name, job, Patience, "succeeded");
+
+            await Assertions.Expect(page.Locator($"#jobs a[href=\"/jobs/{job}\"]")).ToHaveCountAsync(1, new() { Timeout = (float)Patience.TotalMilliseconds });
+            await HeadlessChromium.ScreenshotAsync(page, "list-live");
+        });
+
+        console.ShouldBeEmpty();
+    }
+
+    /// <summary>Reloads the page until <paramref name="selector"/> reads <paramref name="text"/> (sooner than its script would refresh it).</summary>
     private static async Task ReloadUntilAsync(IPage page, string selector, string text)
     {
         var deadline = DateTime.UtcNow + Patience;

@@ -92,3 +92,55 @@
   refresh();
   window.setInterval(refresh, intervalSeconds * 1000);
 })();
+
+// Keeps the lists and a job's page current: every few seconds it reads the same address again and
+// puts that page's <main data-live> in place of this one's — unless the admin is using the page (a
+// field or button focused, a box ticked, a filter being typed), so nothing is taken from under them.
+// Without it the page is the same, current when loaded. Same origin only; nothing runs from the answer.
+(function () {
+  "use strict";
+  var main = document.querySelector("main[data-live]");
+  if (!main) {
+    return;
+  }
+  var intervalSeconds = 5;
+
+  function busy() {
+    var active = document.activeElement;
+    if (active && active !== document.body && main.contains(active) && /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(active.tagName)) {
+      return true;
+    }
+    var fields = main.querySelectorAll("input");
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.type === "checkbox" ? field.checked : field.type !== "hidden" && field.value !== field.defaultValue) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function refresh() {
+    if (document.hidden || busy()) {
+      return;
+    }
+    fetch(window.location.href, { credentials: "same-origin", cache: "no-store", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.text();
+      })
+      .then(function (text) {
+        var next = new DOMParser().parseFromString(text, "text/html").querySelector("main[data-live]");
+        if (next && !busy()) {
+          main.replaceChildren.apply(main, Array.prototype.slice.call(next.childNodes));
+        }
+      })
+      .catch(function () {
+        // The page stays as it is; the next round tries again (a reload shows why, e.g. a session that ended).
+      });
+  }
+
+  window.setInterval(refresh, intervalSeconds * 1000);
+})();
