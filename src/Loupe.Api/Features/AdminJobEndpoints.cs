@@ -41,14 +41,15 @@ internal sealed class AdminJobEndpoints : IEndpointModule
                 [FromQuery(Name = "organization_id")] Guid? organizationId,
                 [FromQuery] DateTimeOffset? from,
                 [FromQuery] DateTimeOffset? to,
+                [FromQuery] string? queue,
                 [FromQuery] string? cursor,
                 [FromQuery] int? limit,
                 IMediator mediator,
                 CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new ListAdminJobsQuery(state, kind, organizationId, from, to, cursor, limit), ct)))
+                TypedResults.Ok(await mediator.Send(new ListAdminJobsQuery(state, kind, organizationId, from, to, cursor, limit, queue), ct)))
             .WithSummary("Jobs of every organization, newest first, a page at a time (cursor = the previous page's next_cursor)")
             .WithDescription("state: a comma-separated list of queued, scheduled, retrying, running, succeeded, failed, dead_lettered, cancelled; "
-                + "from/to bound the enqueue time; limit 1–200 (50). Lists carry no payload. Running jobs name their node, lease expiry and heartbeat age.");
+                + "queue: one queue's jobs (with state=queued, what waits in it); from/to bound the enqueue time; limit 1–200 (50). Lists carry no payload. Running jobs name their node, lease expiry and heartbeat age.");
 
         jobs.MapGet("/{id:guid}", async Task<Ok<AdminJobDetailDto>> (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetAdminJobQuery(id), ct)))

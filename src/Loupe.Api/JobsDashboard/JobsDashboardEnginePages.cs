@@ -146,7 +146,7 @@ internal static class JobsDashboardEnginePages
                 html.Append(" class=\"paused\"");
             }
 
-            html.Append("><td>").Append(name).Append("</td><td data-queue-state>");
+            html.Append("><td><a href=\"").Append(JobsDashboardHtml.Text(JobsListFilter.QueuedIn(queue.Queue))).Append("\">").Append(name).Append("</a></td><td data-queue-state>");
             if (queue.Paused)
             {
                 html.Append("<strong>Paused</strong>");

@@ -73,7 +73,7 @@ internal static class JobsDashboardHtml
             html.Append("<table id=\"queues\"><thead><tr><th>Queue</th><th>Priority</th><th>Due jobs</th><th>Oldest due since</th></tr></thead><tbody>");
             foreach (var queue in overview.Queues)
             {
-                html.Append("<tr><td><a href=\"/jobs/list?state=queued\">").Append(Text(queue.Queue)).Append("</a></td><td>").Append(Text(PriorityName(queue.Priority)))
+                html.Append("<tr><td><a href=\"").Append(Text(JobsListFilter.QueuedIn(queue.Queue))).Append("\">").Append(Text(queue.Queue)).Append("</a></td><td>").Append(Text(PriorityName(queue.Priority)))
                     .Append("</td><td>").Append(Number(queue.Depth)).Append("</td><td>").Append(Time(queue.OldestRunAt)).Append("</td></tr>");
             }
 

@@ -5,7 +5,7 @@ using Loupe.Application.AdminJobs.Commands.DeleteAdminJob;
 using Loupe.Application.AdminJobs.Commands.RetryAdminJob;
 using Loupe.Application.AdminJobs.Commands.RetryAdminJobs;
 using Loupe.Application.AdminJobs.Queries.GetAdminJob;
-using Loupe.Application.AdminJobs.Queries.GetJobsOverview;
+using Loupe.Application.AdminJobs.Queries.GetJobCounts;
 using Loupe.Application.AdminJobs.Queries.ListAdminJobs;
 using Loupe.Application.Common.Security;
 using MediatR;
@@ -34,7 +34,7 @@ internal static class JobsDashboardJobEndpoints
 
             var query = http.Request.Query.ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.Ordinal);
             var tokens = antiforgery.GetAndStoreTokens(http);
-            var counts = (await mediator.Send(new GetJobsOverviewQuery(), http.RequestAborted)).Counts;
+            var counts = await mediator.Send(new GetJobCountsQuery(), http.RequestAborted);
             if (!JobsListFilter.TryParse(query, out var filter, out var error))
             {
                 return Page(JobsDashboardJobsHtml.List(filter, query, counts, page: null, new JobsDashboardNotice(error!), tokens), StatusCodes.Status400BadRequest);
@@ -49,7 +49,8 @@ internal static class JobsDashboardJobEndpoints
                         filter.OrganizationId,
                         filter.From,
                         filter.To,
-                        filter.Cursor?.ToString()),
+                        filter.Cursor?.ToString(),
+                        Queue: filter.Queue),
                     http.RequestAborted);
                 return Page(JobsDashboardJobsHtml.List(filter, query, counts, page, notice: null, tokens));
             }

@@ -50,6 +50,7 @@ internal static class JobsDashboardJobsHtml
         var state = page is null ? Raw("state") : filter.State is { } s ? StatusName(s) : string.Empty;
         html.Append("<form class=\"filter\" method=\"get\" action=\"/jobs/list\"><input type=\"hidden\" name=\"state\" value=\"").Append(Text(state)).Append("\">")
             .Append("<label>Kind <input name=\"kind\" maxlength=\"").Append(JobsListFilter.KindMaxLength).Append("\" value=\"").Append(Text(page is null ? Raw("kind") : filter.Kind ?? string.Empty)).Append("\"></label>")
+            .Append("<label>Queue <input name=\"queue\" maxlength=\"").Append(JobQueueNames.MaxLength).Append("\" value=\"").Append(Text(page is null ? Raw("queue") : filter.Queue ?? string.Empty)).Append("\"></label>")
             .Append("<label>Organization <input name=\"organization_id\" size=\"36\" placeholder=\"organization id\" value=\"")
             .Append(Text(page is null ? Raw("organization_id") : filter.OrganizationId?.ToString() ?? string.Empty)).Append("\"></label>")
             .Append("<label>Enqueued from (UTC) <input name=\"from\" placeholder=\"2026-05-01T08:00\" value=\"")
@@ -109,7 +110,8 @@ internal static class JobsDashboardJobsHtml
                     html.Append("<td><input type=\"checkbox\" name=\"id\" value=\"").Append(job.Id.ToString()).Append("\" aria-label=\"Select ").Append(Text(job.Kind)).Append(' ').Append(job.Id.ToString()).Append("\"></td>");
                 }
 
-                html.Append("<td>").Append(JobLink(job)).Append("</td><td>").Append(Text(job.Queue)).Append("</td><td>").Append(Text(PriorityName(job.Priority)))
+                html.Append("<td>").Append(JobLink(job)).Append("</td><td><a href=\"").Append(Text((filter with { Queue = job.Queue, Cursor = null }).Path())).Append("\">")
+                    .Append(Text(job.Queue)).Append("</a></td><td>").Append(Text(PriorityName(job.Priority)))
                     .Append("</td><td>").Append(Organization(job.OrganizationId)).Append("</td>");
                 if (filter.State is null)
                 {

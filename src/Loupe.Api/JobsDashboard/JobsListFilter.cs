@@ -6,7 +6,7 @@ namespace Loupe.Api.JobsDashboard;
 
 /// <summary>
 /// What <c>/jobs/list</c> shows, read from its address: one state (none: every state), a kind, an
-/// organization, an enqueue-time range and the cursor of the page. Each value is checked here so a
+/// organization, an enqueue-time range, a queue and the cursor of the page. Each value is checked here so a
 /// bad one answers a page that says what is wrong, never an error page.
 /// </summary>
 internal sealed record JobsListFilter(
@@ -15,7 +15,8 @@ internal sealed record JobsListFilter(
     Guid? OrganizationId = null,
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
-    Guid? Cursor = null)
+    Guid? Cursor = null,
+    string? Queue = null)
 {
     /// <summary>The longest kind the filter accepts, as the API's list does.</summary>
     public const int KindMaxLength = 100;
@@ -49,6 +50,13 @@ internal sealed record JobsListFilter(
         if (kind is { Length: > KindMaxLength })
         {
             error = $"Kind: at most {KindMaxLength} characters.";
+            return false;
+        }
+
+        var queue = Value("queue");
+        if (queue is not null && !JobQueueNames.IsValid(queue))
+        {
+            error = $"Queue: a queue's name, 1–{JobQueueNames.MaxLength} lower-case letters, digits, '.', '-' or '_'.";
             return false;
         }
 
@@ -88,7 +96,7 @@ internal sealed record JobsListFilter(
             cursor = id;
         }
 
-        filter = new JobsListFilter(state, kind, organization, from, to, cursor);
+        filter = new JobsListFilter(state, kind, organization, from, to, cursor, queue);
         return true;
     }
 
@@ -106,12 +114,16 @@ internal sealed record JobsListFilter(
 
         Add("state", withState && State is { } state ? AdminJobStatuses.Name(state) : null);
         Add("kind", Kind);
+        Add("queue", Queue);
         Add("organization_id", OrganizationId?.ToString());
         Add("from", From is { } from ? Format(from) : null);
         Add("to", To is { } to ? Format(to) : null);
         Add("cursor", withCursor ? Cursor?.ToString() : null);
         return string.Join('&', parts);
     }
+
+    /// <summary>The list of what waits in one queue (its due jobs), where a queue's name links to.</summary>
+    public static string QueuedIn(string queue) => new JobsListFilter(State: JobStatus.Queued, Queue: queue).Path();
 
     /// <summary>The address of the list this filter shows.</summary>
     public string Path() => Query() is { Length: > 0 } query ? "/jobs/list?" + query : "/jobs/list";

@@ -39,4 +39,16 @@ public static class AdminJobStatuses
         statuses = parsed.Distinct().ToList();
         return true;
     }
+
+    /// <summary>Jobs per status name, every status present (zero when none), from the engine's counts per status, kind and queue.</summary>
+    public static IReadOnlyDictionary<string, long> Totals(IEnumerable<JobCount> counts)
+    {
+        var totals = All.ToDictionary(Name, _ => 0L, StringComparer.Ordinal);
+        foreach (var count in counts)
+        {
+            totals[Name(count.Status)] += count.Jobs;
+        }
+
+        return totals;
+    }
 }

@@ -6,7 +6,7 @@ namespace Loupe.Infrastructure.Jobs;
 
 /// <summary>
 /// The jobs admin API's reads and actions, across every organization, through the functions of
-/// migration 0026 (owned by the owner role, so row-level security does not narrow them).
+/// migrations 0026 and 0029 (owned by the owner role, so row-level security does not narrow them).
 /// </summary>
 internal sealed class JobAdministration(NpgsqlDataSource dataSource) : IJobAdministration
 {
@@ -57,7 +57,7 @@ internal sealed class JobAdministration(NpgsqlDataSource dataSource) : IJobAdmin
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var command = dataSource.CreateCommand($"SELECT {RowColumns} FROM loupe_admin_jobs_page($1, $2, $3, $4, $5, $6, $7)");
+        await using var command = dataSource.CreateCommand($"SELECT {RowColumns} FROM loupe_admin_jobs_page($1, $2, $3, $4, $5, $6, $7, $8)");
         AddPageParameters(command, filter, limit);
         var rows = new List<AdminJobRow>(limit);
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -114,7 +114,7 @@ internal sealed class JobAdministration(NpgsqlDataSource dataSource) : IJobAdmin
     /// <summary>The plan PostgreSQL chooses for a page (EXPLAIN's lines), for tests that hold the list to an index scan.</summary>
     internal async Task<IReadOnlyList<string>> PlanAsync(JobPageFilter filter, int limit, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("SELECT * FROM loupe_admin_jobs_page_plan($1, $2, $3, $4, $5, $6, $7)");
+        await using var command = dataSource.CreateCommand("SELECT * FROM loupe_admin_jobs_page_plan($1, $2, $3, $4, $5, $6, $7, $8)");
         AddPageParameters(command, filter, limit);
         var lines = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -153,6 +153,7 @@ internal sealed class JobAdministration(NpgsqlDataSource dataSource) : IJobAdmin
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = before });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = filter.From is { } from ? LowestIdAt(from) : Guid.Empty });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)filter.Queue ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
     }
 
     /// <summary>Ids as PostgreSQL orders them: by their text (big-endian bytes).</summary>

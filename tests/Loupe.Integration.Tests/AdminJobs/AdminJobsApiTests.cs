@@ -119,7 +119,7 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
     }
 
     [Fact]
-    public async Task List_PagesNewestFirstWithACursor_FiltersByStateKindOrganizationAndTime_AndShowsTheLeaseOfRunningJobs()
+    public async Task List_PagesNewestFirstWithACursor_FiltersByStateKindOrganizationTimeAndQueue_AndShowsTheLeaseOfRunningJobs()
     {
         var admin = await host.Identity.RegisterAsync();
         var other = await host.Identity.RegisterAsync();
@@ -152,6 +152,12 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
         Ids(await GetJsonAsync(admin, $"{Url}?to={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}")).ShouldBeEmpty();
         Ids(await GetJsonAsync(admin, $"{Url}?kind=test.list&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}")).Count.ShouldBe(6);
 
+        var reports = await JobRows.InsertAsync(host.DatabaseName, "test.list", "queued", other.OrganizationId, runAt: "now() + interval '1 hour'", queue: "reports");
+        Ids(await GetJsonAsync(admin, $"{Url}?queue=reports")).ShouldBe([reports]);
+        Ids(await GetJsonAsync(admin, $"{Url}?queue=reports&state=scheduled")).ShouldBe([reports]);
+        Ids(await GetJsonAsync(admin, $"{Url}?queue=reports&state=succeeded")).ShouldBeEmpty();
+        Ids(await GetJsonAsync(admin, $"{Url}?queue=nothing-here")).ShouldBeEmpty();
+
         var all = await GetJsonAsync(admin, Url);
         var held = all.GetProperty("data").EnumerateArray().Single(j => j.GetProperty("id").GetGuid() == running);
         held.GetProperty("status").GetString().ShouldBe("running");
@@ -169,6 +175,7 @@ public sealed class AdminJobsApiTests(AuthHost host) : ResetBeforeEachTest(host)
     [InlineData("cursor=abc", "cursor")]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=201", "limit")]
+    [InlineData("queue=Not%20a%20queue", "queue")]
     public async Task List_RefusesABadFilter_AtItsParameter(string query, string field)
     {
         var admin = await host.Identity.RegisterAsync();

@@ -28,6 +28,9 @@ public sealed class AdminJobsPlanTests(MillionJobs table) : IClassFixture<Millio
             new([JobStatus.Succeeded], Kind: "test.rare", Before: middle),
             new(Kind: "test.rare"),
             new([JobStatus.Queued]),
+            new([JobStatus.Queued], Queue: "rare"),
+            new(Queue: "rare"),
+            new([JobStatus.Succeeded], Before: middle, Queue: "rare"),
             new(From: DateTimeOffset.UtcNow.AddHours(-2), To: DateTimeOffset.UtcNow.AddHours(-1)),
         };
 
@@ -81,6 +84,17 @@ public sealed class AdminJobsPlanTests(MillionJobs table) : IClassFixture<Millio
         both.ShouldAllBe(j => j.Summary.Status == JobStatus.Failed);
         both.Select(j => j.Summary.Id.ToString()).ShouldBeInOrder(SortDirection.Descending, StringComparer.Ordinal);
     }
+
+    [Fact]
+    public async Task AQueuesPage_HoldsOnlyThatQueuesJobs_NewestFirst()
+    {
+        var page = await Administration.PageAsync(new JobPageFilter(Queue: "rare"), 100, Ct);
+
+        page.Count.ShouldBe(100);
+        page.ShouldAllBe(j => j.Summary.Queue == "rare");
+        page.Select(j => j.Summary.Id.ToString()).ShouldBeInOrder(SortDirection.Descending, StringComparer.Ordinal);
+        (await Administration.PageAsync(new JobPageFilter(Queue: "nothing-here"), 100, Ct)).ShouldBeEmpty();
+    }
 }
 
 /// <summary>A scratch database with a million finished jobs, seeded once for the class.</summary>
@@ -102,14 +116,14 @@ public sealed class MillionJobs : IAsyncLifetime
         _jobs = new JobAdministration(_app);
 
         // Ids shaped as UUIDv7 (48-bit milliseconds first), one job every 100 ms over the last ~28 hours;
-        // one in ten of another kind, one in fifty failed.
+        // one in ten of another kind, one in a hundred in another queue, one in fifty failed.
         await using var connection = new NpgsqlConnection(TestPostgres.OwnerConnection(_database));
         await connection.OpenAsync(CancellationToken.None);
         await using var command = new NpgsqlCommand(
             $$"""
             INSERT INTO jobs (id, kind, queue, priority, payload, organization_id, state, attempt, max_attempts, run_at, enqueued_at, started_at, claimed_at, finished_at)
             SELECT (lpad(to_hex((extract(epoch FROM t.at) * 1000)::bigint), 12, '0') || '7000' || '8' || lpad(to_hex(g), 15, '0'))::uuid,
-                   CASE WHEN g % 10 = 0 THEN 'test.rare' ELSE 'test.common' END, 'default', 2, '{}', NULL,
+                   CASE WHEN g % 10 = 0 THEN 'test.rare' ELSE 'test.common' END, CASE WHEN g % 100 = 7 THEN 'rare' ELSE 'default' END, 2, '{}', NULL,
                    CASE WHEN g % 50 = 0 THEN 'failed' ELSE 'succeeded' END, 1, 3, t.at, t.at, t.at, t.at, t.at + interval '50 ms'
             FROM generate_series(1, {{Jobs}}) g
             CROSS JOIN LATERAL (SELECT now() - interval '{{Jobs / 10}} seconds' + g * interval '100 milliseconds' AS at) t;

@@ -118,6 +118,12 @@ public sealed class JobsDashboardServersBrowserTests(DatabaseFixture database, H
             (await page.Locator("[role=alert]").InnerTextAsync()).ShouldContain("A queue name is 1–64 lower-case letters");
             (await page.Locator("#queues tr[data-queue=default] [data-queue-state]").InnerTextAsync()).ShouldBe("Active");
             (await PausedCountAsync()).ShouldBe(0);
+
+            // A queue's name opens the list of the jobs waiting in it.
+            await page.Locator("#queues tr[data-queue=reports] a").ClickAsync();
+            await page.WaitForURLAsync("**/jobs/list?state=queued&queue=reports");
+            (await page.Locator("form.filter input[name=queue]").InputValueAsync()).ShouldBe("reports");
+            (await page.Locator("nav.tabs a[aria-current=page]").InnerTextAsync()).ShouldStartWith("Queued");
         });
     }
 

@@ -203,6 +203,7 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
     [InlineData("from=yesterday", "From and to:")]
     [InlineData("from=2026-05-02T00:00&to=2026-05-01T00:00", "To: after from.")]
     [InlineData("cursor=abc", "Cursor:")]
+    [InlineData("queue=Reports", "Queue: a queue")]
     public async Task ABadFilter_AnswersThePageWithAClearMessage_And400(string query, string message)
     {
         var admin = await host.Identity.RegisterAsync();
@@ -305,7 +306,7 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
     public async Task TheOverview_ShowsTheQueuesHistoryRunningJobsAndLatestFailures_EachFailureLinkingToItsJob()
     {
         var admin = await host.Identity.RegisterAsync();
-        await JobRows.InsertAsync(host.DatabaseName, "test.wait", "queued", null, runAt: "now() - interval '5 minutes'", queue: "reports", priority: 2);
+        var waiting = await JobRows.InsertAsync(host.DatabaseName, "test.wait", "queued", null, runAt: "now() - interval '5 minutes'", queue: "reports", priority: 2);
         var running = await JobRows.InsertAsync(host.DatabaseName, "test.run", "running", null);
         var failed = await JobRows.InsertAsync(host.DatabaseName, "test.fail", "failed", null, finishedAt: "now()", error: "it broke");
         await JobRows.InsertAsync(host.DatabaseName, "test.ok", "succeeded", null, finishedAt: "now() - interval '2 hours'");
@@ -317,7 +318,12 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
         page.ShouldContain("<svg id=\"history-24h\"");
         page.ShouldContain("<svg id=\"history-7d\"");
         page.ShouldContain("Finished jobs per hour: 1 succeeded, 1 failed");
-        page.ShouldContain("reports</a></td><td>maintenance</td><td>1</td>");
+        page.ShouldContain("<a href=\"/jobs/list?state=queued&amp;queue=reports\">reports</a></td><td>maintenance</td><td>1</td>");
+        var queued = await PageAsync(client, "/jobs/list?state=queued&queue=reports");
+        Rows(queued).ShouldBe(1);
+        queued.ShouldContain($"/jobs/{waiting}");
+        queued.ShouldContain("name=\"queue\" maxlength=\"64\" value=\"reports\"");
+        Rows(await PageAsync(client, "/jobs/list?state=queued&queue=default")).ShouldBe(0);
         page.ShouldContain("The oldest due job has waited ");
         page.ShouldContain($"<a href=\"/jobs/{running}\">test.run</a>");
         page.ShouldContain($"<a href=\"/jobs/{failed}\">test.fail</a>");

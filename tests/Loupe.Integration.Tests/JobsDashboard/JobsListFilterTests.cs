@@ -20,8 +20,9 @@ public sealed class JobsListFilterTests
         from start in Times
         from end in Times
         from cursor in Gen.OneOf(Gen.Constant<Guid?>(null), ArbMap.Default.GeneratorFor<Guid>().Select(g => (Guid?)g))
+        from queue in Gen.OneOf(Gen.Constant<string?>(null), Gen.Elements("default", "reports", "webhooks.slow-1_a").Select(q => (string?)q))
         where start is null || end is null || end > start
-        select new JobsListFilter(state, kind, organization, start, end, cursor);
+        select new JobsListFilter(state, kind, organization, start, end, cursor, queue);
 
     [Property]
     public Property AFiltersOwnAddress_ReadsBackAsTheSameFilter() =>
@@ -33,7 +34,8 @@ public sealed class JobsListFilterTests
         });
 
     [Property]
-    public bool AnyText_InAnyField_IsReadOrRefusedWithAMessage_NeverThrown(string? state, string? organization, string? from, string? to, string? cursor, string? kind)
+    public bool AnyText_InAnyField_IsReadOrRefusedWithAMessage_NeverThrown(
+        string? state, string? organization, string? from, string? to, string? cursor, string? kind, string? queue)
     {
         var query = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -43,6 +45,7 @@ public sealed class JobsListFilterTests
             ["to"] = to,
             ["cursor"] = cursor,
             ["kind"] = kind,
+            ["queue"] = queue,
         };
         return JobsListFilter.TryParse(query, out _, out var error) ? error is null : !string.IsNullOrWhiteSpace(error);
     }
@@ -52,6 +55,8 @@ public sealed class JobsListFilterTests
     [InlineData("organization_id", "acme")]
     [InlineData("from", "yesterday")]
     [InlineData("cursor", "abc")]
+    [InlineData("queue", "Reports")]
+    [InlineData("queue", "a b")]
     public void ABadValue_IsRefused(string field, string value)
     {
         JobsListFilter.TryParse(new Dictionary<string, string?> { [field] = value }, out _, out var error).ShouldBeFalse();
@@ -63,5 +68,11 @@ public sealed class JobsListFilterTests
     {
         JobsListFilter.TryParse(new Dictionary<string, string?> { ["from"] = "2026-05-01T08:00", ["kind"] = " ", ["state"] = "" }, out var filter, out _).ShouldBeTrue();
         filter.ShouldBe(new JobsListFilter(From: new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public void AQueuesLink_ListsWhatWaitsInIt()
+    {
+        JobsListFilter.QueuedIn("reports").ShouldBe("/jobs/list?state=queued&queue=reports");
     }
 }

@@ -42,13 +42,15 @@ public sealed record ThroughputBucket(DateTimeOffset Start, long Succeeded, long
 /// <param name="Before">The cursor: only jobs whose id sorts below it.</param>
 /// <param name="From">Only jobs enqueued at or after this time.</param>
 /// <param name="To">Only jobs enqueued before this time.</param>
+/// <param name="Queue">Only jobs of this queue.</param>
 public sealed record JobPageFilter(
     IReadOnlyList<JobStatus>? Statuses = null,
     string? Kind = null,
     Guid? OrganizationId = null,
     Guid? Before = null,
     DateTimeOffset? From = null,
-    DateTimeOffset? To = null);
+    DateTimeOffset? To = null,
+    string? Queue = null);
 
 /// <summary>A job as the admin lists show it: no payload.</summary>
 /// <param name="Node">The node holding its lease, while it runs.</param>

@@ -50,10 +50,12 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.Claims).HasDefaultValue(0);
 
         // The jobs admin API's keyset pages and throughput (migration 0026); the finish-time index also
-        // serves the retention's purge (migration 0027: a job has a finish time exactly when it is finished).
+        // serves the retention's purge (migration 0027: a job has a finish time exactly when it is finished);
+        // the queue's, the lists' queue filter (migration 0029).
         builder.HasIndex(j => new { j.State, j.Id }, "ix_jobs_state_id");
         builder.HasIndex(j => new { j.Kind, j.Id }, "ix_jobs_kind_id");
         builder.HasIndex(j => new { j.OrganizationId, j.Id }, "ix_jobs_organization_id_id");
+        builder.HasIndex(j => new { j.Queue, j.Id }, "ix_jobs_queue_id");
         builder.HasIndex(j => new { j.FinishedAt, j.State }, "ix_jobs_finished_at_state").HasFilter("finished_at IS NOT NULL");
     }
 }

@@ -24,11 +24,7 @@ internal sealed class GetJobsOverviewQueryHandler(IJobsReadModel readModel, IJob
     public async Task<JobsOverviewDto> Handle(GetJobsOverviewQuery request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var counts = AdminJobStatuses.All.ToDictionary(AdminJobStatuses.Name, _ => 0L, StringComparer.Ordinal);
-        foreach (var count in await readModel.CountAsync(cancellationToken).ConfigureAwait(false))
-        {
-            counts[AdminJobStatuses.Name(count.Status)] += count.Jobs;
-        }
+        var counts = AdminJobStatuses.Totals(await readModel.CountAsync(cancellationToken).ConfigureAwait(false));
 
         var queues = await jobs.QueuesAsync(cancellationToken).ConfigureAwait(false);
         var running = await jobs.PageAsync(new JobPageFilter(Statuses: [JobStatus.Running]), GetJobsOverviewQuery.RunningLimit, cancellationToken).ConfigureAwait(false);

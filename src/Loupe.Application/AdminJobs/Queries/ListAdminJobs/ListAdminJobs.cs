@@ -7,7 +7,8 @@ namespace Loupe.Application.AdminJobs.Queries.ListAdminJobs;
 
 /// <summary>
 /// One page of jobs of every organization, newest first; <paramref name="State"/> is a comma-separated
-/// list of statuses; <paramref name="Cursor"/> is the previous page's <c>next_cursor</c>.
+/// list of statuses; <paramref name="Cursor"/> is the previous page's <c>next_cursor</c>; <paramref name="Queue"/>
+/// narrows to one queue (with <c>queued</c>, that queue's waiting jobs).
 /// </summary>
 [Authorize(InstanceAdminOnly = true)]
 public sealed record ListAdminJobsQuery(
@@ -17,7 +18,8 @@ public sealed record ListAdminJobsQuery(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     string? Cursor = null,
-    int? Limit = null) : IRequest<AdminJobPageDto>
+    int? Limit = null,
+    string? Queue = null) : IRequest<AdminJobPageDto>
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
@@ -31,6 +33,9 @@ internal sealed class ListAdminJobsQueryValidator : AbstractValidator<ListAdminJ
             .WithMessage($"state: a comma-separated list of {string.Join(", ", AdminJobStatuses.Names)}.")
             .When(q => q.State is not null).OverridePropertyName("state");
         RuleFor(q => q.Kind).MaximumLength(100).OverridePropertyName("kind");
+        RuleFor(q => q.Queue).Must(JobQueueNames.IsValid)
+            .WithMessage($"queue: a queue's name, 1–{JobQueueNames.MaxLength} lower-case letters, digits, '.', '-' or '_'.")
+            .When(q => q.Queue is not null).OverridePropertyName("queue");
         RuleFor(q => q.Cursor).Must(cursor => Guid.TryParse(cursor, out _))
             .WithMessage("cursor: the next_cursor of the previous page.")
             .When(q => q.Cursor is not null).OverridePropertyName("cursor");
@@ -58,7 +63,8 @@ internal sealed class ListAdminJobsQueryHandler(IJobAdministration jobs, TimePro
             request.OrganizationId,
             request.Cursor is null ? null : Guid.Parse(request.Cursor),
             request.From,
-            request.To);
+            request.To,
+            request.Queue);
 
         // One more than asked: whether there is a next page, without counting.
         var rows = await jobs.PageAsync(filter, limit + 1, cancellationToken).ConfigureAwait(false);
