@@ -14,8 +14,9 @@ namespace Loupe.Api.JobsDashboard;
 /// <summary>
 /// The jobs dashboard at <c>/jobs</c> (ADR 0070): server-rendered pages for the instance's
 /// administrators, signed in with a cookie session or the API's bearer token. Anyone else gets the
-/// 404 of a path that does not exist, on every page but the sign-in form. The pages are not part of
-/// the API: they stay out of the OpenAPI document, and what they do is also done by the API.
+/// 404 of a path that does not exist, on every page but the sign-in form and the assets; every form is
+/// checked against forgery (one filter on the group, <see cref="JobsDashboardGate"/>). The pages are not
+/// part of the API: they stay out of the OpenAPI document, and what they do is also done by the API.
 /// </summary>
 internal static class JobsDashboardEndpoints
 {
@@ -24,23 +25,20 @@ internal static class JobsDashboardEndpoints
     public static WebApplication MapJobsDashboard(this WebApplication app)
     {
         var secureCookies = !app.Environment.IsDevelopment();
-        var jobs = app.MapGroup(JobsDashboardSession.PathPrefix).ExcludeFromDescription();
+        var jobs = app.MapGroup(JobsDashboardSession.PathPrefix).ExcludeFromDescription().GatedForInstanceAdmins();
         jobs.MapRecurringPages();
 
-        jobs.MapGet("/assets/{name}", (string name) => Asset(name));
+        jobs.MapGet("/assets/{name}", (string name) => Asset(name)).AllowsAnyCaller();
 
         jobs.MapGet("/sign-in", (HttpContext http, IAntiforgery antiforgery) =>
-            Page(JobsDashboardHtml.SignIn(antiforgery.GetAndStoreTokens(http), email: null, notice: null)));
+                Page(JobsDashboardHtml.SignIn(antiforgery.GetAndStoreTokens(http), email: null, notice: null)))
+            .AllowsAnyCaller();
 
         // Account entry, as POST /api/v1/auth/login: the same command (its lockout and per-address
         // limit), the same per-IP budget, and whatever credential the request carries is ignored.
+        // The group's filter has checked the form's anti-forgery token.
         jobs.MapPost("/sign-in", async (HttpContext http, IAntiforgery antiforgery, IMediator mediator) =>
             {
-                if (!await antiforgery.IsRequestValidAsync(http))
-                {
-                    return Page(JobsDashboardHtml.Refused("The form has expired or did not come from this page. Sign in again."), StatusCodes.Status400BadRequest);
-                }
-
                 var form = await http.Request.ReadFormAsync(http.RequestAborted);
                 var email = form["email"].ToString();
                 try
@@ -64,20 +62,11 @@ internal static class JobsDashboardEndpoints
                 }
             })
             .RequireRateLimiting(RateLimitPolicies.Auth)
-            .ForAnonymousCallers();
+            .ForAnonymousCallers()
+            .AllowsAnyCaller();
 
-        jobs.MapPost("/sign-out", async (HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
+        jobs.MapPost("/sign-out", async (HttpContext http, ICurrentUser caller, IMediator mediator) =>
         {
-            if (!caller.IsInstanceAdmin)
-            {
-                return Results.NotFound();
-            }
-
-            if (!await antiforgery.IsRequestValidAsync(http))
-            {
-                return Page(JobsDashboardHtml.Refused("The form has expired or did not come from this page."), StatusCodes.Status400BadRequest);
-            }
-
             if (caller.SessionId is not null)
             {
                 await mediator.Send(new LogoutCommand(), http.RequestAborted);
@@ -87,25 +76,15 @@ internal static class JobsDashboardEndpoints
             return Results.Redirect(JobsDashboardSession.PathPrefix + "/sign-in", permanent: false, preserveMethod: false);
         });
 
-        jobs.MapGet(string.Empty, async (HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
+        jobs.MapGet(string.Empty, async (HttpContext http, IAntiforgery antiforgery, IMediator mediator) =>
         {
-            if (!caller.IsInstanceAdmin)
-            {
-                return Results.NotFound();
-            }
-
             var overview = await mediator.Send(new GetJobsOverviewQuery(), http.RequestAborted);
             return Page(JobsDashboardHtml.Overview(overview, antiforgery.GetAndStoreTokens(http)));
         });
 
         // What the overview's script refreshes the counts and draws the last minute's graph from: the admin API's overview.
-        jobs.MapGet("/overview.json", async (HttpContext http, ICurrentUser caller, IMediator mediator) =>
+        jobs.MapGet("/overview.json", async (HttpContext http, IMediator mediator) =>
         {
-            if (!caller.IsInstanceAdmin)
-            {
-                return Results.NotFound();
-            }
-
             var overview = await mediator.Send(new GetJobsOverviewQuery(), http.RequestAborted);
             http.Response.Headers.CacheControl = "no-store";
             return Results.Ok(overview);

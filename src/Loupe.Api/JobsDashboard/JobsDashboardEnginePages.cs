@@ -6,7 +6,6 @@ using Loupe.Application.AdminJobs.Commands.ResumeJobQueue;
 using Loupe.Application.AdminJobs.Queries.ListJobQueues;
 using Loupe.Application.AdminJobs.Queries.ListJobServers;
 using Loupe.Application.Common.Jobs;
-using Loupe.Application.Common.Security;
 using Loupe.Domain.Common;
 using MediatR;
 using Microsoft.AspNetCore.Antiforgery;
@@ -17,7 +16,8 @@ namespace Loupe.Api.JobsDashboard;
 /// The dashboard's engine pages: <c>/jobs/servers</c> (the engine's nodes, lost ones marked) and
 /// <c>/jobs/queues</c> (every known queue, with forms to pause and resume it). They read and act through
 /// the same queries and commands as <c>GET /api/v1/admin/jobs/servers</c>, <c>…/queues</c> and
-/// <c>POST …/queues/{queue}/pause|resume</c>; a form's anti-forgery token is checked before anything is done.
+/// <c>POST …/queues/{queue}/pause|resume</c>; the group's filter (<see cref="JobsDashboardGate"/>) has checked the
+/// caller and a form's anti-forgery token before anything is done.
 /// </summary>
 internal static class JobsDashboardEnginePages
 {
@@ -26,43 +26,28 @@ internal static class JobsDashboardEnginePages
 
     public static RouteGroupBuilder MapJobsDashboardEnginePages(this RouteGroupBuilder jobs)
     {
-        jobs.MapGet("/servers", async (HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
+        jobs.MapGet("/servers", async (HttpContext http, IAntiforgery antiforgery, IMediator mediator) =>
         {
-            if (!caller.IsInstanceAdmin)
-            {
-                return Results.NotFound();
-            }
-
             var servers = await mediator.Send(new ListJobServersQuery(), http.RequestAborted);
             return JobsDashboardEndpoints.Page(Servers(servers, antiforgery.GetAndStoreTokens(http)));
         });
 
-        jobs.MapGet("/queues", async (HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
-            caller.IsInstanceAdmin ? await QueuesPageAsync(http, antiforgery, mediator, notice: null) : Results.NotFound());
+        jobs.MapGet("/queues", (HttpContext http, IAntiforgery antiforgery, IMediator mediator) =>
+            QueuesPageAsync(http, antiforgery, mediator, notice: null));
 
-        jobs.MapPost("/queues/{queue}/pause", (string queue, HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
-            QueueActionAsync(http, antiforgery, caller, mediator, new PauseJobQueueCommand(queue)));
+        jobs.MapPost("/queues/{queue}/pause", (string queue, HttpContext http, IAntiforgery antiforgery, IMediator mediator) =>
+            QueueActionAsync(http, antiforgery, mediator, new PauseJobQueueCommand(queue)));
 
-        jobs.MapPost("/queues/{queue}/resume", (string queue, HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
-            QueueActionAsync(http, antiforgery, caller, mediator, new ResumeJobQueueCommand(queue)));
+        jobs.MapPost("/queues/{queue}/resume", (string queue, HttpContext http, IAntiforgery antiforgery, IMediator mediator) =>
+            QueueActionAsync(http, antiforgery, mediator, new ResumeJobQueueCommand(queue)));
 
         return jobs;
     }
 
-    /// <summary>A form's action: 404 for anyone but an instance admin, the token checked, then the API's command; back to the queues page.</summary>
+    /// <summary>A form's action: the API's command, then back to the queues page; refused, the queues page with why.</summary>
     private static async Task<IResult> QueueActionAsync(
-        HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator, IRequest<JobQueueActionResultDto> command)
+        HttpContext http, IAntiforgery antiforgery, IMediator mediator, IRequest<JobQueueActionResultDto> command)
     {
-        if (!caller.IsInstanceAdmin)
-        {
-            return Results.NotFound();
-        }
-
-        if (!await antiforgery.IsRequestValidAsync(http))
-        {
-            return JobsDashboardEndpoints.Page(JobsDashboardHtml.Refused("The form has expired or did not come from this page."), StatusCodes.Status400BadRequest);
-        }
-
         try
         {
             await mediator.Send(command, http.RequestAborted);

@@ -7,7 +7,6 @@ using Loupe.Application.AdminJobs.Commands.RetryAdminJobs;
 using Loupe.Application.AdminJobs.Queries.GetAdminJob;
 using Loupe.Application.AdminJobs.Queries.GetJobCounts;
 using Loupe.Application.AdminJobs.Queries.ListAdminJobs;
-using Loupe.Application.Common.Security;
 using MediatR;
 using Microsoft.AspNetCore.Antiforgery;
 
@@ -15,23 +14,17 @@ namespace Loupe.Api.JobsDashboard;
 
 /// <summary>
 /// The dashboard's job pages: the jobs of a state (<c>/jobs/list</c>), one job (<c>/jobs/{id}</c>) and
-/// their actions. Each action is a form posted with its anti-forgery token and sends the same command as
+/// their actions. Each action is a form posted with its anti-forgery token (checked by the group's filter,
+/// <see cref="JobsDashboardGate"/>, as is the caller) and sends the same command as
 /// its REST endpoint under <c>/api/v1/admin/jobs</c>, so it is checked and audited the same way; a
 /// refusal shows the page again with the error's message, code and status.
 /// </summary>
 internal static class JobsDashboardJobEndpoints
 {
-    private const string FormExpired = "The form has expired or did not come from this page. Nothing was changed: reload the page and try again.";
-
     public static RouteGroupBuilder MapJobPages(this RouteGroupBuilder jobs)
     {
-        jobs.MapGet("/list", async Task<IResult> (HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
+        jobs.MapGet("/list", async Task<IResult> (HttpContext http, IAntiforgery antiforgery, IMediator mediator) =>
         {
-            if (!caller.IsInstanceAdmin)
-            {
-                return Results.NotFound();
-            }
-
             var query = http.Request.Query.ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.Ordinal);
             var tokens = antiforgery.GetAndStoreTokens(http);
             var counts = await mediator.Send(new GetJobCountsQuery(), http.RequestAborted);
@@ -60,18 +53,8 @@ internal static class JobsDashboardJobEndpoints
             }
         });
 
-        jobs.MapPost("/list/retry", async Task<IResult> (HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
+        jobs.MapPost("/list/retry", async Task<IResult> (HttpContext http, IAntiforgery antiforgery, IMediator mediator) =>
         {
-            if (!caller.IsInstanceAdmin)
-            {
-                return Results.NotFound();
-            }
-
-            if (!await antiforgery.IsRequestValidAsync(http))
-            {
-                return Refused(http, antiforgery);
-            }
-
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             var ids = new List<Guid>();
             foreach (var value in form["id"])
@@ -96,35 +79,25 @@ internal static class JobsDashboardJobEndpoints
             }
         });
 
-        jobs.MapGet("/{id:guid}", async Task<IResult> (Guid id, HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
-            caller.IsInstanceAdmin ? await DetailAsync(id, http, antiforgery, mediator, notice: null, StatusCodes.Status200OK) : Results.NotFound());
+        jobs.MapGet("/{id:guid}", (Guid id, HttpContext http, IAntiforgery antiforgery, IMediator mediator) =>
+            DetailAsync(id, http, antiforgery, mediator, notice: null, StatusCodes.Status200OK));
 
-        jobs.MapPost("/{id:guid}/retry", (Guid id, HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
-            ActAsync(id, http, antiforgery, caller, mediator, ct => mediator.Send(new RetryAdminJobCommand(id), ct), deleted: false));
+        jobs.MapPost("/{id:guid}/retry", (Guid id, HttpContext http, IAntiforgery antiforgery, IMediator mediator) =>
+            ActAsync(id, http, antiforgery, mediator, ct => mediator.Send(new RetryAdminJobCommand(id), ct), deleted: false));
 
-        jobs.MapPost("/{id:guid}/cancel", (Guid id, HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
-            ActAsync(id, http, antiforgery, caller, mediator, ct => mediator.Send(new CancelAdminJobCommand(id), ct), deleted: false));
+        jobs.MapPost("/{id:guid}/cancel", (Guid id, HttpContext http, IAntiforgery antiforgery, IMediator mediator) =>
+            ActAsync(id, http, antiforgery, mediator, ct => mediator.Send(new CancelAdminJobCommand(id), ct), deleted: false));
 
-        jobs.MapPost("/{id:guid}/delete", (Guid id, HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator) =>
-            ActAsync(id, http, antiforgery, caller, mediator, ct => mediator.Send(new DeleteAdminJobCommand(id), ct), deleted: true));
+        jobs.MapPost("/{id:guid}/delete", (Guid id, HttpContext http, IAntiforgery antiforgery, IMediator mediator) =>
+            ActAsync(id, http, antiforgery, mediator, ct => mediator.Send(new DeleteAdminJobCommand(id), ct), deleted: true));
 
         return jobs;
     }
 
     /// <summary>An action on one job: after it, back to the job's page (the list, once deleted); refused, the job's page with why.</summary>
     private static async Task<IResult> ActAsync(
-        Guid id, HttpContext http, IAntiforgery antiforgery, ICurrentUser caller, IMediator mediator, Func<CancellationToken, Task> act, bool deleted)
+        Guid id, HttpContext http, IAntiforgery antiforgery, IMediator mediator, Func<CancellationToken, Task> act, bool deleted)
     {
-        if (!caller.IsInstanceAdmin)
-        {
-            return Results.NotFound();
-        }
-
-        if (!await antiforgery.IsRequestValidAsync(http))
-        {
-            return Refused(http, antiforgery);
-        }
-
         try
         {
             await act(http.RequestAborted);
@@ -168,9 +141,6 @@ internal static class JobsDashboardJobEndpoints
             : problem.Detail ?? problem.Title ?? "Refused.";
         return (status, new JobsDashboardNotice(message, code));
     }
-
-    private static JobsDashboardEndpoints.HtmlPage Refused(HttpContext http, IAntiforgery antiforgery) =>
-        Message(http, antiforgery, "Refused", new JobsDashboardNotice(FormExpired), StatusCodes.Status400BadRequest);
 
     private static JobsDashboardEndpoints.HtmlPage Message(HttpContext http, IAntiforgery antiforgery, string title, JobsDashboardNotice notice, int status) =>
         Page(JobsDashboardJobsHtml.Message(title, notice, antiforgery.GetAndStoreTokens(http)), status);

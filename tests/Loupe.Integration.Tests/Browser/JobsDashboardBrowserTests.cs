@@ -228,10 +228,14 @@ public sealed partial class JobsDashboardBrowserTests(DatabaseFixture database, 
             await page.FillAsync("#email", AdminEmail);
             await page.FillAsync("#password", "not the password");
             var answer = await SubmitAsync(page);
-            await page.WaitForLoadStateAsync(LoadState.Load);
 
             answer.Status.ShouldBe(401);
-            (await page.Locator("[role=alert]").InnerTextAsync()).ShouldBe("Invalid email or password.");
+
+            // The form first shown has no notice, so the notice appearing is the answered page being in place;
+            // waiting for it (not for a load state the first page had already reached) is what makes the next reads safe.
+            var notice = page.Locator("[role=alert]");
+            await Assertions.Expect(notice).ToHaveTextAsync("Invalid email or password.");
+            (await notice.InnerTextAsync()).ShouldBe("Invalid email or password.");
             (await page.InputValueAsync("#email")).ShouldBe(AdminEmail);
             await HeadlessChromium.ScreenshotAsync(page, "sign-in-refused");
         });
