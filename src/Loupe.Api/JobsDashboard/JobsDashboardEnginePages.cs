@@ -121,7 +121,7 @@ internal static class JobsDashboardEnginePages
         }
 
         html.Append("<p class=\"refresh\">A paused queue keeps its jobs waiting: no node claims them until it is resumed. Jobs already running go on.</p>")
-            .Append("<table id=\"queues\"><thead><tr><th>Queue</th><th>State</th><th>Due jobs</th><th>Per priority</th><th>Oldest wait</th><th>Served by</th><th>Action</th></tr></thead><tbody>");
+            .Append("<table id=\"queues\"><thead><tr><th>Queue</th><th>State</th><th>Due jobs</th><th>Per priority</th><th>Oldest wait</th><th>Not due yet</th><th>Served by</th><th>Action</th></tr></thead><tbody>");
         foreach (var queue in queues.Data)
         {
             var name = JobsDashboardHtml.Text(queue.Queue);
@@ -148,7 +148,17 @@ internal static class JobsDashboardEnginePages
             html.Append("</td><td>").Append(queue.Depth.ToString(CultureInfo.InvariantCulture)).Append("</td><td>");
             Priorities(html, queue.Priorities);
             html.Append("</td><td>").Append(queue.OldestWaitSeconds is { } wait ? JobsDashboardHtml.Text(JobsDashboardHtml.Age(TimeSpan.FromSeconds(wait))) : "—")
-                .Append("</td><td>").Append(queue.Nodes.Count == 0 ? "<span class=\"empty\">no live node</span>" : JobsDashboardHtml.Text(string.Join(", ", queue.Nodes)))
+                .Append("</td><td data-not-due>");
+            if (queue.NextDueAt is { } next)
+            {
+                html.Append(queue.NotDue.ToString(CultureInfo.InvariantCulture)).Append(", the next due ").Append(JobsDashboardHtml.Time(next));
+            }
+            else
+            {
+                html.Append('—');
+            }
+
+            html.Append("</td><td>").Append(queue.Nodes.Count == 0 ? "<span class=\"empty\">no live node</span>" : JobsDashboardHtml.Text(string.Join(", ", queue.Nodes)))
                 .Append("</td><td>");
             var action = queue.Paused ? "resume" : "pause";
             html.Append("<form method=\"post\" action=\"").Append(QueuesPath).Append('/').Append(JobsDashboardHtml.Text(Uri.EscapeDataString(queue.Queue))).Append('/').Append(action).Append("\">");

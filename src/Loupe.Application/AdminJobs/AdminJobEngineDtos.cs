@@ -37,6 +37,8 @@ public sealed record JobQueuesDto(DateTimeOffset At, IReadOnlyList<JobQueueDto> 
 /// <param name="Paused">No node claims from it until it is resumed (running jobs go on).</param>
 /// <param name="PausedAt">Since when it is paused.</param>
 /// <param name="Nodes">The nodes that claim from it (lost ones left out).</param>
+/// <param name="NotDue">Jobs waiting in it that are not due yet: scheduled for later, or retrying after a back-off.</param>
+/// <param name="NextDueAt">When the first of those falls due; none when there are none.</param>
 public sealed record JobQueueDto(
     string Queue,
     long Depth,
@@ -44,7 +46,9 @@ public sealed record JobQueueDto(
     double? OldestWaitSeconds,
     bool Paused,
     DateTimeOffset? PausedAt,
-    IReadOnlyList<string> Nodes);
+    IReadOnlyList<string> Nodes,
+    long NotDue,
+    DateTimeOffset? NextDueAt);
 
 /// <param name="OldestRunAt">When the oldest due job of this priority became due.</param>
 public sealed record JobQueuePriorityDto(JobPriority Priority, long Depth, DateTimeOffset OldestRunAt);

@@ -6,7 +6,7 @@ namespace Loupe.Infrastructure.Jobs;
 
 /// <summary>
 /// The jobs admin API's reads and actions, across every organization, through the functions of
-/// migrations 0026 and 0029 (owned by the owner role, so row-level security does not narrow them).
+/// migrations 0026, 0029 and 0030 (owned by the owner role, so row-level security does not narrow them).
 /// </summary>
 internal sealed class JobAdministration(NpgsqlDataSource dataSource) : IJobAdministration
 {
@@ -25,6 +25,19 @@ internal sealed class JobAdministration(NpgsqlDataSource dataSource) : IJobAdmin
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
             queues.Add(new QueueDepth(reader.GetString(0), (JobPriority)reader.GetInt32(1), reader.GetInt64(2), Utc(reader.GetDateTime(3))));
+        }
+
+        return queues;
+    }
+
+    public async Task<IReadOnlyList<QueueNotDue>> QueuesNotDueAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("SELECT queue, jobs, next_run_at FROM loupe_admin_jobs_queues_not_due()");
+        var queues = new List<QueueNotDue>();
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            queues.Add(new QueueNotDue(reader.GetString(0), reader.GetInt64(1), Utc(reader.GetDateTime(2))));
         }
 
         return queues;

@@ -77,6 +77,8 @@ public sealed class AdminJobEngineApiTests(AdminJobEngineApi api) : ResetBeforeE
         empty.GetProperty("paused").GetBoolean().ShouldBeTrue();
         empty.GetProperty("paused_at").GetDateTimeOffset().ShouldBe(since);
         empty.GetProperty("depth").GetInt64().ShouldBe(0);
+        empty.GetProperty("not_due").GetInt64().ShouldBe(0);
+        empty.GetProperty("next_due_at").ValueKind.ShouldBe(JsonValueKind.Null);
         empty.GetProperty("oldest_wait_seconds").ValueKind.ShouldBe(JsonValueKind.Null);
 
         // Both are due at once; the claim that takes the open queue's job leaves the paused queue's.
@@ -113,6 +115,25 @@ public sealed class AdminJobEngineApiTests(AdminJobEngineApi api) : ResetBeforeE
         }
 
         (await ScalarAsync("SELECT count(*) FROM job_queue_pauses")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task AQueueHoldingOnlyJobsNotDueYet_IsListed_WithHowManyAndWhenTheNextFallsDue()
+    {
+        var admin = await api.Identity.RegisterAsync();
+        await api.ExecuteOwnerAsync(
+            "INSERT INTO jobs (id, kind, queue, priority, payload, state, attempt, max_attempts, run_at, enqueued_at) VALUES " +
+            $"('{Guid.CreateVersion7()}', 'jobs.probe', 'nightly', 2, '{{}}', 'queued', 1, 3, now() + interval '10 minutes', now()), " +
+            $"('{Guid.CreateVersion7()}', 'jobs.probe', 'nightly', 1, '{{}}', 'queued', 0, 3, now() + interval '2 hours', now())");
+
+        var queues = await GetJsonAsync(admin, $"{Url}/queues");
+
+        var nightly = Queue(queues, "nightly");
+        nightly.GetProperty("depth").GetInt64().ShouldBe(0);
+        nightly.GetProperty("oldest_wait_seconds").ValueKind.ShouldBe(JsonValueKind.Null);
+        nightly.GetProperty("not_due").GetInt64().ShouldBe(2);
+        nightly.GetProperty("next_due_at").GetDateTimeOffset().ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(8), DateTimeOffset.UtcNow.AddMinutes(11));
+        nightly.GetProperty("nodes").GetArrayLength().ShouldBe(0);
     }
 
     [Fact]

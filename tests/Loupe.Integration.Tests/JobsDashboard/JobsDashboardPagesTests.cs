@@ -330,6 +330,20 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
         page.ShouldContain("it broke");
     }
 
+    [Fact]
+    public async Task TheQueuesPage_ListsAQueueHoldingOnlyRetries_WithWhenTheNextFallsDue_AndItsNameOpensItsList()
+    {
+        var admin = await host.Identity.RegisterAsync();
+        await JobRows.InsertAsync(host.DatabaseName, "test.retry", "queued", null, runAt: "now() + interval '10 minutes'", attempt: 1, queue: "nightly");
+        using var client = Client(admin.AccessToken);
+
+        var page = await PageAsync(client, "/jobs/queues");
+
+        page.ShouldContain("<tr data-queue=\"nightly\"><td><a href=\"/jobs/list?state=queued&amp;queue=nightly\">nightly</a></td>");
+        page.ShouldContain("<td data-not-due>1, the next due <time datetime=");
+        page.ShouldContain("<span class=\"empty\">no live node</span>");
+    }
+
     /// <summary>A client of its own (cookies kept, redirects not followed), with an access token or none.</summary>
     private HttpClient Client(string? accessToken)
     {

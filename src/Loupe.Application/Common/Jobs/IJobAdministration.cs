@@ -10,6 +10,9 @@ public interface IJobAdministration
     /// <summary>Due queued jobs per queue and priority, with the oldest one's due time.</summary>
     Task<IReadOnlyList<QueueDepth>> QueuesAsync(CancellationToken ct);
 
+    /// <summary>Queued jobs not due yet (scheduled or retrying) per queue, with when the next one falls due.</summary>
+    Task<IReadOnlyList<QueueNotDue>> QueuesNotDueAsync(CancellationToken ct);
+
     /// <summary>Succeeded and failed jobs per <paramref name="bucket"/> since <paramref name="since"/>, oldest bucket first; empty buckets are left out.</summary>
     Task<IReadOnlyList<ThroughputBucket>> ThroughputAsync(DateTimeOffset since, ThroughputUnit bucket, CancellationToken ct);
 
@@ -34,6 +37,8 @@ public enum ThroughputUnit
 }
 
 public sealed record QueueDepth(string Queue, JobPriority Priority, long Depth, DateTimeOffset OldestRunAt);
+
+public sealed record QueueNotDue(string Queue, long Jobs, DateTimeOffset NextRunAt);
 
 /// <param name="Failed">Failed and dead-lettered.</param>
 public sealed record ThroughputBucket(DateTimeOffset Start, long Succeeded, long Failed);

@@ -1,0 +1,1 @@
+DROP FUNCTION loupe_admin_jobs_queues_not_due();
