@@ -81,7 +81,7 @@ public sealed partial class JobsDashboardGateTests(AuthHost host) : ResetBeforeE
                 page.ShouldContain(FormExpired);
 
                 // The signed-in page it is, with the header's sign-out form and a fresh token to go on with.
-                TokenRegex().IsMatch(page).ShouldBeTrue(key);
+                DashboardHttp.TokenRegex().IsMatch(page).ShouldBeTrue(key);
                 page.ShouldContain("action=\"/jobs/sign-out\"");
             }
         }
@@ -134,30 +134,9 @@ public sealed partial class JobsDashboardGateTests(AuthHost host) : ResetBeforeE
             var name => throw new InvalidOperationException($"Give the route parameter {{{name}}} of {endpoint.RoutePattern.RawText} a value in {nameof(PathOf)}."),
         });
 
-    private HttpClient Client(string? accessToken)
-    {
-        var client = new HttpClient(new SocketsHttpHandler { UseCookies = true, CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
-        {
-            BaseAddress = host.Anonymous.BaseAddress,
-        };
-        if (accessToken is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
-        }
+    private HttpClient Client(string? accessToken) => DashboardHttp.Client(host.Anonymous.BaseAddress!, accessToken);
 
-        return client;
-    }
-
-    /// <summary>Opens a page (its anti-forgery cookie kept by the client) and returns its form token.</summary>
-    private static async Task<string> TokenAsync(HttpClient client, string path)
-    {
-        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), Ct);
-        var page = await response.Content.ReadAsStringAsync(Ct);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, path);
-        var match = TokenRegex().Match(page);
-        match.Success.ShouldBeTrue(path);
-        return match.Groups[1].Value;
-    }
+    private static Task<string> TokenAsync(HttpClient client, string path) => DashboardHttp.TokenAsync(client, path);
 
     private static FormUrlEncodedContent Form(string? token) =>
         new(token is null ? [] : [new KeyValuePair<string, string>("__antiforgery", token)]);
@@ -175,8 +154,6 @@ public sealed partial class JobsDashboardGateTests(AuthHost host) : ResetBeforeE
         return Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    [GeneratedRegex("name=\"__antiforgery\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenRegex();
 
     [GeneratedRegex(@"\{(\w+)[^}]*\}")]
     private static partial Regex ParameterRegex();

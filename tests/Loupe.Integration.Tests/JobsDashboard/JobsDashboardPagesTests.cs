@@ -344,37 +344,11 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
         page.ShouldContain("<span class=\"empty\">no live node</span>");
     }
 
-    /// <summary>A client of its own (cookies kept, redirects not followed), with an access token or none.</summary>
-    private HttpClient Client(string? accessToken)
-    {
-        var client = new HttpClient(new SocketsHttpHandler { UseCookies = true, CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
-        {
-            BaseAddress = host.Anonymous.BaseAddress,
-        };
-        if (accessToken is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
-        }
+    private HttpClient Client(string? accessToken) => DashboardHttp.Client(host.Anonymous.BaseAddress!, accessToken);
 
-        return client;
-    }
+    private static Task<string> TokenAsync(HttpClient client, string path) => DashboardHttp.TokenAsync(client, path);
 
-    /// <summary>Opens a page (its anti-forgery cookie kept by the client) and returns its form token.</summary>
-    private static async Task<string> TokenAsync(HttpClient client, string path)
-    {
-        var page = await PageAsync(client, path);
-        var match = TokenRegex().Match(page);
-        match.Success.ShouldBeTrue(path);
-        return match.Groups[1].Value;
-    }
-
-    private static async Task<string> PageAsync(HttpClient client, string path)
-    {
-        using var response = await client.GetAsync(path, Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, $"{path}: {text}");
-        return text;
-    }
+    private static Task<string> PageAsync(HttpClient client, string path) => DashboardHttp.PageAsync(client, path);
 
     private static FormUrlEncodedContent Form(string? token, params (string Name, string Value)[] fields)
     {
@@ -409,8 +383,6 @@ public sealed partial class JobsDashboardPagesTests(AuthHost host) : ResetBefore
         return await command.ExecuteScalarAsync(Ct);
     }
 
-    [GeneratedRegex("name=\"__antiforgery\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenRegex();
 
     [GeneratedRegex("<a id=\"older\" rel=\"next\" href=\"([^\"]+)\">")]
     private static partial Regex OlderRegex();
