@@ -61,6 +61,30 @@ public sealed class ChunkCodecTests
     }
 
     [Fact]
+    public void ABuilderForASmallResult_StaysOffTheLargeObjectHeap()
+    {
+        // Warm the code path so the measured allocations are the builder's own.
+        Fill(new ChunkBuilder());
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var builder = Fill(new ChunkBuilder());
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBeLessThan(64 * 1024);
+        builder.RowCount.ShouldBe(3);
+
+        static ChunkBuilder Fill(ChunkBuilder builder)
+        {
+            builder.UseColumns([new QueryColumn("n", "int4"), new QueryColumn("t", "text")]);
+            for (var i = 0; i < 3; i++)
+            {
+                builder.Add([i, "row " + i]);
+            }
+
+            return builder;
+        }
+    }
+
+    [Fact]
     public void AChunk_IsFullAtTwoThousandRowsOrHalfAMebibyte()
     {
         var builder = new ChunkBuilder();
